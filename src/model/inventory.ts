@@ -1,0 +1,89 @@
+import type { JsonValue } from "./json.js";
+
+/** Version of the saved inventory format; bump on incompatible change. */
+export const INVENTORY_FORMAT_VERSION = 1;
+
+/** Every resource type Tollgate knows; rules may only target these. */
+export const RESOURCE_TYPES = [
+  "aws.iam.account",
+  "aws.iam.user",
+  "aws.iam.group",
+  "aws.iam.role",
+  "aws.iam.policy",
+] as const;
+/** A known resource type. */
+export type ResourceType = (typeof RESOURCE_TYPES)[number];
+
+/** One collected AWS resource: raw SDK output plus derived facts. */
+export interface Resource {
+  /** Resource type, e.g. `aws.iam.user`. */
+  type: ResourceType;
+  /** The resource ARN (or a stable pseudo-ARN for account-level resources). */
+  arn: string;
+  /** 12-digit account id. */
+  account: string;
+  /** Region, or `global` for global services such as IAM. */
+  region: string;
+  /** Human-readable name. */
+  name: string;
+  /** SDK output as returned, keyed by the operation or list it came from. */
+  raw: Record<string, JsonValue>;
+  /** Facts computed by enrichers from `raw` and the collection clock. */
+  derived: Record<string, JsonValue>;
+}
+
+/** A call that failed during collection: a coverage gap, never a pass. */
+export interface CollectionError {
+  /** Account the call was made in. */
+  account: string;
+  /** Region of the call, or `global`. */
+  region: string;
+  /** Service name as in the SigV4 scope, e.g. `iam`. */
+  service: string;
+  /** API operation, e.g. `GetCredentialReport`. */
+  operation: string;
+  /** Error name, e.g. `AccessDenied`, `ThrottlingException`, `MalformedPolicyDocument`. */
+  errorName: string;
+  /** HTTP status when there was a response. */
+  httpStatus?: number;
+  /** Human-readable detail. */
+  message: string;
+  /** When the error concerns one resource only (e.g. one malformed policy). */
+  resourceArn?: string;
+}
+
+/** Metadata about the collection run. */
+export interface RunMetadata {
+  /** Tollgate version that collected. */
+  toolVersion: string;
+  /** ISO time the collection started; the clock for enrichers. */
+  collectedAt: string;
+  /** ISO time the collection ended. */
+  finishedAt: string;
+  /** AWS partition, e.g. `aws`. */
+  partition: string;
+  /** Accounts scanned. */
+  accounts: string[];
+  /** Regions scanned. */
+  regions: string[];
+  /** Services collected. */
+  services: string[];
+  /** False when the scan was interrupted or some units never ran. */
+  complete: boolean;
+  /** Caller identity per account (ARN), for the record. */
+  callers?: Record<string, string>;
+}
+
+/** A saved, re-evaluable snapshot of everything collected. */
+export interface Inventory {
+  /** Always `tollgate-inventory`. */
+  kind: "tollgate-inventory";
+  /** Format version, see INVENTORY_FORMAT_VERSION. */
+  formatVersion: number;
+  /** Run metadata. */
+  metadata: RunMetadata;
+  /** Collected resources. */
+  resources: Resource[];
+  /** Every failed call. */
+  errors: CollectionError[];
+}
