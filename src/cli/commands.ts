@@ -1,0 +1,80 @@
+import { defaultCredentials } from "../aws/clients.js";
+import { scan } from "../collect/scan.js";
+import { evaluate } from "../engine/evaluate.js";
+import { builtInRuleDirs, loadRules, type Rule } from "../engine/rules.js";
+import { loadInventory, saveInventory } from "../inventory/io.js";
+import type { Inventory } from "../model/inventory.js";
+import type { Severity } from "../model/severity.js";
+import { renderBasicSarif, renderFindingsJson } from "../report/basic.js";
+import { systemClock, type Clock } from "../util/clock.js";
+import { stderrLogger, type Logger } from "../util/logger.js";
+import { toolVersion } from "../version.js";
+import type { StdoutFormat } from "./options.js";
+import { exitCodeFor, reportInput, summarize, textTable, writeReportFiles } from "./run-report.js";
+
+/** Options shared by scan and evaluate. */
+export interface ReportOptions {
+  out: string;
+  failOn: Severity;
+  format: StdoutFormat;
+  rules?: string[];
+  quiet?: boolean;
+}
+
+/** Options of `tollgate scan`. */
+export interface ScanCommandOptions extends ReportOptions {
+  regions?: string[];
+  profile?: string;
+  saveInventory?: string;
+  maxAttempts: number;
+}
+
+function loadAllRules(opts: ReportOptions): Rule[] {
+  return loadRules([...builtInRuleDirs(), ...(opts.rules ?? [])]);
+}
+
+/** Evaluates, writes reports and prints what was asked; returns the exit code. */
+function report(inventory: Inventory, rules: Rule[], opts: ReportOptions, log: Logger): number {
+  const findings = evaluate(inventory, rules);
+  const input = reportInput(inventory, findings, rules);
+  const written = writeReportFiles(opts.out, input);
+  summarize(findings, inventory, log);
+  log.info(`Wrote ${written.join(", ")}`);
+  if (opts.format === "json") process.stdout.write(renderFindingsJson(input));
+  else if (opts.format === "sarif") process.stdout.write(renderBasicSarif(input));
+  else if (opts.format === "text") process.stdout.write(textTable(findings));
+  return exitCodeFor(findings, inventory, opts.failOn);
+}
+
+/** `tollgate scan`: collect, evaluate, report. */
+export async function scanCommand(opts: ScanCommandOptions, clock: Clock = systemClock): Promise<number> {
+  const log = stderrLogger({ quiet: opts.quiet });
+  // Rules load first: a bad rule file is refused before any AWS call is made.
+  const rules = loadAllRules(opts);
+  const regions = opts.regions?.length ? opts.regions : [process.env["AWS_REGION"] ?? process.env["AWS_DEFAULT_REGION"] ?? "us-east-1"];
+  const version = toolVersion();
+  const inventory = await scan({
+    settings: {
+      credentials: defaultCredentials(opts.profile ? { profile: opts.profile } : {}),
+      maxAttempts: opts.maxAttempts,
+      userAgent: `tollgate/${version}`,
+    },
+    regions,
+    clock,
+    logger: log,
+    toolVersion: version,
+  });
+  if (opts.saveInventory) {
+    saveInventory(opts.saveInventory, inventory);
+    log.info(`Saved inventory to ${opts.saveInventory}`);
+  }
+  return report(inventory, rules, opts, log);
+}
+
+/** `tollgate evaluate --inventory FILE`: offline, no credentials. */
+export function evaluateCommand(opts: ReportOptions & { inventory: string }): number {
+  const log = stderrLogger({ quiet: opts.quiet });
+  const rules = loadAllRules(opts);
+  const inventory = loadInventory(opts.inventory);
+  return report(inventory, rules, opts, log);
+}

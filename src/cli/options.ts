@@ -1,0 +1,29 @@
+import { InvalidArgumentError } from "commander";
+import { isSeverity, type Severity } from "../model/severity.js";
+
+/** Parses `--fail-on`. */
+export function parseSeverity(v: string): Severity {
+  if (!isSeverity(v) || v === "info") throw new InvalidArgumentError("must be one of critical, high, medium, low");
+  return v;
+}
+
+/** Parses a comma-separated list. */
+export function parseList(v: string, prev: string[] = []): string[] {
+  return [...prev, ...v.split(",").map((s) => s.trim()).filter(Boolean)];
+}
+
+/** Parses a repeatable option. */
+export function collect(v: string, prev: string[] = []): string[] {
+  return [...prev, v];
+}
+
+/** Stdout formats. */
+export const STDOUT_FORMATS = ["none", "text", "json", "sarif"] as const;
+/** What `--format` prints on stdout. */
+export type StdoutFormat = (typeof STDOUT_FORMATS)[number];
+
+/** Parses `--format`. */
+export function parseStdoutFormat(v: string): StdoutFormat {
+  if (!(STDOUT_FORMATS as readonly string[]).includes(v)) throw new InvalidArgumentError(`must be one of ${STDOUT_FORMATS.join(", ")}`);
+  return v as StdoutFormat;
+}

@@ -1,0 +1,78 @@
+import { mkdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { complianceIndex, loadFrameworks } from "../engine/frameworks.js";
+import type { Rule } from "../engine/rules.js";
+import { EXIT } from "../errors.js";
+import type { Finding } from "../model/finding.js";
+import type { Inventory } from "../model/inventory.js";
+import type { ReportInput } from "../model/report.js";
+import type { RuleMeta } from "../model/rule-meta.js";
+import { atLeast, SEVERITIES, type Severity } from "../model/severity.js";
+import { renderBasicSarif, renderFindingsJson } from "../report/basic.js";
+import type { Logger } from "../util/logger.js";
+
+/** Rule metadata for reporters, with compliance references from the frameworks. */
+export function ruleMetas(rules: Rule[]): RuleMeta[] {
+  const compliance = complianceIndex(loadFrameworks(), new Set(rules.map((r) => r.id)));
+  return rules.map((r) => ({
+    id: r.id,
+    title: r.title,
+    severity: r.severity,
+    resourceType: r.resourceType,
+    rationale: r.rationale,
+    remediation: r.remediation,
+    references: r.references,
+    compliance: compliance.get(r.id) ?? [],
+    file: r.file,
+  }));
+}
+
+/** Builds the reporters' input from an evaluated inventory. */
+export function reportInput(inventory: Inventory, findings: Finding[], rules: Rule[]): ReportInput {
+  return { metadata: inventory.metadata, findings, rules: ruleMetas(rules), coverage: inventory.errors };
+}
+
+/** Writes findings.json and results.sarif into `dir`; returns the paths written. */
+export function writeReportFiles(dir: string, input: ReportInput): string[] {
+  mkdirSync(dir, { recursive: true });
+  const files: [string, string][] = [
+    ["findings.json", renderFindingsJson(input)],
+    ["results.sarif", renderBasicSarif(input)],
+  ];
+  return files.map(([name, text]) => {
+    const path = join(dir, name);
+    writeFileSync(path, text);
+    return path;
+  });
+}
+
+/** Exit code: 1 if a counted failure is at or above the threshold, else 3 if the scan was incomplete, else 0. */
+export function exitCodeFor(findings: Finding[], inventory: Inventory, failOn: Severity): number {
+  const failing = findings.some((f) => f.status === "fail" && !f.suppression && f.baseline !== "unchanged" && atLeast(f.severity, failOn));
+  if (failing) return EXIT.findings;
+  const incomplete = !inventory.metadata.complete || inventory.errors.length > 0 || findings.some((f) => f.status === "error");
+  return incomplete ? EXIT.incomplete : EXIT.ok;
+}
+
+/** A human summary for stderr. */
+export function summarize(findings: Finding[], inventory: Inventory, log: Logger): void {
+  const count = (s: string) => findings.filter((f) => f.status === s).length;
+  log.info(`Findings: ${count("fail")} fail, ${count("pass")} pass, ${count("error")} error`);
+  const bySev = SEVERITIES.map((s) => `${s} ${findings.filter((f) => f.status === "fail" && f.severity === s).length}`).join(", ");
+  log.info(`Failing by severity: ${bySev}`);
+  if (inventory.errors.length) {
+    log.warn(`coverage gaps: ${inventory.errors.length} call(s) failed; affected rules report "error":`);
+    for (const e of inventory.errors.slice(0, 20)) {
+      log.warn(`  ${e.account}/${e.region} ${e.service}:${e.operation} ${e.errorName}${e.httpStatus ? ` (HTTP ${e.httpStatus})` : ""}${e.resourceArn ? ` [${e.resourceArn}]` : ""}`);
+    }
+    if (inventory.errors.length > 20) log.warn(`  … and ${inventory.errors.length - 20} more (see findings.json)`);
+  }
+  if (!inventory.metadata.complete) log.warn("the scan did not complete; the inventory is partial");
+}
+
+/** Text table of failing findings, for `--format text`. */
+export function textTable(findings: Finding[]): string {
+  const rows = findings.filter((f) => f.status !== "pass");
+  if (!rows.length) return "No failing or errored findings.\n";
+  return rows.map((f) => `${f.status.toUpperCase()}\t${f.severity}\t${f.ruleId}\t${f.resourceArn}\t${f.message}`).join("\n") + "\n";
+}

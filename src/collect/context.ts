@@ -1,0 +1,65 @@
+import type { AwsClientSettings } from "../aws/clients.js";
+import { isAwsCallFailure, toCollectionError } from "../aws/call-error.js";
+import type { CollectionError, Resource } from "../model/inventory.js";
+import type { Clock } from "../util/clock.js";
+import type { Logger } from "../util/logger.js";
+
+/** Polling bounds for the IAM credential report. */
+export interface ReportPolling {
+  initialDelayMs: number;
+  maxDelayMs: number;
+  timeoutMs: number;
+}
+
+/** Collection tunables. */
+export interface CollectOptions {
+  /** MaxItems for GetAccountAuthorizationDetails pages (AWS allows up to 1000). */
+  authDetailsPageSize: number;
+  reportPolling: ReportPolling;
+}
+
+/** Defaults: large pages to minimise calls; report polled with backoff for at most 5 minutes. */
+export const DEFAULT_COLLECT_OPTIONS: CollectOptions = {
+  authDetailsPageSize: 1000,
+  reportPolling: { initialDelayMs: 500, maxDelayMs: 5000, timeoutMs: 300_000 },
+};
+
+/** Everything a collector for one (account, region, service) unit needs; passed explicitly. */
+export interface UnitContext {
+  account: string;
+  region: string;
+  partition: string;
+  settings: AwsClientSettings;
+  clock: Clock;
+  logger: Logger;
+  options: CollectOptions;
+  /** Waits, injectable so tests need not sleep. */
+  sleep: (ms: number) => Promise<void>;
+}
+
+/** What a collector returns. */
+export interface UnitResult {
+  resources: Resource[];
+  errors: CollectionError[];
+}
+
+/**
+ * Runs one AWS call; a failed call is recorded (never swallowed into an empty result) and yields
+ * `undefined`. Errors that are not AWS call failures are bugs and propagate.
+ */
+export async function attempt<T>(
+  errors: CollectionError[],
+  where: { account: string; region: string; service: string; operation: string; resourceArn?: string },
+  fn: () => Promise<T>,
+): Promise<T | undefined> {
+  try {
+    return await fn();
+  } catch (e) {
+    if (!isAwsCallFailure(e)) throw e;
+    errors.push(toCollectionError(e, where));
+    return undefined;
+  }
+}
+
+/** A real sleep. */
+export const realSleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));

@@ -1,0 +1,178 @@
+import {
+  GenerateCredentialReportCommand,
+  GetAccountPasswordPolicyCommand,
+  GetAccountSummaryCommand,
+  GetCredentialReportCommand,
+  IAMClient,
+  paginateGetAccountAuthorizationDetails,
+  paginateListVirtualMFADevices,
+  type GroupDetail,
+  type ManagedPolicyDetail,
+  type RoleDetail,
+  type UserDetail,
+  type VirtualMFADevice,
+} from "@aws-sdk/client-iam";
+import { clientConfig, iamRegion } from "../aws/clients.js";
+import type { JsonValue } from "../model/json.js";
+import type { CollectionError, Resource } from "../model/inventory.js";
+import { toJson } from "../util/json.js";
+import { attempt, type UnitContext, type UnitResult } from "./context.js";
+import { parseCredentialReport, type CredentialReportRow } from "./credential-report.js";
+
+const SERVICE = "iam";
+
+/**
+ * Collects IAM with account-wide calls only: authorization details (users, groups, roles, policies with
+ * documents), the credential report (passwords, MFA, key ages and use), password policy, account summary
+ * and virtual MFA devices. No per-user calls: these carry everything the rules need.
+ */
+export async function collectIam(ctx: UnitContext): Promise<UnitResult> {
+  const region = "global";
+  const errors: CollectionError[] = [];
+  const where = (operation: string) => ({ account: ctx.account, region, service: SERVICE, operation });
+  const client = new IAMClient(clientConfig(ctx.settings, iamRegion(ctx.partition)));
+  try {
+    const [details, report, passwordPolicy, summary, mfa] = await Promise.all([
+      attempt(errors, where("GetAccountAuthorizationDetails"), () => authorizationDetails(client, ctx)),
+      credentialReport(client, ctx, errors),
+      passwordPolicyOrNull(client, ctx, errors),
+      attempt(errors, where("GetAccountSummary"), async () => (await client.send(new GetAccountSummaryCommand({}))).SummaryMap ?? {}),
+      attempt(errors, where("ListVirtualMFADevices"), async () => {
+        const out: VirtualMFADevice[] = [];
+        for await (const page of paginateListVirtualMFADevices({ client, pageSize: 1000 }, {})) out.push(...(page.VirtualMFADevices ?? []));
+        return out;
+      }),
+    ]);
+    return { resources: buildResources(ctx, details, report, passwordPolicy, summary, mfa), errors };
+  } finally {
+    client.destroy();
+  }
+}
+
+interface AuthDetails {
+  users: UserDetail[];
+  groups: GroupDetail[];
+  roles: RoleDetail[];
+  policies: ManagedPolicyDetail[];
+}
+
+async function authorizationDetails(client: IAMClient, ctx: UnitContext): Promise<AuthDetails> {
+  const out: AuthDetails = { users: [], groups: [], roles: [], policies: [] };
+  for await (const page of paginateGetAccountAuthorizationDetails({ client, pageSize: ctx.options.authDetailsPageSize }, {})) {
+    out.users.push(...(page.UserDetailList ?? []));
+    out.groups.push(...(page.GroupDetailList ?? []));
+    out.roles.push(...(page.RoleDetailList ?? []));
+    out.policies.push(...(page.Policies ?? []));
+  }
+  return out;
+}
+
+/** Generates the report (polling with backoff, within a time bound), then fetches and parses it. */
+async function credentialReport(
+  client: IAMClient,
+  ctx: UnitContext,
+  errors: CollectionError[],
+): Promise<CredentialReportRow[] | undefined> {
+  const where = (operation: string) => ({ account: ctx.account, region: "global", service: SERVICE, operation });
+  const { initialDelayMs, maxDelayMs, timeoutMs } = ctx.options.reportPolling;
+  const started = Date.now();
+  let delay = initialDelayMs;
+  for (;;) {
+    const state = await attempt(errors, where("GenerateCredentialReport"), async () => (await client.send(new GenerateCredentialReportCommand({}))).State);
+    if (state === undefined) return undefined;
+    if (state === "COMPLETE") break;
+    if (Date.now() - started > timeoutMs) {
+      errors.push({
+        ...where("GenerateCredentialReport"),
+        errorName: "CredentialReportTimeout",
+        message: `credential report not COMPLETE after ${timeoutMs} ms (last state ${state})`,
+      });
+      return undefined;
+    }
+    await ctx.sleep(delay);
+    delay = Math.min(maxDelayMs, delay * 2);
+  }
+  const content = await attempt(errors, where("GetCredentialReport"), async () => (await client.send(new GetCredentialReportCommand({}))).Content);
+  if (content === undefined) return undefined;
+  const parsed = parseCredentialReport(Buffer.from(content).toString("utf8"));
+  for (const p of parsed.problems) {
+    errors.push({ ...where("GetCredentialReport"), errorName: "MalformedCredentialReport", message: `line ${p.line}: ${p.message}` });
+  }
+  // A report we could not read at all is a gap, not an account without users.
+  if (parsed.rows.length === 0) return undefined;
+  return parsed.rows;
+}
+
+async function passwordPolicyOrNull(
+  client: IAMClient,
+  ctx: UnitContext,
+  errors: CollectionError[],
+): Promise<{ policy: JsonValue } | undefined> {
+  const local: CollectionError[] = [];
+  const out = await attempt(local, { account: ctx.account, region: "global", service: SERVICE, operation: "GetAccountPasswordPolicy" }, async () => ({
+    policy: toJson((await client.send(new GetAccountPasswordPolicyCommand({}))).PasswordPolicy ?? null),
+  }));
+  // NoSuchEntity is a real answer: the account has no password policy (AWS defaults apply).
+  if (local.length === 1 && local[0]!.errorName === "NoSuchEntityException") return { policy: null };
+  errors.push(...local);
+  return out;
+}
+
+function buildResources(
+  ctx: UnitContext,
+  details: AuthDetails | undefined,
+  report: CredentialReportRow[] | undefined,
+  passwordPolicy: { policy: JsonValue } | undefined,
+  summary: Record<string, number> | undefined,
+  mfa: VirtualMFADevice[] | undefined,
+): Resource[] {
+  const base = { account: ctx.account, region: "global", derived: {} };
+  const resources: Resource[] = [];
+  const rootArn = `arn:${ctx.partition}:iam::${ctx.account}:root`;
+  const reportByArn = new Map((report ?? []).map((r) => [r.arn, r]));
+  const mfaByUser = new Map<string, VirtualMFADevice[]>();
+  for (const d of mfa ?? []) {
+    const arn = d.User?.Arn;
+    if (arn) mfaByUser.set(arn, [...(mfaByUser.get(arn) ?? []), d]);
+  }
+  const optional = (key: string, present: boolean, value: () => JsonValue): Record<string, JsonValue> =>
+    present ? { [key]: value() } : {};
+
+  resources.push({
+    ...base,
+    type: "aws.iam.account",
+    arn: rootArn,
+    name: ctx.account,
+    raw: {
+      ...optional("passwordPolicy", passwordPolicy !== undefined, () => passwordPolicy!.policy),
+      ...optional("accountSummary", summary !== undefined, () => toJson(summary)),
+      ...optional("credentialReport", reportByArn.has(rootArn), () => toJson(reportByArn.get(rootArn))),
+      ...optional("virtualMfaDevices", mfa !== undefined, () => toJson(mfaByUser.get(rootArn) ?? [])),
+    },
+  });
+  if (!details) return resources;
+  for (const u of details.users) {
+    const arn = u.Arn ?? "";
+    resources.push({
+      ...base,
+      type: "aws.iam.user",
+      arn,
+      name: u.UserName ?? arn,
+      raw: {
+        detail: toJson(u),
+        ...optional("credentialReport", reportByArn.has(arn), () => toJson(reportByArn.get(arn))),
+        ...optional("virtualMfaDevices", mfa !== undefined, () => toJson(mfaByUser.get(arn) ?? [])),
+      },
+    });
+  }
+  for (const g of details.groups) {
+    resources.push({ ...base, type: "aws.iam.group", arn: g.Arn ?? "", name: g.GroupName ?? "", raw: { detail: toJson(g) } });
+  }
+  for (const r of details.roles) {
+    resources.push({ ...base, type: "aws.iam.role", arn: r.Arn ?? "", name: r.RoleName ?? "", raw: { detail: toJson(r) } });
+  }
+  for (const p of details.policies) {
+    resources.push({ ...base, type: "aws.iam.policy", arn: p.Arn ?? "", name: p.PolicyName ?? "", raw: { detail: toJson(p) } });
+  }
+  return resources;
+}

@@ -1,0 +1,183 @@
+import { readdirSync, readFileSync, statSync } from "node:fs";
+import { basename, join, relative, sep } from "node:path";
+import type { Ajv, ValidateFunction } from "ajv";
+import { InputError } from "../errors.js";
+import { RESOURCE_TYPES, type ResourceType } from "../model/inventory.js";
+import type { JsonObject, JsonValue } from "../model/json.js";
+import type { Remediation } from "../model/rule-meta.js";
+import type { Severity } from "../model/severity.js";
+import { newAjv } from "../util/ajv.js";
+import { packageRoot } from "../util/paths.js";
+import { describeAjvErrors } from "../inventory/io.js";
+
+/** A rule file as written. */
+export interface RuleFile {
+  id: string;
+  aliases?: string[];
+  title: string;
+  severity: Severity;
+  resourceType: ResourceType;
+  parameters?: { type: "object"; properties: Record<string, JsonObject> };
+  requires?: string[];
+  dependsOn?: string[];
+  match?: JsonObject;
+  assert: JsonObject;
+  message: string;
+  passMessage?: string;
+  rationale: string;
+  remediation: Remediation;
+  references: string[];
+}
+
+/** A loaded rule: validated, parameters resolved, schemas compiled once. */
+export interface Rule extends RuleFile {
+  /** Path of the rule file relative to the package root when built in, else as given. */
+  file: string;
+  /** Effective parameter values (defaults + overrides). */
+  params: Record<string, JsonValue>;
+  matchFn?: ValidateFunction;
+  assertFn: ValidateFunction;
+}
+
+/** Per-rule changes made by a profile or config, without touching rule files. */
+export interface RuleOverride {
+  enabled?: boolean;
+  severity?: Severity;
+  parameters?: Record<string, JsonValue>;
+}
+
+/** The built-in rule pack folders. */
+export function builtInRuleDirs(): string[] {
+  return [join(packageRoot(), "rules", "aws")];
+}
+
+function listJson(dir: string): string[] {
+  let entries: string[];
+  try {
+    entries = readdirSync(dir).sort();
+  } catch (e) {
+    throw new InputError(`${dir}: cannot read rules folder: ${(e as Error).message}`);
+  }
+  const out: string[] = [];
+  for (const name of entries) {
+    const full = join(dir, name);
+    if (statSync(full).isDirectory()) out.push(...listJson(full));
+    else if (name.endsWith(".json")) out.push(full);
+  }
+  return out;
+}
+
+let ruleSchemaValidator: ValidateFunction | undefined;
+function ruleSchema(): ValidateFunction {
+  ruleSchemaValidator ??= newAjv().compile(JSON.parse(readFileSync(join(packageRoot(), "rules/schema/rule.schema.json"), "utf8")) as object);
+  return ruleSchemaValidator;
+}
+
+/** Replaces every `{ "$param": name }` node with the parameter's value: structural, never textual. */
+export function injectParams(schema: JsonValue, params: Record<string, JsonValue>, where: string): JsonValue {
+  if (Array.isArray(schema)) return schema.map((s, i) => injectParams(s, params, `${where}/${i}`));
+  if (schema !== null && typeof schema === "object") {
+    const keys = Object.keys(schema);
+    if (keys.length === 1 && keys[0] === "$param") {
+      const name = schema["$param"];
+      if (typeof name !== "string" || !(name in params)) throw new Error(`${where}: unknown parameter ${JSON.stringify(name)}`);
+      return params[name]!;
+    }
+    const out: JsonObject = {};
+    for (const k of keys) out[k] = injectParams(schema[k]!, params, `${where}/${k.replace(/~/g, "~0").replace(/\//g, "~1")}`);
+    return out;
+  }
+  return schema;
+}
+
+/** Resolves parameter values: defaults from the rule, then overrides, validated against the rule's schema. */
+function resolveParams(rule: RuleFile, file: string, overrides: Record<string, JsonValue> | undefined, ajv: Ajv): Record<string, JsonValue> {
+  const values: Record<string, JsonValue> = { ...(overrides ?? {}) };
+  if (!rule.parameters) {
+    if (overrides && Object.keys(overrides).length) throw new InputError(`${file}: rule ${rule.id} takes no parameters`);
+    return values;
+  }
+  const validate = ajv.compile({ ...rule.parameters, additionalProperties: false, $id: undefined });
+  for (const [name, spec] of Object.entries(rule.parameters.properties)) {
+    if (!(name in values)) values[name] = structuredClone(spec["default"]!);
+  }
+  if (!validate(values)) throw new InputError(`${file}: parameters of ${rule.id}: ${describeAjvErrors(validate.errors)}`);
+  return values;
+}
+
+/** Parses and validates one rule file's text; errors name the file and JSON pointer. */
+export function parseRuleFile(text: string, file: string): RuleFile {
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch (e) {
+    throw new InputError(`${file}: not valid JSON: ${(e as Error).message}`);
+  }
+  const validate = ruleSchema();
+  if (!validate(data)) throw new InputError(`${file}: invalid rule: ${describeAjvErrors(validate.errors)}`);
+  const rule = data as RuleFile;
+  if (basename(file, ".json") !== rule.id) throw new InputError(`${file}: /id: "${rule.id}" must equal the file name`);
+  if (!(RESOURCE_TYPES as readonly string[]).includes(rule.resourceType)) {
+    throw new InputError(`${file}: /resourceType: unknown resource type ${rule.resourceType}`);
+  }
+  return rule;
+}
+
+/** Compiles a parsed rule with its effective parameters. */
+export function compileRule(rule: RuleFile, file: string, override: RuleOverride | undefined, ajv: Ajv): Rule {
+  const params = resolveParams(rule, file, override?.parameters, ajv);
+  const compile = (schema: JsonObject, pointer: string): ValidateFunction => {
+    let injected: JsonValue;
+    try {
+      injected = injectParams(schema, params, pointer);
+    } catch (e) {
+      throw new InputError(`${file}: ${(e as Error).message}`);
+    }
+    try {
+      return ajv.compile(injected as object);
+    } catch (e) {
+      throw new InputError(`${file}: ${pointer}: not a valid JSON Schema: ${(e as Error).message}`);
+    }
+  };
+  return {
+    ...rule,
+    ...(override?.severity ? { severity: override.severity } : {}),
+    file,
+    params,
+    ...(rule.match ? { matchFn: compile(rule.match, "/match") } : {}),
+    assertFn: compile(rule.assert, "/assert"),
+  };
+}
+
+/** Ajv for rule predicates: strict, so a misspelt keyword in a rule is an error, not a silent pass. */
+export function ruleAjv(): Ajv {
+  return newAjv({ strict: true, strictRequired: false, strictTypes: false, allowUnionTypes: true, allErrors: true });
+}
+
+/**
+ * Loads every rule file under `dirs`, validates it, applies overrides and compiles its schemas once.
+ * A bad file is refused with its path and the JSON pointer of the problem.
+ */
+export function loadRules(dirs: string[], overrides: Record<string, RuleOverride> = {}): Rule[] {
+  const ajv = ruleAjv();
+  const root = packageRoot();
+  const rules: Rule[] = [];
+  const seen = new Map<string, string>();
+  for (const dir of dirs) {
+    for (const path of listJson(dir)) {
+      const rel = path.startsWith(root + sep) ? relative(root, path).split(sep).join("/") : path;
+      const rule = parseRuleFile(readFileSync(path, "utf8"), rel);
+      for (const id of [rule.id, ...(rule.aliases ?? [])]) {
+        const prev = seen.get(id);
+        if (prev) throw new InputError(`${rel}: /id: ${id} is already defined by ${prev}`);
+        seen.set(id, rel);
+      }
+      const override = overrides[rule.id] ?? (rule.aliases ?? []).map((a) => overrides[a]).find(Boolean);
+      if (override?.enabled === false) continue;
+      rules.push(compileRule(rule, rel, override, ajv));
+    }
+  }
+  const unknown = Object.keys(overrides).filter((id) => !seen.has(id));
+  if (unknown.length) throw new InputError(`rule overrides name unknown rules: ${unknown.join(", ")}`);
+  return rules.sort((a, b) => (a.id < b.id ? -1 : 1));
+}

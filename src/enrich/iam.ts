@@ -1,0 +1,196 @@
+import type { JsonObject, JsonValue } from "../model/json.js";
+import type { CollectionError, Resource } from "../model/inventory.js";
+import { daysBetween } from "../util/clock.js";
+import { parsePolicyDocument } from "./policy-document.js";
+
+/** Output of an enricher: new derived facts per resource, and problems found in the raw data. */
+export interface EnrichResult {
+  derived: Map<Resource, JsonObject>;
+  errors: CollectionError[];
+}
+
+type Row = Record<string, string>;
+
+/** A credential-report timestamp, or null for N/A, no_information, not_supported. */
+function reportTime(v: string | undefined): Date | null {
+  if (!v || !/^\d{4}-/.test(v)) return null;
+  const d = new Date(v);
+  return Number.isNaN(d.getTime()) ? null : d;
+}
+
+function bool(v: string | undefined): boolean | null {
+  if (v === undefined) return null;
+  const s = v.toLowerCase();
+  return s === "true" ? true : s === "false" ? false : null;
+}
+
+function ago(d: Date | null, now: Date): number | null {
+  return d ? daysBetween(d, now) : null;
+}
+
+/** Facts about the two access-key slots of a credential-report row. */
+export function accessKeyFacts(row: Row, now: Date): JsonObject[] {
+  const keys: JsonObject[] = [];
+  for (const slot of [1, 2] as const) {
+    const rotated = reportTime(row[`access_key_${slot}_last_rotated`]);
+    if (!rotated) continue; // slot never had a key
+    const lastUsed = reportTime(row[`access_key_${slot}_last_used_date`]);
+    keys.push({
+      slot,
+      active: bool(row[`access_key_${slot}_active`]) === true,
+      lastRotated: rotated.toISOString(),
+      ageDays: daysBetween(rotated, now),
+      lastUsed: lastUsed ? lastUsed.toISOString() : null,
+      daysSinceLastUse: ago(lastUsed, now),
+      neverUsed: lastUsed === null,
+      lastUsedService: row[`access_key_${slot}_last_used_service`] ?? "N/A",
+    });
+  }
+  return keys;
+}
+
+function parseInline(
+  resource: Resource,
+  list: JsonValue | undefined,
+  errors: CollectionError[],
+  push: (e: Omit<CollectionError, "account" | "region">) => CollectionError,
+): JsonObject[] {
+  const out: JsonObject[] = [];
+  for (const p of Array.isArray(list) ? list : []) {
+    const item = p as JsonObject;
+    const name = String(item["PolicyName"] ?? "");
+    const parsed = parsePolicyDocument(item["PolicyDocument"]);
+    if (parsed.ok) out.push({ name, document: parsed.document });
+    else {
+      errors.push(
+        push({
+          service: "iam",
+          operation: "GetAccountAuthorizationDetails",
+          errorName: "MalformedPolicyDocument",
+          message: `inline policy ${name} of ${resource.name}: ${parsed.message}`,
+          resourceArn: resource.arn,
+        }),
+      );
+      out.push({ name, document: null, malformed: true });
+    }
+  }
+  return out;
+}
+
+function names(list: JsonValue | undefined, key: string): string[] {
+  return (Array.isArray(list) ? list : []).map((x) => String((x as JsonObject)[key] ?? "")).filter(Boolean);
+}
+
+/**
+ * Derives IAM facts (key ages, MFA, password use, parsed policy documents) from raw collection output and
+ * the collection clock. Pure: same raw + same clock → same facts.
+ */
+export function enrichIam(resources: Resource[], now: Date): EnrichResult {
+  const derived = new Map<Resource, JsonObject>();
+  const errors: CollectionError[] = [];
+  for (const r of resources) {
+    const push = (e: Omit<CollectionError, "account" | "region">): CollectionError => ({ account: r.account, region: r.region, ...e });
+    const detail = (r.raw["detail"] ?? {}) as JsonObject;
+    switch (r.type) {
+      case "aws.iam.user": {
+        const row = r.raw["credentialReport"] as Row | undefined;
+        const keys = row ? accessKeyFacts(row, now) : null;
+        const passwordLastUsed = row ? reportTime(row["password_last_used"]) : null;
+        const hasPassword = row ? bool(row["password_enabled"]) : null;
+        const activeKeys = keys ? keys.filter((k) => k["active"] === true) : null;
+        const lastActivity = [passwordLastUsed, ...(activeKeys ?? []).map((k) => reportTime(String(k["lastUsed"] ?? "")))].filter(
+          (d): d is Date => d !== null,
+        );
+        const created = typeof detail["CreateDate"] === "string" ? new Date(detail["CreateDate"]) : null;
+        derived.set(r, {
+          hasConsolePassword: hasPassword,
+          passwordLastUsedDaysAgo: ago(passwordLastUsed, now),
+          passwordNeverUsed: row ? hasPassword === true && passwordLastUsed === null : null,
+          mfaActive: row ? bool(row["mfa_active"]) : null,
+          virtualMfaCount: Array.isArray(r.raw["virtualMfaDevices"]) ? r.raw["virtualMfaDevices"].length : null,
+          accessKeys: keys,
+          activeAccessKeyCount: activeKeys ? activeKeys.length : null,
+          daysSinceCreated: ago(created, now),
+          daysSinceLastActivity: lastActivity.length ? daysBetween(new Date(Math.max(...lastActivity.map((d) => d.getTime()))), now) : null,
+          groups: (Array.isArray(detail["GroupList"]) ? detail["GroupList"] : []).map(String),
+          attachedPolicyArns: names(detail["AttachedManagedPolicies"], "PolicyArn"),
+          inlinePolicies: parseInline(r, detail["UserPolicyList"], errors, push),
+          permissionsBoundaryArn: ((detail["PermissionsBoundary"] ?? {}) as JsonObject)["PermissionsBoundaryArn"] ?? null,
+        });
+        break;
+      }
+      case "aws.iam.group":
+        derived.set(r, {
+          attachedPolicyArns: names(detail["AttachedManagedPolicies"], "PolicyArn"),
+          inlinePolicies: parseInline(r, detail["GroupPolicyList"], errors, push),
+        });
+        break;
+      case "aws.iam.role": {
+        const trust = parsePolicyDocument(detail["AssumeRolePolicyDocument"]);
+        if (!trust.ok) {
+          errors.push(
+            push({
+              service: "iam",
+              operation: "GetAccountAuthorizationDetails",
+              errorName: "MalformedPolicyDocument",
+              message: `trust policy of ${r.name}: ${trust.message}`,
+              resourceArn: r.arn,
+            }),
+          );
+        }
+        const lastUsed = ((detail["RoleLastUsed"] ?? {}) as JsonObject)["LastUsedDate"];
+        derived.set(r, {
+          trustPolicy: trust.ok ? trust.document : null,
+          attachedPolicyArns: names(detail["AttachedManagedPolicies"], "PolicyArn"),
+          inlinePolicies: parseInline(r, detail["RolePolicyList"], errors, push),
+          permissionsBoundaryArn: ((detail["PermissionsBoundary"] ?? {}) as JsonObject)["PermissionsBoundaryArn"] ?? null,
+          daysSinceLastUsed: typeof lastUsed === "string" ? daysBetween(new Date(lastUsed), now) : null,
+        });
+        break;
+      }
+      case "aws.iam.policy": {
+        const versions = Array.isArray(detail["PolicyVersionList"]) ? (detail["PolicyVersionList"] as JsonObject[]) : [];
+        const def = versions.find((v) => v["IsDefaultVersion"] === true);
+        const parsed = parsePolicyDocument(def?.["Document"]);
+        if (!parsed.ok) {
+          errors.push(
+            push({
+              service: "iam",
+              operation: "GetAccountAuthorizationDetails",
+              errorName: "MalformedPolicyDocument",
+              message: `policy ${r.name}: ${parsed.message}`,
+              resourceArn: r.arn,
+            }),
+          );
+        }
+        derived.set(r, {
+          awsManaged: r.arn.includes(":iam::aws:policy/"),
+          attachmentCount: typeof detail["AttachmentCount"] === "number" ? detail["AttachmentCount"] : 0,
+          document: parsed.ok ? parsed.document : null,
+        });
+        break;
+      }
+      case "aws.iam.account": {
+        const row = r.raw["credentialReport"] as Row | undefined;
+        const summary = r.raw["accountSummary"] as Record<string, number> | undefined;
+        const policy = r.raw["passwordPolicy"];
+        const keys = row ? accessKeyFacts(row, now) : null;
+        const rootVirtual = Array.isArray(r.raw["virtualMfaDevices"]) ? r.raw["virtualMfaDevices"].length : null;
+        const mfaActive = row ? bool(row["mfa_active"]) : summary ? summary["AccountMFAEnabled"] === 1 : null;
+        derived.set(r, {
+          rootAccessKeysPresent: summary ? summary["AccountAccessKeysPresent"] === 1 : keys ? keys.some((k) => k["active"]) : null,
+          rootActiveAccessKeyCount: keys ? keys.filter((k) => k["active"] === true).length : null,
+          rootAccessKeys: keys,
+          rootMfaActive: mfaActive,
+          // Hardware MFA on root = MFA active and no virtual device assigned to root.
+          rootHardwareMfa: mfaActive === null || rootVirtual === null ? null : mfaActive && rootVirtual === 0,
+          rootPasswordLastUsedDaysAgo: row ? ago(reportTime(row["password_last_used"]), now) : null,
+          hasPasswordPolicy: policy === undefined ? null : policy !== null,
+          passwordPolicy: policy === undefined ? null : (policy as JsonValue),
+        });
+        break;
+      }
+    }
+  }
+  return { derived, errors };
+}

@@ -1,0 +1,82 @@
+import { readFileSync, writeFileSync, renameSync, mkdirSync } from "node:fs";
+import { dirname, join } from "node:path";
+import type { ErrorObject } from "ajv";
+import { newAjv } from "../util/ajv.js";
+import { InputError } from "../errors.js";
+import { RESOURCE_TYPES, type Inventory } from "../model/inventory.js";
+import { packageRoot } from "../util/paths.js";
+import { stableStringify } from "../util/stable-json.js";
+
+/** Describes ajv errors as `pointer: message` lines. */
+export function describeAjvErrors(errors: ErrorObject[] | null | undefined, max = 5): string {
+  const list = (errors ?? []).slice(0, max).map((e) => {
+    const extra = e.keyword === "additionalProperties" ? ` (${String((e.params as { additionalProperty?: string }).additionalProperty)})` : "";
+    return `${e.instancePath || "/"}: ${e.message ?? e.keyword}${extra}`;
+  });
+  const more = (errors?.length ?? 0) > max ? `; and ${(errors?.length ?? 0) - max} more` : "";
+  return list.join("; ") + more;
+}
+
+let validator: ((d: unknown) => boolean) & { errors?: ErrorObject[] | null } = undefined as never;
+function inventoryValidator() {
+  if (!validator) {
+    const ajv = newAjv();
+    validator = ajv.compile(JSON.parse(readFileSync(join(packageRoot(), "schemas/inventory.schema.json"), "utf8")) as object);
+  }
+  return validator;
+}
+
+/** Serialises an inventory deterministically (sorted keys, resources in a stable order). */
+export function serializeInventory(inv: Inventory): string {
+  const resources = [...inv.resources].sort((a, b) => (a.type + a.arn < b.type + b.arn ? -1 : a.type + a.arn > b.type + b.arn ? 1 : 0));
+  const errors = [...inv.errors].sort((a, b) => {
+    const ka = [a.account, a.region, a.service, a.operation, a.resourceArn ?? "", a.errorName].join("|");
+    const kb = [b.account, b.region, b.service, b.operation, b.resourceArn ?? "", b.errorName].join("|");
+    return ka < kb ? -1 : ka > kb ? 1 : 0;
+  });
+  return stableStringify({ ...inv, resources, errors }) + "\n";
+}
+
+/** Writes an inventory atomically (temp file + rename), so an interrupted write never leaves half a file. */
+export function saveInventory(path: string, inv: Inventory): void {
+  mkdirSync(dirname(path) || ".", { recursive: true });
+  const tmp = `${path}.${process.pid}.tmp`;
+  writeFileSync(tmp, serializeInventory(inv));
+  renameSync(tmp, path);
+}
+
+/** Parses and validates inventory text; a corrupt, truncated or foreign document is an InputError naming the problem. */
+export function parseInventory(text: string, source: string): Inventory {
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch (e) {
+    throw new InputError(`${source}: not a Tollgate inventory: invalid JSON (${(e as Error).message}); the file may be truncated or corrupt`);
+  }
+  if (data === null || typeof data !== "object" || (data as { kind?: unknown }).kind !== "tollgate-inventory") {
+    throw new InputError(`${source}: not a Tollgate inventory: /kind must be "tollgate-inventory"`);
+  }
+  const version = (data as { formatVersion?: unknown }).formatVersion;
+  if (version !== 1) {
+    throw new InputError(`${source}: unsupported inventory /formatVersion ${JSON.stringify(version)} (this Tollgate reads version 1)`);
+  }
+  const validate = inventoryValidator();
+  if (!validate(data)) throw new InputError(`${source}: invalid inventory: ${describeAjvErrors(validate.errors)}`);
+  const inv = data as Inventory;
+  const known = new Set<string>(RESOURCE_TYPES);
+  inv.resources.forEach((r, i) => {
+    if (!known.has(r.type)) throw new InputError(`${source}: /resources/${i}/type: unknown resource type ${r.type}`);
+  });
+  return inv;
+}
+
+/** Reads and validates an inventory file. */
+export function loadInventory(path: string): Inventory {
+  let text: string;
+  try {
+    text = readFileSync(path, "utf8");
+  } catch (e) {
+    throw new InputError(`${path}: cannot read inventory: ${(e as Error).message}`);
+  }
+  return parseInventory(text, path);
+}
