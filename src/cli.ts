@@ -11,8 +11,16 @@ process.env["AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED"] ??= "true";
 function reportOptions(cmd: Command): Command {
   return cmd
     .option("--out <dir>", "folder for findings.json and results.sarif", "reports")
-    .addOption(new Option("--fail-on <severity>", "exit 1 when a failing finding is at or above this severity").default("high").argParser(parseSeverity))
-    .addOption(new Option("--format <format>", "what to print on stdout: none, text, json, sarif").default("none").argParser(parseStdoutFormat))
+    .addOption(
+      new Option("--fail-on <severity>", "exit 1 when a failing finding is at or above this severity")
+        .default("high")
+        .argParser(parseSeverity),
+    )
+    .addOption(
+      new Option("--format <format>", "what to print on stdout: none, text, json, sarif")
+        .default("none")
+        .argParser(parseStdoutFormat),
+    )
     .option("--rules <dir>", "an extra rule pack folder (repeatable)", collect)
     .option("--quiet", "no progress or summary on stderr (warnings still shown)");
 }
@@ -32,7 +40,11 @@ export function buildProgram(): Command {
       .option("--regions <list>", "comma-separated regions (default: AWS_REGION)", parseList)
       .option("--profile <name>", "AWS profile from the shared config (SSO, role, web identity profiles work)")
       .option("--save-inventory <file>", "also save the collected inventory (re-evaluate later with `tollgate evaluate`)")
-      .addOption(new Option("--max-attempts <n>", "attempts per AWS call, retries included").default(8).argParser((v) => Number.parseInt(v, 10))),
+      .addOption(
+        new Option("--max-attempts <n>", "attempts per AWS call, retries included")
+          .default(8)
+          .argParser((v) => Number.parseInt(v, 10)),
+      ),
   ).action(async (opts) => {
     process.exitCode = await scanCommand(opts);
   });

@@ -51,7 +51,9 @@ export async function scanCommand(opts: ScanCommandOptions, clock: Clock = syste
   const log = stderrLogger({ quiet: opts.quiet });
   // Rules load first: a bad rule file is refused before any AWS call is made.
   const rules = loadAllRules(opts);
-  const regions = opts.regions?.length ? opts.regions : [process.env["AWS_REGION"] ?? process.env["AWS_DEFAULT_REGION"] ?? "us-east-1"];
+  const regions = opts.regions?.length
+    ? opts.regions
+    : [process.env["AWS_REGION"] ?? process.env["AWS_DEFAULT_REGION"] ?? "us-east-1"];
   const version = toolVersion();
   const inventory = await scan({
     settings: {

@@ -9,7 +9,13 @@ export function parseSeverity(v: string): Severity {
 
 /** Parses a comma-separated list. */
 export function parseList(v: string, prev: string[] = []): string[] {
-  return [...prev, ...v.split(",").map((s) => s.trim()).filter(Boolean)];
+  return [
+    ...prev,
+    ...v
+      .split(",")
+      .map((s) => s.trim())
+      .filter(Boolean),
+  ];
 }
 
 /** Parses a repeatable option. */
@@ -24,6 +30,7 @@ export type StdoutFormat = (typeof STDOUT_FORMATS)[number];
 
 /** Parses `--format`. */
 export function parseStdoutFormat(v: string): StdoutFormat {
-  if (!(STDOUT_FORMATS as readonly string[]).includes(v)) throw new InvalidArgumentError(`must be one of ${STDOUT_FORMATS.join(", ")}`);
+  if (!(STDOUT_FORMATS as readonly string[]).includes(v))
+    throw new InvalidArgumentError(`must be one of ${STDOUT_FORMATS.join(", ")}`);
   return v as StdoutFormat;
 }

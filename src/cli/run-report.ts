@@ -48,7 +48,9 @@ export function writeReportFiles(dir: string, input: ReportInput): string[] {
 
 /** Exit code: 1 if a counted failure is at or above the threshold, else 3 if the scan was incomplete, else 0. */
 export function exitCodeFor(findings: Finding[], inventory: Inventory, failOn: Severity): number {
-  const failing = findings.some((f) => f.status === "fail" && !f.suppression && f.baseline !== "unchanged" && atLeast(f.severity, failOn));
+  const failing = findings.some(
+    (f) => f.status === "fail" && !f.suppression && f.baseline !== "unchanged" && atLeast(f.severity, failOn),
+  );
   if (failing) return EXIT.findings;
   const incomplete = !inventory.metadata.complete || inventory.errors.length > 0 || findings.some((f) => f.status === "error");
   return incomplete ? EXIT.incomplete : EXIT.ok;
@@ -58,12 +60,16 @@ export function exitCodeFor(findings: Finding[], inventory: Inventory, failOn: S
 export function summarize(findings: Finding[], inventory: Inventory, log: Logger): void {
   const count = (s: string) => findings.filter((f) => f.status === s).length;
   log.info(`Findings: ${count("fail")} fail, ${count("pass")} pass, ${count("error")} error`);
-  const bySev = SEVERITIES.map((s) => `${s} ${findings.filter((f) => f.status === "fail" && f.severity === s).length}`).join(", ");
+  const bySev = SEVERITIES.map((s) => `${s} ${findings.filter((f) => f.status === "fail" && f.severity === s).length}`).join(
+    ", ",
+  );
   log.info(`Failing by severity: ${bySev}`);
   if (inventory.errors.length) {
     log.warn(`coverage gaps: ${inventory.errors.length} call(s) failed; affected rules report "error":`);
     for (const e of inventory.errors.slice(0, 20)) {
-      log.warn(`  ${e.account}/${e.region} ${e.service}:${e.operation} ${e.errorName}${e.httpStatus ? ` (HTTP ${e.httpStatus})` : ""}${e.resourceArn ? ` [${e.resourceArn}]` : ""}`);
+      log.warn(
+        `  ${e.account}/${e.region} ${e.service}:${e.operation} ${e.errorName}${e.httpStatus ? ` (HTTP ${e.httpStatus})` : ""}${e.resourceArn ? ` [${e.resourceArn}]` : ""}`,
+      );
     }
     if (inventory.errors.length > 20) log.warn(`  … and ${inventory.errors.length - 20} more (see findings.json)`);
   }
@@ -74,5 +80,7 @@ export function summarize(findings: Finding[], inventory: Inventory, log: Logger
 export function textTable(findings: Finding[]): string {
   const rows = findings.filter((f) => f.status !== "pass");
   if (!rows.length) return "No failing or errored findings.\n";
-  return rows.map((f) => `${f.status.toUpperCase()}\t${f.severity}\t${f.ruleId}\t${f.resourceArn}\t${f.message}`).join("\n") + "\n";
+  return (
+    rows.map((f) => `${f.status.toUpperCase()}\t${f.severity}\t${f.ruleId}\t${f.resourceArn}\t${f.message}`).join("\n") + "\n"
+  );
 }

@@ -36,10 +36,15 @@ export async function collectIam(ctx: UnitContext): Promise<UnitResult> {
       attempt(errors, where("GetAccountAuthorizationDetails"), () => authorizationDetails(client, ctx)),
       credentialReport(client, ctx, errors),
       passwordPolicyOrNull(client, ctx, errors),
-      attempt(errors, where("GetAccountSummary"), async () => (await client.send(new GetAccountSummaryCommand({}))).SummaryMap ?? {}),
+      attempt(
+        errors,
+        where("GetAccountSummary"),
+        async () => (await client.send(new GetAccountSummaryCommand({}))).SummaryMap ?? {},
+      ),
       attempt(errors, where("ListVirtualMFADevices"), async () => {
         const out: VirtualMFADevice[] = [];
-        for await (const page of paginateListVirtualMFADevices({ client, pageSize: 1000 }, {})) out.push(...(page.VirtualMFADevices ?? []));
+        for await (const page of paginateListVirtualMFADevices({ client, pageSize: 1000 }, {}))
+          out.push(...(page.VirtualMFADevices ?? []));
         return out;
       }),
     ]);
@@ -78,7 +83,11 @@ async function credentialReport(
   const started = Date.now();
   let delay = initialDelayMs;
   for (;;) {
-    const state = await attempt(errors, where("GenerateCredentialReport"), async () => (await client.send(new GenerateCredentialReportCommand({}))).State);
+    const state = await attempt(
+      errors,
+      where("GenerateCredentialReport"),
+      async () => (await client.send(new GenerateCredentialReportCommand({}))).State,
+    );
     if (state === undefined) return undefined;
     if (state === "COMPLETE") break;
     if (Date.now() - started > timeoutMs) {
@@ -92,11 +101,19 @@ async function credentialReport(
     await ctx.sleep(delay);
     delay = Math.min(maxDelayMs, delay * 2);
   }
-  const content = await attempt(errors, where("GetCredentialReport"), async () => (await client.send(new GetCredentialReportCommand({}))).Content);
+  const content = await attempt(
+    errors,
+    where("GetCredentialReport"),
+    async () => (await client.send(new GetCredentialReportCommand({}))).Content,
+  );
   if (content === undefined) return undefined;
   const parsed = parseCredentialReport(Buffer.from(content).toString("utf8"));
   for (const p of parsed.problems) {
-    errors.push({ ...where("GetCredentialReport"), errorName: "MalformedCredentialReport", message: `line ${p.line}: ${p.message}` });
+    errors.push({
+      ...where("GetCredentialReport"),
+      errorName: "MalformedCredentialReport",
+      message: `line ${p.line}: ${p.message}`,
+    });
   }
   // A report we could not read at all is a gap, not an account without users.
   if (parsed.rows.length === 0) return undefined;
@@ -109,9 +126,13 @@ async function passwordPolicyOrNull(
   errors: CollectionError[],
 ): Promise<{ policy: JsonValue } | undefined> {
   const local: CollectionError[] = [];
-  const out = await attempt(local, { account: ctx.account, region: "global", service: SERVICE, operation: "GetAccountPasswordPolicy" }, async () => ({
-    policy: toJson((await client.send(new GetAccountPasswordPolicyCommand({}))).PasswordPolicy ?? null),
-  }));
+  const out = await attempt(
+    local,
+    { account: ctx.account, region: "global", service: SERVICE, operation: "GetAccountPasswordPolicy" },
+    async () => ({
+      policy: toJson((await client.send(new GetAccountPasswordPolicyCommand({}))).PasswordPolicy ?? null),
+    }),
+  );
   // NoSuchEntity is a real answer: the account has no password policy (AWS defaults apply).
   if (local.length === 1 && local[0]!.errorName === "NoSuchEntityException") return { policy: null };
   errors.push(...local);

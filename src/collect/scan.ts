@@ -32,7 +32,10 @@ const BAD_CREDENTIALS = new Set([
 ]);
 
 /** Identifies the caller; credentials that do not work are bad input, reported clearly. */
-async function callerIdentity(settings: AwsClientSettings, region: string): Promise<{ account: string; arn: string; partition: string }> {
+async function callerIdentity(
+  settings: AwsClientSettings,
+  region: string,
+): Promise<{ account: string; arn: string; partition: string }> {
   const sts = new STSClient(clientConfig(settings, region));
   try {
     const id = await sts.send(new GetCallerIdentityCommand({}));

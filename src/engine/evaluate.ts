@@ -23,10 +23,21 @@ function errorEvidence(errors: CollectionError[]): Evidence[] {
 function relevantErrors(rule: Rule, errors: CollectionError[]): CollectionError[] {
   const src = RESOURCE_TYPE_SOURCES[rule.resourceType];
   const ops = new Set(rule.dependsOn ?? src.operations);
-  return errors.filter((e) => (e.service === src.service && ops.has(e.operation)) || e.service === "*" || (e.service === src.service && e.operation === "*"));
+  return errors.filter(
+    (e) =>
+      (e.service === src.service && ops.has(e.operation)) ||
+      e.service === "*" ||
+      (e.service === src.service && e.operation === "*"),
+  );
 }
 
-function finding(rule: Rule, r: Pick<Resource, "arn" | "type" | "name" | "account" | "region">, status: FindingStatus, message: string, evidence: Evidence[]): Finding {
+function finding(
+  rule: Rule,
+  r: Pick<Resource, "arn" | "type" | "name" | "account" | "region">,
+  status: FindingStatus,
+  message: string,
+  evidence: Evidence[],
+): Finding {
   return {
     ruleId: rule.id,
     resourceArn: r.arn,
@@ -44,7 +55,7 @@ function finding(rule: Rule, r: Pick<Resource, "arn" | "type" | "name" | "accoun
 
 /** Evaluates one rule against one resource, ignoring collection errors (the caller handles those). */
 export function evaluateResource(rule: Rule, resource: Resource): Finding | undefined {
-  if (rule.matchFn && !rule.matchFn(resource)) return undefined;
+  // Inputs are checked before `match`: a resource whose data is missing cannot be ruled out of scope either.
   const data = { ...resource, params: rule.params };
   const missing = (rule.requires ?? []).filter((p) => {
     const v = atPointer(resource, p);
@@ -59,8 +70,15 @@ export function evaluateResource(rule: Rule, resource: Resource): Finding | unde
       missing.map((p) => ({ path: p, expected: "a collected value" })),
     );
   }
+  if (rule.matchFn && !rule.matchFn(resource)) return undefined;
   if (rule.assertFn(resource)) {
-    return finding(rule, resource, "pass", renderTemplate(rule.passMessage ?? `${rule.title}: ${resource.name} complies.`, data), []);
+    return finding(
+      rule,
+      resource,
+      "pass",
+      renderTemplate(rule.passMessage ?? `${rule.title}: ${resource.name} complies.`, data),
+      [],
+    );
   }
   return finding(rule, resource, "fail", renderTemplate(rule.message, data), evidenceFromErrors(rule.assertFn.errors, resource));
 }
@@ -99,11 +117,19 @@ export function evaluate(inventory: Inventory, rules: Rule[]): Finding[] {
       );
     }
     for (const resource of byType.get(rule.resourceType) ?? []) {
-      const errs = [...(resourceErrors.get(resource.arn) ?? []), ...(scopeErrors.get(`${resource.account}|${src.regional ? resource.region : "global"}`) ?? [])];
+      const errs = [
+        ...(resourceErrors.get(resource.arn) ?? []),
+        ...(scopeErrors.get(`${resource.account}|${src.regional ? resource.region : "global"}`) ?? []),
+      ];
       if (errs.length) {
-        if (rule.matchFn && !rule.matchFn(resource)) continue;
         findings.push(
-          finding(rule, resource, "error", `${rule.title}: could not be judged for ${resource.name}: ${errs.map((e) => `${e.operation} failed (${e.errorName})`).join(", ")}.`, errorEvidence(errs)),
+          finding(
+            rule,
+            resource,
+            "error",
+            `${rule.title}: could not be judged for ${resource.name}: ${errs.map((e) => `${e.operation} failed (${e.errorName})`).join(", ")}.`,
+            errorEvidence(errs),
+          ),
         );
         continue;
       }

@@ -28,7 +28,10 @@ export function evidenceFromErrors(errors: ErrorObject[] | null | undefined, res
   const seen = new Set<string>();
   for (const e of errors ?? []) {
     if (NOISE.has(e.keyword)) continue;
-    const path = e.keyword === "required" ? `${e.instancePath}/${String((e.params as { missingProperty?: string }).missingProperty)}` : e.instancePath;
+    const path =
+      e.keyword === "required"
+        ? `${e.instancePath}/${String((e.params as { missingProperty?: string }).missingProperty)}`
+        : e.instancePath;
     const expected = expectation(e);
     const key = `${path}|${expected}`;
     if (seen.has(key)) continue;

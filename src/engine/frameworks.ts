@@ -17,7 +17,9 @@ export interface Framework {
 
 /** Loads and validates every framework file in `rules/frameworks`. */
 export function loadFrameworks(dir = join(packageRoot(), "rules", "frameworks")): Framework[] {
-  const validate = newAjv().compile(JSON.parse(readFileSync(join(packageRoot(), "rules/schema/framework.schema.json"), "utf8")) as object);
+  const validate = newAjv().compile(
+    JSON.parse(readFileSync(join(packageRoot(), "rules/schema/framework.schema.json"), "utf8")) as object,
+  );
   return readdirSync(dir)
     .filter((f) => f.endsWith(".json"))
     .sort()
@@ -35,12 +37,16 @@ export function loadFrameworks(dir = join(packageRoot(), "rules", "frameworks"))
 }
 
 /** Rule id → the requirements that cite it. Unknown rule ids in a framework are an error (mappings are tested, not trusted). */
-export function complianceIndex(frameworks: Framework[], knownRuleIds: Set<string>): Map<string, { framework: string; requirement: string }[]> {
+export function complianceIndex(
+  frameworks: Framework[],
+  knownRuleIds: Set<string>,
+): Map<string, { framework: string; requirement: string }[]> {
   const out = new Map<string, { framework: string; requirement: string }[]>();
   for (const fw of frameworks) {
     for (const req of fw.requirements) {
       for (const id of req.rules) {
-        if (!knownRuleIds.has(id)) throw new InputError(`rules/frameworks/${fw.id}.json: requirement ${req.id} names unknown rule ${id}`);
+        if (!knownRuleIds.has(id))
+          throw new InputError(`rules/frameworks/${fw.id}.json: requirement ${req.id} names unknown rule ${id}`);
         out.set(id, [...(out.get(id) ?? []), { framework: fw.id, requirement: req.id }]);
       }
     }

@@ -14,7 +14,13 @@ export interface ResourceTypeSource {
 export const RESOURCE_TYPE_SOURCES: Record<ResourceType, ResourceTypeSource> = {
   "aws.iam.account": {
     service: "iam",
-    operations: ["GetAccountPasswordPolicy", "GetAccountSummary", "GenerateCredentialReport", "GetCredentialReport", "ListVirtualMFADevices"],
+    operations: [
+      "GetAccountPasswordPolicy",
+      "GetAccountSummary",
+      "GenerateCredentialReport",
+      "GetCredentialReport",
+      "ListVirtualMFADevices",
+    ],
     regional: false,
   },
   "aws.iam.user": {

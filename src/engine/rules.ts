@@ -69,7 +69,9 @@ function listJson(dir: string): string[] {
 
 let ruleSchemaValidator: ValidateFunction | undefined;
 function ruleSchema(): ValidateFunction {
-  ruleSchemaValidator ??= newAjv().compile(JSON.parse(readFileSync(join(packageRoot(), "rules/schema/rule.schema.json"), "utf8")) as object);
+  ruleSchemaValidator ??= newAjv().compile(
+    JSON.parse(readFileSync(join(packageRoot(), "rules/schema/rule.schema.json"), "utf8")) as object,
+  );
   return ruleSchemaValidator;
 }
 
@@ -91,7 +93,12 @@ export function injectParams(schema: JsonValue, params: Record<string, JsonValue
 }
 
 /** Resolves parameter values: defaults from the rule, then overrides, validated against the rule's schema. */
-function resolveParams(rule: RuleFile, file: string, overrides: Record<string, JsonValue> | undefined, ajv: Ajv): Record<string, JsonValue> {
+function resolveParams(
+  rule: RuleFile,
+  file: string,
+  overrides: Record<string, JsonValue> | undefined,
+  ajv: Ajv,
+): Record<string, JsonValue> {
   const values: Record<string, JsonValue> = { ...(overrides ?? {}) };
   if (!rule.parameters) {
     if (overrides && Object.keys(overrides).length) throw new InputError(`${file}: rule ${rule.id} takes no parameters`);

@@ -89,7 +89,11 @@ export function enrichIam(resources: Resource[], now: Date): EnrichResult {
   const derived = new Map<Resource, JsonObject>();
   const errors: CollectionError[] = [];
   for (const r of resources) {
-    const push = (e: Omit<CollectionError, "account" | "region">): CollectionError => ({ account: r.account, region: r.region, ...e });
+    const push = (e: Omit<CollectionError, "account" | "region">): CollectionError => ({
+      account: r.account,
+      region: r.region,
+      ...e,
+    });
     const detail = (r.raw["detail"] ?? {}) as JsonObject;
     switch (r.type) {
       case "aws.iam.user": {
@@ -111,7 +115,9 @@ export function enrichIam(resources: Resource[], now: Date): EnrichResult {
           accessKeys: keys,
           activeAccessKeyCount: activeKeys ? activeKeys.length : null,
           daysSinceCreated: ago(created, now),
-          daysSinceLastActivity: lastActivity.length ? daysBetween(new Date(Math.max(...lastActivity.map((d) => d.getTime()))), now) : null,
+          daysSinceLastActivity: lastActivity.length
+            ? daysBetween(new Date(Math.max(...lastActivity.map((d) => d.getTime()))), now)
+            : null,
           groups: (Array.isArray(detail["GroupList"]) ? detail["GroupList"] : []).map(String),
           attachedPolicyArns: names(detail["AttachedManagedPolicies"], "PolicyArn"),
           inlinePolicies: parseInline(r, detail["UserPolicyList"], errors, push),
@@ -178,7 +184,11 @@ export function enrichIam(resources: Resource[], now: Date): EnrichResult {
         const rootVirtual = Array.isArray(r.raw["virtualMfaDevices"]) ? r.raw["virtualMfaDevices"].length : null;
         const mfaActive = row ? bool(row["mfa_active"]) : summary ? summary["AccountMFAEnabled"] === 1 : null;
         derived.set(r, {
-          rootAccessKeysPresent: summary ? summary["AccountAccessKeysPresent"] === 1 : keys ? keys.some((k) => k["active"]) : null,
+          rootAccessKeysPresent: summary
+            ? summary["AccountAccessKeysPresent"] === 1
+            : keys
+              ? keys.some((k) => k["active"])
+              : null,
           rootActiveAccessKeyCount: keys ? keys.filter((k) => k["active"] === true).length : null,
           rootAccessKeys: keys,
           rootMfaActive: mfaActive,

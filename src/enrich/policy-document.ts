@@ -21,12 +21,14 @@ export function parsePolicyDocument(encoded: unknown): ParsedPolicy {
   } catch (e) {
     return { ok: false, message: `policy document is not valid JSON: ${(e as Error).message}` };
   }
-  if (doc === null || typeof doc !== "object" || Array.isArray(doc)) return { ok: false, message: "policy document is not a JSON object" };
+  if (doc === null || typeof doc !== "object" || Array.isArray(doc))
+    return { ok: false, message: "policy document is not a JSON object" };
   const statement = (doc as JsonObject)["Statement"];
   if (statement === undefined) return { ok: false, message: "policy document has no Statement" };
   const statements = Array.isArray(statement) ? statement : [statement];
   for (const [i, s] of statements.entries()) {
-    if (s === null || typeof s !== "object" || Array.isArray(s)) return { ok: false, message: `Statement[${i}] is not an object` };
+    if (s === null || typeof s !== "object" || Array.isArray(s))
+      return { ok: false, message: `Statement[${i}] is not an object` };
     const effect = (s as JsonObject)["Effect"];
     if (effect !== "Allow" && effect !== "Deny") return { ok: false, message: `Statement[${i}].Effect must be Allow or Deny` };
   }

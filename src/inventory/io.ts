@@ -10,7 +10,10 @@ import { stableStringify } from "../util/stable-json.js";
 /** Describes ajv errors as `pointer: message` lines. */
 export function describeAjvErrors(errors: ErrorObject[] | null | undefined, max = 5): string {
   const list = (errors ?? []).slice(0, max).map((e) => {
-    const extra = e.keyword === "additionalProperties" ? ` (${String((e.params as { additionalProperty?: string }).additionalProperty)})` : "";
+    const extra =
+      e.keyword === "additionalProperties"
+        ? ` (${String((e.params as { additionalProperty?: string }).additionalProperty)})`
+        : "";
     return `${e.instancePath || "/"}: ${e.message ?? e.keyword}${extra}`;
   });
   const more = (errors?.length ?? 0) > max ? `; and ${(errors?.length ?? 0) - max} more` : "";
@@ -28,7 +31,9 @@ function inventoryValidator() {
 
 /** Serialises an inventory deterministically (sorted keys, resources in a stable order). */
 export function serializeInventory(inv: Inventory): string {
-  const resources = [...inv.resources].sort((a, b) => (a.type + a.arn < b.type + b.arn ? -1 : a.type + a.arn > b.type + b.arn ? 1 : 0));
+  const resources = [...inv.resources].sort((a, b) =>
+    a.type + a.arn < b.type + b.arn ? -1 : a.type + a.arn > b.type + b.arn ? 1 : 0,
+  );
   const errors = [...inv.errors].sort((a, b) => {
     const ka = [a.account, a.region, a.service, a.operation, a.resourceArn ?? "", a.errorName].join("|");
     const kb = [b.account, b.region, b.service, b.operation, b.resourceArn ?? "", b.errorName].join("|");
@@ -51,14 +56,18 @@ export function parseInventory(text: string, source: string): Inventory {
   try {
     data = JSON.parse(text);
   } catch (e) {
-    throw new InputError(`${source}: not a Tollgate inventory: invalid JSON (${(e as Error).message}); the file may be truncated or corrupt`);
+    throw new InputError(
+      `${source}: not a Tollgate inventory: invalid JSON (${(e as Error).message}); the file may be truncated or corrupt`,
+    );
   }
   if (data === null || typeof data !== "object" || (data as { kind?: unknown }).kind !== "tollgate-inventory") {
     throw new InputError(`${source}: not a Tollgate inventory: /kind must be "tollgate-inventory"`);
   }
   const version = (data as { formatVersion?: unknown }).formatVersion;
   if (version !== 1) {
-    throw new InputError(`${source}: unsupported inventory /formatVersion ${JSON.stringify(version)} (this Tollgate reads version 1)`);
+    throw new InputError(
+      `${source}: unsupported inventory /formatVersion ${JSON.stringify(version)} (this Tollgate reads version 1)`,
+    );
   }
   const validate = inventoryValidator();
   if (!validate(data)) throw new InputError(`${source}: invalid inventory: ${describeAjvErrors(validate.errors)}`);

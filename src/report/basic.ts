@@ -39,7 +39,9 @@ export function renderBasicSarif(input: ReportInput): string {
           },
         ],
         partialFingerprints: {
-          primaryLocationLineHash: createHash("sha256").update(`${f.ruleId}|${f.account}|${f.region}|${f.resourceArn}`).digest("hex"),
+          primaryLocationLineHash: createHash("sha256")
+            .update(`${f.ruleId}|${f.account}|${f.region}|${f.resourceArn}`)
+            .digest("hex"),
         },
       };
     });

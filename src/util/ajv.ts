@@ -3,8 +3,8 @@ import * as formatsModule from "ajv-formats";
 
 type AddFormats = (ajv: Ajv) => Ajv;
 // ajv-formats is CommonJS; under NodeNext its callable export sits on `default` (sometimes twice).
-const addFormats: AddFormats = ((formatsModule as unknown as { default: AddFormats & { default?: AddFormats } }).default.default ??
-  (formatsModule as unknown as { default: AddFormats }).default) as AddFormats;
+const addFormats: AddFormats = ((formatsModule as unknown as { default: AddFormats & { default?: AddFormats } }).default
+  .default ?? (formatsModule as unknown as { default: AddFormats }).default) as AddFormats;
 
 /** A new Ajv instance with the standard formats (date-time, uri, …). */
 export function newAjv(options: Options = {}): Ajv {

@@ -1,0 +1,200 @@
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync, mkdirSync, statSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { AccountFile } from "../../fixtures/simulator/account-file.js";
+import type { Simulator } from "../../fixtures/simulator/server.js";
+import { runCli } from "../helpers/cli.js";
+import { account, sim, simEnv } from "../helpers/sim.js";
+
+interface FindingsFile {
+  findings: { ruleId: string; resourceArn: string; status: string; severity: string }[];
+  coverage: { errorName: string }[];
+}
+
+const demo = account("demo");
+const clean = account("clean");
+// The clean account plus one malformed policy: a coverage gap and nothing failing.
+const gappy: AccountFile = {
+  ...structuredClone(clean),
+  accountId: "555566667777",
+  callers: [{ ...clean.callers[0]!, accessKeyId: "AKIAGAPPYAUDITOR0001", arn: "arn:aws:iam::555566667777:role/auditor" }],
+  iam: { ...structuredClone(clean.iam), policies: [{ name: "broken", document: '{"Statement": [' }] },
+};
+
+// The clean account plus one user with an old key: a medium failure only.
+const mediumOnly: AccountFile = {
+  ...structuredClone(clean),
+  accountId: "888899990000",
+  callers: [{ ...clean.callers[0]!, accessKeyId: "AKIAMEDIUMAUDITOR001", arn: "arn:aws:iam::888899990000:role/auditor" }],
+  iam: {
+    ...structuredClone(clean.iam),
+    users: [
+      ...(clean.iam.users ?? []),
+      { name: "old-key", createdDaysAgo: 300, accessKeys: [{ id: "AKIAOLDKEYUSER000001", active: true, createdDaysAgo: 200 }] },
+    ],
+  },
+};
+
+let s: Simulator;
+const tmp = mkdtempSync(join(tmpdir(), "tollgate-e2e-"));
+
+beforeAll(async () => {
+  s = await sim([demo, clean, gappy, mediumOnly]);
+});
+afterAll(() => s.close());
+
+function allFiles(dir: string): string[] {
+  return readdirSync(dir).flatMap((n) => {
+    const p = join(dir, n);
+    return statSync(p).isDirectory() ? allFiles(p) : [p];
+  });
+}
+
+describe("tollgate CLI end to end against the simulator", () => {
+  it("exit 1 when a high finding fails; writes findings.json and results.sarif; stdout stays empty", async () => {
+    const out = join(tmp, "demo");
+    const r = await runCli(["scan", "--out", out, "--save-inventory", join(out, "inventory.json")], simEnv(s, demo));
+    expect(r.stderr).toContain("Scanning account 111122223333");
+    expect(r.code).toBe(1);
+    expect(r.stdout).toBe("");
+    expect(readdirSync(out).sort()).toEqual(["findings.json", "inventory.json", "results.sarif"]);
+    const f = JSON.parse(readFileSync(join(out, "findings.json"), "utf8")) as FindingsFile;
+    const failing = f.findings
+      .filter((x) => x.status === "fail")
+      .map((x) => `${x.ruleId} ${x.resourceArn}`)
+      .sort();
+    expect(failing).toEqual([
+      "aws.iam.account.root-no-access-keys arn:aws:iam::111122223333:root",
+      "aws.iam.user.access-key-rotated arn:aws:iam::111122223333:user/bob",
+      "aws.iam.user.access-key-rotated arn:aws:iam::111122223333:user/ci-deployer",
+      "aws.iam.user.console-mfa arn:aws:iam::111122223333:user/bob",
+      "aws.iam.user.single-active-key arn:aws:iam::111122223333:user/ci-deployer",
+    ]);
+    const sarif = JSON.parse(readFileSync(join(out, "results.sarif"), "utf8")) as {
+      version: string;
+      runs: { results: unknown[] }[];
+    };
+    expect(sarif.version).toBe("2.1.0");
+    expect(sarif.runs[0]!.results).toHaveLength(5);
+  });
+
+  it("evaluate on the saved inventory gives the same findings, offline", async () => {
+    const out = join(tmp, "demo-offline");
+    const r = await runCli(["evaluate", "--inventory", join(tmp, "demo", "inventory.json"), "--out", out], {
+      PATH: process.env["PATH"],
+      HOME: "/nonexistent",
+    });
+    expect(r.code).toBe(1);
+    const live = JSON.parse(readFileSync(join(tmp, "demo", "findings.json"), "utf8")) as FindingsFile;
+    const offline = JSON.parse(readFileSync(join(out, "findings.json"), "utf8")) as FindingsFile;
+    expect(offline.findings).toEqual(live.findings);
+  });
+
+  it("exit 0 for a clean account", async () => {
+    const r = await runCli(["scan", "--out", join(tmp, "clean"), "--format", "json"], simEnv(s, clean));
+    expect(r.code).toBe(0);
+    const f = JSON.parse(r.stdout) as FindingsFile;
+    expect(f.findings.length).toBeGreaterThan(0);
+    expect(f.findings.every((x) => x.status === "pass")).toBe(true);
+  });
+
+  it("exit 3 when collection had a gap and nothing at the threshold failed", async () => {
+    const r = await runCli(["scan", "--out", join(tmp, "gappy")], simEnv(s, gappy));
+    expect(r.code).toBe(3);
+    expect(r.stderr).toMatch(/coverage gaps: 1 call\(s\) failed/);
+    const f = JSON.parse(readFileSync(join(tmp, "gappy", "findings.json"), "utf8")) as FindingsFile;
+    expect(f.coverage.map((c) => c.errorName)).toEqual(["MalformedPolicyDocument"]);
+  });
+
+  it("--fail-on sets the threshold: a medium failure exits 0 at high and 1 at medium", async () => {
+    const inv = join(tmp, "medium", "inventory.json");
+    const r = await runCli(["scan", "--out", join(tmp, "medium"), "--save-inventory", inv], simEnv(s, mediumOnly));
+    expect(r.code).toBe(0);
+    const atMedium = await runCli(
+      ["evaluate", "--inventory", inv, "--out", join(tmp, "medium2"), "--fail-on", "medium", "--format", "text"],
+      { PATH: process.env["PATH"] },
+    );
+    expect(atMedium.code).toBe(1);
+    expect(atMedium.stdout).toMatch(
+      /^FAIL\tmedium\taws\.iam\.user\.access-key-rotated\tarn:aws:iam::888899990000:user\/old-key/m,
+    );
+  });
+
+  it("exit 2 with a message naming the problem for a corrupt inventory, a bad rule file and a bad option", async () => {
+    const corrupt = join(tmp, "corrupt.json");
+    writeFileSync(corrupt, readFileSync(join(tmp, "demo", "inventory.json"), "utf8").slice(0, 500));
+    const a = await runCli(["evaluate", "--inventory", corrupt, "--out", join(tmp, "x")], { PATH: process.env["PATH"] });
+    expect(a.code).toBe(2);
+    expect(a.stderr).toContain(`${corrupt}: not a Tollgate inventory: invalid JSON`);
+
+    const foreign = join(tmp, "foreign.json");
+    writeFileSync(
+      foreign,
+      JSON.stringify({ kind: "tollgate-inventory", formatVersion: 1, metadata: {}, resources: [], errors: [] }),
+    );
+    const b = await runCli(["evaluate", "--inventory", foreign, "--out", join(tmp, "x")], { PATH: process.env["PATH"] });
+    expect(b.code).toBe(2);
+    expect(b.stderr).toMatch(/invalid inventory: \/metadata: must have required property/);
+
+    const dir = join(tmp, "bad-rules", "iam");
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(
+      join(dir, "aws.iam.user.bad.json"),
+      JSON.stringify({
+        id: "aws.iam.user.bad",
+        title: "Bad rule here",
+        severity: "high",
+        resourceType: "aws.iam.user",
+        assert: {},
+        message: "m",
+        rationale: "r",
+        remediation: {},
+        references: [],
+      }),
+    );
+    const c = await runCli(
+      [
+        "evaluate",
+        "--inventory",
+        join(tmp, "demo", "inventory.json"),
+        "--rules",
+        join(tmp, "bad-rules"),
+        "--out",
+        join(tmp, "x"),
+      ],
+      { PATH: process.env["PATH"] },
+    );
+    expect(c.code).toBe(2);
+    expect(c.stderr).toMatch(/aws\.iam\.user\.bad\.json: invalid rule: \/remediation: must have required property 'text'/);
+
+    const d = await runCli(["scan", "--fail-on", "urgent"], { PATH: process.env["PATH"] });
+    expect(d.code).toBe(2);
+    expect(d.stderr).toMatch(/--fail-on <severity>' argument 'urgent' is invalid/);
+  });
+
+  it("exit 2 for credentials AWS refuses, with a clear message", async () => {
+    const env = { ...simEnv(s, demo), AWS_SECRET_ACCESS_KEY: "definitely-not-the-right-secret" };
+    const r = await runCli(["scan", "--out", join(tmp, "denied")], env);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/cannot identify the caller.*SignatureDoesNotMatch.*Check the credentials/);
+  });
+
+  it("--help works on every command", async () => {
+    for (const args of [["--help"], ["scan", "--help"], ["evaluate", "--help"]]) {
+      const r = await runCli(args, { PATH: process.env["PATH"] });
+      expect(r.code).toBe(0);
+      expect(r.stdout).toMatch(/Usage: tollgate/);
+    }
+  });
+
+  it("never writes a secret access key into any file it writes", () => {
+    const secrets = [demo, clean, gappy, mediumOnly].flatMap((a) => a.callers.map((c) => c.secretAccessKey));
+    const files = allFiles(tmp);
+    expect(files.length).toBeGreaterThan(5);
+    for (const file of files) {
+      const text = readFileSync(file, "utf8");
+      for (const secret of secrets) expect(text.includes(secret), `${file} contains a secret`).toBe(false);
+    }
+  });
+});

@@ -1,0 +1,186 @@
+import { mkdtempSync, writeFileSync, mkdirSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { evaluate, scopeArn } from "../../src/engine/evaluate.js";
+import { builtInRuleDirs, injectParams, loadRules, parseRuleFile } from "../../src/engine/rules.js";
+import { renderTemplate } from "../../src/engine/template.js";
+import type { Inventory, Resource } from "../../src/model/inventory.js";
+
+const baseRule = {
+  id: "aws.iam.user.test-rule",
+  title: "A test rule for the engine",
+  severity: "low",
+  resourceType: "aws.iam.user",
+  assert: { properties: { derived: { properties: { n: { maximum: 1 } } } } },
+  message: "bad {{name}}",
+  rationale: "r",
+  remediation: { text: "t" },
+  references: [],
+};
+
+function ruleDir(files: Record<string, unknown>): string {
+  const dir = mkdtempSync(join(tmpdir(), "tollgate-rules-"));
+  mkdirSync(join(dir, "iam"));
+  for (const [name, content] of Object.entries(files))
+    writeFileSync(join(dir, "iam", name), typeof content === "string" ? content : JSON.stringify(content));
+  return dir;
+}
+
+function inventory(resources: Resource[], errors: Inventory["errors"] = []): Inventory {
+  return {
+    kind: "tollgate-inventory",
+    formatVersion: 1,
+    metadata: {
+      toolVersion: "t",
+      collectedAt: "2026-01-01T00:00:00Z",
+      finishedAt: "2026-01-01T00:00:01Z",
+      partition: "aws",
+      accounts: ["111122223333"],
+      regions: ["us-east-1"],
+      services: ["iam"],
+      complete: true,
+    },
+    resources,
+    errors,
+  };
+}
+
+const user = (name: string, derived: Record<string, unknown>): Resource =>
+  ({
+    type: "aws.iam.user",
+    arn: `arn:aws:iam::111122223333:user/${name}`,
+    account: "111122223333",
+    region: "global",
+    name,
+    raw: {},
+    derived,
+  }) as Resource;
+
+describe("rule loading", () => {
+  it("refuses a file whose id differs from its name, naming the pointer", () => {
+    const dir = ruleDir({ "aws.iam.user.other.json": baseRule });
+    expect(() => loadRules([dir])).toThrow(
+      /aws\.iam\.user\.other\.json: \/id: "aws\.iam\.user\.test-rule" must equal the file name/,
+    );
+  });
+
+  it("refuses a schema violation with the JSON pointer", () => {
+    const dir = ruleDir({ "aws.iam.user.test-rule.json": { ...baseRule, severity: "urgent" } });
+    expect(() => loadRules([dir])).toThrow(/invalid rule: \/severity: must be equal to one of the allowed values/);
+  });
+
+  it("refuses a misspelt JSON Schema keyword instead of passing silently", () => {
+    const dir = ruleDir({ "aws.iam.user.test-rule.json": { ...baseRule, assert: { properties: { derived: { maximun: 3 } } } } });
+    expect(() => loadRules([dir])).toThrow(/\/assert: not a valid JSON Schema: .*maximun/);
+  });
+
+  it("refuses an unknown parameter reference and an unknown resource type", () => {
+    const bad = { ...baseRule, assert: { properties: { derived: { properties: { n: { maximum: { $param: "nope" } } } } } } };
+    expect(() => loadRules([ruleDir({ "aws.iam.user.test-rule.json": bad })])).toThrow(
+      /\/assert\/properties\/derived\/properties\/n\/maximum: unknown parameter "nope"/,
+    );
+    expect(() =>
+      parseRuleFile(JSON.stringify({ ...baseRule, resourceType: "aws.iam.thing" }), "x/aws.iam.user.test-rule.json"),
+    ).toThrow(/\/resourceType: unknown resource type aws\.iam\.thing/);
+  });
+
+  it("refuses invalid JSON and duplicate ids", () => {
+    expect(() => loadRules([ruleDir({ "aws.iam.user.test-rule.json": "{ nope" })])).toThrow(
+      /aws\.iam\.user\.test-rule\.json: not valid JSON/,
+    );
+    const a = ruleDir({ "aws.iam.user.test-rule.json": baseRule });
+    const b = ruleDir({ "aws.iam.user.test-rule.json": baseRule });
+    expect(() => loadRules([a, b])).toThrow(/is already defined by/);
+  });
+
+  it("injects parameters structurally, never by text", () => {
+    const schema = { maximum: { $param: "max" }, description: '{ "$param": "max" } stays text' };
+    expect(injectParams(schema, { max: 5 }, "")).toEqual({ maximum: 5, description: '{ "$param": "max" } stays text' });
+  });
+
+  it("validates parameter overrides against the rule's parameter schema", () => {
+    expect(() =>
+      loadRules(builtInRuleDirs(), { "aws.iam.user.access-key-rotated": { parameters: { maxAgeDays: "ninety" } } }),
+    ).toThrow(/parameters of aws\.iam\.user\.access-key-rotated: \/maxAgeDays: must be integer/);
+    const rules = loadRules(builtInRuleDirs(), {
+      "aws.iam.user.access-key-rotated": { parameters: { maxAgeDays: 30 }, severity: "high" },
+    });
+    const r = rules.find((x) => x.id === "aws.iam.user.access-key-rotated")!;
+    expect(r.params).toEqual({ maxAgeDays: 30 });
+    expect(r.severity).toBe("high");
+  });
+});
+
+describe("evaluation", () => {
+  const rules = loadRules([ruleDir({ "aws.iam.user.test-rule.json": baseRule })]);
+
+  it("gives pass and fail with evidence naming path, value and expectation", () => {
+    const findings = evaluate(inventory([user("ok", { n: 1 }), user("bad", { n: 4 })]), rules);
+    expect(findings.map((f) => [f.resourceName, f.status])).toEqual([
+      ["bad", "fail"],
+      ["ok", "pass"],
+    ]);
+    expect(findings[0]!.evidence).toEqual([{ path: "/derived/n", actual: 4, expected: "must be <= 1" }]);
+    expect(findings[0]!.message).toBe("bad bad");
+  });
+
+  it("turns a failed source call into error findings for the scope and each resource, never pass", () => {
+    const err = {
+      account: "111122223333",
+      region: "global",
+      service: "iam",
+      operation: "GetCredentialReport",
+      errorName: "AccessDenied",
+      httpStatus: 403,
+      message: "denied",
+    };
+    const findings = evaluate(inventory([user("ok", { n: 1 })], [err]), rules);
+    expect(findings.map((f) => f.status)).toEqual(["error", "error"]);
+    expect(findings.map((f) => f.resourceArn).sort()).toEqual(
+      [scopeArn("aws", "iam", "111122223333", "global"), "arn:aws:iam::111122223333:user/ok"].sort(),
+    );
+    expect(findings[0]!.evidence[0]!.actual).toMatch(/iam:GetCredentialReport failed: AccessDenied \(HTTP 403\)/);
+  });
+
+  it("gives error for a resource with its own collection error, and not for others", () => {
+    const err = {
+      account: "111122223333",
+      region: "global",
+      service: "iam",
+      operation: "GetAccountAuthorizationDetails",
+      errorName: "MalformedPolicyDocument",
+      message: "bad",
+      resourceArn: "arn:aws:iam::111122223333:user/a",
+    };
+    const findings = evaluate(inventory([user("a", { n: 1 }), user("b", { n: 1 })], [err]), rules);
+    expect(findings.map((f) => [f.resourceName, f.status])).toEqual([
+      ["a", "error"],
+      ["b", "pass"],
+    ]);
+  });
+
+  it("ignores errors of services the rule does not read", () => {
+    const err = {
+      account: "111122223333",
+      region: "us-east-1",
+      service: "apigateway",
+      operation: "GetRestApis",
+      errorName: "AccessDeniedException",
+      message: "no",
+    };
+    expect(evaluate(inventory([user("a", { n: 1 })], [err]), rules).map((f) => f.status)).toEqual(["pass"]);
+  });
+});
+
+describe("templates", () => {
+  it("renders lookups only", () => {
+    expect(
+      renderTemplate("{{name}} has {{derived.keys}} and {{derived.none}} {{ params.max }}", {
+        name: "x",
+        derived: { keys: [1, 2] },
+        params: { max: 3 },
+      }),
+    ).toBe("x has 1, 2 and (none) 3");
+  });
+});

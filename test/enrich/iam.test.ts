@@ -1,0 +1,87 @@
+import { describe, expect, it } from "vitest";
+import { parseCredentialReport } from "../../src/collect/credential-report.js";
+import { accessKeyFacts, enrichIam } from "../../src/enrich/iam.js";
+import { parsePolicyDocument } from "../../src/enrich/policy-document.js";
+import type { Resource } from "../../src/model/inventory.js";
+
+const NOW = new Date("2026-06-01T00:00:00Z");
+
+describe("policy documents", () => {
+  it("decodes URL-encoded JSON", () => {
+    const doc = { Version: "2012-10-17", Statement: { Effect: "Allow", Action: "s3:GetObject", Resource: "*" } };
+    expect(parsePolicyDocument(encodeURIComponent(JSON.stringify(doc)))).toEqual({ ok: true, document: doc });
+  });
+  it.each([
+    [undefined, "missing"],
+    ["%E0%A4%A", "URL encoding"],
+    [encodeURIComponent("{ not json"), "not valid JSON"],
+    [encodeURIComponent("[]"), "not a JSON object"],
+    [encodeURIComponent('{"Version":"2012-10-17"}'), "no Statement"],
+    [encodeURIComponent('{"Statement":[{"Effect":"Permit"}]}'), "Effect must be Allow or Deny"],
+  ])("reports %s as malformed (%s)", (input, msg) => {
+    const out = parsePolicyDocument(input);
+    expect(out.ok).toBe(false);
+    expect(out.ok ? "" : out.message).toContain(msg);
+  });
+});
+
+describe("credential report", () => {
+  it("honours quoted names with commas and reports rows of the wrong width", () => {
+    const header =
+      "user,arn,user_creation_time,password_enabled,password_last_used,password_last_changed,password_next_rotation,mfa_active,access_key_1_active,access_key_1_last_rotated,access_key_1_last_used_date,access_key_1_last_used_region,access_key_1_last_used_service,access_key_2_active,access_key_2_last_rotated,access_key_2_last_used_date,access_key_2_last_used_region,access_key_2_last_used_service,cert_1_active,cert_1_last_rotated,cert_2_active,cert_2_last_rotated";
+    const good =
+      '"a,b","arn:aws:iam::1:user/a,b",2020-01-01T00:00:00+00:00,false,N/A,N/A,N/A,false,true,2026-05-01T00:00:00+00:00,N/A,N/A,N/A,false,N/A,N/A,N/A,N/A,false,N/A,false,N/A';
+    const out = parseCredentialReport(`${header}\n${good}\nshort,row\n`);
+    expect(out.rows.map((r) => r.user)).toEqual(["a,b"]);
+    expect(out.problems).toEqual([{ line: 3, message: "expected 22 columns, found 2" }]);
+  });
+
+  it("refuses a report without the documented header", () => {
+    expect(parseCredentialReport("foo,bar\n1,2\n").problems[0]!.message).toMatch(/lacks columns/);
+  });
+});
+
+describe("IAM enricher", () => {
+  it("computes key ages and use from the report with the given clock", () => {
+    const row = {
+      access_key_1_active: "true",
+      access_key_1_last_rotated: "2026-02-01T00:00:00+00:00",
+      access_key_1_last_used_date: "N/A",
+      access_key_2_active: "FALSE",
+      access_key_2_last_rotated: "2025-06-01T00:00:00+00:00",
+      access_key_2_last_used_date: "2025-07-01T00:00:00+00:00",
+    };
+    expect(accessKeyFacts(row, NOW)).toMatchObject([
+      { slot: 1, active: true, ageDays: 120, neverUsed: true, daysSinceLastUse: null },
+      { slot: 2, active: false, ageDays: 365, neverUsed: false, daysSinceLastUse: 335 },
+    ]);
+  });
+
+  it("leaves facts null (not false) when the credential report is missing, so rules report error", () => {
+    const u: Resource = {
+      type: "aws.iam.user",
+      arn: "arn:aws:iam::1:user/x",
+      account: "111122223333",
+      region: "global",
+      name: "x",
+      raw: { detail: { UserName: "x" } },
+      derived: {},
+    };
+    const d = enrichIam([u], NOW).derived.get(u)!;
+    expect(d).toMatchObject({ hasConsolePassword: null, mfaActive: null, accessKeys: null, activeAccessKeyCount: null });
+  });
+
+  it("is pure: same input and clock give the same facts", () => {
+    const u: Resource = {
+      type: "aws.iam.user",
+      arn: "arn:aws:iam::1:user/x",
+      account: "111122223333",
+      region: "global",
+      name: "x",
+      raw: { detail: { UserName: "x", CreateDate: "2026-01-01T00:00:00.000Z" } },
+      derived: {},
+    };
+    expect(enrichIam([u], NOW).derived.get(u)).toEqual(enrichIam([u], NOW).derived.get(u));
+    expect(enrichIam([u], NOW).derived.get(u)!["daysSinceCreated"]).toBe(151);
+  });
+});
