@@ -7,7 +7,7 @@ import { INVENTORY_FORMAT_VERSION, type CollectionError, type Inventory, type Re
 import type { Clock } from "../util/clock.js";
 import type { Logger } from "../util/logger.js";
 import { DEFAULT_COLLECT_OPTIONS, realSleep, type CollectOptions } from "./context.js";
-import { collectIam } from "./iam.js";
+import { COLLECTORS } from "./registry.js";
 
 /** What to scan and how. */
 export interface ScanOptions {
@@ -62,19 +62,25 @@ export async function scan(opts: ScanOptions): Promise<Inventory> {
   const options: CollectOptions = { ...DEFAULT_COLLECT_OPTIONS, ...opts.collect };
   const resources: Resource[] = [];
   const errors: CollectionError[] = [];
-  const iam = await collectIam({
-    account: id.account,
-    region: "global",
-    partition: id.partition,
-    settings: opts.settings,
-    clock: opts.clock,
-    logger: opts.logger,
-    options,
-    sleep: opts.sleep ?? realSleep,
-  });
-  resources.push(...iam.resources);
-  errors.push(...iam.errors);
-  opts.logger.info(`iam ${id.account}/global: ${iam.resources.length} resources, ${iam.errors.length} errors`);
+  for (const collector of COLLECTORS) {
+    for (const unitRegion of collector.regional ? opts.regions : ["global"]) {
+      const unit = await collector.collect({
+        account: id.account,
+        region: unitRegion,
+        partition: id.partition,
+        settings: opts.settings,
+        clock: opts.clock,
+        logger: opts.logger,
+        options,
+        sleep: opts.sleep ?? realSleep,
+      });
+      resources.push(...unit.resources);
+      errors.push(...unit.errors);
+      opts.logger.info(
+        `${collector.service} ${id.account}/${unitRegion}: ${unit.resources.length} resources, ${unit.errors.length} errors`,
+      );
+    }
+  }
   const enriched = enrich(resources, started);
   return {
     kind: "tollgate-inventory",
@@ -86,7 +92,7 @@ export async function scan(opts: ScanOptions): Promise<Inventory> {
       partition: id.partition,
       accounts: [id.account],
       regions: [...opts.regions],
-      services: ["iam"],
+      services: COLLECTORS.map((c) => c.service),
       complete: true,
       callers: { [id.account]: id.arn },
     },
