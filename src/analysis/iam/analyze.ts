@@ -465,8 +465,7 @@ function listed(
   const b = set.slice();
   andInto(b, catalog.levelBits(level));
   const count = countBits(b);
-  const names = catalog.names(b);
-  return { names: names.slice(0, limit), count, truncated: names.length > limit };
+  return { names: catalog.names(b, limit), count, truncated: count > limit };
 }
 
 function permissionFacts(

@@ -61,8 +61,8 @@ export interface ActionCatalog {
   levelBits(level: AccessLevel): BitSet;
   /** Expands an IAM action pattern (`*`, `svc:*`, `svc:Get*`, `svc:?et*`), case-insensitively. */
   expand(pattern: string): PatternExpansion;
-  /** Canonical names of the actions in a set, in catalogue order. */
-  names(bits: BitSet): string[];
+  /** Canonical names of the actions in a set, in catalogue order (at most `limit`). */
+  names(bits: BitSet, limit?: number): string[];
 }
 
 /** Input for {@link createActionCatalog}: an action name and its access level. */
@@ -190,15 +190,15 @@ export function createActionCatalog(
       }
       return e;
     },
-    names(bits) {
+    names(bits, limit = Infinity) {
       const out: string[] = [];
-      for (let w = 0; w < bits.length; w++) {
+      for (let w = 0; w < bits.length && out.length < limit; w++) {
         let v = bits[w]!;
         while (v !== 0) {
           const t = v & -v;
           const i = (w << 5) + 31 - Math.clz32(t);
           const a = actions[i];
-          if (a) out.push(a.name);
+          if (a && out.length < limit) out.push(a.name);
           v ^= t;
         }
       }

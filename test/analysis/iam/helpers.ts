@@ -81,7 +81,7 @@ export async function analyseUser(statements: Stmt[], boundary?: Stmt[]): Promis
         ...(boundary
           ? {
               PermissionsBoundary: {
-                PermissionsBoundaryType: "Policy",
+                PermissionsBoundaryType: "PermissionsBoundaryPolicy" as const,
                 PermissionsBoundaryArn: policyArn("boundary"),
               },
             }
