@@ -7,7 +7,7 @@ import { andInto, countBits, isSubset, type BitSet } from "./bitset.js";
 import type { ActionCatalog } from "./catalog.js";
 import type { IamAnalysisData } from "./data.js";
 import { anyAllowed, applyBoundary, isAllowedOn, type PolicyVariables } from "./effective.js";
-import { combineGrants, compileGrants, type AllowedSets, type PolicyGrants } from "./grants.js";
+import { combineGrants, compileGrants, mergeGrants, type AllowedSets, type PolicyGrants } from "./grants.js";
 import type { AuthorizationDetails, IamAnalysisInput, ManagedPolicyInput } from "./input.js";
 import { parsePolicyDocument, type NormalizedPolicy, type ParseResult, type PolicyKind } from "./policy.js";
 import {
@@ -292,6 +292,8 @@ export function analyzeIam(
     const collected: Collected = { grants: [], errors: [], customerPolicyArns: [] };
     inline(collected, arn, g.GroupPolicyList);
     attach(collected, arn, g.AttachedManagedPolicies);
+    // Denies stay unsubtracted inside the merged grant, so merging is exact for the algebra.
+    if (collected.grants.length > 1) collected.grants = [mergeGrants(collected.grants, catalog.size)];
     groups.set(g.GroupName, { arn, collected });
   }
 

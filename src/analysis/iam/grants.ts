@@ -132,3 +132,30 @@ export function combineGrants(grants: readonly PolicyGrants[], size: number): Al
   andNotInto(c, r);
   return { unconstrained: u, resourceScoped: r, conditional: c };
 }
+
+/**
+ * Merges several policies' grants into one (bit sets OR-ed, statements concatenated). Used for
+ * groups, so that each member combines one pre-merged group grant instead of every policy again.
+ */
+export function mergeGrants(grants: readonly PolicyGrants[], size: number): PolicyGrants {
+  const allowAll = emptyBits(size);
+  const allowConditional = emptyBits(size);
+  const allowScoped = emptyBits(size);
+  const denyAll = emptyBits(size);
+  for (const g of grants) {
+    orInto(allowAll, g.allowAll);
+    orInto(allowConditional, g.allowConditional);
+    orInto(allowScoped, g.allowScoped);
+    orInto(denyAll, g.denyAll);
+  }
+  return {
+    allowAll,
+    allowConditional,
+    allowScoped,
+    denyAll,
+    hasPartialDeny: grants.some((g) => g.hasPartialDeny),
+    unknownAllowPatterns: [...new Set(grants.flatMap((g) => g.unknownAllowPatterns))],
+    serviceWildcards: [...new Set(grants.flatMap((g) => g.serviceWildcards))].sort(),
+    statements: grants.flatMap((g) => g.statements),
+  };
+}
