@@ -35,6 +35,18 @@ export interface UnitContext {
   options: CollectOptions;
   /** Waits, injectable so tests need not sleep. */
   sleep: (ms: number) => Promise<void>;
+  /**
+   * Runs an AWS call inside the scan's shared concurrency pool. Collectors wrap fan-out calls (one per API,
+   * per web ACL, …) in it so one pool bounds global and per-service concurrency. Default: run directly.
+   */
+  limit?: <T>(service: string, fn: () => Promise<T>) => Promise<T>;
+  /** Called on every SDK client a collector creates (rate-limiting middleware, request counting). */
+  instrumentClient?: (client: InstrumentableClient, service: string) => void;
+}
+
+/** The part of an SDK v3 client that instrumentation may touch. */
+export interface InstrumentableClient {
+  middlewareStack: { add: (...args: never[]) => void };
 }
 
 /** What a collector returns. */

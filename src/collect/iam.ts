@@ -12,7 +12,8 @@ import {
   type UserDetail,
   type VirtualMFADevice,
 } from "@aws-sdk/client-iam";
-import { clientConfig, iamRegion } from "../aws/clients.js";
+import { iamRegion } from "../aws/clients.js";
+import { createClient } from "./clients.js";
 import type { JsonValue } from "../model/json.js";
 import type { CollectionError, Resource } from "../model/inventory.js";
 import { toJson } from "../util/json.js";
@@ -30,7 +31,7 @@ export async function collectIam(ctx: UnitContext): Promise<UnitResult> {
   const region = "global";
   const errors: CollectionError[] = [];
   const where = (operation: string) => ({ account: ctx.account, region, service: SERVICE, operation });
-  const client = new IAMClient(clientConfig(ctx.settings, iamRegion(ctx.partition)));
+  const client = createClient(IAMClient, ctx, SERVICE, iamRegion(ctx.partition));
   try {
     const [details, report, passwordPolicy, summary, mfa] = await Promise.all([
       attempt(errors, where("GetAccountAuthorizationDetails"), () => authorizationDetails(client, ctx)),

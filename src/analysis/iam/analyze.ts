@@ -10,17 +10,11 @@ import { anyAllowed, applyBoundary, isAllowedOn, type PolicyVariables } from "./
 import { combineGrants, compileGrants, mergeGrants, type AllowedSets, type PolicyGrants } from "./grants.js";
 import type { AuthorizationDetails, IamAnalysisInput, ManagedPolicyInput } from "./input.js";
 import { parsePolicyDocument, type NormalizedPolicy, type ParseResult, type PolicyKind } from "./policy.js";
-import {
-  matchPrivesc,
-  resolvePrivescMethods,
-  type PrivescMatch,
-  type ResolvedPrivescMethod,
-} from "./privesc.js";
+import { matchPrivesc, resolvePrivescMethods, type PrivescMatch, type ResolvedPrivescMethod } from "./privesc.js";
 import { analyzeTrustPolicy, type TrustFinding } from "./trust.js";
 
 /** Why a policy could not be used; a principal depending on it is `incomplete`. */
-export type PolicyErrorName =
-  "MalformedPolicyDocument" | "PolicyDocumentMissing" | "PolicyNotFound" | "GroupNotFound";
+export type PolicyErrorName = "MalformedPolicyDocument" | "PolicyDocumentMissing" | "PolicyNotFound" | "GroupNotFound";
 
 /** A per-policy problem, reported as data (never thrown, never ignored). */
 export interface PolicyError {
@@ -181,9 +175,7 @@ class DocumentCache {
 /** The default version's document, or undefined when the version list lacks it. */
 function defaultDocument(p: ManagedPolicyInput): string | undefined {
   const versions = p.PolicyVersionList ?? [];
-  const v =
-    versions.find((x) => x.IsDefaultVersion === true) ??
-    versions.find((x) => x.VersionId === p.DefaultVersionId);
+  const v = versions.find((x) => x.IsDefaultVersion === true) ?? versions.find((x) => x.VersionId === p.DefaultVersionId);
   return v?.Document;
 }
 
@@ -200,11 +192,7 @@ interface Collected {
 }
 
 /** Runs the analysis; never throws on account data, only on programming errors. */
-export function analyzeIam(
-  input: IamAnalysisInput,
-  data: IamAnalysisData,
-  options: IamAnalysisOptions = {},
-): IamAnalysisResult {
+export function analyzeIam(input: IamAnalysisInput, data: IamAnalysisData, options: IamAnalysisOptions = {}): IamAnalysisResult {
   const { catalog } = data;
   const listLimit = options.listLimit ?? 200;
   const cache = new DocumentCache(catalog);
@@ -213,9 +201,7 @@ export function analyzeIam(
   const warnings: string[] = [];
   const { resolved: methods, unresolved } = resolvePrivescMethods(data.privesc, catalog);
   for (const u of unresolved) {
-    warnings.push(
-      `privesc method ${u.id} names actions unknown to the catalogue: ${u.missingActions.join(", ")}`,
-    );
+    warnings.push(`privesc method ${u.id} names actions unknown to the catalogue: ${u.missingActions.join(", ")}`);
   }
   const customerPolicyPrefix = new RegExp(`^arn:${escape(input.partition)}:iam::\\d{12}:policy/`);
 
@@ -361,14 +347,7 @@ export function analyzeIam(
         { action: "iam:AttachGroupPolicy", target: g },
       ]),
     ];
-    const analysis = principalFacts(
-      ctx,
-      { arn, name, principalType: "user" },
-      own,
-      boundary,
-      selfGrants,
-      vars,
-    );
+    const analysis = principalFacts(ctx, { arn, name, principalType: "user" }, own, boundary, selfGrants, vars);
     analysis.facts.groups = [...(u.GroupList ?? [])];
     principals.push(analysis);
   }
@@ -392,8 +371,7 @@ export function analyzeIam(
     const analysis = principalFacts(ctx, head, own, boundary, selfGrants, { account: input.accountId });
     const trustParsed = cache.parse(r.AssumeRolePolicyDocument, "trust");
     let trust: RoleTrustFacts;
-    if (trustParsed.ok)
-      trust = { findings: analyzeTrustPolicy(trustParsed.policy, trustCtx), incomplete: false };
+    if (trustParsed.ok) trust = { findings: analyzeTrustPolicy(trustParsed.policy, trustCtx), incomplete: false };
     else {
       const e: PolicyError = {
         principalArn: arn,
@@ -458,23 +436,14 @@ interface SelfGrant {
   target: string;
 }
 
-function listed(
-  catalog: ActionCatalog,
-  set: BitSet,
-  level: "Write" | "Permissions management",
-  limit: number,
-) {
+function listed(catalog: ActionCatalog, set: BitSet, level: "Write" | "Permissions management", limit: number) {
   const b = set.slice();
   andInto(b, catalog.levelBits(level));
   const count = countBits(b);
   return { names: catalog.names(b, limit), count, truncated: count > limit };
 }
 
-function permissionFacts(
-  ctx: FactContext,
-  sets: AllowedSets,
-  grants: readonly PolicyGrants[],
-): PermissionFacts {
+function permissionFacts(ctx: FactContext, sets: AllowedSets, grants: readonly PolicyGrants[]): PermissionFacts {
   const { catalog } = ctx;
   const write = listed(catalog, sets.unconstrained, "Write", ctx.listLimit);
   const pm = listed(catalog, sets.unconstrained, "Permissions management", ctx.listLimit);
@@ -522,15 +491,12 @@ function principalFacts(
   const reasons: string[] = [];
   const uCount = countBits(effective.unconstrained);
   const iamBits = catalog.serviceBits("iam");
-  if (catalog.size > 0 && uCount === catalog.size)
-    reasons.push("Allows every action on every resource (*:*)");
-  else if (iamBits && isSubset(iamBits, effective.unconstrained))
-    reasons.push("Allows iam:* on every resource");
+  if (catalog.size > 0 && uCount === catalog.size) reasons.push("Allows every action on every resource (*:*)");
+  else if (iamBits && isSubset(iamBits, effective.unconstrained)) reasons.push("Allows iam:* on every resource");
   // Granting oneself a policy only yields what the boundary allows, so a self-grant makes a
   // principal admin-equivalent only when no boundary narrows it (privesc still reports it).
   const boundaryOpen =
-    !boundary.present ||
-    (boundarySets !== undefined && countBits(boundarySets.unconstrained) === catalog.size);
+    !boundary.present || (boundarySets !== undefined && countBits(boundarySets.unconstrained) === catalog.size);
   if (reasons.length === 0 && boundaryOpen) {
     const checks: SelfGrant[] = [
       ...selfGrants,

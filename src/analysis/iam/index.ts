@@ -38,13 +38,7 @@ export type {
   PolicyKind,
 } from "./policy.js";
 export { matchPrivesc, parsePrivescCatalog, PrivescCatalogError, resolvePrivescMethods } from "./privesc.js";
-export type {
-  LimitedBy,
-  PrivescMatch,
-  PrivescMethod,
-  PrivescSource,
-  ResolvedPrivescMethod,
-} from "./privesc.js";
+export type { LimitedBy, PrivescMatch, PrivescMethod, PrivescSource, ResolvedPrivescMethod } from "./privesc.js";
 export { analyzeTrustPolicy, RESTRICTING_KEYS, TRUST_CODES } from "./trust.js";
 export type { TrustCode, TrustContext, TrustFinding } from "./trust.js";
 export { arnGlobMatches, globToRegExp, isUnconstrainedResource } from "./wildcard.js";

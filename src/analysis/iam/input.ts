@@ -2,14 +2,7 @@
  * Input shapes: `GetAccountAuthorizationDetails` output as SDK v3 returns it, loosened so that a
  * JSON snapshot (dates as ISO strings) type-checks as well as live SDK objects (dates as `Date`).
  */
-import type {
-  GroupDetail,
-  ManagedPolicyDetail,
-  PolicyVersion,
-  RoleDetail,
-  RoleLastUsed,
-  UserDetail,
-} from "@aws-sdk/client-iam";
+import type { GroupDetail, ManagedPolicyDetail, PolicyVersion, RoleDetail, RoleLastUsed, UserDetail } from "@aws-sdk/client-iam";
 
 /** A date as the SDK returns it or as a saved snapshot stores it. */
 export type DateLike = Date | string;
@@ -21,10 +14,7 @@ export type UserDetailInput = WithDates<UserDetail, "CreateDate">;
 /** `GroupDetail` with dates as `Date` or ISO string. */
 export type GroupDetailInput = WithDates<GroupDetail, "CreateDate">;
 /** `RoleDetail` with dates as `Date` or ISO string (instance profiles are not analysed). */
-export type RoleDetailInput = WithDates<
-  Omit<RoleDetail, "RoleLastUsed" | "InstanceProfileList">,
-  "CreateDate"
-> & {
+export type RoleDetailInput = WithDates<Omit<RoleDetail, "RoleLastUsed" | "InstanceProfileList">, "CreateDate"> & {
   /** Last use, as returned. */
   RoleLastUsed?: WithDates<RoleLastUsed, "LastUsedDate"> | undefined;
   /** Instance profiles, passed through untouched. */
@@ -33,10 +23,7 @@ export type RoleDetailInput = WithDates<
 /** `PolicyVersion` with dates as `Date` or ISO string. */
 export type PolicyVersionInput = WithDates<PolicyVersion, "CreateDate">;
 /** `ManagedPolicyDetail` with dates as `Date` or ISO string. */
-export type ManagedPolicyInput = WithDates<
-  Omit<ManagedPolicyDetail, "PolicyVersionList">,
-  "CreateDate" | "UpdateDate"
-> & {
+export type ManagedPolicyInput = WithDates<Omit<ManagedPolicyDetail, "PolicyVersionList">, "CreateDate" | "UpdateDate"> & {
   /** Versions; the one with `IsDefaultVersion` is the effective document. */
   PolicyVersionList?: readonly PolicyVersionInput[] | undefined;
 };

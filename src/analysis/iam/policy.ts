@@ -68,8 +68,7 @@ function fail(message: string): never {
 
 function stringList(value: unknown, where: string): string[] {
   if (typeof value === "string") return [value];
-  if (Array.isArray(value) && value.length > 0 && value.every((v) => typeof v === "string"))
-    return value as string[];
+  if (Array.isArray(value) && value.length > 0 && value.every((v) => typeof v === "string")) return value as string[];
   return fail(`${where} must be a string or a non-empty array of strings`);
 }
 
@@ -172,8 +171,7 @@ export function normalisePolicy(doc: unknown, kind: PolicyKind): ParseResult {
  */
 export function parsePolicyDocument(document: unknown, kind: PolicyKind): ParseResult {
   if (isRecord(document)) return normalisePolicy(document, kind);
-  if (typeof document !== "string")
-    return { ok: false, message: "Policy document is missing or not a string" };
+  if (typeof document !== "string") return { ok: false, message: "Policy document is missing or not a string" };
   let text: string;
   try {
     // Already-decoded JSON starts with `{`; encoded JSON starts with `%7B`.

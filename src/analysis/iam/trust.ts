@@ -133,12 +133,7 @@ function oidcHost(federated: string, known: readonly string[] | undefined): stri
   return known?.includes(federated) ? federated : undefined;
 }
 
-function analyseOidc(
-  s: NormalizedStatement,
-  federated: string,
-  host: string,
-  ctx: TrustContext,
-): TrustFinding[] {
+function analyseOidc(s: NormalizedStatement, federated: string, host: string, ctx: TrustContext): TrustFinding[] {
   const out: TrustFinding[] = [];
   const f = (code: TrustCode, detail: string): void => {
     out.push({ code, statementIndex: s.index, principal: federated, detail });
@@ -152,10 +147,7 @@ function analyseOidc(
   }
   const subs = positiveValues(s.condition, `${hostKey}:sub`);
   if (subs.length === 0) {
-    f(
-      "trust-oidc-no-subject",
-      `No condition on ${host}:sub; any identity of the provider can assume the role`,
-    );
+    f("trust-oidc-no-subject", `No condition on ${host}:sub; any identity of the provider can assume the role`);
     return out;
   }
   const github = hostKey === "token.actions.githubusercontent.com";
@@ -163,15 +155,9 @@ function analyseOidc(
   const wide = subs.filter((_v, i) => breadths[i] === "any-repo").map((v) => v.value);
   const refs = subs.filter((_v, i) => breadths[i] === "any-ref").map((v) => v.value);
   if (wide.length > 0) {
-    f(
-      "trust-oidc-subject-wildcard",
-      `${host}:sub pattern ${wide.join(", ")} admits any repository or subject`,
-    );
+    f("trust-oidc-subject-wildcard", `${host}:sub pattern ${wide.join(", ")} admits any repository or subject`);
   } else if (refs.length > 0) {
-    f(
-      "trust-oidc-subject-any-ref",
-      `${host}:sub pattern ${refs.join(", ")} admits any branch/ref of the repository`,
-    );
+    f("trust-oidc-subject-any-ref", `${host}:sub pattern ${refs.join(", ")} admits any branch/ref of the repository`);
   }
   return out;
 }
@@ -186,8 +172,7 @@ export function analyzeTrustPolicy(policy: NormalizedPolicy, ctx: TrustContext):
     };
     const restricted = restricts(s.condition, RESTRICTING_KEYS);
     if (s.notPrincipal) {
-      if (!restricted)
-        push("trust-any-principal", "*", "Allow with NotPrincipal trusts every other principal");
+      if (!restricted) push("trust-any-principal", "*", "Allow with NotPrincipal trusts every other principal");
       continue;
     }
     const p = s.principal;
