@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { chromium, type Browser, type Page } from "playwright-core";
-import { renderHtml } from "../../src/report/html.js";
+import { HTML_CSP, renderHtml } from "../../src/report/html.js";
 import type { ReportInput } from "../../src/model/report.js";
 import {
   makeFinding,
@@ -12,7 +12,8 @@ import {
   RULES,
 } from "../helpers/report-input.js";
 
-const CHROMIUM = "/usr/bin/chromium";
+// Overridable only so the missing-browser paths (skip locally, fail in CI) can be exercised by hand.
+const CHROMIUM = process.env.TOLLGATE_CHROMIUM ?? "/usr/bin/chromium";
 const haveChromium = existsSync(CHROMIUM);
 if (!haveChromium) {
   if (process.env.CI) {
@@ -288,6 +289,18 @@ describe.skipIf(!haveChromium)("report.html in headless Chromium", () => {
     await page.click("#next");
     expect(await page.textContent("#count")).toBe("Showing 101–200 of 20000");
     expect(consoleErrors).toEqual([]);
+    expect(otherRequests).toEqual([]);
+    await page.close();
+  });
+
+  it("enforces its Content-Security-Policy: a script-initiated fetch is blocked before the network", async () => {
+    const { page, otherRequests } = await open(makeReportInput());
+    expect(await page.getAttribute('meta[http-equiv="Content-Security-Policy"]', "content")).toBe(HTML_CSP);
+    const outcome = await page.evaluate(
+      `fetch("http://evil.test/x").then(() => "allowed", (e) => "blocked: " + e.message)`,
+    );
+    expect(String(outcome)).toMatch(/^blocked/);
+    // Had the CSP not applied, the request would have reached the router and been recorded.
     expect(otherRequests).toEqual([]);
     await page.close();
   });

@@ -23,6 +23,7 @@ describe("renderReport", () => {
       expect(a.text, format).toBe(b.text);
       expect(a.text.length, format).toBeGreaterThan(100);
       expect(a.warnings, format).toEqual([]);
+      if (format === "sarif") assertValidSarif(a.text);
     }
     assertValidSarif(renderReport("sarif", makeReportInput()).text);
     parseXml(renderReport("junit", makeReportInput()).text);
