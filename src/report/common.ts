@@ -3,7 +3,10 @@ import type { ReportInput } from "../model/report.js";
 import type { RuleMeta } from "../model/rule-meta.js";
 import { SEVERITIES, severityRank, type Severity } from "../model/severity.js";
 
-/** Project home page, used as SARIF `informationUri` and in report footers. */
+/**
+ * Project home page for SARIF `informationUri`. A placeholder until the public repository URL is settled;
+ * callers can override it with `SarifOptions.informationUri`.
+ */
 export const TOLLGATE_URI = "https://github.com/tollgate-audit/tollgate";
 
 /** Options shared by every reporter. All optional; reporters never read the clock or the disk. */

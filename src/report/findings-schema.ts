@@ -98,7 +98,8 @@ export const FINDINGS_SCHEMA = {
     },
     summary: {
       type: "object",
-      description: "Derived counts, for quick reading with jq; recomputed, never trusted, on load.",
+      description:
+        "Derived counts for quick reading (jq). `fail` and `failBySeverity` include suppressed findings; `suppressed` counts them separately.",
       required: ["pass", "fail", "error", "suppressed", "failBySeverity"],
       additionalProperties: false,
       properties: {
