@@ -1,6 +1,7 @@
 #!/usr/bin/env node
-import { Command, CommanderError, Option } from "commander";
-import { evaluateCommand, scanCommand } from "./cli/commands.js";
+import { Command, CommanderError, InvalidArgumentError, Option } from "commander";
+import { evaluateCommand, reportCommand, scanCommand } from "./cli/commands.js";
+import { isReportFormat, REPORT_FORMATS, type ReportFormat } from "./report/index.js";
 import { collect, parseList, parseSeverity, parseStdoutFormat } from "./cli/options.js";
 import { ExitError } from "./errors.js";
 import { toolVersion } from "./version.js";
@@ -8,9 +9,20 @@ import { toolVersion } from "./version.js";
 // Tollgate supports Node 20 deliberately; the SDK's one-time upgrade notice is noise on stderr.
 process.env["AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED"] ??= "true";
 
+function parseReportFormats(v: string): ReportFormat[] {
+  const list = v
+    .split(",")
+    .map((s) => s.trim())
+    .filter(Boolean);
+  const bad = list.filter((f) => !isReportFormat(f));
+  if (bad.length || !list.length)
+    throw new InvalidArgumentError(`must be a comma-separated list of ${REPORT_FORMATS.join(", ")}`);
+  return list as ReportFormat[];
+}
+
 function reportOptions(cmd: Command): Command {
   return cmd
-    .option("--out <dir>", "folder for findings.json and results.sarif", "reports")
+    .option("--out <dir>", "folder for the reports (findings.json, results.sarif, report.html, summary.md, junit.xml)", "reports")
     .addOption(
       new Option("--fail-on <severity>", "exit 1 when a failing finding is at or above this severity")
         .default("high")
@@ -54,9 +66,24 @@ export function buildProgram(): Command {
       .command("evaluate")
       .description("evaluate the rules on a saved inventory, offline and without credentials")
       .requiredOption("--inventory <file>", "inventory saved by `tollgate scan --save-inventory`"),
-  ).action((opts) => {
-    process.exitCode = evaluateCommand(opts);
+  ).action(async (opts) => {
+    process.exitCode = await evaluateCommand(opts);
   });
+
+  program
+    .command("report")
+    .description("re-render reports from a saved findings.json, without AWS")
+    .requiredOption("--from <file>", "findings.json written by scan or evaluate")
+    .addOption(
+      new Option("--format <formats>", `comma-separated: ${REPORT_FORMATS.join(", ")}`)
+        .default([...REPORT_FORMATS])
+        .argParser(parseReportFormats),
+    )
+    .option("--out <dir>", "output folder", "reports")
+    .option("--quiet", "no progress on stderr")
+    .action(async (opts) => {
+      process.exitCode = await reportCommand(opts);
+    });
   return program;
 }
 

@@ -5,7 +5,7 @@ import { builtInRuleDirs, loadRules, type Rule } from "../engine/rules.js";
 import { loadInventory, saveInventory } from "../inventory/io.js";
 import type { Inventory } from "../model/inventory.js";
 import type { Severity } from "../model/severity.js";
-import { renderBasicSarif, renderFindingsJson } from "../report/basic.js";
+import { fromFindingsFile, loadFindingsFile, renderReport, type ReportFormat } from "../report/index.js";
 import { systemClock, type Clock } from "../util/clock.js";
 import { stderrLogger, type Logger } from "../util/logger.js";
 import { toolVersion } from "../version.js";
@@ -34,15 +34,15 @@ function loadAllRules(opts: ReportOptions): Rule[] {
 }
 
 /** Evaluates, writes reports and prints what was asked; returns the exit code. */
-function report(inventory: Inventory, rules: Rule[], opts: ReportOptions, log: Logger): number {
+async function report(inventory: Inventory, rules: Rule[], opts: ReportOptions, log: Logger): Promise<number> {
   const findings = evaluate(inventory, rules);
   const input = reportInput(inventory, findings, rules);
-  const written = writeReportFiles(opts.out, input);
+  const written = await writeReportFiles(opts.out, input, log);
   summarize(findings, inventory, log);
   log.info(`Wrote ${written.join(", ")}`);
-  if (opts.format === "json") process.stdout.write(renderFindingsJson(input));
-  else if (opts.format === "sarif") process.stdout.write(renderBasicSarif(input));
-  else if (opts.format === "text") process.stdout.write(textTable(findings));
+  if (opts.format === "json" || opts.format === "sarif") {
+    process.stdout.write(renderReport(opts.format, input, { toolVersion: inventory.metadata.toolVersion }).text);
+  } else if (opts.format === "text") process.stdout.write(textTable(findings));
   return exitCodeFor(findings, inventory, opts.failOn);
 }
 
@@ -74,9 +74,23 @@ export async function scanCommand(opts: ScanCommandOptions, clock: Clock = syste
 }
 
 /** `tollgate evaluate --inventory FILE`: offline, no credentials. */
-export function evaluateCommand(opts: ReportOptions & { inventory: string }): number {
+export async function evaluateCommand(opts: ReportOptions & { inventory: string }): Promise<number> {
   const log = stderrLogger({ quiet: opts.quiet });
   const rules = loadAllRules(opts);
   const inventory = loadInventory(opts.inventory);
   return report(inventory, rules, opts, log);
+}
+
+/** `tollgate report --from findings.json`: re-renders saved results, no AWS. */
+export async function reportCommand(opts: {
+  from: string;
+  format: ReportFormat[];
+  out: string;
+  quiet?: boolean;
+}): Promise<number> {
+  const log = stderrLogger({ quiet: opts.quiet });
+  const file = await loadFindingsFile(opts.from);
+  const written = await writeReportFiles(opts.out, fromFindingsFile(file), log, opts.format);
+  log.info(`Wrote ${written.join(", ")}`);
+  return 0;
 }

@@ -1,5 +1,3 @@
-import { mkdirSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
 import { complianceIndex, loadFrameworks } from "../engine/frameworks.js";
 import type { Rule } from "../engine/rules.js";
 import { EXIT } from "../errors.js";
@@ -8,7 +6,7 @@ import type { Inventory } from "../model/inventory.js";
 import type { ReportInput } from "../model/report.js";
 import type { RuleMeta } from "../model/rule-meta.js";
 import { atLeast, SEVERITIES, type Severity } from "../model/severity.js";
-import { renderBasicSarif, renderFindingsJson } from "../report/basic.js";
+import { REPORT_FORMATS, writeReports, type ReportFormat } from "../report/index.js";
 import type { Logger } from "../util/logger.js";
 
 /** Rule metadata for reporters, with compliance references from the frameworks. */
@@ -32,18 +30,16 @@ export function reportInput(inventory: Inventory, findings: Finding[], rules: Ru
   return { metadata: inventory.metadata, findings, rules: ruleMetas(rules), coverage: inventory.errors };
 }
 
-/** Writes findings.json and results.sarif into `dir`; returns the paths written. */
-export function writeReportFiles(dir: string, input: ReportInput): string[] {
-  mkdirSync(dir, { recursive: true });
-  const files: [string, string][] = [
-    ["findings.json", renderFindingsJson(input)],
-    ["results.sarif", renderBasicSarif(input)],
-  ];
-  return files.map(([name, text]) => {
-    const path = join(dir, name);
-    writeFileSync(path, text);
-    return path;
-  });
+/** Writes every report format into `dir`; prints renderer warnings (e.g. SARIF truncation) on stderr. */
+export async function writeReportFiles(
+  dir: string,
+  input: ReportInput,
+  log: Logger,
+  formats: readonly ReportFormat[] = REPORT_FORMATS,
+): Promise<string[]> {
+  const { files, warnings } = await writeReports(dir, formats, input, { toolVersion: input.metadata.toolVersion });
+  for (const w of warnings) log.warn(w);
+  return files;
 }
 
 /** Exit code: 1 if a counted failure is at or above the threshold, else 3 if the scan was incomplete, else 0. */

@@ -6,7 +6,7 @@ type AddFormats = (ajv: Ajv) => Ajv;
 const addFormats: AddFormats = ((formatsModule as unknown as { default: AddFormats & { default?: AddFormats } }).default
   .default ?? (formatsModule as unknown as { default: AddFormats }).default) as AddFormats;
 
-/** A new Ajv instance with the standard formats (date-time, uri, …). */
+/** A new draft-07 Ajv with the standard formats (date-time, uri, …), so schema setup is identical everywhere. */
 export function newAjv(options: Options = {}): Ajv {
   const ajv = new Ajv({ allErrors: true, strict: false, ...options });
   addFormats(ajv);

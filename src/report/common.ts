@@ -1,0 +1,98 @@
+import type { Finding, FindingStatus } from "../model/finding.js";
+import type { ReportInput } from "../model/report.js";
+import type { RuleMeta } from "../model/rule-meta.js";
+import { SEVERITIES, severityRank, type Severity } from "../model/severity.js";
+
+/**
+ * Project home page for SARIF `informationUri`. A placeholder until the public repository URL is settled;
+ * callers can override it with `SarifOptions.informationUri`.
+ */
+export const TOLLGATE_URI = "https://github.com/tollgate-audit/tollgate";
+
+/** Options shared by every reporter. All optional; reporters never read the clock or the disk. */
+export interface ReportOptions {
+  /** Version of the Tollgate that renders the report; defaults to the version that collected. */
+  toolVersion?: string;
+  /** ISO time to print as "generated at"; omitted when not given so output stays deterministic. */
+  generatedAt?: string;
+}
+
+/** Service of a resource type: its second dotted segment (`aws.iam.user` → `iam`). */
+export function serviceOf(resourceType: string): string {
+  return resourceType.split(".")[1] ?? resourceType;
+}
+
+/** A comparator for findings: most severe first, then a total order on identity fields. */
+export function compareFindings(a: Finding, b: Finding): number {
+  return (
+    severityRank(b.severity) - severityRank(a.severity) ||
+    cmp(a.ruleId, b.ruleId) ||
+    cmp(a.account, b.account) ||
+    cmp(a.region, b.region) ||
+    cmp(a.resourceArn, b.resourceArn) ||
+    cmp(a.status, b.status)
+  );
+}
+
+/** Plain code-unit string comparison (locale-independent, so output does not depend on the host). */
+export function cmp(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** Counts by status and severity, as shown in summaries. */
+export interface ReportCounts {
+  /** Findings per status (suppressed ones included in their status). */
+  byStatus: Record<FindingStatus, number>;
+  /** Suppressed findings (any status). */
+  suppressed: number;
+  /** Failing, unsuppressed findings per severity. */
+  failBySeverity: Record<Severity, number>;
+  /** Failing, unsuppressed findings per service. */
+  failByService: Record<string, number>;
+  /** Findings marked `new` against the baseline. */
+  newCount: number;
+  /** Findings fixed since the baseline. */
+  fixedCount: number;
+}
+
+/** True for a failing finding nobody has accepted: what gates CI and what charts show. */
+export function isActiveFailure(f: Finding): boolean {
+  return f.status === "fail" && f.suppression === undefined;
+}
+
+/** Computes the summary counts of a report. */
+export function countFindings(input: ReportInput): ReportCounts {
+  const byStatus: Record<FindingStatus, number> = { pass: 0, fail: 0, error: 0 };
+  const failBySeverity = Object.fromEntries(SEVERITIES.map((s) => [s, 0])) as Record<Severity, number>;
+  const failByService: Record<string, number> = {};
+  let suppressed = 0;
+  let newCount = 0;
+  for (const f of input.findings) {
+    byStatus[f.status]++;
+    if (f.suppression) suppressed++;
+    if (f.baseline === "new") newCount++;
+    if (isActiveFailure(f)) {
+      failBySeverity[f.severity]++;
+      const svc = serviceOf(f.resourceType);
+      failByService[svc] = (failByService[svc] ?? 0) + 1;
+    }
+  }
+  return {
+    byStatus,
+    suppressed,
+    failBySeverity,
+    failByService,
+    newCount,
+    fixedCount: input.fixed?.length ?? 0,
+  };
+}
+
+/** Rules by id, for lookups from findings. */
+export function ruleIndex(rules: readonly RuleMeta[]): Map<string, RuleMeta> {
+  return new Map(rules.map((r) => [r.id, r]));
+}
+
+/** The tool version a report names. */
+export function toolVersionOf(input: ReportInput, options: ReportOptions): string {
+  return options.toolVersion ?? input.metadata.toolVersion;
+}

@@ -1,0 +1,102 @@
+import type { CollectionError, RunMetadata } from "../model/inventory.js";
+import type { Finding } from "../model/finding.js";
+import type { ReportInput } from "../model/report.js";
+import type { RuleMeta } from "../model/rule-meta.js";
+import type { Severity } from "../model/severity.js";
+import { stableStringify } from "../util/stable-json.js";
+import { cmp, compareFindings, countFindings, toolVersionOf, type ReportOptions } from "./common.js";
+import { FINDINGS_FORMAT_VERSION } from "./findings-schema.js";
+
+/** The document written to `findings.json` (schema: `schemas/findings.schema.json`). */
+export interface FindingsFile {
+  /** Always `tollgate-findings`. */
+  kind: "tollgate-findings";
+  /** See FINDINGS_FORMAT_VERSION. */
+  formatVersion: number;
+  /** Tollgate version that wrote the file. */
+  toolVersion: string;
+  /** When the file was written, if the caller supplied a time. */
+  generatedAt?: string;
+  /** Run metadata of the scan. */
+  metadata: RunMetadata;
+  /** Derived counts for humans and jq. */
+  summary: {
+    pass: number;
+    fail: number;
+    error: number;
+    suppressed: number;
+    new?: number;
+    fixed?: number;
+    failBySeverity: Record<Severity, number>;
+  };
+  /** Rules that produced findings. */
+  rules: RuleMeta[];
+  /** All findings, pass and error included. */
+  findings: Finding[];
+  /** Baseline findings not seen in this run (only when a baseline was used). */
+  fixed?: Finding[];
+  /** Collection errors. */
+  coverage: CollectionError[];
+  /** Stale or expired suppressions. */
+  suppressionNotes?: string[];
+}
+
+// Readers see identity first; everything else is alphabetical via stableStringify.
+const LEADING_KEYS = ["kind", "formatVersion", "toolVersion", "ruleId", "id", "resourceArn", "status"] as const;
+
+/** Builds the findings document with every array in a canonical order. */
+export function toFindingsFile(input: ReportInput, options: ReportOptions = {}): FindingsFile {
+  const counts = countFindings(input);
+  const baselineUsed = input.fixed !== undefined;
+  return {
+    kind: "tollgate-findings",
+    formatVersion: FINDINGS_FORMAT_VERSION,
+    toolVersion: toolVersionOf(input, options),
+    ...(options.generatedAt ? { generatedAt: options.generatedAt } : {}),
+    metadata: input.metadata,
+    summary: {
+      pass: counts.byStatus.pass,
+      fail: counts.byStatus.fail,
+      error: counts.byStatus.error,
+      suppressed: counts.suppressed,
+      ...(baselineUsed ? { new: counts.newCount, fixed: counts.fixedCount } : {}),
+      failBySeverity: countFailBySeverity(input.findings),
+    },
+    rules: [...input.rules].sort((a, b) => cmp(a.id, b.id)),
+    findings: [...input.findings].sort(compareFindings),
+    ...(baselineUsed ? { fixed: [...(input.fixed ?? [])].sort(compareFindings) } : {}),
+    coverage: [...input.coverage].sort(
+      (a, b) =>
+        cmp(a.account, b.account) ||
+        cmp(a.region, b.region) ||
+        cmp(a.service, b.service) ||
+        cmp(a.operation, b.operation) ||
+        cmp(a.resourceArn ?? "", b.resourceArn ?? ""),
+    ),
+    ...(input.suppressionNotes ? { suppressionNotes: [...input.suppressionNotes] } : {}),
+  };
+}
+
+// All failing findings, suppressed included: the gate and the tiles use active ones, but the file records facts.
+function countFailBySeverity(findings: readonly Finding[]): Record<Severity, number> {
+  const out: Record<Severity, number> = { critical: 0, high: 0, medium: 0, low: 0, info: 0 };
+  for (const f of findings) if (f.status === "fail") out[f.severity]++;
+  return out;
+}
+
+/** Renders `findings.json`: deterministic (sorted arrays, fixed key order), newline-terminated. */
+export function renderJson(input: ReportInput, options: ReportOptions = {}): string {
+  return stableStringify(toFindingsFile(input, options), { leadingKeys: LEADING_KEYS }) + "\n";
+}
+
+/** Turns a loaded findings file back into reporter input (for `tollgate report --from`). */
+export function fromFindingsFile(file: FindingsFile): ReportInput {
+  return {
+    metadata: file.metadata,
+    findings: file.findings,
+    rules: file.rules,
+    coverage: file.coverage,
+    ...(file.fixed ? { fixed: file.fixed } : {}),
+    ...(file.suppressionNotes ? { suppressionNotes: file.suppressionNotes } : {}),
+  };
+}

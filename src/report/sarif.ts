@@ -1,0 +1,299 @@
+import { createHash } from "node:crypto";
+import { gzipSync } from "node:zlib";
+import type { Finding } from "../model/finding.js";
+import type { JsonValue } from "../model/json.js";
+import type { ReportInput } from "../model/report.js";
+import type { RuleMeta } from "../model/rule-meta.js";
+import type { Severity } from "../model/severity.js";
+import { cmp, compareFindings, ruleIndex, TOLLGATE_URI, toolVersionOf, type ReportOptions } from "./common.js";
+
+/** GitHub code scanning rejects more results than this in one run. */
+export const GITHUB_MAX_RESULTS = 25_000;
+/** GitHub code scanning rejects SARIF files larger than this once gzipped. */
+export const GITHUB_MAX_GZIP_BYTES = 10 * 1024 * 1024;
+
+/** SARIF-specific options. */
+export interface SarifOptions extends ReportOptions {
+  /** Result cap; defaults to GitHub's 25,000. Tests inject small values. */
+  maxResults?: number;
+  /** Gzipped size cap in bytes; defaults to GitHub's 10 MB. */
+  maxGzipBytes?: number;
+  /** Overrides `automationDetails.id` (GitHub reads everything before the last `/` as the category). */
+  automationId?: string;
+  /** Prefix for rule-file URIs when the rule pack is not at the repository root (e.g. `node_modules/tollgate/`). */
+  uriPrefix?: string;
+  /** Tool home page; defaults to the Tollgate project URI. */
+  informationUri?: string;
+}
+
+/** A rendered document plus warnings the caller should print to stderr. */
+export interface Rendered {
+  /** The document text. */
+  text: string;
+  /** Human-readable warnings (e.g. truncation); empty when none. */
+  warnings: string[];
+}
+
+/** Level GitHub shows for each severity. */
+export const SARIF_LEVEL: Record<Severity, "error" | "warning" | "note"> = {
+  critical: "error",
+  high: "error",
+  medium: "warning",
+  low: "note",
+  info: "note",
+};
+
+/**
+ * GitHub `security-severity` scores. 9.5 keeps critical clear of the 9.0 boundary; info has none because
+ * GitHub reads 0.0 as "no security severity", so the property is omitted for info rules.
+ */
+export const SECURITY_SEVERITY: Record<Severity, string | undefined> = {
+  critical: "9.5",
+  high: "8.0",
+  medium: "5.5",
+  low: "3.0",
+  info: undefined,
+};
+
+const SARIF_SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json";
+
+/** GitHub truncates `shortDescription`/`fullDescription` past this many characters. */
+const MAX_DESCRIPTION = 1024;
+
+/**
+ * Stable per rule + resource, so GitHub keeps one alert per resource across runs. Frozen: changing the
+ * input fields or their order would close every open alert and open new ones.
+ */
+export function sarifFingerprint(f: Pick<Finding, "ruleId" | "account" | "region" | "resourceArn">): string {
+  return createHash("sha256").update(`${f.ruleId}|${f.account}|${f.region}|${f.resourceArn}`).digest("hex");
+}
+
+/** `automationDetails.id` naming the scan scope; the trailing `/` means "category only, no run id". */
+export function sarifAutomationId(input: ReportInput): string {
+  const accounts = [...input.metadata.accounts].sort(cmp).join(",");
+  const regions = [...input.metadata.regions].sort(cmp).join(",");
+  const scope = `${accounts}/${regions}`;
+  // Long scopes (organisations) would make an unwieldy category; a hash is just as stable.
+  const short = scope.length <= 200 ? scope : `sha256-${createHash("sha256").update(scope).digest("hex").slice(0, 16)}`;
+  return `tollgate/${short}/`;
+}
+
+/** Renders a SARIF 2.1.0 log (one run) of the failing findings, shaped for GitHub code scanning. */
+export function renderSarif(input: ReportInput, options: SarifOptions = {}): Rendered {
+  const warnings: string[] = [];
+  const maxResults = options.maxResults ?? GITHUB_MAX_RESULTS;
+  const maxGzip = options.maxGzipBytes ?? GITHUB_MAX_GZIP_BYTES;
+  const prefix = options.uriPrefix ?? "";
+
+  const known = ruleIndex(input.rules);
+  const failing = input.findings.filter((f) => f.status === "fail").sort(compareFindings);
+
+  // Every result needs a rule with a file to anchor to; a finding whose rule metadata is missing is an
+  // engine bug, but losing the finding would be worse than anchoring it to a placeholder.
+  const rules = new Map<string, RuleMeta>(known);
+  for (const f of failing) {
+    if (!rules.has(f.ruleId)) {
+      warnings.push(`SARIF: no rule metadata for ${f.ruleId}; its results are anchored to "rules".`);
+      rules.set(f.ruleId, {
+        id: f.ruleId,
+        title: f.title,
+        severity: f.severity,
+        resourceType: f.resourceType,
+        rationale: f.title,
+        remediation: { text: "See the rule documentation." },
+        references: [],
+        compliance: [],
+        file: "rules",
+      });
+    }
+  }
+  const ruleList = [...rules.values()].sort((a, b) => cmp(a.id, b.id));
+  const indexOf = new Map(ruleList.map((r, i) => [r.id, i]));
+  const sarifRules = ruleList.map((r) => sarifRule(r));
+
+  const allResults = failing.map((f) => {
+    const rule = rules.get(f.ruleId) as RuleMeta; // ensured above
+    return sarifResult(f, rule, indexOf.get(f.ruleId) ?? 0, prefix);
+  });
+
+  const build = (kept: number): Record<string, unknown> => {
+    const truncated = kept < allResults.length;
+    const notifications: Record<string, unknown>[] = [];
+    if (truncated) {
+      notifications.push({
+        level: "warning",
+        descriptor: { id: "tollgate.sarif.truncated" },
+        message: {
+          text: `SARIF truncated: ${kept} of ${allResults.length} failing results kept (most severe first) to stay within GitHub limits (${maxResults} results, ${maxGzip} gzipped bytes). See findings.json or report.html for all results.`,
+        },
+      });
+    }
+    // Coverage gaps are not results (there is nothing to alert on), but hiding them would let a denied
+    // read look like a clean account; notifications show in the SARIF viewer and the upload log.
+    const gaps = [...input.coverage].sort(
+      (a, b) => cmp(a.account, b.account) || cmp(a.region, b.region) || cmp(a.operation, b.operation),
+    );
+    for (const e of gaps.slice(0, 100)) {
+      notifications.push({
+        level: "warning",
+        descriptor: { id: "tollgate.coverage-gap" },
+        message: {
+          text: `Coverage gap: ${e.service}:${e.operation} failed in account ${e.account}, region ${e.region}: ${e.errorName}${e.httpStatus !== undefined ? ` (HTTP ${e.httpStatus})` : ""}. ${e.message}`,
+        },
+      });
+    }
+    if (gaps.length > 100) {
+      notifications.push({
+        level: "warning",
+        descriptor: { id: "tollgate.coverage-gap" },
+        message: { text: `${gaps.length - 100} more coverage gaps; see findings.json.` },
+      });
+    }
+    const runProps: Record<string, unknown> = {
+      partition: input.metadata.partition,
+      accounts: input.metadata.accounts,
+      regions: input.metadata.regions,
+      collectedAt: input.metadata.collectedAt,
+      complete: input.metadata.complete,
+      coverageGaps: input.coverage.length,
+      truncated,
+    };
+    if (truncated) {
+      runProps.totalResults = allResults.length;
+      runProps.emittedResults = kept;
+      runProps.truncationReason = `GitHub limits: ${maxResults} results per run, ${maxGzip} bytes gzipped`;
+    }
+    const run: Record<string, unknown> = {
+      tool: {
+        driver: {
+          name: "Tollgate",
+          version: toolVersionOf(input, options),
+          semanticVersion: toolVersionOf(input, options),
+          informationUri: options.informationUri ?? TOLLGATE_URI,
+          rules: sarifRules,
+        },
+      },
+      automationDetails: { id: options.automationId ?? sarifAutomationId(input) },
+      invocations: [
+        {
+          executionSuccessful: input.metadata.complete,
+          ...(options.generatedAt ? { endTimeUtc: options.generatedAt } : {}),
+          toolExecutionNotifications: notifications,
+        },
+      ],
+      columnKind: "utf16CodeUnits",
+      results: allResults.slice(0, kept),
+      properties: runProps,
+    };
+    return { $schema: SARIF_SCHEMA_URI, version: "2.1.0", runs: [run] };
+  };
+
+  let kept = Math.min(allResults.length, maxResults);
+  let text = JSON.stringify(build(kept), null, 2);
+  let size = gzipSync(text).length;
+  // Shrink proportionally until the gzipped log fits; results are severity-sorted, so the tail is least severe.
+  while (size > maxGzip && kept > 0) {
+    kept = Math.max(0, Math.min(kept - 1, Math.floor((kept * maxGzip * 0.9) / size)));
+    text = JSON.stringify(build(kept), null, 2);
+    size = gzipSync(text).length;
+  }
+  if (size > maxGzip) {
+    warnings.push(`SARIF: even with no results the log is ${size} gzipped bytes, over the ${maxGzip} limit.`);
+  }
+  if (kept < allResults.length) {
+    warnings.push(
+      `SARIF truncated: kept ${kept} of ${allResults.length} failing results (most severe first) to fit GitHub limits; the full list is in findings.json.`,
+    );
+  }
+  return { text: text + "\n", warnings };
+}
+
+function clip(s: string, n: number): string {
+  return s.length <= n ? s : s.slice(0, n - 1) + "…";
+}
+
+function sarifRule(r: RuleMeta): Record<string, unknown> {
+  const rem = r.remediation;
+  const md: string[] = [`**${r.title}**`, "", r.rationale, "", "## Remediation", "", rem.text];
+  const text: string[] = [r.title, "", r.rationale, "", "Remediation: " + rem.text];
+  if (rem.console?.length) {
+    md.push("", "Console:", "", ...rem.console.map((s, i) => `${i + 1}. ${s}`));
+    text.push("Console: " + rem.console.join(" → "));
+  }
+  if (rem.cli) {
+    md.push("", "AWS CLI:", "", "```sh", rem.cli, "```");
+    text.push("AWS CLI: " + rem.cli);
+  }
+  if (rem.terraform) {
+    md.push("", "Terraform:", "", "```hcl", rem.terraform, "```");
+    text.push("Terraform:\n" + rem.terraform);
+  }
+  if (r.compliance.length) {
+    md.push("", "## Compliance", "", ...r.compliance.map((c) => `- ${c.framework}: ${c.requirement}`));
+  }
+  if (r.references.length) {
+    md.push("", "## References", "", ...r.references.map((u) => `- <${u}>`));
+    text.push("References: " + r.references.join(" "));
+  }
+  const tags = ["security", "aws", `aws/${r.resourceType.split(".")[1] ?? "unknown"}`, `severity/${r.severity}`];
+  const props: Record<string, JsonValue> = { tags, precision: "very-high" };
+  const score = SECURITY_SEVERITY[r.severity];
+  if (score !== undefined) props["security-severity"] = score;
+  return {
+    id: r.id,
+    name: r.id,
+    shortDescription: { text: clip(r.title, MAX_DESCRIPTION) },
+    fullDescription: { text: clip(r.rationale || r.title, MAX_DESCRIPTION) },
+    help: { text: text.join("\n"), markdown: md.join("\n") },
+    ...(r.references[0] ? { helpUri: r.references[0] } : {}),
+    defaultConfiguration: { level: SARIF_LEVEL[r.severity] },
+    properties: props,
+  };
+}
+
+function sarifResult(f: Finding, rule: RuleMeta, index: number, prefix: string): Record<string, unknown> {
+  // The ARN goes in the message too: GitHub shows the message, not logical locations.
+  const message = f.message.includes(f.resourceArn) ? f.message : `${f.message} Resource: ${f.resourceArn}`;
+  const result: Record<string, unknown> = {
+    ruleId: f.ruleId,
+    ruleIndex: index,
+    level: SARIF_LEVEL[f.severity],
+    message: { text: `${message} (account ${f.account}, region ${f.region})` },
+    locations: [
+      {
+        // An ARN is never a URI here: `arn:` parses as a scheme and GitHub rejects the upload. The rule file
+        // is a real committed file, line 1.
+        physicalLocation: {
+          artifactLocation: { uri: prefix + rule.file },
+          region: { startLine: 1, startColumn: 1, endLine: 1, endColumn: 2 },
+        },
+        logicalLocations: [{ kind: "resource", name: f.resourceName, fullyQualifiedName: f.resourceArn }],
+      },
+    ],
+    partialFingerprints: { primaryLocationLineHash: sarifFingerprint(f) },
+    properties: {
+      awsAccountId: f.account,
+      region: f.region,
+      resourceType: f.resourceType,
+      resourceArn: f.resourceArn,
+      severity: f.severity,
+      ...(f.baseline ? { baseline: f.baseline } : {}),
+      ...(f.evidence.length ? { evidence: f.evidence as unknown as JsonValue } : {}),
+    },
+  };
+  if (f.baseline) result.baselineState = f.baseline === "new" ? "new" : "unchanged";
+  if (f.suppression) {
+    result.suppressions = [
+      {
+        kind: "external",
+        status: "accepted",
+        justification: f.suppression.reason,
+        properties: {
+          expires: f.suppression.expires,
+          ...(f.suppression.owner ? { owner: f.suppression.owner } : {}),
+        },
+      },
+    ];
+  }
+  return result;
+}
