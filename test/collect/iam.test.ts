@@ -56,14 +56,16 @@ describe("IAM collector against the simulator", () => {
       "iam:GetAccountPasswordPolicy",
       "iam:GetAccountSummary",
       "iam:GetCredentialReport",
+      "iam:ListOpenIDConnectProviders",
       "iam:ListVirtualMFADevices",
     ]);
+    expect(s.counts.get("iam:ListOpenIDConnectProviders")).toBe(1);
     expect(s.counts.get("iam:GetCredentialReport")).toBe(1);
   });
 
   it("derives exact facts with the injected clock", async () => {
     const out = await collectIam(ctx());
-    const { resources, errors } = enrich(out.resources, NOW);
+    const { resources, errors } = enrich(out.resources, { now: NOW });
     const user = (n: string) => resources.find((r) => r.type === "aws.iam.user" && r.name === n)!;
     expect(user("bob").derived).toMatchObject({
       hasConsolePassword: true,
@@ -127,7 +129,7 @@ describe("IAM collector against the simulator", () => {
         ctx({ account: pag.accountId, settings: { credentials: callerCredentials(pag), maxAttempts: 2, userAgent: "t" } }),
       );
       expect(out.errors).toEqual([]);
-      const acct = enrich(out.resources, NOW).resources.find((r) => r.type === "aws.iam.account")!;
+      const acct = enrich(out.resources, { now: NOW }).resources.find((r) => r.type === "aws.iam.account")!;
       expect(acct.raw["passwordPolicy"]).toBeNull();
       expect(acct.derived["hasPasswordPolicy"]).toBe(false);
     } finally {
@@ -152,6 +154,7 @@ describe("IAM collector against the simulator", () => {
       "GetAccountAuthorizationDetails",
       "GetAccountPasswordPolicy",
       "GetAccountSummary",
+      "ListOpenIDConnectProviders",
       "ListVirtualMFADevices",
     ]);
     expect(out.errors.every((e) => e.httpStatus === 403)).toBe(true);
