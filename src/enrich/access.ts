@@ -25,7 +25,8 @@ function isTrustError(e: PolicyError): boolean {
 }
 
 function describeError(e: PolicyError): string {
-  const what = e.policyArn ?? (e.policyName !== undefined ? `${e.policyName} of ${e.principalArn ?? "?"}` : (e.principalArn ?? "?"));
+  const what =
+    e.policyArn ?? (e.policyName !== undefined ? `${e.policyName} of ${e.principalArn ?? "?"}` : (e.principalArn ?? "?"));
   return `${e.errorName}: ${what}: ${e.message}`;
 }
 
