@@ -4,9 +4,11 @@ import {
   GetAccountSummaryCommand,
   GetCredentialReportCommand,
   IAMClient,
+  ListOpenIDConnectProvidersCommand,
   paginateGetAccountAuthorizationDetails,
   paginateListVirtualMFADevices,
   type GroupDetail,
+  type OpenIDConnectProviderListEntry,
   type ManagedPolicyDetail,
   type RoleDetail,
   type UserDetail,
@@ -25,7 +27,7 @@ const SERVICE = "iam";
 /**
  * Collects IAM with account-wide calls only: authorization details (users, groups, roles, policies with
  * documents), the credential report (passwords, MFA, key ages and use), password policy, account summary
- * and virtual MFA devices. No per-user calls: these carry everything the rules need.
+ * virtual MFA devices and OIDC providers (ARNs only, for trust analysis). No per-user or per-provider calls: these carry everything the rules need.
  */
 export async function collectIam(ctx: UnitContext): Promise<UnitResult> {
   const region = "global";
@@ -33,7 +35,7 @@ export async function collectIam(ctx: UnitContext): Promise<UnitResult> {
   const where = (operation: string) => ({ account: ctx.account, region, service: SERVICE, operation });
   const client = createClient(IAMClient, ctx, SERVICE, iamRegion(ctx.partition));
   try {
-    const [details, report, passwordPolicy, summary, mfa] = await Promise.all([
+    const [details, report, passwordPolicy, summary, mfa, oidc] = await Promise.all([
       attempt(errors, where("GetAccountAuthorizationDetails"), () => authorizationDetails(client, ctx)),
       credentialReport(client, ctx, errors),
       passwordPolicyOrNull(client, ctx, errors),
@@ -48,8 +50,14 @@ export async function collectIam(ctx: UnitContext): Promise<UnitResult> {
           out.push(...(page.VirtualMFADevices ?? []));
         return out;
       }),
+      // One unpaginated account-wide call; the ARNs are all trust analysis needs.
+      attempt(
+        errors,
+        where("ListOpenIDConnectProviders"),
+        async () => (await client.send(new ListOpenIDConnectProvidersCommand({}))).OpenIDConnectProviderList ?? [],
+      ),
     ]);
-    return { resources: buildResources(ctx, details, report, passwordPolicy, summary, mfa), errors };
+    return { resources: buildResources(ctx, details, report, passwordPolicy, summary, mfa, oidc), errors };
   } finally {
     client.destroy();
   }
@@ -147,6 +155,7 @@ function buildResources(
   passwordPolicy: { policy: JsonValue } | undefined,
   summary: Record<string, number> | undefined,
   mfa: VirtualMFADevice[] | undefined,
+  oidc: OpenIDConnectProviderListEntry[] | undefined,
 ): Resource[] {
   const base = { account: ctx.account, region: "global", derived: {} };
   const resources: Resource[] = [];
@@ -170,6 +179,7 @@ function buildResources(
       ...optional("accountSummary", summary !== undefined, () => toJson(summary)),
       ...optional("credentialReport", reportByArn.has(rootArn), () => toJson(reportByArn.get(rootArn))),
       ...optional("virtualMfaDevices", mfa !== undefined, () => toJson(mfaByUser.get(rootArn) ?? [])),
+      ...optional("oidcProviders", oidc !== undefined, () => toJson(oidc)),
     },
   });
   if (!details) return resources;

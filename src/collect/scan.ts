@@ -1,6 +1,7 @@
 import { GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
 import { clientConfig, partitionOfRegion, type AwsClientSettings } from "../aws/clients.js";
 import { toCollectionError } from "../aws/call-error.js";
+import { loadIamAnalysisData, type IamAnalysisData } from "../analysis/iam/index.js";
 import { enrich } from "../enrich/index.js";
 import { ExitError, InputError } from "../errors.js";
 import { INVENTORY_FORMAT_VERSION, type CollectionError, type Inventory, type Resource } from "../model/inventory.js";
@@ -19,6 +20,8 @@ export interface ScanOptions {
   toolVersion: string;
   collect?: Partial<CollectOptions>;
   sleep?: (ms: number) => Promise<void>;
+  /** IAM analysis data already loaded (tests, repeated scans); loaded once per scan otherwise. */
+  iamAnalysis?: IamAnalysisData;
 }
 
 const BAD_CREDENTIALS = new Set([
@@ -60,6 +63,10 @@ export async function scan(opts: ScanOptions): Promise<Inventory> {
   const id = await callerIdentity(opts.settings, region);
   opts.logger.info(`Scanning account ${id.account} as ${id.arn}`);
   const options: CollectOptions = { ...DEFAULT_COLLECT_OPTIONS, ...opts.collect };
+  // Loaded while collection runs; enrichers receive it explicitly and stay pure.
+  const analysisData = opts.iamAnalysis ? Promise.resolve(opts.iamAnalysis) : loadIamAnalysisData();
+  // Attach a handler now so a load failure surfaces at the await below, not as an unhandled rejection.
+  analysisData.catch(() => undefined);
   const resources: Resource[] = [];
   const errors: CollectionError[] = [];
   for (const collector of COLLECTORS) {
@@ -81,7 +88,7 @@ export async function scan(opts: ScanOptions): Promise<Inventory> {
       );
     }
   }
-  const enriched = enrich(resources, started);
+  const enriched = enrich(resources, { now: started, iamAnalysis: await analysisData });
   return {
     kind: "tollgate-inventory",
     formatVersion: INVENTORY_FORMAT_VERSION,

@@ -20,6 +20,7 @@ export const RESOURCE_TYPE_SOURCES: Record<ResourceType, ResourceTypeSource> = {
       "GenerateCredentialReport",
       "GetCredentialReport",
       "ListVirtualMFADevices",
+      "ListOpenIDConnectProviders",
     ],
     regional: false,
   },

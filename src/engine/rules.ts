@@ -6,6 +6,7 @@ import { RESOURCE_TYPES, type ResourceType } from "../model/inventory.js";
 import type { JsonObject, JsonValue } from "../model/json.js";
 import type { Remediation } from "../model/rule-meta.js";
 import type { Severity } from "../model/severity.js";
+import { arnGlobMatches } from "../analysis/iam/wildcard.js";
 import { newAjv } from "../util/ajv.js";
 import { packageRoot } from "../util/paths.js";
 import { describeAjvErrors } from "../inventory/io.js";
@@ -158,7 +159,18 @@ export function compileRule(rule: RuleFile, file: string, override: RuleOverride
 
 /** Ajv for rule predicates: strict, so a misspelt keyword in a rule is an error, not a silent pass. */
 export function ruleAjv(): Ajv {
-  return newAjv({ strict: true, strictRequired: false, strictTypes: false, allowUnionTypes: true, allErrors: true });
+  const ajv = newAjv({ strict: true, strictRequired: false, strictTypes: false, allowUnionTypes: true, allErrors: true });
+  // `globAny`: the string matches one of the IAM-style globs (`*`, `?`; case-sensitive, as ARNs are).
+  // Allow-lists of ARNs need globs, which `enum`/`pattern` cannot express without regex-escaping ARNs.
+  ajv.addKeyword({
+    keyword: "globAny",
+    type: "string",
+    schemaType: "array",
+    metaSchema: { type: "array", items: { type: "string" } },
+    validate: (patterns: string[], data: string) => patterns.some((p) => arnGlobMatches(p, data)),
+    errors: false,
+  });
+  return ajv;
 }
 
 /**

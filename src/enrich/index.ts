@@ -1,22 +1,35 @@
+import type { IamAnalysisData } from "../analysis/iam/index.js";
 import type { JsonObject } from "../model/json.js";
 import type { CollectionError, Resource } from "../model/inventory.js";
+import { enrichAccess } from "./access.js";
 import { enrichIam, type EnrichResult } from "./iam.js";
 
-/** A pure enricher: derives facts from raw data (of any resources, for joins) and the collection clock. */
-export type Enricher = (resources: Resource[], now: Date) => EnrichResult;
+/**
+ * What enrichers may use besides the resources: the collection clock and data loaded once by the shell
+ * (scan/evaluate). Passed explicitly so enrichers stay pure and no module holds a singleton.
+ */
+export interface EnrichContext {
+  /** The collection clock: ages are computed against it, never against the wall clock. */
+  now: Date;
+  /** IAM analysis data; when absent, access facts are not derived and the rules needing them report error. */
+  iamAnalysis?: IamAnalysisData | undefined;
+}
+
+/** A pure enricher: derives facts from raw data (of any resources, for joins) and the context. */
+export type Enricher = (resources: Resource[], ctx: EnrichContext) => EnrichResult;
 
 /** Every enricher, in order; later ones may read facts earlier ones derived. New enrichers add one entry. */
-export const ENRICHERS: Enricher[] = [enrichIam];
+export const ENRICHERS: Enricher[] = [(resources, ctx) => enrichIam(resources, ctx.now), enrichAccess];
 
 /**
- * Runs every enricher with the collection clock and returns resources with their `derived` facts, plus
- * problems found while deriving (e.g. malformed policy documents).
+ * Runs every enricher with the context and returns resources with their `derived` facts, plus problems
+ * found while deriving (e.g. malformed policy documents).
  */
-export function enrich(resources: Resource[], now: Date): { resources: Resource[]; errors: CollectionError[] } {
+export function enrich(resources: Resource[], ctx: EnrichContext): { resources: Resource[]; errors: CollectionError[] } {
   let current = resources.map((r) => ({ ...r, derived: {} as JsonObject }));
   const errors: CollectionError[] = [];
   for (const enricher of ENRICHERS) {
-    const out = enricher(current, now);
+    const out = enricher(current, ctx);
     errors.push(...out.errors);
     current = current.map((r) => {
       const d = out.derived.get(r);

@@ -74,14 +74,35 @@ describe("tollgate CLI end to end against the simulator", () => {
       .sort();
     expect(failing).toEqual([
       "aws.iam.account.root-no-access-keys arn:aws:iam::111122223333:root",
+      // Least-privilege analysis: a *:* policy attached to a role another account may assume, an unattached
+      // admin policy, deploy-everything's svc:* and Write/PassRole on *, and their escalation paths.
+      "aws.iam.policy.no-full-admin-attached arn:aws:iam::111122223333:policy/ops-full-admin",
+      "aws.iam.policy.no-service-wildcards arn:aws:iam::111122223333:policy/deploy-everything",
+      "aws.iam.policy.no-write-on-all-resources arn:aws:iam::111122223333:policy/deploy-everything",
+      "aws.iam.policy.no-write-on-all-resources arn:aws:iam::111122223333:policy/old-admin",
+      "aws.iam.policy.no-write-on-all-resources arn:aws:iam::111122223333:policy/ops-full-admin",
+      "aws.iam.policy.unattached-no-admin arn:aws:iam::111122223333:policy/old-admin",
+      "aws.iam.role.no-privilege-escalation arn:aws:iam::111122223333:role/github-deploy",
+      "aws.iam.role.not-admin-equivalent arn:aws:iam::111122223333:role/partner-audit",
+      "aws.iam.role.trust-cross-account-conditions arn:aws:iam::111122223333:role/partner-audit",
+      // repo:example-org/* with no aud condition: any repository of the organisation can deploy.
+      "aws.iam.role.trust-oidc-audience arn:aws:iam::111122223333:role/github-deploy",
+      "aws.iam.role.trust-oidc-subject arn:aws:iam::111122223333:role/github-deploy",
       "aws.iam.user.access-key-rotated arn:aws:iam::111122223333:user/bob",
       "aws.iam.user.access-key-rotated arn:aws:iam::111122223333:user/ci-deployer",
       "aws.iam.user.console-mfa arn:aws:iam::111122223333:user/bob",
+      "aws.iam.user.no-privilege-escalation arn:aws:iam::111122223333:user/ci-deployer",
+      // alice is an administrator through the admins group (AdministratorAccess).
+      "aws.iam.user.not-admin-equivalent arn:aws:iam::111122223333:user/alice",
       "aws.iam.user.single-active-key arn:aws:iam::111122223333:user/ci-deployer",
     ]);
+    // The malformed legacy-broken policy cannot be judged: every policy rule reports error for it, never pass.
+    const broken = f.findings.filter((x) => x.resourceArn === "arn:aws:iam::111122223333:policy/legacy-broken");
+    expect(broken.length).toBeGreaterThan(0);
+    expect(new Set(broken.map((x) => x.status))).toEqual(new Set(["error"]));
     // Valid against the OASIS schema and GitHub's code-scanning constraints.
     const sarif = assertValidSarif(readFileSync(join(out, "results.sarif"), "utf8"));
-    expect(sarif.runs?.[0]?.results).toHaveLength(5);
+    expect(sarif.runs?.[0]?.results).toHaveLength(18);
   });
 
   it("evaluate on the saved inventory gives the same findings, offline", async () => {

@@ -42,13 +42,13 @@ describe("IAM collector against the simulator", () => {
     const types = out.resources.map((r) => r.type).sort();
     expect(types.filter((t) => t === "aws.iam.user")).toHaveLength(5);
     expect(types.filter((t) => t === "aws.iam.group")).toHaveLength(2);
-    expect(types.filter((t) => t === "aws.iam.role")).toHaveLength(3);
-    // 2 customer policies + 5 distinct attached AWS managed policies.
-    expect(types.filter((t) => t === "aws.iam.policy")).toHaveLength(7);
+    expect(types.filter((t) => t === "aws.iam.role")).toHaveLength(4);
+    // 4 customer policies + 5 distinct attached AWS managed policies.
+    expect(types.filter((t) => t === "aws.iam.policy")).toHaveLength(9);
     expect(types.filter((t) => t === "aws.iam.account")).toHaveLength(1);
     expect(out.errors).toEqual([]);
-    // 18 entities at page size 3 = 6 pages; no per-user calls of any kind.
-    expect(s.counts.get("iam:GetAccountAuthorizationDetails")).toBe(6);
+    // 20 entities at page size 3 = 7 pages; no per-user calls of any kind.
+    expect(s.counts.get("iam:GetAccountAuthorizationDetails")).toBe(7);
     const ops = [...s.counts.keys()].sort();
     expect(ops).toEqual([
       "iam:GenerateCredentialReport",
@@ -56,14 +56,16 @@ describe("IAM collector against the simulator", () => {
       "iam:GetAccountPasswordPolicy",
       "iam:GetAccountSummary",
       "iam:GetCredentialReport",
+      "iam:ListOpenIDConnectProviders",
       "iam:ListVirtualMFADevices",
     ]);
+    expect(s.counts.get("iam:ListOpenIDConnectProviders")).toBe(1);
     expect(s.counts.get("iam:GetCredentialReport")).toBe(1);
   });
 
   it("derives exact facts with the injected clock", async () => {
     const out = await collectIam(ctx());
-    const { resources, errors } = enrich(out.resources, NOW);
+    const { resources, errors } = enrich(out.resources, { now: NOW });
     const user = (n: string) => resources.find((r) => r.type === "aws.iam.user" && r.name === n)!;
     expect(user("bob").derived).toMatchObject({
       hasConsolePassword: true,
@@ -127,7 +129,7 @@ describe("IAM collector against the simulator", () => {
         ctx({ account: pag.accountId, settings: { credentials: callerCredentials(pag), maxAttempts: 2, userAgent: "t" } }),
       );
       expect(out.errors).toEqual([]);
-      const acct = enrich(out.resources, NOW).resources.find((r) => r.type === "aws.iam.account")!;
+      const acct = enrich(out.resources, { now: NOW }).resources.find((r) => r.type === "aws.iam.account")!;
       expect(acct.raw["passwordPolicy"]).toBeNull();
       expect(acct.derived["hasPasswordPolicy"]).toBe(false);
     } finally {
@@ -152,6 +154,7 @@ describe("IAM collector against the simulator", () => {
       "GetAccountAuthorizationDetails",
       "GetAccountPasswordPolicy",
       "GetAccountSummary",
+      "ListOpenIDConnectProviders",
       "ListVirtualMFADevices",
     ]);
     expect(out.errors.every((e) => e.httpStatus === 403)).toBe(true);
