@@ -1,11 +1,17 @@
-/** Looks up a dotted path (`derived.accessKeys.0.ageDays`) in an object. */
+/**
+ * Looks up a dotted path (`derived.accessKeys.0.ageDays`) in an object; a `*` segment maps the rest of the
+ * path over an array (`derived.paths.*.name` lists every path's name).
+ */
 export function lookupPath(obj: unknown, path: string): unknown {
-  let cur: unknown = obj;
-  for (const key of path.split(".")) {
-    if (cur === null || typeof cur !== "object") return undefined;
-    cur = (cur as Record<string, unknown>)[key];
-  }
-  return cur;
+  return lookupKeys(obj, path.split("."));
+}
+
+function lookupKeys(cur: unknown, keys: string[]): unknown {
+  if (keys.length === 0) return cur;
+  if (cur === null || typeof cur !== "object") return undefined;
+  const [key, ...rest] = keys as [string, ...string[]];
+  if (key === "*" && Array.isArray(cur)) return cur.map((item) => lookupKeys(item, rest)).filter((v) => v !== undefined);
+  return lookupKeys((cur as Record<string, unknown>)[key], rest);
 }
 
 function show(v: unknown): string {
@@ -17,5 +23,5 @@ function show(v: unknown): string {
 
 /** Renders `{{path}}` placeholders against `data`; no code, no expressions, just lookups. */
 export function renderTemplate(template: string, data: unknown): string {
-  return template.replace(/\{\{\s*([A-Za-z0-9_.$-]+)\s*\}\}/g, (_, path: string) => show(lookupPath(data, path)));
+  return template.replace(/\{\{\s*([A-Za-z0-9_.$*-]+)\s*\}\}/g, (_, path: string) => show(lookupPath(data, path)));
 }

@@ -174,6 +174,10 @@ describe("evaluation", () => {
 });
 
 describe("templates", () => {
+  it("maps a * segment over arrays", () => {
+    expect(renderTemplate("paths: {{d.paths.*.name}}", { d: { paths: [{ name: "a" }, { name: "b" }] } })).toBe("paths: a, b");
+  });
+
   it("renders lookups only", () => {
     expect(
       renderTemplate("{{name}} has {{derived.keys}} and {{derived.none}} {{ params.max }}", {
