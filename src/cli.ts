@@ -32,7 +32,9 @@ export function buildProgram(): Command {
     .description("Audits the security of APIs on AWS and proves what it finds.")
     .version(toolVersion())
     .showHelpAfterError()
-    .exitOverride();
+    .exitOverride()
+    // `export` and `export securityhub` share option names; each command parses only the options after it.
+    .enablePositionalOptions();
 
   reportOptions(
     program
@@ -71,6 +73,7 @@ export function buildProgram(): Command {
   const exp = program
     .command("export")
     .description("convert a findings.json to another format (OCSF, ASFF), or import it into Security Hub")
+    .enablePositionalOptions()
     .option("--from <file>", "findings.json written by scan or evaluate")
     .addOption(new Option("--format <format>", "ocsf (OCSF 1.2 Detection Findings) or asff").choices(["ocsf", "asff"]))
     .option("--out <file>", "write here instead of stdout")
