@@ -50,7 +50,14 @@ describe("complete-scope decision (what may be archived)", () => {
 
   it("an error finding or a coverage error for the rule's service in that region makes it incomplete there only", () => {
     const withGap = exportInput([api("us-east-1"), api("eu-west-1")], { regions: ["us-east-1", "eu-west-1"] }, [
-      { account: "111122223333", region: "eu-west-1", service: "apigateway" },
+      {
+        account: "111122223333",
+        region: "eu-west-1",
+        service: "apigateway",
+        operation: "GetStages",
+        errorName: "AccessDenied",
+        message: "denied",
+      },
     ]);
     expect(scopeVerdict(withGap, "111122223333", "eu-west-1", "aws.apigateway.stage.logging").complete).toBe(false);
     expect(scopeVerdict(withGap, "111122223333", "us-east-1", "aws.apigateway.stage.logging").complete).toBe(true);

@@ -110,7 +110,14 @@ describe("Security Hub export against the simulator", () => {
 
     // b is fixed (absent) in us-east-1; eu-west-1's collection was denied, so c (absent too) must stay ACTIVE.
     const third = input([stage("us-east-1", "a"), stage("eu-west-1", "x", { status: "error" })], {}, [
-      { account: ACCT, region: "eu-west-1", service: "apigateway" },
+      {
+        account: ACCT,
+        region: "eu-west-1",
+        service: "apigateway",
+        operation: "GetRestApis",
+        errorName: "AccessDeniedException",
+        message: "denied",
+      },
     ]);
     const r3 = await run(third);
     expect(r3.result.archived).toBe(1);
