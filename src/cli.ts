@@ -1,9 +1,10 @@
 #!/usr/bin/env node
 import { Command, CommanderError, InvalidArgumentError, Option } from "commander";
 import { evaluateCommand, reportCommand, scanCommand } from "./cli/commands.js";
+import { exportFileCommand, exportSecurityHubCommand } from "./cli/export.js";
 import { isReportFormat, REPORT_FORMATS, type ReportFormat } from "./report/index.js";
 import { collect, parseList, parseSeverity, parseStdoutFormat } from "./cli/options.js";
-import { ExitError } from "./errors.js";
+import { ExitError, InputError } from "./errors.js";
 import { toolVersion } from "./version.js";
 
 // Tollgate supports Node 20 deliberately; the SDK's one-time upgrade notice is noise on stderr.
@@ -43,7 +44,9 @@ export function buildProgram(): Command {
     .description("Audits the security of APIs on AWS and proves what it finds.")
     .version(toolVersion())
     .showHelpAfterError()
-    .exitOverride();
+    .exitOverride()
+    // `export` and `export securityhub` share option names; each command parses only the options after it.
+    .enablePositionalOptions();
 
   reportOptions(
     program
@@ -56,9 +59,18 @@ export function buildProgram(): Command {
         new Option("--max-attempts <n>", "attempts per AWS call, retries included")
           .default(8)
           .argParser((v) => Number.parseInt(v, 10)),
-      ),
+      )
+      .option("--securityhub", "after writing the reports, import the findings into each account's Security Hub")
+      .option("--securityhub-only-failed", "with --securityhub: send failing findings only")
+      .option("--securityhub-home-region <region>", "with --securityhub: Region for findings of global services (IAM)"),
   ).action(async (opts) => {
-    process.exitCode = await scanCommand(opts);
+    process.exitCode = await scanCommand({
+      ...opts,
+      securityhubOptions: {
+        onlyFailed: opts.securityhubOnlyFailed ?? false,
+        ...(opts.securityhubHomeRegion ? { homeRegion: opts.securityhubHomeRegion } : {}),
+      },
+    });
   });
 
   reportOptions(
@@ -83,6 +95,44 @@ export function buildProgram(): Command {
     .option("--quiet", "no progress on stderr")
     .action(async (opts) => {
       process.exitCode = await reportCommand(opts);
+    });
+
+  const exp = program
+    .command("export")
+    .description("convert a findings.json to another format (OCSF, ASFF), or import it into Security Hub")
+    .enablePositionalOptions()
+    .option("--from <file>", "findings.json written by scan or evaluate")
+    .addOption(new Option("--format <format>", "ocsf (OCSF 1.2 Detection Findings) or asff").choices(["ocsf", "asff"]))
+    .option("--out <file>", "write here instead of stdout")
+    .option("--only-failed", "asff: failing findings only")
+    .option("--home-region <region>", "asff: Region for findings of global services (default: the first scanned Region)")
+    .option("--rules <dir>", "an extra rule pack folder (repeatable), for its metadata", collect)
+    .option("--quiet", "no progress on stderr")
+    .action(async (opts: { from?: string; format?: "ocsf" | "asff" }) => {
+      if (!opts.from || !opts.format)
+        throw new InputError("tollgate export needs --from FILE and --format ocsf|asff (or the securityhub subcommand)");
+      process.exitCode = await exportFileCommand({ ...opts, from: opts.from, format: opts.format });
+    });
+  exp
+    .command("securityhub")
+    .description("import findings into each account's own AWS Security Hub, archiving resolved ones")
+    .requiredOption("--from <file>", "findings.json written by scan or evaluate")
+    .option("--dry-run", "write asff.json (the exact import batches) instead of importing")
+    .option("--out <dir>", "where --dry-run writes asff.json (default: the folder of --from)")
+    .option("--only-failed", "send failing findings only (fixed ones are still archived)")
+    .option("--no-archive", "do not archive earlier findings that this run resolved")
+    .option("--home-region <region>", "Region for findings of global services (default: the first scanned Region)")
+    .option("--role-name <name>", "role to assume in accounts other than the caller's")
+    .option("--profile <name>", "AWS profile from the shared config")
+    .addOption(
+      new Option("--max-attempts <n>", "attempts per AWS call, retries included")
+        .default(8)
+        .argParser((v) => Number.parseInt(v, 10)),
+    )
+    .option("--rules <dir>", "an extra rule pack folder (repeatable), for its metadata", collect)
+    .option("--quiet", "no progress on stderr (errors still shown)")
+    .action(async (opts) => {
+      process.exitCode = await exportSecurityHubCommand(opts);
     });
   return program;
 }

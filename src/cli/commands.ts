@@ -9,6 +9,7 @@ import { fromFindingsFile, loadFindingsFile, renderReport, type ReportFormat } f
 import { systemClock, type Clock } from "../util/clock.js";
 import { stderrLogger, type Logger } from "../util/logger.js";
 import { toolVersion } from "../version.js";
+import { runSecurityHubExport, type SecurityHubOptions } from "./export.js";
 import type { StdoutFormat } from "./options.js";
 import { exitCodeFor, reportInput, summarize, textTable, writeReportFiles } from "./run-report.js";
 
@@ -27,14 +28,18 @@ export interface ScanCommandOptions extends ReportOptions {
   profile?: string;
   saveInventory?: string;
   maxAttempts: number;
+  /** Import the findings into Security Hub after the reports are written. */
+  securityhub?: boolean;
+  /** Security Hub options (`--securityhub-*`), used with `securityhub`. */
+  securityhubOptions?: Omit<SecurityHubOptions, "profile" | "maxAttempts">;
 }
 
 function loadAllRules(opts: ReportOptions): Rule[] {
   return loadRules([...builtInRuleDirs(), ...(opts.rules ?? [])]);
 }
 
-/** Evaluates, writes reports and prints what was asked; returns the exit code. */
-async function report(inventory: Inventory, rules: Rule[], opts: ReportOptions, log: Logger): Promise<number> {
+/** Evaluates, writes reports and prints what was asked; returns the exit code and what was reported. */
+async function reportRun(inventory: Inventory, rules: Rule[], opts: ReportOptions, log: Logger) {
   const findings = evaluate(inventory, rules);
   const input = reportInput(inventory, findings, rules);
   const written = await writeReportFiles(opts.out, input, log);
@@ -43,7 +48,12 @@ async function report(inventory: Inventory, rules: Rule[], opts: ReportOptions, 
   if (opts.format === "json" || opts.format === "sarif") {
     process.stdout.write(renderReport(opts.format, input, { toolVersion: inventory.metadata.toolVersion }).text);
   } else if (opts.format === "text") process.stdout.write(textTable(findings));
-  return exitCodeFor(findings, inventory, opts.failOn);
+  return { code: exitCodeFor(findings, inventory, opts.failOn), input };
+}
+
+/** Evaluates, writes reports and prints what was asked; returns the exit code. */
+async function report(inventory: Inventory, rules: Rule[], opts: ReportOptions, log: Logger): Promise<number> {
+  return (await reportRun(inventory, rules, opts, log)).code;
 }
 
 /** `tollgate scan`: collect, evaluate, report. */
@@ -70,7 +80,23 @@ export async function scanCommand(opts: ScanCommandOptions, clock: Clock = syste
     saveInventory(opts.saveInventory, inventory);
     log.info(`Saved inventory to ${opts.saveInventory}`);
   }
-  return report(inventory, rules, opts, log);
+  const { code, input } = await reportRun(inventory, rules, opts, log);
+  if (!opts.securityhub) return code;
+  // After the reports are on disk, so a failed import never loses the scan's results.
+  const shCode = await runSecurityHubExport(
+    input,
+    input.rules,
+    {
+      ...opts.securityhubOptions,
+      ...(opts.profile ? { profile: opts.profile } : {}),
+      maxAttempts: opts.maxAttempts,
+      outDir: opts.out,
+    },
+    log,
+    clock,
+  );
+  // Failing findings (1) keep precedence so CI gates on them still trip; otherwise a failed export is not a success.
+  return code === 1 || shCode === 0 ? code : shCode;
 }
 
 /** `tollgate evaluate --inventory FILE`: offline, no credentials. */

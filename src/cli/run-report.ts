@@ -27,7 +27,9 @@ export function ruleMetas(rules: Rule[]): RuleMeta[] {
 
 /** Builds the reporters' input from an evaluated inventory. */
 export function reportInput(inventory: Inventory, findings: Finding[], rules: Rule[]): ReportInput {
-  return { metadata: inventory.metadata, findings, rules: ruleMetas(rules), coverage: inventory.errors };
+  // rulesEvaluated tells `export securityhub` which rules ran even where they produced no finding.
+  const metadata = { ...inventory.metadata, rulesEvaluated: rules.map((r) => r.id).sort() };
+  return { metadata, findings, rules: ruleMetas(rules), coverage: inventory.errors };
 }
 
 /** Writes every report format into `dir`; prints renderer warnings (e.g. SARIF truncation) on stderr. */

@@ -66,6 +66,11 @@ export interface RunMetadata {
   complete: boolean;
   /** Caller identity per account (ARN), for the record. */
   callers?: Record<string, string>;
+  /**
+   * Ids of every rule evaluated in this run (set in findings files, absent in inventories). Security Hub archiving
+   * uses it to know that a rule ran even where it produced no finding (e.g. every resource was deleted).
+   */
+  rulesEvaluated?: string[];
 }
 
 /** A saved, re-evaluable snapshot of everything collected. */

@@ -3,6 +3,8 @@ export const FINDINGS_FORMAT_VERSION = 1;
 
 const str = { type: "string" } as const;
 const nonEmpty = { type: "string", minLength: 1 } as const;
+// Security Hub and every AWS API need a real 12-digit account id.
+const accountId = { type: "string", pattern: "^[0-9]{12}$" } as const;
 const severity = { enum: ["critical", "high", "medium", "low", "info"] } as const;
 
 const finding = {
@@ -27,7 +29,7 @@ const finding = {
     resourceArn: nonEmpty,
     resourceType: nonEmpty,
     resourceName: str,
-    account: str,
+    account: accountId,
     region: str,
     status: { enum: ["pass", "fail", "error"] },
     severity,
@@ -79,11 +81,12 @@ export const FINDINGS_SCHEMA = {
         collectedAt: { type: "string", format: "date-time" },
         finishedAt: { type: "string", format: "date-time" },
         partition: nonEmpty,
-        accounts: { type: "array", items: str },
+        accounts: { type: "array", items: accountId },
         regions: { type: "array", items: str },
         services: { type: "array", items: str },
         complete: { type: "boolean" },
         callers: { type: "object", additionalProperties: str },
+        rulesEvaluated: { type: "array", items: str },
       },
     },
     summary: {

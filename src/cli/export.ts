@@ -1,0 +1,179 @@
+import { mkdirSync, writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
+import { clientConfig, defaultCredentials, partitionOfRegion, type AwsClientSettings } from "../aws/clients.js";
+import { builtInRuleDirs, loadRules } from "../engine/rules.js";
+import { InputError } from "../errors.js";
+import { toBatches } from "../export/batches.js";
+import { loadExportInput, type ExportInput } from "../export/findings-file.js";
+import { renderOcsf } from "../export/ocsf.js";
+import {
+  credentialsResolver,
+  EXPORT_FAILED_EXIT,
+  exportToSecurityHub,
+  planImport,
+  type ExportResult,
+} from "../export/securityhub.js";
+import type { RuleMeta } from "../model/rule-meta.js";
+import { systemClock, type Clock } from "../util/clock.js";
+import { stderrLogger, type Logger } from "../util/logger.js";
+import { stableStringify } from "../util/stable-json.js";
+import { toolVersion } from "../version.js";
+import { ruleMetas } from "./run-report.js";
+
+/** Options of `tollgate export` (file formats). */
+export interface ExportFileOptions {
+  from: string;
+  format: "ocsf" | "asff";
+  out?: string;
+  rules?: string[];
+  homeRegion?: string;
+  onlyFailed?: boolean;
+  quiet?: boolean;
+}
+
+/** Options of the Security Hub export, shared by `export securityhub` and `scan --securityhub`. */
+export interface SecurityHubOptions {
+  dryRun?: boolean;
+  onlyFailed?: boolean;
+  /** False with `--no-archive`. */
+  archive?: boolean;
+  homeRegion?: string;
+  roleName?: string;
+  profile?: string;
+  maxAttempts?: number;
+}
+
+/** Options of `tollgate export securityhub`. */
+export interface ExportSecurityHubOptions extends SecurityHubOptions {
+  from: string;
+  out?: string;
+  rules?: string[];
+  quiet?: boolean;
+}
+
+function metasFor(extraRuleDirs: string[] | undefined): RuleMeta[] {
+  return ruleMetas(loadRules([...builtInRuleDirs(), ...(extraRuleDirs ?? [])]));
+}
+
+function homeRegionOf(input: ExportInput, explicit: string | undefined): string {
+  return explicit ?? input.metadata.regions[0] ?? process.env["AWS_REGION"] ?? process.env["AWS_DEFAULT_REGION"] ?? "us-east-1";
+}
+
+/** `tollgate export --from findings.json --format ocsf|asff`: writes the converted findings (stdout or --out FILE). */
+export async function exportFileCommand(opts: ExportFileOptions, clock: Clock = systemClock): Promise<number> {
+  const input = await loadExportInput(opts.from);
+  const rules = metasFor(opts.rules);
+  let text: string;
+  if (opts.format === "ocsf") {
+    text = renderOcsf(input, rules);
+  } else {
+    const groups = planImport(input, rules, {
+      homeRegion: homeRegionOf(input, opts.homeRegion),
+      onlyFailed: opts.onlyFailed ?? false,
+      updatedAt: clock().toISOString(),
+    });
+    text =
+      JSON.stringify(
+        groups.flatMap((g) => g.findings),
+        null,
+        2,
+      ) + "\n";
+  }
+  if (opts.out) {
+    mkdirSync(dirname(opts.out), { recursive: true });
+    writeFileSync(opts.out, text);
+    stderrLogger({ quiet: opts.quiet }).info(`Wrote ${opts.out}`);
+  } else process.stdout.write(text);
+  return 0;
+}
+
+/** The identity of the default credentials (account and partition). */
+async function callerOf(settings: AwsClientSettings, region: string): Promise<{ account: string; partition: string }> {
+  const sts = new STSClient(clientConfig(settings, region));
+  try {
+    const id = await sts.send(new GetCallerIdentityCommand({}));
+    return { account: id.Account ?? "", partition: (id.Arn ?? "").split(":")[1] || partitionOfRegion(region) };
+  } catch (e) {
+    throw new InputError(
+      `cannot identify the caller with sts:GetCallerIdentity in ${region}: ${(e as { name?: string }).name ?? "Error"}: ${(e as Error).message}. Check the credentials (environment, --profile, SSO login).`,
+    );
+  } finally {
+    sts.destroy();
+  }
+}
+
+/** Writes `asff.json`: the exact BatchImportFindings requests an import would send (archiving not included). */
+export function writeDryRun(dir: string, input: ExportInput, rules: RuleMeta[], opts: SecurityHubOptions, clock: Clock): string {
+  const groups = planImport(input, rules, {
+    homeRegion: homeRegionOf(input, opts.homeRegion),
+    onlyFailed: opts.onlyFailed ?? false,
+    updatedAt: clock().toISOString(),
+  });
+  const batches = groups.flatMap((g) =>
+    toBatches(g.findings).map((b) => ({ account: g.account, region: g.region, request: { Findings: b } })),
+  );
+  mkdirSync(dir, { recursive: true });
+  const path = join(dir, "asff.json");
+  writeFileSync(path, stableStringify({ kind: "tollgate-asff-batches", formatVersion: 1, batches }) + "\n");
+  return path;
+}
+
+/** Runs a Security Hub export of `input`; returns 0, or EXPORT_FAILED_EXIT when anything was refused or failed. */
+export async function runSecurityHubExport(
+  input: ExportInput,
+  rules: RuleMeta[],
+  opts: SecurityHubOptions & { outDir: string },
+  log: Logger,
+  clock: Clock,
+): Promise<number> {
+  if (opts.dryRun) {
+    const path = writeDryRun(opts.outDir, input, rules, opts, clock);
+    log.info(`Dry run: wrote ${path} (nothing imported; archiving needs the hub and is not part of a dry run)`);
+    return 0;
+  }
+  const homeRegion = homeRegionOf(input, opts.homeRegion);
+  const settings: AwsClientSettings = {
+    credentials: defaultCredentials(opts.profile ? { profile: opts.profile } : {}),
+    maxAttempts: opts.maxAttempts ?? 8,
+    userAgent: `tollgate/${toolVersion()}`,
+  };
+  const caller = await callerOf(settings, homeRegion);
+  const result = await exportToSecurityHub({
+    input,
+    rules,
+    settings,
+    credentialsFor: credentialsResolver({
+      base: settings.credentials,
+      callerAccount: caller.account,
+      partition: caller.partition,
+      region: homeRegion,
+      ...(opts.roleName ? { roleName: opts.roleName } : {}),
+    }),
+    homeRegion,
+    onlyFailed: opts.onlyFailed ?? false,
+    archive: opts.archive ?? true,
+    clock,
+    logger: log,
+  });
+  return reportResult(result, log);
+}
+
+function reportResult(r: ExportResult, log: Logger): number {
+  log.info(
+    `Security Hub: ${r.imported} imported, ${r.archived} archived, ${r.kept} kept active (scope not re-checked), ${r.failed.length} failed`,
+  );
+  for (const f of r.failed.slice(0, 50))
+    process.stderr.write(`error: Security Hub refused ${f.id} in ${f.account}/${f.region}: ${f.errorCode}: ${f.errorMessage}\n`);
+  if (r.failed.length > 50) process.stderr.write(`error: … and ${r.failed.length - 50} more refused findings\n`);
+  for (const e of r.callErrors) process.stderr.write(`error: Security Hub call failed: ${e}\n`);
+  return r.failed.length || r.callErrors.length ? EXPORT_FAILED_EXIT : 0;
+}
+
+/** `tollgate export securityhub --from findings.json`. */
+export async function exportSecurityHubCommand(opts: ExportSecurityHubOptions, clock: Clock = systemClock): Promise<number> {
+  const log = stderrLogger({ quiet: opts.quiet });
+  const input = await loadExportInput(opts.from);
+  const rules = metasFor(opts.rules);
+  return runSecurityHubExport(input, rules, { ...opts, outDir: opts.out ?? dirname(opts.from) }, log, clock);
+}

@@ -1,0 +1,330 @@
+import { BatchImportFindingsCommand, GetFindingsCommand, SecurityHubClient } from "@aws-sdk/client-securityhub";
+import { GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
+import { fromTemporaryCredentials } from "@aws-sdk/credential-providers";
+import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from "@smithy/types";
+import { clientConfig, type AwsClientSettings } from "../aws/clients.js";
+import { InputError } from "../errors.js";
+import type { RuleMeta } from "../model/rule-meta.js";
+import type { Clock } from "../util/clock.js";
+import type { Logger } from "../util/logger.js";
+import {
+  archivedCopy,
+  ASFF_ID_PREFIX,
+  fallbackRule,
+  fitFindingSize,
+  hubRegion,
+  parseAsffId,
+  productArn,
+  toAsff,
+  type AsffFinding,
+} from "./asff.js";
+import { toBatches, TokenBucket } from "./batches.js";
+import type { ExportInput } from "./findings-file.js";
+import { planArchive } from "./scope.js";
+
+/** Credentials for one account's Security Hub. */
+export type Credentials = AwsCredentialIdentityProvider | AwsCredentialIdentity;
+/** Resolves the credentials to import into `account` with; throws InputError when there are none. */
+export type CredentialsFor = (account: string) => Credentials;
+
+/** Exit code of an export that Security Hub did not fully accept (documented in the README). */
+export const EXPORT_FAILED_EXIT = 5;
+
+/** The findings to import into one account and Region. */
+export interface ImportGroup {
+  account: string;
+  region: string;
+  findings: AsffFinding[];
+}
+
+/** Options of the (pure) import plan. */
+export interface PlanOptions {
+  /** Region that findings of global services go to. */
+  homeRegion: string;
+  /** Send only failing findings (pass and error findings stay out; archiving still resolves fixed ones). */
+  onlyFailed: boolean;
+  /** `UpdatedAt` of this export. */
+  updatedAt: string;
+}
+
+/** Maps and groups the findings to import per (account, Region), each fitted to 240 KB (pure). */
+export function planImport(input: ExportInput, rules: RuleMeta[], opts: PlanOptions): ImportGroup[] {
+  const byId = new Map(rules.map((r) => [r.id, r]));
+  const groups = new Map<string, ImportGroup>();
+  for (const f of input.findings) {
+    if (opts.onlyFailed && f.status !== "fail") continue;
+    const asff = fitFindingSize(
+      toAsff(f, byId.get(f.ruleId) ?? fallbackRule(f), {
+        metadata: input.metadata,
+        homeRegion: opts.homeRegion,
+        updatedAt: opts.updatedAt,
+      }),
+    );
+    const region = hubRegion(f, opts.homeRegion);
+    const key = `${f.account}|${region}`;
+    const g = groups.get(key) ?? { account: f.account, region, findings: [] };
+    g.findings.push(asff);
+    groups.set(key, g);
+  }
+  return [...groups.values()].sort((a, b) => (a.account + a.region < b.account + b.region ? -1 : 1));
+}
+
+/** The (account, Region) pairs whose earlier findings are checked for archiving: every scanned pair, plus home. */
+export function archiveTargets(input: ExportInput, homeRegion: string): { account: string; region: string }[] {
+  const regions = [...new Set([...input.metadata.regions, homeRegion])].sort();
+  return input.metadata.accounts.flatMap((account) => regions.map((region) => ({ account, region })));
+}
+
+/** A finding Security Hub still refused after the retries. */
+export interface FailedFinding {
+  id: string;
+  account: string;
+  region: string;
+  errorCode: string;
+  errorMessage: string;
+}
+
+/** What an export did. */
+export interface ExportResult {
+  imported: number;
+  archived: number;
+  /** Absent findings kept ACTIVE because their scope was not re-checked completely. */
+  kept: number;
+  failed: FailedFinding[];
+  /** Calls that failed outright (after the SDK's retries), with account and Region. */
+  callErrors: string[];
+}
+
+/** Options of `exportToSecurityHub`. */
+export interface SecurityHubExportOptions extends Omit<PlanOptions, "updatedAt"> {
+  input: ExportInput;
+  rules: RuleMeta[];
+  /** Client settings (credentials are replaced per account by `credentialsFor`). */
+  settings: AwsClientSettings;
+  credentialsFor: CredentialsFor;
+  /** Archive earlier findings that are resolved (default true). */
+  archive: boolean;
+  clock: Clock;
+  logger: Logger;
+  sleep?: (ms: number) => Promise<void>;
+  /** Attempts per finding that Security Hub puts in FailedFindings (default 4), and the first backoff (ms). */
+  findingAttempts?: number;
+  retryBaseMs?: number;
+  /** BatchImportFindings requests per second per account and Region (default 10; AWS allows 10, burst 30). */
+  importRate?: number;
+}
+
+/**
+ * Credentials per account: the caller's own for its account; for any other account an assumed role when a role name
+ * is given, else a clear refusal (Security Hub only accepts findings from the account they are about).
+ */
+export function credentialsResolver(opts: {
+  base: Credentials;
+  callerAccount: string;
+  partition: string;
+  region: string;
+  roleName?: string;
+}): CredentialsFor {
+  const cache = new Map<string, Credentials>();
+  return (account) => {
+    if (account === opts.callerAccount) return opts.base;
+    if (!opts.roleName)
+      throw new InputError(
+        `the findings include account ${account}, but the credentials are for account ${opts.callerAccount}; Security Hub ` +
+          `only accepts findings imported by their own account. Pass --role-name ROLE to assume arn:${opts.partition}:iam::${account}:role/ROLE, or export that account with its own credentials`,
+      );
+    let c = cache.get(account);
+    if (!c) {
+      c = fromTemporaryCredentials({
+        masterCredentials: opts.base,
+        params: {
+          RoleArn: `arn:${opts.partition}:iam::${account}:role/${opts.roleName}`,
+          RoleSessionName: "tollgate-securityhub",
+        },
+        clientConfig: { region: opts.region },
+      });
+      cache.set(account, c);
+    }
+    return c;
+  };
+}
+
+function errName(e: unknown): string {
+  return (e as { name?: string }).name ?? "Error";
+}
+
+/** Checks with sts:GetCallerIdentity that each credential set really is the account it imports into. */
+async function verifyAccounts(accounts: string[], opts: SecurityHubExportOptions): Promise<Map<string, Credentials>> {
+  const out = new Map<string, Credentials>();
+  for (const account of accounts) {
+    const credentials = opts.credentialsFor(account);
+    const sts = new STSClient(clientConfig({ ...opts.settings, credentials }, opts.homeRegion));
+    try {
+      const id = await sts.send(new GetCallerIdentityCommand({}));
+      if (id.Account !== account)
+        throw new InputError(
+          `the credentials for account ${account} belong to account ${id.Account ?? "unknown"} (${id.Arn ?? "?"}); refusing to import: Security Hub would reject every finding`,
+        );
+    } catch (e) {
+      if (e instanceof InputError) throw e;
+      throw new InputError(
+        `cannot verify the credentials for account ${account} with sts:GetCallerIdentity: ${errName(e)}: ${(e as Error).message}`,
+      );
+    } finally {
+      sts.destroy();
+    }
+    out.set(account, credentials);
+  }
+  return out;
+}
+
+/** Imports findings in batches at a bounded rate; retries FailedFindings with backoff; returns what still failed. */
+async function importFindings(
+  client: SecurityHubClient,
+  bucket: TokenBucket,
+  group: ImportGroup,
+  opts: SecurityHubExportOptions,
+): Promise<{ imported: number; failed: FailedFinding[] }> {
+  const sleep = opts.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
+  const attempts = opts.findingAttempts ?? 4;
+  const base = opts.retryBaseMs ?? 500;
+  let pending = group.findings;
+  let imported = 0;
+  let failures = new Map<string, { code: string; message: string }>();
+  for (let attempt = 1; attempt <= attempts && pending.length; attempt++) {
+    if (attempt > 1) await sleep(base * 2 ** (attempt - 2));
+    failures = new Map();
+    for (const batch of toBatches(pending)) {
+      await bucket.take();
+      // Throttling (LimitExceededException, TooManyRequestsException, 429) is retried by the SDK with backoff;
+      // anything still failing here fails the whole batch, which is recorded per finding.
+      try {
+        const res = await client.send(new BatchImportFindingsCommand({ Findings: batch }));
+        imported += res.SuccessCount ?? 0;
+        for (const f of res.FailedFindings ?? [])
+          failures.set(f.Id ?? "?", { code: f.ErrorCode ?? "Unknown", message: f.ErrorMessage ?? "" });
+      } catch (e) {
+        for (const f of batch) failures.set(f.Id ?? "?", { code: errName(e), message: (e as Error).message });
+      }
+    }
+    pending = pending.filter((f) => failures.has(f.Id ?? "?"));
+    if (pending.length && attempt < attempts)
+      opts.logger.info(
+        `Security Hub ${group.account}/${group.region}: ${pending.length} finding(s) failed; retrying (attempt ${attempt + 1}/${attempts})`,
+      );
+  }
+  return {
+    imported,
+    failed: [...failures].map(([id, f]) => ({
+      id,
+      account: group.account,
+      region: group.region,
+      errorCode: f.code,
+      errorMessage: f.message,
+    })),
+  };
+}
+
+/** Reads the ACTIVE findings Tollgate imported earlier into one account and Region (all pages). */
+async function activeTollgateFindings(
+  client: SecurityHubClient,
+  bucket: TokenBucket,
+  account: string,
+  region: string,
+  product: string,
+) {
+  const out: AsffFinding[] = [];
+  let token: string | undefined;
+  do {
+    await bucket.take();
+    const res = await client.send(
+      new GetFindingsCommand({
+        Filters: {
+          ProductArn: [{ Value: product, Comparison: "EQUALS" }],
+          // Our Id prefix, not the GeneratorId: other custom tools share the account's default product.
+          Id: [{ Value: ASFF_ID_PREFIX, Comparison: "PREFIX" }],
+          RecordState: [{ Value: "ACTIVE", Comparison: "EQUALS" }],
+          AwsAccountId: [{ Value: account, Comparison: "EQUALS" }],
+          Region: [{ Value: region, Comparison: "EQUALS" }],
+        },
+        MaxResults: 100,
+        ...(token ? { NextToken: token } : {}),
+      }),
+    );
+    out.push(...(res.Findings ?? []));
+    token = res.NextToken || undefined;
+  } while (token);
+  return out;
+}
+
+/** Exports a run's findings to each account's own Security Hub, then archives resolved ones within complete scopes. */
+export async function exportToSecurityHub(opts: SecurityHubExportOptions): Promise<ExportResult> {
+  const updatedAt = opts.clock().toISOString();
+  const groups = planImport(opts.input, opts.rules, { ...opts, updatedAt });
+  const targets = opts.archive ? archiveTargets(opts.input, opts.homeRegion) : [];
+  const accounts = [...new Set([...groups.map((g) => g.account), ...targets.map((t) => t.account)])].sort();
+  // Every account is verified before anything is imported: a mismatch must not leave a half-done export.
+  const creds = await verifyAccounts(accounts, opts);
+  const result: ExportResult = { imported: 0, archived: 0, kept: 0, failed: [], callErrors: [] };
+  const clients = new Map<string, SecurityHubClient>();
+  const buckets = new Map<string, { imports: TokenBucket; reads: TokenBucket }>();
+  const clientFor = (account: string, region: string) => {
+    const key = `${account}|${region}`;
+    let c = clients.get(key);
+    if (!c) {
+      c = new SecurityHubClient(clientConfig({ ...opts.settings, credentials: creds.get(account)! }, region));
+      clients.set(key, c);
+      // Per account and Region, as the quotas are: BatchImportFindings 10/s, GetFindings 3/s.
+      buckets.set(key, { imports: new TokenBucket(opts.importRate ?? 10, opts.importRate ?? 10), reads: new TokenBucket(3, 3) });
+    }
+    return { client: c, ...buckets.get(key)! };
+  };
+  try {
+    for (const g of groups) {
+      const { client, imports } = clientFor(g.account, g.region);
+      const r = await importFindings(client, imports, g, opts);
+      result.imported += r.imported;
+      result.failed.push(...r.failed);
+      opts.logger.info(`Security Hub ${g.account}/${g.region}: imported ${r.imported} of ${g.findings.length} finding(s)`);
+    }
+    const currentIds = new Set(groups.flatMap((g) => g.findings.map((f) => f.Id ?? "")));
+    const ruleTypes = new Map(opts.rules.map((r) => [r.id, r.resourceType]));
+    for (const t of targets) {
+      const { client, imports, reads } = clientFor(t.account, t.region);
+      const product = productArn(opts.input.metadata.partition, t.region, t.account);
+      let existing: AsffFinding[];
+      try {
+        existing = await activeTollgateFindings(client, reads, t.account, t.region, product);
+      } catch (e) {
+        // Without the list nothing can be archived safely; say so and fail the export rather than claim success.
+        result.callErrors.push(`${t.account}/${t.region} GetFindings: ${errName(e)}: ${(e as Error).message}`);
+        continue;
+      }
+      const plan = planArchive(
+        { ...opts.input, ruleResourceTypes: ruleTypes },
+        existing.map((f) => ({ id: f.Id ?? "", scope: parseAsffId(f.Id ?? "") })),
+        currentIds,
+      );
+      result.kept += plan.kept.length;
+      for (const k of plan.kept.slice(0, 5))
+        opts.logger.info(`Security Hub ${t.account}/${t.region}: kept ${k.id} ACTIVE: ${k.reason}`);
+      if (!plan.archive.length) continue;
+      const toArchive = new Set(plan.archive);
+      const archived = existing
+        .filter((f) => toArchive.has(f.Id ?? ""))
+        .map((f) => {
+          // UpdatedAt must be later than the stored one or Security Hub ignores the update.
+          const stored = Date.parse(f.UpdatedAt ?? "") || 0;
+          const at = new Date(Math.max(Date.parse(updatedAt), stored + 1000)).toISOString();
+          return archivedCopy(f, at);
+        });
+      const r = await importFindings(client, imports, { account: t.account, region: t.region, findings: archived }, opts);
+      result.archived += r.imported;
+      result.failed.push(...r.failed);
+      opts.logger.info(`Security Hub ${t.account}/${t.region}: archived ${r.imported} resolved finding(s)`);
+    }
+  } finally {
+    for (const c of clients.values()) c.destroy();
+  }
+  return result;
+}
