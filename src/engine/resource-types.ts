@@ -31,4 +31,56 @@ export const RESOURCE_TYPE_SOURCES: Record<ResourceType, ResourceTypeSource> = {
   "aws.iam.group": { service: "iam", operations: ["GetAccountAuthorizationDetails"], regional: false },
   "aws.iam.role": { service: "iam", operations: ["GetAccountAuthorizationDetails"], regional: false },
   "aws.iam.policy": { service: "iam", operations: ["GetAccountAuthorizationDetails"], regional: false },
+
+  // API Gateway REST: per-API failures carry the API's ARN and so reach its methods and stages (ARN prefix).
+  "aws.apigateway.account": { service: "apigateway", operations: ["GetAccount", "GetUsagePlans"], regional: true },
+  "aws.apigateway.restapi": {
+    service: "apigateway",
+    operations: ["GetRestApis", "GetResources", "GetAuthorizers", "GetGatewayResponses"],
+    regional: true,
+  },
+  "aws.apigateway.method": {
+    service: "apigateway",
+    operations: ["GetRestApis", "GetResources", "GetAuthorizers", "GetStages", "GetAccount"],
+    regional: true,
+  },
+  "aws.apigateway.stage": { service: "apigateway", operations: ["GetRestApis", "GetStages"], regional: true },
+  "aws.apigateway.domain": { service: "apigateway", operations: ["GetDomainNames", "GetBasePathMappings"], regional: true },
+  "aws.apigatewayv2.api": {
+    service: "apigatewayv2",
+    operations: ["GetApis", "GetAuthorizers", "GetIntegrations"],
+    regional: true,
+  },
+  "aws.apigatewayv2.stage": { service: "apigatewayv2", operations: ["GetApis", "GetStages"], regional: true },
+  "aws.apigatewayv2.route": {
+    service: "apigatewayv2",
+    operations: ["GetApis", "GetRoutes", "GetAuthorizers", "GetStages"],
+    regional: true,
+  },
+  "aws.apigatewayv2.domain": { service: "apigatewayv2", operations: ["GetDomainNames", "GetApiMappings"], regional: true },
+  "aws.wafv2.webacl": {
+    service: "wafv2",
+    operations: ["ListWebACLs", "GetWebACL", "ListResourcesForWebACL", "GetLoggingConfiguration"],
+    regional: true,
+  },
+  "aws.cloudtrail.trail": {
+    service: "cloudtrail",
+    operations: ["DescribeTrails", "GetTrailStatus", "GetEventSelectors"],
+    regional: true,
+  },
+  "aws.cloudtrail.region": {
+    service: "cloudtrail",
+    operations: ["DescribeTrails", "GetTrailStatus", "GetEventSelectors"],
+    regional: true,
+  },
+  "aws.config.region": {
+    service: "config",
+    operations: [
+      "DescribeConfigurationRecorders",
+      "DescribeConfigurationRecorderStatus",
+      "DescribeDeliveryChannels",
+      "DescribeDeliveryChannelStatus",
+    ],
+    regional: true,
+  },
 };
