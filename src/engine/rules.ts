@@ -158,7 +158,20 @@ export function compileRule(rule: RuleFile, file: string, override: RuleOverride
 
 /** Ajv for rule predicates: strict, so a misspelt keyword in a rule is an error, not a silent pass. */
 export function ruleAjv(): Ajv {
-  return newAjv({ strict: true, strictRequired: false, strictTypes: false, allowUnionTypes: true, allErrors: true });
+  const ajv = newAjv({ strict: true, strictRequired: false, strictTypes: false, allowUnionTypes: true, allErrors: true });
+  // `globAny: [...]`: the string matches one of these globs (`*` = any run of characters, `?` = one).
+  // JSON Schema has no glob, and allow-list parameters (ARN globs) must not be turned into regexes by hand.
+  ajv.addKeyword({
+    keyword: "globAny",
+    type: "string",
+    schemaType: "array",
+    metaSchema: { type: "array", items: { type: "string" } },
+    compile: (globs: string[]) => {
+      const res = globs.map((g) => new RegExp(`^${g.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, "[\\s\\S]*").replace(/\?/g, ".")}$`));
+      return (data: string) => res.some((re) => re.test(data));
+    },
+  });
+  return ajv;
 }
 
 /**
