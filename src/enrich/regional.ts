@@ -261,6 +261,8 @@ export function enrichRegional(resources: Resource[]): EnrichResult {
         const method = obj(r.raw["method"]) ?? {};
         const stages = restStages.get(apiArn) ?? [];
         derived.set(r, {
+          // "resourcePath VERB", the human form allow-lists use.
+          methodKey: `${String(r.raw["resourcePath"] ?? "")} ${String(r.raw["httpMethod"] ?? "")}`,
           authorizer:
             api && api.raw["authorizers"] !== undefined
               ? authorizerFacts(api.raw["authorizers"], str(method["authorizerId"]), false)

@@ -64,7 +64,13 @@ describe("tollgate CLI end to end against the simulator", () => {
       .filter((x) => x.status === "fail")
       .map((x) => `${x.ruleId} ${x.resourceArn}`)
       .sort();
+    // The CLI scans AWS_REGION (us-east-1) only: eu-west-1's API is not in this scan.
     expect(failing).toEqual([
+      "aws.apigateway.method.authorization-required arn:aws:apigateway:us-east-1::/restapis/a1b2c3d4e5/resources/ordid00001/methods/DELETE",
+      "aws.apigateway.method.authorization-required arn:aws:apigateway:us-east-1::/restapis/a1b2c3d4e5/resources/ordid00001/methods/GET",
+      "aws.apigateway.method.authorization-required arn:aws:apigateway:us-east-1::/restapis/a1b2c3d4e5/resources/rootres001/methods/GET",
+      "aws.apigateway.stage.waf-associated arn:aws:apigateway:us-east-1::/restapis/a1b2c3d4e5/stages/dev",
+      "aws.apigateway.stage.waf-associated arn:aws:apigateway:us-east-1::/restapis/f6g7h8i9j0/stages/v1",
       "aws.iam.account.root-no-access-keys arn:aws:iam::111122223333:root",
       "aws.iam.user.access-key-rotated arn:aws:iam::111122223333:user/bob",
       "aws.iam.user.access-key-rotated arn:aws:iam::111122223333:user/ci-deployer",
@@ -76,7 +82,7 @@ describe("tollgate CLI end to end against the simulator", () => {
       runs: { results: unknown[] }[];
     };
     expect(sarif.version).toBe("2.1.0");
-    expect(sarif.runs[0]!.results).toHaveLength(5);
+    expect(sarif.runs[0]!.results).toHaveLength(10);
   });
 
   it("evaluate on the saved inventory gives the same findings, offline", async () => {
