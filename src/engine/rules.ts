@@ -167,7 +167,15 @@ export function ruleAjv(): Ajv {
     schemaType: "array",
     metaSchema: { type: "array", items: { type: "string" } },
     compile: (globs: string[]) => {
-      const res = globs.map((g) => new RegExp(`^${g.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, "[\\s\\S]*").replace(/\?/g, ".")}$`));
+      const res = globs.map(
+        (g) =>
+          new RegExp(
+            `^${g
+              .replace(/[.+^${}()|[\]\\]/g, "\\$&")
+              .replace(/\*/g, "[\\s\\S]*")
+              .replace(/\?/g, ".")}$`,
+          ),
+      );
       return (data: string) => res.some((re) => re.test(data));
     },
   });
