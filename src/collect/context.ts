@@ -15,12 +15,15 @@ export interface ReportPolling {
 export interface CollectOptions {
   /** MaxItems for GetAccountAuthorizationDetails pages (AWS allows up to 1000). */
   authDetailsPageSize: number;
+  /** Page size for regional list calls (API Gateway limit/maxResults, WAFv2 Limit; clamped per service). */
+  regionalPageSize: number;
   reportPolling: ReportPolling;
 }
 
 /** Defaults: large pages to minimise calls; report polled with backoff for at most 5 minutes. */
 export const DEFAULT_COLLECT_OPTIONS: CollectOptions = {
   authDetailsPageSize: 1000,
+  regionalPageSize: 500,
   reportPolling: { initialDelayMs: 500, maxDelayMs: 5000, timeoutMs: 300_000 },
 };
 

@@ -1,5 +1,10 @@
 import type { UnitContext, UnitResult } from "./context.js";
+import { collectApiGateway } from "./apigateway.js";
+import { collectApiGatewayV2 } from "./apigatewayv2.js";
+import { collectCloudTrail } from "./cloudtrail.js";
+import { collectConfig } from "./config.js";
 import { collectIam } from "./iam.js";
+import { collectWafv2 } from "./wafv2.js";
 
 /** A collector for one service; run once per account (global) or once per account and region. */
 export interface ServiceCollector {
@@ -11,4 +16,11 @@ export interface ServiceCollector {
 }
 
 /** Every collector. New services add one entry here. */
-export const COLLECTORS: ServiceCollector[] = [{ service: "iam", regional: false, collect: collectIam }];
+export const COLLECTORS: ServiceCollector[] = [
+  { service: "iam", regional: false, collect: collectIam },
+  { service: "apigateway", regional: true, collect: collectApiGateway },
+  { service: "apigatewayv2", regional: true, collect: collectApiGatewayV2 },
+  { service: "wafv2", regional: true, collect: collectWafv2 },
+  { service: "cloudtrail", regional: true, collect: collectCloudTrail },
+  { service: "config", regional: true, collect: collectConfig },
+];

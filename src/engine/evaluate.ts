@@ -89,7 +89,11 @@ export function evaluateResource(rule: Rule, resource: Resource): Finding | unde
  */
 export function evaluate(inventory: Inventory, rules: Rule[]): Finding[] {
   const byType = new Map<string, Resource[]>();
-  for (const r of inventory.resources) byType.set(r.type, [...(byType.get(r.type) ?? []), r]);
+  const typesByArn = new Map<string, Set<string>>();
+  for (const r of inventory.resources) {
+    byType.set(r.type, [...(byType.get(r.type) ?? []), r]);
+    typesByArn.set(r.arn, (typesByArn.get(r.arn) ?? new Set()).add(r.type));
+  }
   const findings: Finding[] = [];
   for (const rule of rules) {
     const src = RESOURCE_TYPE_SOURCES[rule.resourceType];
@@ -116,9 +120,29 @@ export function evaluate(inventory: Inventory, rules: Rule[]): Finding[] {
         ),
       );
     }
-    for (const resource of byType.get(rule.resourceType) ?? []) {
+    const resources = byType.get(rule.resourceType) ?? [];
+    // A failure recorded on one resource also covers what hangs below it by ARN path (a REST API's
+    // failed GetResources covers its methods). When nothing of this type was collected under it (the
+    // call that would have listed them failed), the failure still becomes an error finding, never silence,
+    // if the ARN is a parent of this type or nothing collected at all (not an unrelated sibling).
+    for (const [arn, errs] of resourceErrors) {
+      if (resources.some((r) => coversArn(arn, r.arn))) continue;
+      const types = typesByArn.get(arn);
+      if (types && !(src.parents ?? []).some((p) => types.has(p))) continue;
+      const e = errs[0]!;
+      findings.push(
+        finding(
+          rule,
+          { arn, type: rule.resourceType, name: arn, account: e.account, region: src.regional ? e.region : "global" },
+          "error",
+          `${rule.title}: could not be evaluated under ${arn}: ${errs.map((x) => `${x.operation} failed (${x.errorName})`).join(", ")}.`,
+          errorEvidence(errs),
+        ),
+      );
+    }
+    for (const resource of resources) {
       const errs = [
-        ...(resourceErrors.get(resource.arn) ?? []),
+        ...[...resourceErrors].filter(([arn]) => coversArn(arn, resource.arn)).flatMap(([, e]) => e),
         ...(scopeErrors.get(`${resource.account}|${src.regional ? resource.region : "global"}`) ?? []),
       ];
       if (errs.length) {
@@ -138,6 +162,11 @@ export function evaluate(inventory: Inventory, rules: Rule[]): Finding[] {
     }
   }
   return sortFindings(findings);
+}
+
+/** True when an error recorded on `errorArn` concerns `resourceArn`: the same ARN or one below it. */
+function coversArn(errorArn: string, resourceArn: string): boolean {
+  return resourceArn === errorArn || resourceArn.startsWith(`${errorArn}/`);
 }
 
 /** A stable order: rule, account, region, resource. */

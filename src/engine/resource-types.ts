@@ -8,6 +8,11 @@ export interface ResourceTypeSource {
   operations: string[];
   /** False for global services (region `global`). */
   regional: boolean;
+  /**
+   * Types this one is listed under (a method under its REST API): a failure recorded on a parent's ARN
+   * means this type's resources under it may be missing, so rules on this type report error there.
+   */
+  parents?: ResourceType[];
 }
 
 /** The source operations of every resource type. */
@@ -32,4 +37,68 @@ export const RESOURCE_TYPE_SOURCES: Record<ResourceType, ResourceTypeSource> = {
   "aws.iam.group": { service: "iam", operations: ["GetAccountAuthorizationDetails"], regional: false },
   "aws.iam.role": { service: "iam", operations: ["GetAccountAuthorizationDetails"], regional: false },
   "aws.iam.policy": { service: "iam", operations: ["GetAccountAuthorizationDetails"], regional: false },
+
+  // API Gateway REST: per-API failures carry the API's ARN and so reach its methods and stages (ARN prefix).
+  "aws.apigateway.account": { service: "apigateway", operations: ["GetAccount", "GetUsagePlans"], regional: true },
+  "aws.apigateway.restapi": {
+    service: "apigateway",
+    operations: ["GetRestApis", "GetResources", "GetAuthorizers", "GetGatewayResponses"],
+    regional: true,
+  },
+  "aws.apigateway.method": {
+    service: "apigateway",
+    operations: ["GetRestApis", "GetResources", "GetAuthorizers", "GetStages", "GetAccount"],
+    regional: true,
+    parents: ["aws.apigateway.restapi"],
+  },
+  "aws.apigateway.stage": {
+    service: "apigateway",
+    operations: ["GetRestApis", "GetStages"],
+    regional: true,
+    parents: ["aws.apigateway.restapi"],
+  },
+  "aws.apigateway.domain": { service: "apigateway", operations: ["GetDomainNames", "GetBasePathMappings"], regional: true },
+  "aws.apigatewayv2.api": {
+    service: "apigatewayv2",
+    operations: ["GetApis", "GetAuthorizers", "GetIntegrations"],
+    regional: true,
+  },
+  "aws.apigatewayv2.stage": {
+    service: "apigatewayv2",
+    operations: ["GetApis", "GetStages"],
+    regional: true,
+    parents: ["aws.apigatewayv2.api"],
+  },
+  "aws.apigatewayv2.route": {
+    service: "apigatewayv2",
+    operations: ["GetApis", "GetRoutes", "GetAuthorizers", "GetStages"],
+    regional: true,
+    parents: ["aws.apigatewayv2.api"],
+  },
+  "aws.apigatewayv2.domain": { service: "apigatewayv2", operations: ["GetDomainNames", "GetApiMappings"], regional: true },
+  "aws.wafv2.webacl": {
+    service: "wafv2",
+    operations: ["ListWebACLs", "GetWebACL", "ListResourcesForWebACL", "GetLoggingConfiguration"],
+    regional: true,
+  },
+  "aws.cloudtrail.trail": {
+    service: "cloudtrail",
+    operations: ["DescribeTrails", "GetTrailStatus", "GetEventSelectors"],
+    regional: true,
+  },
+  "aws.cloudtrail.region": {
+    service: "cloudtrail",
+    operations: ["DescribeTrails", "GetTrailStatus", "GetEventSelectors"],
+    regional: true,
+  },
+  "aws.config.region": {
+    service: "config",
+    operations: [
+      "DescribeConfigurationRecorders",
+      "DescribeConfigurationRecorderStatus",
+      "DescribeDeliveryChannels",
+      "DescribeDeliveryChannelStatus",
+    ],
+    regional: true,
+  },
 };

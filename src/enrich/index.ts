@@ -3,6 +3,7 @@ import type { JsonObject } from "../model/json.js";
 import type { CollectionError, Resource } from "../model/inventory.js";
 import { enrichAccess } from "./access.js";
 import { enrichIam, type EnrichResult } from "./iam.js";
+import { enrichRegional } from "./regional.js";
 
 /**
  * What enrichers may use besides the resources: the collection clock and data loaded once by the shell
@@ -19,7 +20,11 @@ export interface EnrichContext {
 export type Enricher = (resources: Resource[], ctx: EnrichContext) => EnrichResult;
 
 /** Every enricher, in order; later ones may read facts earlier ones derived. New enrichers add one entry. */
-export const ENRICHERS: Enricher[] = [(resources, ctx) => enrichIam(resources, ctx.now), enrichAccess];
+export const ENRICHERS: Enricher[] = [
+  (resources, ctx) => enrichIam(resources, ctx.now),
+  (resources) => enrichRegional(resources),
+  enrichAccess,
+];
 
 /**
  * Runs every enricher with the context and returns resources with their `derived` facts, plus problems

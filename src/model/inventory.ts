@@ -4,7 +4,26 @@ import type { JsonValue } from "./json.js";
 export const INVENTORY_FORMAT_VERSION = 1;
 
 /** Every resource type Tollgate knows; rules may only target these. */
-export const RESOURCE_TYPES = ["aws.iam.account", "aws.iam.user", "aws.iam.group", "aws.iam.role", "aws.iam.policy"] as const;
+export const RESOURCE_TYPES = [
+  "aws.iam.account",
+  "aws.iam.user",
+  "aws.iam.group",
+  "aws.iam.role",
+  "aws.iam.policy",
+  "aws.apigateway.account",
+  "aws.apigateway.restapi",
+  "aws.apigateway.method",
+  "aws.apigateway.stage",
+  "aws.apigateway.domain",
+  "aws.apigatewayv2.api",
+  "aws.apigatewayv2.stage",
+  "aws.apigatewayv2.route",
+  "aws.apigatewayv2.domain",
+  "aws.wafv2.webacl",
+  "aws.cloudtrail.trail",
+  "aws.cloudtrail.region",
+  "aws.config.region",
+] as const;
 /** A known resource type. */
 export type ResourceType = (typeof RESOURCE_TYPES)[number];
 

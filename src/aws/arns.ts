@@ -1,0 +1,42 @@
+// API Gateway resources have path ARNs with no account field; these builders keep them identical in the
+// collectors, the enrichers and the simulator's web ACL associations.
+
+/** `arn:<p>:apigateway:<region>::/restapis/<id>` */
+export function restApiArn(partition: string, region: string, apiId: string): string {
+  return `arn:${partition}:apigateway:${region}::/restapis/${apiId}`;
+}
+
+/** `arn:<p>:apigateway:<region>::/restapis/<id>/stages/<name>`, the ARN WAF associations use. */
+export function restStageArn(partition: string, region: string, apiId: string, stage: string): string {
+  return `${restApiArn(partition, region, apiId)}/stages/${stage}`;
+}
+
+/** `arn:<p>:apigateway:<region>::/restapis/<id>/resources/<rid>/methods/<VERB>` */
+export function restMethodArn(partition: string, region: string, apiId: string, resourceId: string, verb: string): string {
+  return `${restApiArn(partition, region, apiId)}/resources/${resourceId}/methods/${verb}`;
+}
+
+/** `arn:<p>:apigateway:<region>::/apis/<id>` (HTTP and WebSocket APIs) */
+export function httpApiArn(partition: string, region: string, apiId: string): string {
+  return `arn:${partition}:apigateway:${region}::/apis/${apiId}`;
+}
+
+/** `arn:<p>:apigateway:<region>::/domainnames/<name>` (shared by v1 and v2 custom domains) */
+export function domainArn(partition: string, region: string, name: string): string {
+  return `arn:${partition}:apigateway:${region}::/domainnames/${name}`;
+}
+
+/** `arn:<p>:apigateway:<region>::/account`, the region's API Gateway account settings. */
+export function apiGatewayAccountArn(partition: string, region: string): string {
+  return `arn:${partition}:apigateway:${region}::/account`;
+}
+
+/** A pseudo-ARN for a region-level fact set of a service (trail coverage, Config status). */
+export function regionArn(partition: string, service: string, account: string, region: string): string {
+  return `arn:${partition}:${service}:${region}:${account}:region/${region}`;
+}
+
+/** The key API Gateway uses in a stage's methodSettings for one method: `~1pets~1{id}/GET`. */
+export function methodSettingKey(resourcePath: string, verb: string): string {
+  return `${resourcePath.replace(/\//g, "~1")}/${verb}`;
+}
