@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { parseFaultSpec, prng } from "../../fixtures/simulator/faults.js";
 import { wildcardMatch, isAllowed, trustAllows } from "../../fixtures/simulator/policy-eval.js";
+import { chooseProgress, silentProgress, ttyProgress } from "../../src/collect/progress.js";
 import { RateLimiters, TokenBucket } from "../../src/collect/rate-limit.js";
 import { DEFAULT_RATE_LIMITS, resolveTuning, validateScanSettings } from "../../src/collect/tuning.js";
 
@@ -115,5 +116,31 @@ describe("fault specs", () => {
     expect(parseFaultSpec({ seed: 1, rules: [{ operation: "iam:*", latencyMs: { min: 1, max: 5 } }] }, "f").rules).toHaveLength(
       1,
     );
+  });
+});
+
+describe("progress displays", () => {
+  it("on a terminal, redraws a live block in place and keeps units with errors printed", () => {
+    const out: string[] = [];
+    const p = ttyProgress({ write: (s: string) => out.push(s) });
+    const u = { account: "111122223333", region: "eu-west-1", service: "apigateway" };
+    p.planned(2);
+    p.started(u);
+    p.call(u);
+    p.finished(u, { resources: 3, errors: 1, calls: 1 });
+    p.close();
+    const text = out.join("");
+    expect(text).toContain("111122223333 eu-west-1 apigateway: 3 resources, 1 errors\n");
+    expect(text).toContain("\x1b[2KScanning: 1/2 units done, 1 with errors, 0 running\n");
+  });
+
+  it("chooses none when quiet, plain lines in CI or without a TTY, live on a TTY", () => {
+    const sink = { write: () => true, isTTY: true };
+    expect(chooseProgress({ quiet: true, stream: sink, env: {} })).toBe(silentProgress);
+    const lines: string[] = [];
+    const plain = chooseProgress({ stream: { write: (s: string) => lines.push(s), isTTY: true }, env: { CI: "1" } });
+    plain.planned(1);
+    plain.finished({ account: "1", region: "global", service: "iam" }, { resources: 0, errors: 0, calls: 2 });
+    expect(lines).toEqual(["[1/1] 1 global iam: 0 resources, 0 errors, 2 calls\n"]);
   });
 });
