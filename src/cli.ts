@@ -3,7 +3,7 @@ import { Command, CommanderError, InvalidArgumentError, Option } from "commander
 import { evaluateCommand, reportCommand, scanCommand } from "./cli/commands.js";
 import { exportFileCommand, exportSecurityHubCommand } from "./cli/export.js";
 import { isReportFormat, REPORT_FORMATS, type ReportFormat } from "./report/index.js";
-import { collect, parseList, parseSeverity, parseStdoutFormat } from "./cli/options.js";
+import { collect, parseList, parsePositiveInt, parseSeverity, parseStdoutFormat } from "./cli/options.js";
 import { ExitError, InputError } from "./errors.js";
 import { toolVersion } from "./version.js";
 
@@ -52,13 +52,15 @@ export function buildProgram(): Command {
     program
       .command("scan")
       .description("collect the account's inventory over the AWS APIs, evaluate the rules and write reports")
-      .option("--regions <list>", "comma-separated regions (default: AWS_REGION)", parseList)
+      .option("--regions <list>", "comma-separated regions (default: the account's enabled regions)", parseList)
+      .option("--accounts <list>", "comma-separated account ids to scan by assuming --role-name in each", parseList)
+      .option("--role-name <name>", "role to assume in each scanned account (other than the caller's own)")
+      .option("--external-id <id>", "sts:ExternalId to pass when assuming --role-name")
+      .option("--org", "scan every ACTIVE account of the organisation (organizations:ListAccounts)")
       .option("--profile <name>", "AWS profile from the shared config (SSO, role, web identity profiles work)")
       .option("--save-inventory <file>", "also save the collected inventory (re-evaluate later with `tollgate evaluate`)")
       .addOption(
-        new Option("--max-attempts <n>", "attempts per AWS call, retries included")
-          .default(8)
-          .argParser((v) => Number.parseInt(v, 10)),
+        new Option("--max-attempts <n>", "attempts per AWS call, retries included (default: 8)").argParser(parsePositiveInt),
       )
       .option("--securityhub", "after writing the reports, import the findings into each account's Security Hub")
       .option("--securityhub-only-failed", "with --securityhub: send failing findings only")

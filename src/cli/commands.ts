@@ -1,8 +1,11 @@
+import { join } from "node:path";
 import { defaultCredentials } from "../aws/clients.js";
-import { scan } from "../collect/scan.js";
+import { chooseProgress } from "../collect/progress.js";
+import { startScan } from "../collect/scan.js";
+import { DEFAULT_MAX_ATTEMPTS, validateScanSettings, type ScanSettingsFile } from "../collect/tuning.js";
 import { evaluate } from "../engine/evaluate.js";
 import { builtInRuleDirs, loadRules, type Rule } from "../engine/rules.js";
-import { loadInventory, saveInventory } from "../inventory/io.js";
+import { loadInventory, saveInventory, saveInventoryAsync } from "../inventory/io.js";
 import type { Inventory } from "../model/inventory.js";
 import type { Severity } from "../model/severity.js";
 import { fromFindingsFile, loadFindingsFile, renderReport, type ReportFormat } from "../report/index.js";
@@ -10,6 +13,7 @@ import { systemClock, type Clock } from "../util/clock.js";
 import { stderrLogger, type Logger } from "../util/logger.js";
 import { toolVersion } from "../version.js";
 import { runSecurityHubExport, type SecurityHubOptions } from "./export.js";
+import { EXIT } from "../errors.js";
 import type { StdoutFormat } from "./options.js";
 import { exitCodeFor, reportInput, summarize, textTable, writeReportFiles } from "./run-report.js";
 
@@ -25,13 +29,35 @@ export interface ReportOptions {
 /** Options of `tollgate scan`. */
 export interface ScanCommandOptions extends ReportOptions {
   regions?: string[];
+  accounts?: string[];
+  roleName?: string;
+  externalId?: string;
+  org?: boolean;
   profile?: string;
   saveInventory?: string;
-  maxAttempts: number;
+  maxAttempts?: number;
   /** Import the findings into Security Hub after the reports are written. */
   securityhub?: boolean;
   /** Security Hub options (`--securityhub-*`), used with `securityhub`. */
   securityhubOptions?: Omit<SecurityHubOptions, "profile" | "maxAttempts">;
+}
+
+/** The scan settings the CLI flags give (the config file's `scan` section is merged under these). */
+export function scanSettingsFromFlags(opts: ScanCommandOptions): ScanSettingsFile {
+  const raw: Record<string, unknown> = {};
+  if (opts.regions?.length) raw["regions"] = opts.regions;
+  if (opts.accounts?.length) raw["accounts"] = opts.accounts;
+  if (opts.roleName !== undefined) raw["roleName"] = opts.roleName;
+  if (opts.externalId !== undefined) raw["externalId"] = opts.externalId;
+  if (opts.org) raw["org"] = true;
+  if (opts.maxAttempts !== undefined) raw["maxAttempts"] = opts.maxAttempts;
+  // Same validation as the config file, with flag names in the message.
+  return validateScanSettings(raw, "command line");
+}
+
+/** Where an interrupted scan leaves its partial inventory. */
+export function partialInventoryPath(opts: Pick<ScanCommandOptions, "saveInventory" | "out">): string {
+  return opts.saveInventory ?? join(opts.out, "inventory.partial.json");
 }
 
 function loadAllRules(opts: ReportOptions): Rule[] {
@@ -56,26 +82,63 @@ async function report(inventory: Inventory, rules: Rule[], opts: ReportOptions, 
   return (await reportRun(inventory, rules, opts, log)).code;
 }
 
-/** `tollgate scan`: collect, evaluate, report. */
-export async function scanCommand(opts: ScanCommandOptions, clock: Clock = systemClock): Promise<number> {
+/** `tollgate scan`: collect, evaluate, report. SIGINT/SIGTERM save the partial inventory and exit 3. */
+export async function scanCommand(
+  opts: ScanCommandOptions,
+  clock: Clock = systemClock,
+  settingsFile: ScanSettingsFile = {},
+): Promise<number> {
   const log = stderrLogger({ quiet: opts.quiet });
   // Rules load first: a bad rule file is refused before any AWS call is made.
   const rules = loadAllRules(opts);
-  const regions = opts.regions?.length
-    ? opts.regions
-    : [process.env["AWS_REGION"] ?? process.env["AWS_DEFAULT_REGION"] ?? "us-east-1"];
+  const scanSettings: ScanSettingsFile = { ...settingsFile, ...scanSettingsFromFlags(opts) };
+  const homeRegion = process.env["AWS_REGION"] ?? process.env["AWS_DEFAULT_REGION"] ?? scanSettings.regions?.[0] ?? "us-east-1";
   const version = toolVersion();
-  const inventory = await scan({
+  const run = startScan({
     settings: {
       credentials: defaultCredentials(opts.profile ? { profile: opts.profile } : {}),
-      maxAttempts: opts.maxAttempts,
+      maxAttempts: scanSettings.maxAttempts ?? DEFAULT_MAX_ATTEMPTS,
       userAgent: `tollgate/${version}`,
     },
-    regions,
+    scan: scanSettings,
+    homeRegion,
     clock,
     logger: log,
     toolVersion: version,
+    progress: chooseProgress({ quiet: opts.quiet, stream: process.stderr, env: process.env }),
   });
+  let interrupted = false;
+  const onSignal = (signal: NodeJS.Signals): void => {
+    // A second signal means "stop now", even while the partial inventory is being written.
+    if (interrupted) process.exit(130);
+    interrupted = true;
+    const path = partialInventoryPath(opts);
+    log.warn(`${signal}: scan interrupted; writing the partial inventory to ${path} (a second signal exits at once)`);
+    saveInventoryAsync(path, run.snapshot()).then(
+      () => {
+        log.warn(
+          `partial inventory saved to ${path} (complete: false); evaluate it with \`tollgate evaluate --inventory ${path}\``,
+        );
+        process.exit(EXIT.incomplete);
+      },
+      (e: unknown) => {
+        log.warn(`cannot write the partial inventory: ${(e as Error).message}`);
+        process.exit(EXIT.incomplete);
+      },
+    );
+  };
+  process.on("SIGINT", onSignal);
+  process.on("SIGTERM", onSignal);
+  let inventory: Inventory;
+  try {
+    inventory = await run.done;
+  } finally {
+    if (!interrupted) {
+      process.off("SIGINT", onSignal);
+      process.off("SIGTERM", onSignal);
+    }
+  }
+  if (interrupted) return new Promise<number>(() => undefined); // the signal handler exits
   if (opts.saveInventory) {
     saveInventory(opts.saveInventory, inventory);
     log.info(`Saved inventory to ${opts.saveInventory}`);
@@ -89,7 +152,7 @@ export async function scanCommand(opts: ScanCommandOptions, clock: Clock = syste
     {
       ...opts.securityhubOptions,
       ...(opts.profile ? { profile: opts.profile } : {}),
-      maxAttempts: opts.maxAttempts,
+      maxAttempts: scanSettings.maxAttempts ?? DEFAULT_MAX_ATTEMPTS,
       outDir: opts.out,
     },
     log,

@@ -34,3 +34,10 @@ export function parseStdoutFormat(v: string): StdoutFormat {
     throw new InvalidArgumentError(`must be one of ${STDOUT_FORMATS.join(", ")}`);
   return v as StdoutFormat;
 }
+
+/** Parses a positive integer option. */
+export function parsePositiveInt(v: string): number {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError("must be a positive integer");
+  return n;
+}

@@ -1,109 +1,276 @@
-import { GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
-import { clientConfig, partitionOfRegion, type AwsClientSettings } from "../aws/clients.js";
-import { toCollectionError } from "../aws/call-error.js";
+import pLimit from "p-limit";
+import type { AwsClientSettings } from "../aws/clients.js";
+import { isAwsCallFailure, toCollectionError } from "../aws/call-error.js";
 import { loadIamAnalysisData, type IamAnalysisData } from "../analysis/iam/index.js";
 import { enrich } from "../enrich/index.js";
-import { ExitError, InputError } from "../errors.js";
+import { InputError } from "../errors.js";
 import { INVENTORY_FORMAT_VERSION, type CollectionError, type Inventory, type Resource } from "../model/inventory.js";
 import type { Clock } from "../util/clock.js";
 import type { Logger } from "../util/logger.js";
-import { DEFAULT_COLLECT_OPTIONS, realSleep, type CollectOptions } from "./context.js";
-import { COLLECTORS } from "./registry.js";
+import { DEFAULT_COLLECT_OPTIONS, realSleep, type CollectOptions, type UnitContext } from "./context.js";
+import { createCallPool } from "./pool.js";
+import { silentProgress, type ScanProgress, type UnitRef } from "./progress.js";
+import { addRateLimitMiddleware, RateLimiters } from "./rate-limit.js";
+import { COLLECTORS, type ServiceCollector } from "./registry.js";
+import {
+  assumeRoleIn,
+  callerIdentity,
+  discoverRegions,
+  listOrganizationAccounts,
+  type AccountAccess,
+  type CallerIdentity,
+} from "./scope.js";
+import { resolveTuning, type ScanSettingsFile } from "./tuning.js";
 
 /** What to scan and how. */
 export interface ScanOptions {
+  /** The scanner's own credentials (the master credentials for assumed roles). */
   settings: AwsClientSettings;
-  /** Regions to cover; the first is used for STS. */
-  regions: string[];
+  /** Scope and tuning (`scan` section of the config file merged with CLI flags). */
+  scan?: ScanSettingsFile;
+  /** Region for STS and region discovery (AWS_REGION). */
+  homeRegion: string;
   clock: Clock;
   logger: Logger;
   toolVersion: string;
   collect?: Partial<CollectOptions>;
   sleep?: (ms: number) => Promise<void>;
+  progress?: ScanProgress;
+  /** Collectors to run; default: every collector in the registry. */
+  collectors?: ServiceCollector[];
   /** IAM analysis data already loaded (tests, repeated scans); loaded once per scan otherwise. */
   iamAnalysis?: IamAnalysisData;
 }
 
-const BAD_CREDENTIALS = new Set([
-  "InvalidClientTokenId",
-  "SignatureDoesNotMatch",
-  "ExpiredToken",
-  "ExpiredTokenException",
-  "UnrecognizedClientException",
-  "CredentialsProviderError",
-  "AccessDenied",
-]);
-
-/** Identifies the caller; credentials that do not work are bad input, reported clearly. */
-async function callerIdentity(
-  settings: AwsClientSettings,
-  region: string,
-): Promise<{ account: string; arn: string; partition: string }> {
-  const sts = new STSClient(clientConfig(settings, region));
-  try {
-    const id = await sts.send(new GetCallerIdentityCommand({}));
-    const arn = id.Arn ?? "";
-    return { account: id.Account ?? "", arn, partition: arn.split(":")[1] ?? partitionOfRegion(region) };
-  } catch (e) {
-    const name = (e as { name?: string }).name ?? "Error";
-    const msg = `cannot identify the caller with sts:GetCallerIdentity in ${region}: ${name}: ${(e as Error).message}`;
-    if (BAD_CREDENTIALS.has(name)) throw new InputError(`${msg}. Check the credentials (environment, --profile, SSO login).`);
-    const err = toCollectionError(e, { account: "unknown", region, service: "sts", operation: "GetCallerIdentity" });
-    throw new ExitError(`${msg} (HTTP ${err.httpStatus ?? "n/a"}); nothing was collected`, 3);
-  } finally {
-    sts.destroy();
-  }
+/** A running scan. */
+export interface ScanRun {
+  /** The complete inventory, once every unit has run. */
+  done: Promise<Inventory>;
+  /**
+   * What was collected so far, marked `complete: false`; every unit (and account) that had not finished is
+   * recorded as a `ScanInterrupted` error so its rules report `error`, never `pass`.
+   */
+  snapshot(): Inventory;
 }
 
-/** Collects the inventory of the caller's account, then derives facts with the collection clock. */
-export async function scan(opts: ScanOptions): Promise<Inventory> {
+const unitKey = (u: UnitRef): string => `${u.account}|${u.region}|${u.service}`;
+
+/** Starts a scan: accounts (own, listed, or the organisation's), their regions, and every collector unit. */
+export function startScan(opts: ScanOptions): ScanRun {
   const started = opts.clock();
-  const region = opts.regions[0];
-  if (!region) throw new InputError("no region: pass --regions or set AWS_REGION");
-  const id = await callerIdentity(opts.settings, region);
-  opts.logger.info(`Scanning account ${id.account} as ${id.arn}`);
+  const scope = opts.scan ?? {};
+  const tuning = resolveTuning(scope);
+  const base: AwsClientSettings = { ...opts.settings, maxAttempts: tuning.maxAttempts };
+  const collectors = opts.collectors ?? COLLECTORS;
+  const progress = opts.progress ?? silentProgress;
   const options: CollectOptions = { ...DEFAULT_COLLECT_OPTIONS, ...opts.collect };
-  // Loaded while collection runs; enrichers receive it explicitly and stay pure.
-  const analysisData = opts.iamAnalysis ? Promise.resolve(opts.iamAnalysis) : loadIamAnalysisData();
-  // Attach a handler now so a load failure surfaces at the await below, not as an unhandled rejection.
-  analysisData.catch(() => undefined);
+  const sleep = opts.sleep ?? realSleep;
+  const pool = createCallPool(tuning.concurrency);
+  // Units are bounded separately from calls: a unit waiting on its own calls must not hold a call slot.
+  const unitLimit = pLimit(tuning.concurrency.global);
+  const limiters = new RateLimiters(tuning.rateLimits);
+
+  // Loaded while collection runs; enrichers receive it explicitly and stay pure. Until it is loaded (an early
+  // interruption) access facts are not derived, so the rules needing them report error, never pass.
+  let iamAnalysis = opts.iamAnalysis;
+  const analysisLoaded = iamAnalysis
+    ? Promise.resolve()
+    : loadIamAnalysisData().then((d) => {
+        iamAnalysis = d;
+      });
+  // Attach a handler now so a load failure surfaces where it is awaited, not as an unhandled rejection.
+  analysisLoaded.catch(() => undefined);
+
   const resources: Resource[] = [];
   const errors: CollectionError[] = [];
-  for (const collector of COLLECTORS) {
-    for (const unitRegion of collector.regional ? opts.regions : ["global"]) {
-      const unit = await collector.collect({
-        account: id.account,
-        region: unitRegion,
-        partition: id.partition,
-        settings: opts.settings,
+  const callers: Record<string, string> = {};
+  const scannedAccounts = new Set<string>();
+  const scannedRegions = new Set<string>();
+  /** Accounts whose setup (role, regions) has not finished. */
+  const settingUp = new Set<string>();
+  /** Units planned and not finished. */
+  const pending = new Map<string, UnitRef>();
+  let identity: CallerIdentity | undefined;
+  let ended = false;
+
+  const build = (complete: boolean, extra: CollectionError[]): Inventory => {
+    const enriched = enrich([...resources], { now: started, ...(iamAnalysis ? { iamAnalysis } : {}) });
+    return {
+      kind: "tollgate-inventory",
+      formatVersion: INVENTORY_FORMAT_VERSION,
+      metadata: {
+        toolVersion: opts.toolVersion,
+        collectedAt: started.toISOString(),
+        finishedAt: opts.clock().toISOString(),
+        partition: identity?.partition ?? "aws",
+        accounts: [...scannedAccounts].sort(),
+        regions: [...scannedRegions].sort(),
+        services: collectors.map((c) => c.service),
+        complete,
+        callers: { ...callers },
+      },
+      resources: enriched.resources,
+      errors: [...errors, ...extra, ...enriched.errors],
+    };
+  };
+
+  const runUnit = async (access: AccountAccess, collector: ServiceCollector, region: string): Promise<void> => {
+    const unit: UnitRef = { account: access.account, region, service: collector.service };
+    await unitLimit(async () => {
+      if (ended) return;
+      progress.started(unit);
+      let calls = 0;
+      const ctx: UnitContext = {
+        account: access.account,
+        region,
+        partition: identity!.partition,
+        settings: access.settings,
         clock: opts.clock,
         logger: opts.logger,
         options,
-        sleep: opts.sleep ?? realSleep,
-      });
-      resources.push(...unit.resources);
-      errors.push(...unit.errors);
-      opts.logger.info(
-        `${collector.service} ${id.account}/${unitRegion}: ${unit.resources.length} resources, ${unit.errors.length} errors`,
-      );
-    }
-  }
-  const enriched = enrich(resources, { now: started, iamAnalysis: await analysisData });
-  return {
-    kind: "tollgate-inventory",
-    formatVersion: INVENTORY_FORMAT_VERSION,
-    metadata: {
-      toolVersion: opts.toolVersion,
-      collectedAt: started.toISOString(),
-      finishedAt: opts.clock().toISOString(),
-      partition: id.partition,
-      accounts: [id.account],
-      regions: [...opts.regions],
-      services: COLLECTORS.map((c) => c.service),
-      complete: true,
-      callers: { [id.account]: id.arn },
-    },
-    resources: enriched.resources,
-    errors: [...errors, ...enriched.errors],
+        sleep,
+        limit: (service, fn) => pool.limit(service, fn),
+        instrumentClient: (client, service) =>
+          addRateLimitMiddleware(client, limiters, { account: access.account, region, service }, () => {
+            calls += 1;
+            progress.call(unit);
+          }),
+      };
+      let result;
+      try {
+        result = await collector.collect(ctx);
+      } catch (e) {
+        // A failure that escaped the collector's own recording (e.g. role credentials that stopped
+        // refreshing) loses the whole unit: record it as such. Anything else is a bug and propagates.
+        const name = (e as { name?: string }).name;
+        if (!isAwsCallFailure(e) && name !== "CredentialsProviderError") throw e;
+        result = {
+          resources: [],
+          errors: [toCollectionError(e, { account: access.account, region, service: collector.service, operation: "*" })],
+        };
+      }
+      if (ended) return;
+      resources.push(...result.resources);
+      errors.push(...result.errors);
+      pending.delete(unitKey(unit));
+      progress.finished(unit, { resources: result.resources.length, errors: result.errors.length, calls });
+    });
   };
+
+  const scanAccount = async (access: AccountAccess, regions: string[]): Promise<void> => {
+    const units: [ServiceCollector, string][] = collectors.flatMap((c) =>
+      (c.regional ? regions : ["global"]).map((r): [ServiceCollector, string] => [c, r]),
+    );
+    for (const [c, r] of units)
+      pending.set(unitKey({ account: access.account, region: r, service: c.service }), {
+        account: access.account,
+        region: r,
+        service: c.service,
+      });
+    progress.planned(units.length);
+    settingUp.delete(access.account);
+    await Promise.all(units.map(([c, r]) => runUnit(access, c, r)));
+  };
+
+  const setUpAccount = async (account: string, id: CallerIdentity): Promise<void> => {
+    let access: AccountAccess;
+    if (account === id.account) {
+      access = { account, settings: base, callerArn: id.arn };
+    } else {
+      const assumed = await pool.limit("sts", () =>
+        assumeRoleIn(base, account, {
+          roleName: scope.roleName!,
+          ...(scope.externalId ? { externalId: scope.externalId } : {}),
+          region: opts.homeRegion,
+          partition: id.partition,
+          sessionName: `tollgate-${started.getTime()}`,
+        }),
+      );
+      if ("error" in assumed) {
+        // Every rule of this account reports error; the other accounts carry on.
+        errors.push(assumed.error);
+        settingUp.delete(account);
+        opts.logger.warn(`account ${account}: ${assumed.error.message}`);
+        return;
+      }
+      access = assumed;
+    }
+    let regions = scope.regions;
+    if (!regions?.length) {
+      const found = await pool.limit("ec2", () => discoverRegions(access.settings, account, opts.homeRegion));
+      if (found.error) {
+        errors.push(found.error);
+        opts.logger.warn(
+          `account ${account}: region discovery failed (${found.error.errorName}); scanning ${found.regions.length} default regions`,
+        );
+      }
+      regions = found.regions;
+    }
+    scannedAccounts.add(account);
+    callers[account] = access.callerArn;
+    for (const r of regions) scannedRegions.add(r);
+    await scanAccount(access, regions);
+  };
+
+  const run = async (): Promise<Inventory> => {
+    if (scope.accounts?.length && scope.org) throw new InputError("use either --accounts or --org, not both");
+    const id = await callerIdentity(base, opts.homeRegion);
+    identity = id;
+    opts.logger.info(`Scanning account ${id.account} as ${id.arn}`);
+    let accounts = [id.account];
+    if (scope.org) {
+      settingUp.add(id.account);
+      try {
+        accounts = await pool.limit("organizations", () => listOrganizationAccounts(base, id.partition));
+        opts.logger.info(`Organisation: ${accounts.length} ACTIVE accounts`);
+      } catch (e) {
+        if (!isAwsCallFailure(e)) throw e;
+        // Without the list the scope is unknown: scan the caller's account and say the scan is incomplete.
+        const err = toCollectionError(e, {
+          account: id.account,
+          region: "global",
+          service: "organizations",
+          operation: "ListAccounts",
+        });
+        errors.push(err);
+        opts.logger.warn(`cannot list the organisation's accounts (${err.errorName}); scanning ${id.account} only`);
+      }
+    } else if (scope.accounts?.length) {
+      accounts = [...new Set(scope.accounts)];
+    }
+    if (accounts.some((a) => a !== id.account) && !scope.roleName) {
+      throw new InputError("scanning other accounts needs --role-name (the role to assume in each account)");
+    }
+    for (const a of accounts) settingUp.add(a);
+    await Promise.all(accounts.map((a) => setUpAccount(a, id)));
+    await analysisLoaded;
+    ended = true;
+    progress.close();
+    return build(true, []);
+  };
+
+  return {
+    done: run(),
+    snapshot: () => {
+      ended = true;
+      progress.close();
+      const interrupted = (u: { account: string; region: string; service: string }): CollectionError => ({
+        ...u,
+        operation: "*",
+        errorName: "ScanInterrupted",
+        message: "the scan was interrupted before this finished",
+      });
+      const extra = [
+        ...[...settingUp].map((account) => interrupted({ account, region: "global", service: "*" })),
+        ...[...pending.values()].map(interrupted),
+      ];
+      if (!identity && !extra.length) extra.push(interrupted({ account: "unknown", region: "global", service: "*" }));
+      return build(false, extra);
+    },
+  };
+}
+
+/** Collects the inventory of every account and region in scope, then derives facts with the collection clock. */
+export function scan(opts: ScanOptions): Promise<Inventory> {
+  return startScan(opts).done;
 }

@@ -1,4 +1,5 @@
 import { readFileSync, writeFileSync, renameSync, mkdirSync } from "node:fs";
+import { mkdir, rename, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import type { ErrorObject } from "ajv";
 import { newAjv } from "../util/ajv.js";
@@ -48,6 +49,14 @@ export function saveInventory(path: string, inv: Inventory): void {
   const tmp = `${path}.${process.pid}.tmp`;
   writeFileSync(tmp, serializeInventory(inv));
   renameSync(tmp, path);
+}
+
+/** Like saveInventory, without blocking the event loop (so a second Ctrl-C is still heard while writing). */
+export async function saveInventoryAsync(path: string, inv: Inventory): Promise<void> {
+  await mkdir(dirname(path) || ".", { recursive: true });
+  const tmp = `${path}.${process.pid}.tmp`;
+  await writeFile(tmp, serializeInventory(inv));
+  await rename(tmp, path);
 }
 
 /** Parses and validates inventory text; a corrupt, truncated or foreign document is an InputError naming the problem. */

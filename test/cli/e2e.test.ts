@@ -72,11 +72,13 @@ describe("tollgate CLI end to end against the simulator", () => {
       .filter((x) => x.status === "fail")
       .map((x) => `${x.ruleId} ${x.resourceArn}`)
       .sort();
-    // The CLI scans AWS_REGION (us-east-1) only: eu-west-1's API is not in this scan.
+    // No --regions: the account's enabled regions (ec2:DescribeRegions) are scanned, us-east-1 and eu-west-1.
     expect(failing).toEqual([
+      "aws.apigateway.method.authorization-required arn:aws:apigateway:eu-west-1::/restapis/p9q8r7s6t5/resources/payres0001/methods/GET",
       "aws.apigateway.method.authorization-required arn:aws:apigateway:us-east-1::/restapis/a1b2c3d4e5/resources/ordid00001/methods/DELETE",
       "aws.apigateway.method.authorization-required arn:aws:apigateway:us-east-1::/restapis/a1b2c3d4e5/resources/ordid00001/methods/GET",
       "aws.apigateway.method.authorization-required arn:aws:apigateway:us-east-1::/restapis/a1b2c3d4e5/resources/rootres001/methods/GET",
+      "aws.apigateway.stage.waf-associated arn:aws:apigateway:eu-west-1::/restapis/p9q8r7s6t5/stages/live",
       "aws.apigateway.stage.waf-associated arn:aws:apigateway:us-east-1::/restapis/a1b2c3d4e5/stages/dev",
       "aws.apigateway.stage.waf-associated arn:aws:apigateway:us-east-1::/restapis/f6g7h8i9j0/stages/v1",
       "aws.iam.account.root-no-access-keys arn:aws:iam::111122223333:root",
@@ -108,7 +110,7 @@ describe("tollgate CLI end to end against the simulator", () => {
     expect(new Set(broken.map((x) => x.status))).toEqual(new Set(["error"]));
     // Valid against the OASIS schema and GitHub's code-scanning constraints.
     const sarif = assertValidSarif(readFileSync(join(out, "results.sarif"), "utf8"));
-    expect(sarif.runs?.[0]?.results).toHaveLength(23);
+    expect(sarif.runs?.[0]?.results).toHaveLength(25);
   });
 
   it("evaluate on the saved inventory gives the same findings, offline", async () => {

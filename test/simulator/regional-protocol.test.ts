@@ -67,7 +67,8 @@ describe("multi-region scan of the demo account", () => {
   it("finds each region's resources, and a failed per-API call makes that API's rules report error", async () => {
     const inv = await scan({
       settings: { credentials: callerCredentials(demo), maxAttempts: 1, userAgent: "tollgate-test" },
-      regions: ["us-east-1", "eu-west-1"],
+      scan: { regions: ["us-east-1", "eu-west-1"] },
+      homeRegion: "us-east-1",
       clock: fixedClock(new Date()),
       logger: memoryLogger(),
       toolVersion: "test",
@@ -108,7 +109,8 @@ describe("multi-region scan of the demo account", () => {
     try {
       const inv = await scan({
         settings: { credentials: callerCredentials(demo), maxAttempts: 1, userAgent: "tollgate-test" },
-        regions: ["eu-west-1"],
+        scan: { regions: ["eu-west-1"], maxAttempts: 2 },
+        homeRegion: "eu-west-1",
         clock: fixedClock(new Date()),
         logger: memoryLogger(),
         toolVersion: "test",

@@ -1,0 +1,162 @@
+import { DescribeRegionsCommand, EC2Client } from "@aws-sdk/client-ec2";
+import { OrganizationsClient, paginateListAccounts } from "@aws-sdk/client-organizations";
+import { GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
+import { fromTemporaryCredentials } from "@aws-sdk/credential-providers";
+import { clientConfig, iamRegion, partitionOfRegion, type AwsClientSettings } from "../aws/clients.js";
+import { isAwsCallFailure, toCollectionError } from "../aws/call-error.js";
+import { ExitError, InputError } from "../errors.js";
+import type { CollectionError } from "../model/inventory.js";
+import { FALLBACK_REGIONS } from "./tuning.js";
+
+/** Who the scanner is. */
+export interface CallerIdentity {
+  account: string;
+  arn: string;
+  partition: string;
+}
+
+const BAD_CREDENTIALS = new Set([
+  "InvalidClientTokenId",
+  "SignatureDoesNotMatch",
+  "ExpiredToken",
+  "ExpiredTokenException",
+  "UnrecognizedClientException",
+  "CredentialsProviderError",
+  "AccessDenied",
+]);
+
+async function getCallerIdentity(settings: AwsClientSettings, region: string): Promise<CallerIdentity> {
+  const sts = new STSClient(clientConfig(settings, region));
+  try {
+    const id = await sts.send(new GetCallerIdentityCommand({}));
+    const arn = id.Arn ?? "";
+    return { account: id.Account ?? "", arn, partition: arn.split(":")[1] ?? partitionOfRegion(region) };
+  } finally {
+    sts.destroy();
+  }
+}
+
+/** Identifies the caller; credentials that do not work are bad input, reported clearly. */
+export async function callerIdentity(settings: AwsClientSettings, region: string): Promise<CallerIdentity> {
+  try {
+    return await getCallerIdentity(settings, region);
+  } catch (e) {
+    const name = (e as { name?: string }).name ?? "Error";
+    const msg = `cannot identify the caller with sts:GetCallerIdentity in ${region}: ${name}: ${(e as Error).message}`;
+    if (BAD_CREDENTIALS.has(name)) throw new InputError(`${msg}. Check the credentials (environment, --profile, SSO login).`);
+    const err = toCollectionError(e, { account: "unknown", region, service: "sts", operation: "GetCallerIdentity" });
+    throw new ExitError(`${msg} (HTTP ${err.httpStatus ?? "n/a"}); nothing was collected`, 3);
+  }
+}
+
+/** The organisation's ACTIVE accounts (organizations:ListAccounts, paginated), sorted. */
+export async function listOrganizationAccounts(settings: AwsClientSettings, partition: string): Promise<string[]> {
+  // Organizations is a global service served from the partition's home region.
+  const client = new OrganizationsClient(clientConfig(settings, iamRegion(partition)));
+  try {
+    const ids: string[] = [];
+    for await (const page of paginateListAccounts({ client }, {})) {
+      for (const a of page.Accounts ?? []) {
+        // `State` supersedes the deprecated `Status`; accept either so older responses work.
+        const state = a.State ?? a.Status;
+        if (a.Id && state === "ACTIVE") ids.push(a.Id);
+      }
+    }
+    return [...new Set(ids)].sort();
+  } finally {
+    client.destroy();
+  }
+}
+
+/** The result of region discovery: the regions to scan, and the error that forced the fallback list. */
+export interface DiscoveredRegions {
+  regions: string[];
+  error?: CollectionError;
+}
+
+/**
+ * The account's enabled regions (ec2:DescribeRegions with AllRegions false, allowed by the SecurityAudit
+ * and ReadOnlyAccess policies). When discovery fails, FALLBACK_REGIONS (regions enabled by default) are
+ * scanned and the failure is recorded, so the scan reports itself incomplete.
+ */
+export async function discoverRegions(settings: AwsClientSettings, account: string, region: string): Promise<DiscoveredRegions> {
+  const client = new EC2Client(clientConfig(settings, region));
+  try {
+    const out = await client.send(new DescribeRegionsCommand({ AllRegions: false }));
+    const regions = (out.Regions ?? [])
+      .filter((r) => r.OptInStatus !== "not-opted-in")
+      .map((r) => r.RegionName ?? "")
+      .filter(Boolean)
+      .sort();
+    if (regions.length) return { regions };
+    return {
+      regions: [...FALLBACK_REGIONS],
+      error: {
+        account,
+        region: "global",
+        service: "ec2",
+        operation: "DescribeRegions",
+        errorName: "EmptyRegionList",
+        message: "DescribeRegions returned no region; scanning the default-enabled regions instead",
+      },
+    };
+  } catch (e) {
+    if (!isAwsCallFailure(e)) throw e;
+    const err = toCollectionError(e, { account, region: "global", service: "ec2", operation: "DescribeRegions" });
+    return {
+      regions: [...FALLBACK_REGIONS],
+      error: { ...err, message: `${err.message} (scanning the default-enabled regions instead)` },
+    };
+  }
+}
+
+/** Settings for scanning one account. */
+export interface AccountAccess {
+  account: string;
+  settings: AwsClientSettings;
+  /** ARN the scan acts as in this account. */
+  callerArn: string;
+}
+
+/** How to reach member accounts. */
+export interface RoleOptions {
+  roleName: string;
+  externalId?: string;
+  /** Region for STS calls. */
+  region: string;
+  partition: string;
+  /** Session name, visible in the member account's CloudTrail. */
+  sessionName: string;
+}
+
+/**
+ * Credentials for `account` by assuming `roleName` there with the scanner's credentials as master. The role
+ * is assumed (and checked) at once with GetCallerIdentity, so a role that cannot be assumed is an error for
+ * the whole account (`service: "*"`) and never a half-scanned account.
+ */
+export async function assumeRoleIn(
+  base: AwsClientSettings,
+  account: string,
+  role: RoleOptions,
+): Promise<AccountAccess | { error: CollectionError }> {
+  const roleArn = `arn:${role.partition}:iam::${account}:role/${role.roleName}`;
+  const credentials = fromTemporaryCredentials({
+    params: {
+      RoleArn: roleArn,
+      RoleSessionName: role.sessionName,
+      ...(role.externalId ? { ExternalId: role.externalId } : {}),
+    },
+    masterCredentials: base.credentials,
+    clientConfig: { region: role.region, maxAttempts: base.maxAttempts, retryMode: "adaptive", customUserAgent: base.userAgent },
+  });
+  const settings: AwsClientSettings = { ...base, credentials };
+  try {
+    const id = await getCallerIdentity(settings, role.region);
+    return { account, settings, callerArn: id.arn };
+  } catch (e) {
+    const name = (e as { name?: string }).name ?? "Error";
+    if (!isAwsCallFailure(e) && name !== "CredentialsProviderError") throw e;
+    const err = toCollectionError(e, { account, region: "global", service: "*", operation: "AssumeRole" });
+    return { error: { ...err, message: `cannot assume ${roleArn}: ${err.message}` } };
+  }
+}

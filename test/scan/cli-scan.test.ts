@@ -1,0 +1,133 @@
+import { spawn } from "node:child_process";
+import { existsSync, mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createFaultInjector } from "../../fixtures/simulator/faults.js";
+import type { Simulator } from "../../fixtures/simulator/server.js";
+import type { Inventory } from "../../src/model/inventory.js";
+import { cleanAccount, memberAccount } from "../helpers/accounts.js";
+import { runCli } from "../helpers/cli.js";
+import { account, ROOT, sim, simEnv } from "../helpers/sim.js";
+
+interface FindingsFile {
+  findings: { ruleId: string; status: string; account: string }[];
+  coverage: { service: string; operation: string; errorName: string }[];
+}
+
+const HOME = "510000000001";
+const SLOW = "520000000002";
+const home = cleanAccount(HOME, "CLIHOMESCANNER");
+const slow = memberAccount(SLOW, "CLISLOWSCANNER", { roleName: "TollgateAudit", trustedAccount: HOME });
+const demo = account("demo");
+const tmp = mkdtempSync(join(tmpdir(), "tollgate-scan-cli-"));
+let s: Simulator;
+
+beforeAll(async () => {
+  s = await sim([demo, home, slow]);
+});
+afterAll(() => s.close());
+
+describe("tollgate scan (built CLI) against a simulator started by the test", () => {
+  it("AccessDenied on a whole service: error findings, a coverage gap in findings.json and on stderr, exit 3", async () => {
+    const denyIam = createFaultInjector({ rules: [{ operation: "iam:*", accessDenied: 1 }] });
+    s.hooks.push(denyIam.hook);
+    try {
+      const out = join(tmp, "denied");
+      const r = await runCli(["scan", "--out", out, "--regions", "us-east-1", "--max-attempts", "2"], simEnv(s, home));
+      expect(r.code).toBe(3);
+      const f = JSON.parse(readFileSync(join(out, "findings.json"), "utf8")) as FindingsFile;
+      const iamFindings = f.findings.filter((x) => x.ruleId.startsWith("aws.iam."));
+      expect(iamFindings.length).toBeGreaterThan(0);
+      expect(iamFindings.every((x) => x.status === "error")).toBe(true);
+      expect(f.coverage.filter((c) => c.service === "iam").map((c) => c.errorName)).toContain("AccessDenied");
+      expect(f.coverage.every((c) => c.errorName === "AccessDenied")).toBe(true);
+      expect(r.stderr).toContain("coverage gaps");
+      expect(r.stderr).toMatch(/510000000001\/global iam:GetAccountAuthorizationDetails AccessDenied \(HTTP 403\)/);
+    } finally {
+      s.hooks.pop();
+    }
+  });
+
+  it("without a TTY, prints one plain line per finished unit; --quiet prints none", async () => {
+    const out = join(tmp, "progress");
+    const r = await runCli(["scan", "--out", out], { ...simEnv(s, home), CI: "true" });
+    expect(r.code).toBe(0);
+    // One line per (account, region, service) unit: IAM once (global) and each regional service once.
+    expect(r.stderr).toMatch(/^\[\d+\/6\] 510000000001 global iam: \d+ resources, 0 errors, \d+ calls$/m);
+    expect(r.stderr.match(/^\[\d+\/6\] /gm)).toHaveLength(6);
+    expect(r.stderr).not.toContain("\x1b[");
+    const q = await runCli(["scan", "--out", out, "--quiet"], simEnv(s, home));
+    expect(q.code).toBe(0);
+    expect(q.stderr).not.toMatch(/^\[\d+\/\d+\]/m);
+  });
+
+  it("--accounts without --role-name is bad input (exit 2)", async () => {
+    const r = await runCli(["scan", "--out", join(tmp, "x"), "--accounts", SLOW], simEnv(s, home));
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain("--role-name");
+  });
+
+  it("SIGINT mid-scan writes a partial inventory (complete: false) that `tollgate evaluate` loads, exit 3", async () => {
+    // The member account answers IAM slowly; the caller's own account finishes first.
+    const latency = createFaultInjector(
+      { rules: [{ operation: "iam:*", accounts: [SLOW], latencyMs: 20_000 }] },
+      (ms) => new Promise((r) => setTimeout(r, ms).unref()),
+    );
+    s.hooks.push(latency.hook);
+    const out = join(tmp, "interrupted");
+    try {
+      const child = spawn(
+        process.execPath,
+        [
+          join(ROOT, "dist", "src", "cli.js"),
+          "scan",
+          "--out",
+          out,
+          "--accounts",
+          `${HOME},${SLOW}`,
+          "--role-name",
+          "TollgateAudit",
+          "--regions",
+          "us-east-1",
+        ],
+        { env: simEnv(s, home), cwd: ROOT },
+      );
+      let stderr = "";
+      const code = await new Promise<number | null>((resolve, reject) => {
+        child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
+        // Interrupt once the caller's own account is done and the member's IAM calls are being held
+        // (the two happen in either order, hence a poll rather than a reaction to output).
+        const poll = setInterval(() => {
+          if (stderr.includes(`${HOME} global iam:`) && latency.stats.delayed > 0) {
+            clearInterval(poll);
+            child.kill("SIGINT");
+          }
+        }, 20);
+        child.on("error", reject);
+        child.on("close", (c) => {
+          clearInterval(poll);
+          resolve(c);
+        });
+      });
+      expect(code).toBe(3);
+      const path = join(out, "inventory.partial.json");
+      expect(existsSync(path)).toBe(true);
+      const inv = JSON.parse(readFileSync(path, "utf8")) as Inventory;
+      expect(inv.metadata.complete).toBe(false);
+      expect(inv.resources.some((r) => r.account === HOME)).toBe(true);
+      // The member's IAM calls were held when the signal came: none of its IAM resources may be in the file.
+      expect(inv.resources.some((r) => r.account === SLOW && r.type.startsWith("aws.iam."))).toBe(false);
+      expect(inv.errors).toContainEqual(
+        expect.objectContaining({ account: SLOW, service: "iam", operation: "*", errorName: "ScanInterrupted" }),
+      );
+      const ev = await runCli(["evaluate", "--inventory", path, "--out", join(out, "evaluated")], simEnv(s, home));
+      expect(ev.code).toBe(3);
+      expect(ev.stderr).toContain("the scan did not complete");
+      const f = JSON.parse(readFileSync(join(out, "evaluated", "findings.json"), "utf8")) as FindingsFile;
+      expect(f.findings.filter((x) => x.account === SLOW).every((x) => x.status === "error")).toBe(true);
+    } finally {
+      s.hooks.pop();
+    }
+  });
+});

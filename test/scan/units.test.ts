@@ -1,0 +1,146 @@
+import { describe, expect, it } from "vitest";
+import { parseFaultSpec, prng } from "../../fixtures/simulator/faults.js";
+import { wildcardMatch, isAllowed, trustAllows } from "../../fixtures/simulator/policy-eval.js";
+import { chooseProgress, silentProgress, ttyProgress } from "../../src/collect/progress.js";
+import { RateLimiters, TokenBucket } from "../../src/collect/rate-limit.js";
+import { DEFAULT_RATE_LIMITS, resolveTuning, validateScanSettings } from "../../src/collect/tuning.js";
+
+describe("token buckets", () => {
+  it("a burst is free, then calls are spaced at 1/rps", () => {
+    const b = new TokenBucket({ rps: 2.5, burst: 5 }, 0);
+    const waits = Array.from({ length: 7 }, () => b.reserve(0));
+    expect(waits).toEqual([0, 0, 0, 0, 0, 400, 800]);
+    // After 2 s, 5 tokens have been refilled, 2 of which repay the reservations above.
+    expect(b.reserve(2000)).toBe(0);
+  });
+
+  it("buckets are per account, region and service, and an operation bucket applies on top", async () => {
+    const slept: number[] = [];
+    const limiters = new RateLimiters(
+      { apigateway: { rps: 10, burst: 1 }, "apigateway:GetResources": { rps: 1, burst: 1 } },
+      () => 0,
+      async (ms) => {
+        slept.push(ms);
+      },
+    );
+    const a = { account: "111111111111", region: "us-east-1", service: "apigateway" };
+    await limiters.acquire(a, "GetResources");
+    await limiters.acquire({ ...a, region: "eu-west-1" }, "GetResources");
+    await limiters.acquire({ ...a, account: "222222222222" }, "GetRestApis");
+    expect(slept).toEqual([]);
+    await limiters.acquire(a, "GetResources");
+    expect(slept).toEqual([100, 1000]);
+  });
+});
+
+describe("scan settings", () => {
+  it("defaults follow the documented quotas and overrides replace them key by key", () => {
+    expect(DEFAULT_RATE_LIMITS["apigateway"]).toEqual({ rps: 10, burst: 40 });
+    expect(DEFAULT_RATE_LIMITS["apigateway:GetResources"]).toEqual({ rps: 2.5, burst: 5 });
+    const t = resolveTuning({
+      maxAttempts: 3,
+      concurrency: { perService: { iam: 1 } },
+      rateLimits: { iam: { rps: 1, burst: 1 } },
+    });
+    expect(t.maxAttempts).toBe(3);
+    expect(t.concurrency.global).toBe(16);
+    expect(t.concurrency.perService["iam"]).toBe(1);
+    expect(t.rateLimits["iam"]).toEqual({ rps: 1, burst: 1 });
+    expect(t.rateLimits["cloudtrail"]).toEqual({ rps: 10, burst: 10 });
+  });
+
+  it("bad settings name the JSON pointer", () => {
+    expect(() => validateScanSettings({ regions: ["us-east-1", "Mars"] }, "cfg.yaml#/scan")).toThrow(
+      'cfg.yaml#/scan/regions/1: "Mars" is not a region name',
+    );
+    expect(() => validateScanSettings({ rateLimits: { "apigateway:GetResources": { rps: 0, burst: 5 } } }, "c#/scan")).toThrow(
+      "c#/scan/rateLimits/apigateway:GetResources/rps: must be a positive number",
+    );
+    expect(() => validateScanSettings({ concurrency: { global: 0 } }, "c")).toThrow(
+      "c/concurrency/global: must be a positive integer",
+    );
+    expect(() => validateScanSettings({ org: true, accounts: ["111122223333"] }, "c")).toThrow("either accounts or org");
+    expect(() => validateScanSettings({ regoins: [] }, "c")).toThrow("c/regoins: unknown setting");
+  });
+});
+
+describe("simulator policy evaluation", () => {
+  it("matches IAM wildcards, actions case-insensitively", () => {
+    expect(wildcardMatch("iam:Get*", "IAM:getAccountSummary", true)).toBe(true);
+    expect(wildcardMatch("arn:aws:apigateway:*::/restapis/*", "arn:aws:apigateway:us-east-1::/restapis/a1/stages")).toBe(true);
+    expect(wildcardMatch("iam:List?", "iam:ListXY", true)).toBe(false);
+  });
+
+  it("explicit Deny wins; NotAction allows everything else", () => {
+    const docs = [
+      { Statement: [{ Effect: "Allow", NotAction: "iam:*", Resource: "*" }] },
+      { Statement: [{ Effect: "Deny", Action: "ec2:DescribeRegions", Resource: "*" }] },
+    ];
+    expect(isAllowed(docs, "cloudtrail:DescribeTrails", "*")).toBe(true);
+    expect(isAllowed(docs, "iam:GetAccountSummary", "*")).toBe(false);
+    expect(isAllowed(docs, "ec2:DescribeRegions", "*")).toBe(false);
+  });
+
+  it("trust policies honour the principal and sts:ExternalId", () => {
+    const trust = {
+      Statement: [
+        {
+          Effect: "Allow",
+          Principal: { AWS: "111122223333" },
+          Action: "sts:AssumeRole",
+          Condition: { StringEquals: { "sts:ExternalId": "x-1" } },
+        },
+      ],
+    };
+    const caller = { accountId: "111122223333", arn: "arn:aws:iam::111122223333:user/scanner" };
+    expect(trustAllows(trust, caller, "x-1")).toBe(true);
+    expect(trustAllows(trust, caller, undefined)).toBe(false);
+    expect(trustAllows(trust, { ...caller, accountId: "999999999999" }, "x-1")).toBe(false);
+  });
+});
+
+describe("fault specs", () => {
+  it("the PRNG is deterministic per seed", () => {
+    const a = prng(42);
+    const b = prng(42);
+    expect([a(), a(), a()]).toEqual([b(), b(), b()]);
+  });
+
+  it("invalid specs name the JSON pointer", () => {
+    expect(() => parseFaultSpec({ rules: [{ operation: "*", throttle: 1.5 }] }, "f.json")).toThrow(
+      "f.json: /rules/0/throttle: must be a probability between 0 and 1",
+    );
+    expect(() => parseFaultSpec({ rules: [{ operation: "*", throttle: 0.6, serverError: 0.6 }] }, "f.json")).toThrow(
+      "f.json: /rules/0: probabilities add up to more than 1",
+    );
+    expect(parseFaultSpec({ seed: 1, rules: [{ operation: "iam:*", latencyMs: { min: 1, max: 5 } }] }, "f").rules).toHaveLength(
+      1,
+    );
+  });
+});
+
+describe("progress displays", () => {
+  it("on a terminal, redraws a live block in place and keeps units with errors printed", () => {
+    const out: string[] = [];
+    const p = ttyProgress({ write: (s: string) => out.push(s) });
+    const u = { account: "111122223333", region: "eu-west-1", service: "apigateway" };
+    p.planned(2);
+    p.started(u);
+    p.call(u);
+    p.finished(u, { resources: 3, errors: 1, calls: 1 });
+    p.close();
+    const text = out.join("");
+    expect(text).toContain("111122223333 eu-west-1 apigateway: 3 resources, 1 errors\n");
+    expect(text).toContain("\x1b[2KScanning: 1/2 units done, 1 with errors, 0 running\n");
+  });
+
+  it("chooses none when quiet, plain lines in CI or without a TTY, live on a TTY", () => {
+    const sink = { write: () => true, isTTY: true };
+    expect(chooseProgress({ quiet: true, stream: sink, env: {} })).toBe(silentProgress);
+    const lines: string[] = [];
+    const plain = chooseProgress({ stream: { write: (s: string) => lines.push(s), isTTY: true }, env: { CI: "1" } });
+    plain.planned(1);
+    plain.finished({ account: "1", region: "global", service: "iam" }, { resources: 0, errors: 0, calls: 2 });
+    expect(lines).toEqual(["[1/1] 1 global iam: 0 resources, 0 errors, 2 calls\n"]);
+  });
+});
