@@ -5,10 +5,12 @@ import {
   GetCredentialReportCommand,
   IAMClient,
   paginateGetAccountAuthorizationDetails,
+  paginateListServerCertificates,
   paginateListVirtualMFADevices,
   type GroupDetail,
   type ManagedPolicyDetail,
   type RoleDetail,
+  type ServerCertificateMetadata,
   type UserDetail,
   type VirtualMFADevice,
 } from "@aws-sdk/client-iam";
@@ -25,7 +27,7 @@ const SERVICE = "iam";
 /**
  * Collects IAM with account-wide calls only: authorization details (users, groups, roles, policies with
  * documents), the credential report (passwords, MFA, key ages and use), password policy, account summary
- * and virtual MFA devices. No per-user calls: these carry everything the rules need.
+ * virtual MFA devices and server certificates. No per-user calls: these carry everything the rules need.
  */
 export async function collectIam(ctx: UnitContext): Promise<UnitResult> {
   const region = "global";
@@ -33,7 +35,7 @@ export async function collectIam(ctx: UnitContext): Promise<UnitResult> {
   const where = (operation: string) => ({ account: ctx.account, region, service: SERVICE, operation });
   const client = createClient(IAMClient, ctx, SERVICE, iamRegion(ctx.partition));
   try {
-    const [details, report, passwordPolicy, summary, mfa] = await Promise.all([
+    const [details, report, passwordPolicy, summary, mfa, certificates] = await Promise.all([
       attempt(errors, where("GetAccountAuthorizationDetails"), () => authorizationDetails(client, ctx)),
       credentialReport(client, ctx, errors),
       passwordPolicyOrNull(client, ctx, errors),
@@ -48,8 +50,26 @@ export async function collectIam(ctx: UnitContext): Promise<UnitResult> {
           out.push(...(page.VirtualMFADevices ?? []));
         return out;
       }),
+      attempt(errors, where("ListServerCertificates"), async () => {
+        const out: ServerCertificateMetadata[] = [];
+        for await (const page of paginateListServerCertificates({ client, pageSize: 1000 }, {}))
+          out.push(...(page.ServerCertificateMetadataList ?? []));
+        return out;
+      }),
     ]);
-    return { resources: buildResources(ctx, details, report, passwordPolicy, summary, mfa), errors };
+    const resources = buildResources(ctx, details, report, passwordPolicy, summary, mfa);
+    for (const c of certificates ?? []) {
+      resources.push({
+        account: ctx.account,
+        region,
+        derived: {},
+        type: "aws.iam.server-certificate",
+        arn: c.Arn ?? "",
+        name: c.ServerCertificateName ?? c.Arn ?? "",
+        raw: { metadata: toJson(c) },
+      });
+    }
+    return { resources, errors };
   } finally {
     client.destroy();
   }

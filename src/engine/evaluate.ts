@@ -4,7 +4,7 @@ import { atPointer } from "../util/json.js";
 import { evidenceFromErrors } from "./evidence.js";
 import { RESOURCE_TYPE_SOURCES } from "./resource-types.js";
 import type { Rule } from "./rules.js";
-import { renderTemplate } from "./template.js";
+import { compileTemplate } from "./template.js";
 
 /** The pseudo-ARN naming a whole (service, account, region) scope, for error findings with no resource. */
 export function scopeArn(partition: string, service: string, account: string, region: string): string {
@@ -53,34 +53,44 @@ function finding(
   };
 }
 
+function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
+  const list = map.get(key);
+  if (list) list.push(value);
+  else map.set(key, [value]);
+}
+
 /** Evaluates one rule against one resource, ignoring collection errors (the caller handles those). */
 export function evaluateResource(rule: Rule, resource: Resource): Finding | undefined {
   // Inputs are checked before `match`: a resource whose data is missing cannot be ruled out of scope either.
-  const data = { ...resource, params: rule.params };
-  const missing = (rule.requires ?? []).filter((p) => {
-    const v = atPointer(resource, p);
-    return v === undefined || v === null;
-  });
-  if (missing.length) {
-    return finding(
-      rule,
-      resource,
-      "error",
-      `${rule.title}: could not be judged for ${resource.name}: input not collected (${missing.join(", ")}).`,
-      missing.map((p) => ({ path: p, expected: "a collected value" })),
-    );
+  const requires = rule.requires;
+  if (requires && requires.length) {
+    const missing = requires.filter((p) => {
+      const v = atPointer(resource, p);
+      return v === undefined || v === null;
+    });
+    if (missing.length) {
+      return finding(
+        rule,
+        resource,
+        "error",
+        `${rule.title}: could not be judged for ${resource.name}: input not collected (${missing.join(", ")}).`,
+        missing.map((p) => ({ path: p, expected: "a collected value" })),
+      );
+    }
   }
   if (rule.matchFn && !rule.matchFn(resource)) return undefined;
+  // Templates are compiled once per text and read params separately: no `{ ...resource, params }` copy.
   if (rule.assertFn(resource)) {
-    return finding(
-      rule,
-      resource,
-      "pass",
-      renderTemplate(rule.passMessage ?? `${rule.title}: ${resource.name} complies.`, data),
-      [],
-    );
+    const text = rule.passMessage ?? `${rule.title}: {{name}} complies.`;
+    return finding(rule, resource, "pass", compileTemplate(text)(resource, rule.params), []);
   }
-  return finding(rule, resource, "fail", renderTemplate(rule.message, data), evidenceFromErrors(rule.assertFn.errors, resource));
+  return finding(
+    rule,
+    resource,
+    "fail",
+    compileTemplate(rule.message)(resource, rule.params),
+    evidenceFromErrors(rule.assertFn.errors, resource),
+  );
 }
 
 /**
@@ -89,19 +99,17 @@ export function evaluateResource(rule: Rule, resource: Resource): Finding | unde
  */
 export function evaluate(inventory: Inventory, rules: Rule[]): Finding[] {
   const byType = new Map<string, Resource[]>();
-  for (const r of inventory.resources) byType.set(r.type, [...(byType.get(r.type) ?? []), r]);
+  for (const r of inventory.resources) push(byType, r.type, r);
   const findings: Finding[] = [];
   for (const rule of rules) {
     const src = RESOURCE_TYPE_SOURCES[rule.resourceType];
     const errors = relevantErrors(rule, inventory.errors);
+    // Error maps are built once per rule, so the per-resource loop only does two lookups when errors exist.
     const scopeErrors = new Map<string, CollectionError[]>();
     const resourceErrors = new Map<string, CollectionError[]>();
     for (const e of errors) {
-      if (e.resourceArn) resourceErrors.set(e.resourceArn, [...(resourceErrors.get(e.resourceArn) ?? []), e]);
-      else {
-        const key = `${e.account}|${src.regional ? e.region : "global"}`;
-        scopeErrors.set(key, [...(scopeErrors.get(key) ?? []), e]);
-      }
+      if (e.resourceArn) push(resourceErrors, e.resourceArn, e);
+      else push(scopeErrors, `${e.account}|${src.regional ? e.region : "global"}`, e);
     }
     for (const [key, errs] of scopeErrors) {
       const [account, region] = key.split("|") as [string, string];
@@ -116,22 +124,25 @@ export function evaluate(inventory: Inventory, rules: Rule[]): Finding[] {
         ),
       );
     }
+    const anyErrors = errors.length > 0;
     for (const resource of byType.get(rule.resourceType) ?? []) {
-      const errs = [
-        ...(resourceErrors.get(resource.arn) ?? []),
-        ...(scopeErrors.get(`${resource.account}|${src.regional ? resource.region : "global"}`) ?? []),
-      ];
-      if (errs.length) {
-        findings.push(
-          finding(
-            rule,
-            resource,
-            "error",
-            `${rule.title}: could not be judged for ${resource.name}: ${errs.map((e) => `${e.operation} failed (${e.errorName})`).join(", ")}.`,
-            errorEvidence(errs),
-          ),
-        );
-        continue;
+      if (anyErrors) {
+        const errs = [
+          ...(resourceErrors.get(resource.arn) ?? []),
+          ...(scopeErrors.get(`${resource.account}|${src.regional ? resource.region : "global"}`) ?? []),
+        ];
+        if (errs.length) {
+          findings.push(
+            finding(
+              rule,
+              resource,
+              "error",
+              `${rule.title}: could not be judged for ${resource.name}: ${errs.map((e) => `${e.operation} failed (${e.errorName})`).join(", ")}.`,
+              errorEvidence(errs),
+            ),
+          );
+          continue;
+        }
       }
       const f = evaluateResource(rule, resource);
       if (f) findings.push(f);
@@ -142,6 +153,8 @@ export function evaluate(inventory: Inventory, rules: Rule[]): Finding[] {
 
 /** A stable order: rule, account, region, resource. */
 export function sortFindings(findings: Finding[]): Finding[] {
-  const key = (f: Finding) => `${f.ruleId}|${f.account}|${f.region}|${f.resourceArn}`;
-  return [...findings].sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
+  // Keys are computed once per finding, not twice per comparison.
+  const keyed = findings.map((f) => ({ k: `${f.ruleId}|${f.account}|${f.region}|${f.resourceArn}`, f }));
+  keyed.sort((a, b) => (a.k < b.k ? -1 : a.k > b.k ? 1 : 0));
+  return keyed.map((x) => x.f);
 }

@@ -31,4 +31,5 @@ export const RESOURCE_TYPE_SOURCES: Record<ResourceType, ResourceTypeSource> = {
   "aws.iam.group": { service: "iam", operations: ["GetAccountAuthorizationDetails"], regional: false },
   "aws.iam.role": { service: "iam", operations: ["GetAccountAuthorizationDetails"], regional: false },
   "aws.iam.policy": { service: "iam", operations: ["GetAccountAuthorizationDetails"], regional: false },
+  "aws.iam.server-certificate": { service: "iam", operations: ["ListServerCertificates"], regional: false },
 };

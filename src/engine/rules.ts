@@ -9,6 +9,8 @@ import type { Severity } from "../model/severity.js";
 import { newAjv } from "../util/ajv.js";
 import { packageRoot } from "../util/paths.js";
 import { describeAjvErrors } from "../inventory/io.js";
+import { addRuleKeywords } from "./keywords.js";
+import { RULE_SCHEMA } from "./rule-schema.js";
 
 /** A rule file as written. */
 export interface RuleFile {
@@ -69,9 +71,7 @@ function listJson(dir: string): string[] {
 
 let ruleSchemaValidator: ValidateFunction | undefined;
 function ruleSchema(): ValidateFunction {
-  ruleSchemaValidator ??= newAjv().compile(
-    JSON.parse(readFileSync(join(packageRoot(), "rules/schema/rule.schema.json"), "utf8")) as object,
-  );
+  ruleSchemaValidator ??= newAjv().compile(RULE_SCHEMA);
   return ruleSchemaValidator;
 }
 
@@ -158,7 +158,9 @@ export function compileRule(rule: RuleFile, file: string, override: RuleOverride
 
 /** Ajv for rule predicates: strict, so a misspelt keyword in a rule is an error, not a silent pass. */
 export function ruleAjv(): Ajv {
-  return newAjv({ strict: true, strictRequired: false, strictTypes: false, allowUnionTypes: true, allErrors: true });
+  return addRuleKeywords(
+    newAjv({ strict: true, strictRequired: false, strictTypes: false, allowUnionTypes: true, allErrors: true }),
+  );
 }
 
 /**
