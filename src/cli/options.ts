@@ -34,3 +34,9 @@ export function parseStdoutFormat(v: string): StdoutFormat {
     throw new InvalidArgumentError(`must be one of ${STDOUT_FORMATS.join(", ")}`);
   return v as StdoutFormat;
 }
+
+/** Parses `--format` of the catalogue and diff commands. */
+export function parseTextJson(v: string): "text" | "json" {
+  if (v !== "text" && v !== "json") throw new InvalidArgumentError("must be text or json");
+  return v;
+}

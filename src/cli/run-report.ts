@@ -12,8 +12,9 @@ import { renderBasicSarif, renderFindingsJson } from "../report/basic.js";
 import type { Logger } from "../util/logger.js";
 
 /** Rule metadata for reporters, with compliance references from the frameworks. */
-export function ruleMetas(rules: Rule[]): RuleMeta[] {
-  const compliance = complianceIndex(loadFrameworks(), new Set(rules.map((r) => r.id)));
+export function ruleMetas(rules: Rule[], knownIds: Set<string> = new Set(rules.map((r) => r.id))): RuleMeta[] {
+  // Known ids include rules a profile disabled: a framework citing them is still a valid mapping.
+  const compliance = complianceIndex(loadFrameworks(), knownIds);
   return rules.map((r) => ({
     id: r.id,
     title: r.title,
@@ -28,8 +29,8 @@ export function ruleMetas(rules: Rule[]): RuleMeta[] {
 }
 
 /** Builds the reporters' input from an evaluated inventory. */
-export function reportInput(inventory: Inventory, findings: Finding[], rules: Rule[]): ReportInput {
-  return { metadata: inventory.metadata, findings, rules: ruleMetas(rules), coverage: inventory.errors };
+export function reportInput(inventory: Inventory, findings: Finding[], rules: Rule[], knownIds?: Set<string>): ReportInput {
+  return { metadata: inventory.metadata, findings, rules: ruleMetas(rules, knownIds), coverage: inventory.errors };
 }
 
 /** Writes findings.json and results.sarif into `dir`; returns the paths written. */
@@ -80,7 +81,13 @@ export function summarize(findings: Finding[], inventory: Inventory, log: Logger
 export function textTable(findings: Finding[]): string {
   const rows = findings.filter((f) => f.status !== "pass");
   if (!rows.length) return "No failing or errored findings.\n";
+  const tag = (f: Finding) =>
+    [f.baseline, f.suppression ? `suppressed until ${f.suppression.expires}` : undefined]
+      .filter(Boolean)
+      .join(", ");
   return (
-    rows.map((f) => `${f.status.toUpperCase()}\t${f.severity}\t${f.ruleId}\t${f.resourceArn}\t${f.message}`).join("\n") + "\n"
+    rows
+      .map((f) => `${f.status.toUpperCase()}\t${f.severity}\t${f.ruleId}\t${f.resourceArn}\t${f.message}${tag(f) ? ` [${tag(f)}]` : ""}`)
+      .join("\n") + "\n"
   );
 }

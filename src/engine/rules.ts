@@ -163,15 +163,30 @@ export function ruleAjv(): Ajv {
   );
 }
 
+/** Every rule found under the rule folders: the enabled ones compiled, plus what profiles and reports need. */
+export interface RuleSet {
+  /** Enabled rules, compiled with their effective severity and parameters, sorted by id. */
+  rules: Rule[];
+  /** Every rule id and alias found, enabled or not (framework mappings may cite disabled rules). */
+  knownIds: Set<string>;
+  /** Rule id → its aliases (earlier ids). */
+  aliases: Map<string, string[]>;
+  /** Ids of rules a profile disabled. */
+  disabled: string[];
+}
+
 /**
- * Loads every rule file under `dirs`, validates it, applies overrides and compiles its schemas once.
- * A bad file is refused with its path and the JSON pointer of the problem.
+ * Loads every rule file under `dirs`, validates it, applies overrides (keyed by id or alias) and compiles
+ * its schemas once. A bad file is refused with its path and the JSON pointer of the problem; an override
+ * naming no rule is refused too, so a typo in a profile cannot silently leave a rule at its defaults.
  */
-export function loadRules(dirs: string[], overrides: Record<string, RuleOverride> = {}): Rule[] {
+export function loadRuleSet(dirs: string[], overrides: Record<string, RuleOverride> = {}, overrideSource = "rule overrides"): RuleSet {
   const ajv = ruleAjv();
   const root = packageRoot();
   const rules: Rule[] = [];
   const seen = new Map<string, string>();
+  const aliases = new Map<string, string[]>();
+  const disabled: string[] = [];
   for (const dir of dirs) {
     for (const path of listJson(dir)) {
       const rel = path.startsWith(root + sep) ? relative(root, path).split(sep).join("/") : path;
@@ -181,12 +196,27 @@ export function loadRules(dirs: string[], overrides: Record<string, RuleOverride
         if (prev) throw new InputError(`${rel}: /id: ${id} is already defined by ${prev}`);
         seen.set(id, rel);
       }
+      aliases.set(rule.id, rule.aliases ?? []);
       const override = overrides[rule.id] ?? (rule.aliases ?? []).map((a) => overrides[a]).find(Boolean);
-      if (override?.enabled === false) continue;
-      rules.push(compileRule(rule, rel, override, ajv));
+      if (override?.enabled === false) {
+        disabled.push(rule.id);
+        continue;
+      }
+      try {
+        rules.push(compileRule(rule, rel, override, ajv));
+      } catch (e) {
+        if (override?.parameters && e instanceof InputError && /parameters/.test(e.message))
+          throw new InputError(`${overrideSource}: ${e.message}`);
+        throw e;
+      }
     }
   }
   const unknown = Object.keys(overrides).filter((id) => !seen.has(id));
-  if (unknown.length) throw new InputError(`rule overrides name unknown rules: ${unknown.join(", ")}`);
-  return rules.sort((a, b) => (a.id < b.id ? -1 : 1));
+  if (unknown.length) throw new InputError(`${overrideSource}: unknown rule id(s): ${unknown.join(", ")}`);
+  return { rules: rules.sort((a, b) => (a.id < b.id ? -1 : 1)), knownIds: new Set(seen.keys()), aliases, disabled: disabled.sort() };
+}
+
+/** Loads and compiles the enabled rules under `dirs` (see loadRuleSet). */
+export function loadRules(dirs: string[], overrides: Record<string, RuleOverride> = {}): Rule[] {
+  return loadRuleSet(dirs, overrides).rules;
 }

@@ -1,0 +1,52 @@
+/** One suppression as written in the config file. */
+export interface SuppressionRule {
+  /** Rule id, alias or glob. */
+  rule: string;
+  /** Resource ARN or glob (absent: every resource). */
+  resource?: string;
+  /** Account id or glob. */
+  account?: string;
+  /** Region or glob. */
+  region?: string;
+  /** Why the finding is accepted. */
+  reason: string;
+  /** Last day it applies, YYYY-MM-DD (UTC). */
+  expires: string;
+  /** Who owns the decision. */
+  owner?: string;
+  /** 1-based line of the entry in the config file, for messages. */
+  line?: number;
+}
+
+/** A token bucket for one service or operation. */
+export interface RateLimit {
+  /** Sustained requests per second (> 0). */
+  rps: number;
+  /** Bucket size (≥ 1). */
+  burst: number;
+}
+
+/** The `scan` section: shared with the scan engine, names fixed by agreement. */
+export interface ScanConfig {
+  regions?: string[];
+  accounts?: string[];
+  roleName?: string;
+  externalId?: string;
+  org?: boolean;
+  maxAttempts?: number;
+  concurrency?: { global?: number; perService?: Record<string, number> };
+  /** Keys are a service (`apigateway`) or a service operation (`apigateway:GetRestApis`). */
+  rateLimits?: Record<string, RateLimit>;
+}
+
+/** A loaded, validated config file. */
+export interface TollgateConfig {
+  /** Path it was read from, or undefined when no config file was found. */
+  file?: string;
+  /** Rule profile name or path. */
+  profile?: string;
+  /** Suppressions, in file order. */
+  suppressions: SuppressionRule[];
+  /** Scan settings (empty when absent). */
+  scan: ScanConfig;
+}
