@@ -65,10 +65,17 @@ describe("tollgate CLI end to end against the simulator", () => {
       .map((x) => `${x.ruleId} ${x.resourceArn}`)
       .sort();
     expect(failing).toEqual([
+      "aws.iam.account.password-min-length arn:aws:iam::111122223333:root",
+      "aws.iam.account.password-policy-strong arn:aws:iam::111122223333:root",
+      "aws.iam.account.password-reuse-prevention arn:aws:iam::111122223333:root",
+      "aws.iam.account.root-hardware-mfa arn:aws:iam::111122223333:root",
       "aws.iam.account.root-no-access-keys arn:aws:iam::111122223333:root",
+      "aws.iam.server-certificate.not-expired arn:aws:iam::111122223333:server-certificate/legacy-api-2019",
       "aws.iam.user.access-key-rotated arn:aws:iam::111122223333:user/bob",
       "aws.iam.user.access-key-rotated arn:aws:iam::111122223333:user/ci-deployer",
       "aws.iam.user.console-mfa arn:aws:iam::111122223333:user/bob",
+      "aws.iam.user.no-direct-policies arn:aws:iam::111122223333:user/ci-deployer",
+      "aws.iam.user.no-direct-policies arn:aws:iam::111122223333:user/tollgate-scanner",
       "aws.iam.user.single-active-key arn:aws:iam::111122223333:user/ci-deployer",
     ]);
     const sarif = JSON.parse(readFileSync(join(out, "results.sarif"), "utf8")) as {
@@ -76,7 +83,7 @@ describe("tollgate CLI end to end against the simulator", () => {
       runs: { results: unknown[] }[];
     };
     expect(sarif.version).toBe("2.1.0");
-    expect(sarif.runs[0]!.results).toHaveLength(5);
+    expect(sarif.runs[0]!.results).toHaveLength(12);
   });
 
   it("evaluate on the saved inventory gives the same findings, offline", async () => {

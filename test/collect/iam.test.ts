@@ -56,6 +56,7 @@ describe("IAM collector against the simulator", () => {
       "iam:GetAccountPasswordPolicy",
       "iam:GetAccountSummary",
       "iam:GetCredentialReport",
+      "iam:ListServerCertificates",
       "iam:ListVirtualMFADevices",
     ]);
     expect(s.counts.get("iam:GetCredentialReport")).toBe(1);
@@ -152,6 +153,7 @@ describe("IAM collector against the simulator", () => {
       "GetAccountAuthorizationDetails",
       "GetAccountPasswordPolicy",
       "GetAccountSummary",
+      "ListServerCertificates",
       "ListVirtualMFADevices",
     ]);
     expect(out.errors.every((e) => e.httpStatus === 403)).toBe(true);
