@@ -1,17 +1,5 @@
 import { describe, expect, it } from "vitest";
-import {
-  ACCOUNT,
-  allow,
-  data,
-  analyseUser,
-  deny,
-  doc,
-  managed,
-  policyArn,
-  roleArn,
-  run,
-  userArn,
-} from "./helpers.js";
+import { ACCOUNT, allow, data, analyseUser, deny, doc, managed, policyArn, roleArn, run, userArn } from "./helpers.js";
 
 const ADMIN_ARN = "arn:aws:iam::aws:policy/AdministratorAccess";
 
@@ -59,37 +47,26 @@ describe("admin equivalence", () => {
     const self = await analyseUser([allow("iam:PutUserPolicy", userArn("alice"))]);
     expect(self.adminEquivalent).toBe(true);
     expect(self.adminReasons[0]).toMatch(/iam:PutUserPolicy on arn:aws:iam::111122223333:user\/alice/);
-    const variable = await analyseUser([
-      allow("iam:AttachUserPolicy", "arn:aws:iam::111122223333:user/${aws:username}"),
-    ]);
+    const variable = await analyseUser([allow("iam:AttachUserPolicy", "arn:aws:iam::111122223333:user/${aws:username}")]);
     expect(variable.adminEquivalent).toBe(true);
     const other = await analyseUser([allow("iam:PutUserPolicy", userArn("bob"))]);
     expect(other.adminEquivalent).toBe(false);
-    expect(other.privilegeEscalation.map((m) => [m.id, m.limitedBy])).toEqual([
-      ["iam-put-user-policy", "resource"],
-    ]);
+    expect(other.privilegeEscalation.map((m) => [m.id, m.limitedBy])).toEqual([["iam-put-user-policy", "resource"]]);
   });
 
   it("self-grant on * and through NotResource that does not exclude itself", async () => {
     expect((await analyseUser([allow("iam:AttachUserPolicy")])).adminEquivalent).toBe(true);
-    const nr = await analyseUser([
-      { Effect: "Allow", Action: "iam:PutUserPolicy", NotResource: userArn("bob") },
-    ]);
+    const nr = await analyseUser([{ Effect: "Allow", Action: "iam:PutUserPolicy", NotResource: userArn("bob") }]);
     expect(nr.adminEquivalent).toBe(true);
-    const excluded = await analyseUser([
-      { Effect: "Allow", Action: "iam:PutUserPolicy", NotResource: userArn("alice") },
-    ]);
+    const excluded = await analyseUser([{ Effect: "Allow", Action: "iam:PutUserPolicy", NotResource: userArn("alice") }]);
     expect(excluded.adminEquivalent).toBe(false);
   });
 
   it("a Deny covering itself cancels the self-grant; a conditional allow is not admin", async () => {
-    expect(
-      (await analyseUser([allow("iam:PutUserPolicy"), deny("iam:PutUserPolicy", userArn("alice"))]))
-        .adminEquivalent,
-    ).toBe(false);
-    const cond = await analyseUser([
-      allow("*", "*", { Condition: { Bool: { "aws:MultiFactorAuthPresent": "true" } } }),
-    ]);
+    expect((await analyseUser([allow("iam:PutUserPolicy"), deny("iam:PutUserPolicy", userArn("alice"))])).adminEquivalent).toBe(
+      false,
+    );
+    const cond = await analyseUser([allow("*", "*", { Condition: { Bool: { "aws:MultiFactorAuthPresent": "true" } } })]);
     expect(cond.adminEquivalent).toBe(false);
     expect(cond.conditionalActionsCount).toBeGreaterThan(15000);
     expect(cond.privilegeEscalation.every((m) => m.limitedBy === "condition")).toBe(true);
@@ -124,9 +101,7 @@ describe("admin equivalence", () => {
             Principal: { Service: "lambda.amazonaws.com" },
             Action: "sts:AssumeRole",
           }),
-          RolePolicyList: [
-            { PolicyName: "p", PolicyDocument: doc(allow("iam:AttachRolePolicy", roleArn("r1"))) },
-          ],
+          RolePolicyList: [{ PolicyName: "p", PolicyDocument: doc(allow("iam:AttachRolePolicy", roleArn("r1"))) }],
         },
         {
           RoleName: "r2",
@@ -162,9 +137,7 @@ describe("permission facts", () => {
     expect(f.writeActionsOnAllResources).toContain("iam:PassRole");
     expect(f.writeActionsOnAllResources).not.toContain("ec2:DescribeInstances");
     expect(f.writeActionsOnAllResources.some((a) => a.startsWith("sqs:"))).toBe(false);
-    const sorted = [...f.writeActionsOnAllResources].sort((a, b) =>
-      a.toLowerCase().localeCompare(b.toLowerCase()),
-    );
+    const sorted = [...f.writeActionsOnAllResources].sort((a, b) => a.toLowerCase().localeCompare(b.toLowerCase()));
     expect(f.writeActionsOnAllResources).toEqual(sorted);
     expect(f.writeActionsOnAllResourcesCount).toBe(f.writeActionsOnAllResources.length);
     expect(f.resourceScopedActionsCount).toBeGreaterThan(0);

@@ -61,10 +61,7 @@ describe("malformed documents become per-policy errors and incomplete principals
 
   it.each([
     ["missing Statement", encodeURIComponent(JSON.stringify({ Version: "2012-10-17" }))],
-    [
-      "bad Effect",
-      encodeURIComponent(JSON.stringify({ Statement: [{ Effect: "Permit", Action: "*", Resource: "*" }] })),
-    ],
+    ["bad Effect", encodeURIComponent(JSON.stringify({ Statement: [{ Effect: "Permit", Action: "*", Resource: "*" }] }))],
   ])("group policy with %s makes its members incomplete", async (_n, bad) => {
     const r = await run({
       GroupDetailList: [
@@ -134,10 +131,7 @@ describe("malformed documents become per-policy errors and incomplete principals
       ],
     });
     expect(r.principals[0]!.facts.incomplete).toBe(true);
-    expect(r.principals[0]!.facts.errors.map((e) => e.errorName).sort()).toEqual([
-      "GroupNotFound",
-      "PolicyNotFound",
-    ]);
+    expect(r.principals[0]!.facts.errors.map((e) => e.errorName).sort()).toEqual(["GroupNotFound", "PolicyNotFound"]);
     expect(r.errors).toHaveLength(2);
   });
 
@@ -206,10 +200,7 @@ describe("managed policy versions", () => {
 
 describe("input types", () => {
   it("accepts SDK v3 output objects directly (Date dates)", async () => {
-    const sdk: Pick<
-      GetAccountAuthorizationDetailsCommandOutput,
-      "UserDetailList" | "RoleDetailList" | "Policies"
-    > = {
+    const sdk: Pick<GetAccountAuthorizationDetailsCommandOutput, "UserDetailList" | "RoleDetailList" | "Policies"> = {
       UserDetailList: [
         {
           UserName: "u",
@@ -233,10 +224,6 @@ describe("input types", () => {
     }));
     const r = await run({ UserDetailList: users });
     const privesc = r.principals.map((p) => p.facts.privilegeEscalation.map((m) => m.id));
-    expect(privesc).toEqual([
-      ["passrole-lambda-invoke"],
-      ["passrole-lambda-invoke"],
-      ["passrole-lambda-invoke"],
-    ]);
+    expect(privesc).toEqual([["passrole-lambda-invoke"], ["passrole-lambda-invoke"], ["passrole-lambda-invoke"]]);
   });
 });

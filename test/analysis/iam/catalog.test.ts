@@ -42,9 +42,7 @@ describe("action catalogue from iam-data", () => {
 describe("wildcard expansion", () => {
   it("iam:*Policy* matches every iam action containing Policy, and nothing else", () => {
     const got = names("iam:*Policy*");
-    const expected = catalog.actions
-      .filter((a) => a.service === "iam" && /policy/i.test(a.name.slice(4)))
-      .map((a) => a.name);
+    const expected = catalog.actions.filter((a) => a.service === "iam" && /policy/i.test(a.name.slice(4))).map((a) => a.name);
     expect(got).toEqual(expected);
     expect(got).toContain("iam:PutUserPolicy");
     expect(got).toContain("iam:AttachRolePolicy");

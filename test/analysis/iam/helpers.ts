@@ -50,20 +50,14 @@ export function policyArn(name: string): string {
   return `arn:aws:iam::${ACCOUNT}:policy/${name}`;
 }
 
-export function managed(
-  name: string,
-  document: string,
-  extra: Partial<ManagedPolicyInput> = {},
-): ManagedPolicyInput {
+export function managed(name: string, document: string, extra: Partial<ManagedPolicyInput> = {}): ManagedPolicyInput {
   return {
     PolicyName: name,
     Arn: name.startsWith("arn:") ? name : policyArn(name),
     DefaultVersionId: "v1",
     AttachmentCount: 1,
     IsAttachable: true,
-    PolicyVersionList: [
-      { VersionId: "v1", IsDefaultVersion: true, Document: document, CreateDate: new Date(0) },
-    ],
+    PolicyVersionList: [{ VersionId: "v1", IsDefaultVersion: true, Document: document, CreateDate: new Date(0) }],
     ...extra,
   };
 }
@@ -94,12 +88,6 @@ export async function analyseUser(statements: Stmt[], boundary?: Stmt[]): Promis
   return r.principals[0]!.facts;
 }
 
-export async function run(
-  details: AuthorizationDetails,
-  oidcProviderArns?: string[],
-): Promise<IamAnalysisResult> {
-  return analyzeIam(
-    { authorizationDetails: details, accountId: ACCOUNT, partition: "aws", oidcProviderArns },
-    await data(),
-  );
+export async function run(details: AuthorizationDetails, oidcProviderArns?: string[]): Promise<IamAnalysisResult> {
+  return analyzeIam({ authorizationDetails: details, accountId: ACCOUNT, partition: "aws", oidcProviderArns }, await data());
 }

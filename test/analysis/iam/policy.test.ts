@@ -15,9 +15,7 @@ describe("policy parsing and normalisation", () => {
       ok: true,
       policy: {
         version: "2012-10-17",
-        statements: [
-          { index: 0, sid: "One", effect: "Allow", action: ["s3:GetObject"], resource: ["arn:aws:s3:::b/*"] },
-        ],
+        statements: [{ index: 0, sid: "One", effect: "Allow", action: ["s3:GetObject"], resource: ["arn:aws:s3:::b/*"] }],
       },
     });
   });
@@ -70,12 +68,7 @@ describe("policy parsing and normalisation", () => {
     ["not an object", enc([1, 2]), "identity", /JSON object/],
     ["missing Statement", enc({ Version: "2012-10-17" }), "identity", /Missing Statement/],
     ["empty Statement", enc({ Statement: [] }), "identity", /empty/],
-    [
-      "bad Effect",
-      enc({ Statement: [{ Effect: "allow", Action: "*", Resource: "*" }] }),
-      "identity",
-      /Effect/,
-    ],
+    ["bad Effect", enc({ Statement: [{ Effect: "allow", Action: "*", Resource: "*" }] }), "identity", /Effect/],
     [
       "Action and NotAction",
       enc({ Statement: [{ Effect: "Allow", Action: "*", NotAction: "s3:*", Resource: "*" }] }),
@@ -84,24 +77,14 @@ describe("policy parsing and normalisation", () => {
     ],
     ["no Action", enc({ Statement: [{ Effect: "Allow", Resource: "*" }] }), "identity", /exactly one/],
     ["no Resource", enc({ Statement: [{ Effect: "Allow", Action: "*" }] }), "identity", /Resource/],
-    [
-      "Action not strings",
-      enc({ Statement: [{ Effect: "Allow", Action: [1], Resource: "*" }] }),
-      "identity",
-      /Action/,
-    ],
+    ["Action not strings", enc({ Statement: [{ Effect: "Allow", Action: [1], Resource: "*" }] }), "identity", /Action/],
     [
       "Principal in identity policy",
       enc({ Statement: [{ Effect: "Allow", Principal: "*", Action: "*", Resource: "*" }] }),
       "identity",
       /Principal/,
     ],
-    [
-      "trust without Principal",
-      enc({ Statement: [{ Effect: "Allow", Action: "sts:AssumeRole" }] }),
-      "trust",
-      /Principal/,
-    ],
+    ["trust without Principal", enc({ Statement: [{ Effect: "Allow", Action: "sts:AssumeRole" }] }), "trust", /Principal/],
     [
       "Condition not an object",
       enc({ Statement: [{ Effect: "Allow", Action: "*", Resource: "*", Condition: "x" }] }),

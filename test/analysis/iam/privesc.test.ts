@@ -1,40 +1,21 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import {
-  defaultRulesDataDir,
-  parsePrivescCatalog,
-  PrivescCatalogError,
-} from "../../../src/analysis/iam/index.js";
+import { defaultRulesDataDir, parsePrivescCatalog, PrivescCatalogError } from "../../../src/analysis/iam/index.js";
 import { allow, analyseUser, data, deny } from "./helpers.js";
 
-const methods = parsePrivescCatalog(
-  JSON.parse(readFileSync(`${defaultRulesDataDir()}/privesc.json`, "utf8")),
-);
-const ids = (f: { privilegeEscalation: { id: string }[] }): string[] =>
-  f.privilegeEscalation.map((m) => m.id);
+const methods = parsePrivescCatalog(JSON.parse(readFileSync(`${defaultRulesDataDir()}/privesc.json`, "utf8")));
+const ids = (f: { privilegeEscalation: { id: string }[] }): string[] => f.privilegeEscalation.map((m) => m.id);
 
 describe("privesc catalogue data", () => {
   it("holds the 21 original Rhino methods (1-15, 17-22) and the PassRole paths", () => {
     const rhino = methods.filter((m) => m.source.name === "Rhino Security Labs").map((m) => m.source.method);
-    expect(rhino.sort((a, b) => a! - b!)).toEqual([
-      1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 17, 18, 19, 20, 21, 22,
-    ]);
+    expect(rhino.sort((a, b) => a! - b!)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 17, 18, 19, 20, 21, 22]);
     const passRoleServices = new Set(
       methods
         .filter((m) => m.requiredActions.includes("iam:PassRole"))
         .flatMap((m) => m.requiredActions.map((a) => a.split(":")[0])),
     );
-    for (const svc of [
-      "lambda",
-      "glue",
-      "cloudformation",
-      "datapipeline",
-      "codestar",
-      "sagemaker",
-      "ec2",
-      "ecs",
-      "codebuild",
-    ]) {
+    for (const svc of ["lambda", "glue", "cloudformation", "datapipeline", "codestar", "sagemaker", "ec2", "ecs", "codebuild"]) {
       expect(passRoleServices, svc).toContain(svc);
     }
   });
@@ -55,9 +36,7 @@ describe("privesc catalogue data", () => {
       source: { name: "s", reference: "r" },
     };
     expect(() => parsePrivescCatalog({ methods: [good, good] })).toThrow(/duplicate/);
-    expect(() => parsePrivescCatalog({ methods: [{ ...good, requiredActions: ["iam:*"] }] })).toThrow(
-      /exact/,
-    );
+    expect(() => parsePrivescCatalog({ methods: [{ ...good, requiredActions: ["iam:*"] }] })).toThrow(/exact/);
   });
 });
 
@@ -82,16 +61,12 @@ describe("modifiers", () => {
   const ec2 = ["iam:PassRole", "ec2:RunInstances"];
 
   it("an explicit unconditional Deny on * cancels the method", async () => {
-    expect(ids(await analyseUser([allow(ec2), deny("iam:PassRole")]))).not.toContain(
-      "passrole-ec2-run-instances",
-    );
+    expect(ids(await analyseUser([allow(ec2), deny("iam:PassRole")]))).not.toContain("passrole-ec2-run-instances");
     expect(ids(await analyseUser([allow("*"), deny("iam:*")]))).not.toContain("iam-create-access-key");
   });
 
   it("a Deny through a wildcard pattern cancels too (iam:Pass*)", async () => {
-    expect(ids(await analyseUser([allow(ec2), deny("IAM:Pass*")]))).not.toContain(
-      "passrole-ec2-run-instances",
-    );
+    expect(ids(await analyseUser([allow(ec2), deny("IAM:Pass*")]))).not.toContain("passrole-ec2-run-instances");
   });
 
   it("a conditional or resource-scoped Deny does not cancel (conservative) but is recorded", async () => {
@@ -113,10 +88,7 @@ describe("modifiers", () => {
   });
 
   it("Deny NotAction removes everything not listed", async () => {
-    const f = await analyseUser([
-      allow("*"),
-      { Effect: "Deny", NotAction: ["s3:*", "iam:CreateAccessKey"], Resource: "*" },
-    ]);
+    const f = await analyseUser([allow("*"), { Effect: "Deny", NotAction: ["s3:*", "iam:CreateAccessKey"], Resource: "*" }]);
     expect(ids(f)).toEqual(["iam-create-access-key"]);
     expect(f.adminEquivalent).toBe(false);
   });
@@ -128,9 +100,7 @@ describe("modifiers", () => {
         Condition: { StringEquals: { "iam:PassedToService": "ec2.amazonaws.com" } },
       }),
     ]);
-    expect(f.privilegeEscalation.find((m) => m.id === "passrole-ec2-run-instances")!.limitedBy).toBe(
-      "condition",
-    );
+    expect(f.privilegeEscalation.find((m) => m.id === "passrole-ec2-run-instances")!.limitedBy).toBe("condition");
   });
 
   it("a resource scope makes the match limitedBy resource (and wins over condition)", async () => {
@@ -138,9 +108,7 @@ describe("modifiers", () => {
       allow("ec2:RunInstances", "*", { Condition: { StringEquals: { "aws:RequestedRegion": "eu-west-1" } } }),
       allow("iam:PassRole", "arn:aws:iam::111122223333:role/app-*"),
     ]);
-    expect(f.privilegeEscalation.find((m) => m.id === "passrole-ec2-run-instances")!.limitedBy).toBe(
-      "resource",
-    );
+    expect(f.privilegeEscalation.find((m) => m.id === "passrole-ec2-run-instances")!.limitedBy).toBe("resource");
   });
 
   it("a permission boundary without the action removes the method", async () => {
@@ -150,13 +118,8 @@ describe("modifiers", () => {
   });
 
   it("a boundary allowing the action only on some resources limits the match", async () => {
-    const f = await analyseUser(
-      [allow(ec2)],
-      [allow("ec2:*"), allow("iam:PassRole", "arn:aws:iam::111122223333:role/app")],
-    );
-    expect(f.privilegeEscalation.find((m) => m.id === "passrole-ec2-run-instances")!.limitedBy).toBe(
-      "resource",
-    );
+    const f = await analyseUser([allow(ec2)], [allow("ec2:*"), allow("iam:PassRole", "arn:aws:iam::111122223333:role/app")]);
+    expect(f.privilegeEscalation.find((m) => m.id === "passrole-ec2-run-instances")!.limitedBy).toBe("resource");
   });
 
   it("a boundary allowing everything changes nothing", async () => {

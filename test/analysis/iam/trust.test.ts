@@ -20,20 +20,14 @@ async function trust(
     statementIndex,
   }));
 }
-const codes = async (s: Stmt, providers?: string[]): Promise<TrustCode[]> =>
-  (await trust(s, providers)).map((f) => f.code);
-const assume = (
-  principal: unknown,
-  condition?: unknown,
-  action: string | string[] = "sts:AssumeRole",
-): Stmt => ({
+const codes = async (s: Stmt, providers?: string[]): Promise<TrustCode[]> => (await trust(s, providers)).map((f) => f.code);
+const assume = (principal: unknown, condition?: unknown, action: string | string[] = "sts:AssumeRole"): Stmt => ({
   Effect: "Allow",
   Principal: principal,
   Action: action,
   ...(condition ? { Condition: condition } : {}),
 });
-const web = (condition?: unknown): Stmt =>
-  assume({ Federated: GH }, condition, "sts:AssumeRoleWithWebIdentity");
+const web = (condition?: unknown): Stmt => assume({ Federated: GH }, condition, "sts:AssumeRoleWithWebIdentity");
 
 describe("any principal", () => {
   it.each([
@@ -53,31 +47,19 @@ describe("any principal", () => {
       [],
     ],
     ["* with SourceIp", assume("*", { IpAddress: { "aws:SourceIp": "10.0.0.0/8" } }), []],
-    [
-      "* with a non-restricting condition",
-      assume("*", { Bool: { "aws:SecureTransport": "true" } }),
-      ["trust-any-principal"],
-    ],
+    ["* with a non-restricting condition", assume("*", { Bool: { "aws:SecureTransport": "true" } }), ["trust-any-principal"]],
     [
       "* with IfExists (absent key passes)",
       assume("*", { StringEqualsIfExists: { "aws:PrincipalOrgID": "o-abc" } }),
       ["trust-any-principal"],
     ],
-    [
-      "* with a negative operator",
-      assume("*", { StringNotEquals: { "aws:PrincipalAccount": OTHER } }),
-      ["trust-any-principal"],
-    ],
+    ["* with a negative operator", assume("*", { StringNotEquals: { "aws:PrincipalAccount": OTHER } }), ["trust-any-principal"]],
     [
       "* with ForAllValues (empty set passes)",
       assume("*", { "ForAllValues:StringEquals": { "aws:PrincipalOrgPaths": "o-a/*" } }),
       ["trust-any-principal"],
     ],
-    [
-      "* with a wildcard-only value",
-      assume("*", { StringLike: { "aws:PrincipalOrgID": "*" } }),
-      ["trust-any-principal"],
-    ],
+    ["* with a wildcard-only value", assume("*", { StringLike: { "aws:PrincipalOrgID": "*" } }), ["trust-any-principal"]],
     ["Deny * is not a grant", { Effect: "Deny", Principal: "*", Action: "sts:AssumeRole" }, []],
     ["* for a non-assume action", assume("*", undefined, "sts:TagSession"), []],
     ["* for sts:* action", assume("*", undefined, "sts:*"), ["trust-any-principal"]],
@@ -92,11 +74,7 @@ describe("other accounts", () => {
     ["bare account id", assume({ AWS: OTHER }), ["trust-cross-account-root"]],
     ["with sts:ExternalId", assume({ AWS: OTHER }, { StringEquals: { "sts:ExternalId": "secret" } }), []],
     ["with MFA", assume({ AWS: OTHER }, { Bool: { "aws:MultiFactorAuthPresent": "true" } }), []],
-    [
-      "with PrincipalArn",
-      assume({ AWS: OTHER }, { ArnEquals: { "aws:PrincipalArn": `arn:aws:iam::${OTHER}:role/ci` } }),
-      [],
-    ],
+    ["with PrincipalArn", assume({ AWS: OTHER }, { ArnEquals: { "aws:PrincipalArn": `arn:aws:iam::${OTHER}:role/ci` } }), []],
     ["own account root", assume({ AWS: `arn:aws:iam::${ACCOUNT}:root` }), []],
     ["a specific role in another account", assume({ AWS: `arn:aws:iam::${OTHER}:role/ci` }), []],
   ] as const)("%s", async (_n, s, expected) => {
@@ -126,11 +104,7 @@ describe("other accounts", () => {
 
 describe("service principals (data-driven list)", () => {
   it.each([
-    [
-      "config without source keys",
-      assume({ Service: "config.amazonaws.com" }),
-      ["trust-service-no-source-condition"],
-    ],
+    ["config without source keys", assume({ Service: "config.amazonaws.com" }), ["trust-service-no-source-condition"]],
     [
       "config with aws:SourceAccount",
       assume({ Service: "config.amazonaws.com" }, { StringEquals: { "aws:SourceAccount": ACCOUNT } }),
@@ -138,10 +112,7 @@ describe("service principals (data-driven list)", () => {
     ],
     [
       "scheduler with aws:SourceArn",
-      assume(
-        { Service: "scheduler.amazonaws.com" },
-        { ArnLike: { "aws:SourceArn": "arn:aws:scheduler:*:111122223333:*" } },
-      ),
+      assume({ Service: "scheduler.amazonaws.com" }, { ArnLike: { "aws:SourceArn": "arn:aws:scheduler:*:111122223333:*" } }),
       [],
     ],
     [
@@ -265,13 +236,7 @@ describe("OIDC web identity", () => {
 
   it("SAML federation is not treated as OIDC", async () => {
     expect(
-      await codes(
-        assume(
-          { Federated: `arn:aws:iam::${ACCOUNT}:saml-provider/okta` },
-          undefined,
-          "sts:AssumeRoleWithSAML",
-        ),
-      ),
+      await codes(assume({ Federated: `arn:aws:iam::${ACCOUNT}:saml-provider/okta` }, undefined, "sts:AssumeRoleWithSAML")),
     ).toEqual([]);
   });
 });
