@@ -3,12 +3,7 @@
  * policies) analysed end to end. Run with `npm run build && npm run bench:iam`.
  */
 import { analyzeIam, loadIamAnalysisData, type AuthorizationDetails } from "../src/analysis/iam/index.js";
-import type {
-  GroupDetailInput,
-  ManagedPolicyInput,
-  RoleDetailInput,
-  UserDetailInput,
-} from "../src/analysis/iam/input.js";
+import type { GroupDetailInput, ManagedPolicyInput, RoleDetailInput, UserDetailInput } from "../src/analysis/iam/input.js";
 
 const ACCOUNT = "123456789012";
 
@@ -81,24 +76,17 @@ function statement(): Record<string, unknown> {
   const effect = chance(0.1) ? "Deny" : "Allow";
   const s: Record<string, unknown> = {
     Effect: effect,
-    [chance(0.05) ? "NotAction" : "Action"]: Array.from({ length: 1 + Math.floor(rnd() * 6) }, () =>
-      pick(ACTIONS),
-    ),
+    [chance(0.05) ? "NotAction" : "Action"]: Array.from({ length: 1 + Math.floor(rnd() * 6) }, () => pick(ACTIONS)),
     Resource: chance(0.6) ? "*" : pick(RESOURCES),
   };
-  if (chance(0.15))
-    s["Condition"] = { StringEquals: { "aws:RequestedRegion": pick(["eu-west-1", "us-east-1"]) } };
+  if (chance(0.15)) s["Condition"] = { StringEquals: { "aws:RequestedRegion": pick(["eu-west-1", "us-east-1"]) } };
   return s;
 }
-const policyDoc = (n: number): string =>
-  enc({ Version: "2012-10-17", Statement: Array.from({ length: n }, statement) });
+const policyDoc = (n: number): string => enc({ Version: "2012-10-17", Statement: Array.from({ length: n }, statement) });
 
 const policies: ManagedPolicyInput[] = [];
 const awsManaged = [
-  [
-    "AdministratorAccess",
-    enc({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "*", Resource: "*" }] }),
-  ],
+  ["AdministratorAccess", enc({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "*", Resource: "*" }] })],
   [
     "ReadOnlyAccess",
     enc({
@@ -148,13 +136,10 @@ for (let i = 0; i < 2000; i++) {
 }
 const customerArns = policies.slice(awsManaged.length).map((p) => p.Arn!);
 const boundaryArns = customerArns.slice(0, 50);
-const anyPolicyArn = (): string =>
-  chance(0.05) ? `arn:aws:iam::aws:policy/${pick(awsManaged)[0]}` : pick(customerArns);
+const anyPolicyArn = (): string => (chance(0.05) ? `arn:aws:iam::aws:policy/${pick(awsManaged)[0]}` : pick(customerArns));
 const attached = (n: number) => Array.from({ length: n }, () => ({ PolicyArn: anyPolicyArn() }));
 const inline = (owner: string) =>
-  chance(0.4)
-    ? [{ PolicyName: `inline-${owner}`, PolicyDocument: policyDoc(1 + Math.floor(rnd() * 3)) }]
-    : [];
+  chance(0.4) ? [{ PolicyName: `inline-${owner}`, PolicyDocument: policyDoc(1 + Math.floor(rnd() * 3)) }] : [];
 
 const groups: GroupDetailInput[] = Array.from({ length: 300 }, (_v, i) => ({
   GroupName: `g-${i}`,

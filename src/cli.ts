@@ -90,7 +90,9 @@ export function buildProgram(): Command {
 
   program
     .command("diff")
-    .description("compare two findings.json files: new, unchanged and fixed failing findings; exit 1 on new ones at or above --fail-on")
+    .description(
+      "compare two findings.json files: new, unchanged and fixed failing findings; exit 1 on new ones at or above --fail-on",
+    )
     .argument("<old>", "the earlier findings.json")
     .argument("<new>", "the later findings.json")
     .addOption(new Option("--format <format>", "text or json").default("text").argParser(parseTextJson))

@@ -44,7 +44,11 @@ export interface RunSetup {
 export function loadSetup(opts: Pick<ReportOptions, "config" | "profileRules" | "rules">): RunSetup {
   const config = loadConfig(opts.config);
   const profile = loadProfile(opts.profileRules ?? config.profile ?? "default");
-  const ruleSet = loadRuleSet([...builtInRuleDirs(), ...(opts.rules ?? [])], profile.overrides, `profile ${profile.id} (${profile.file})`);
+  const ruleSet = loadRuleSet(
+    [...builtInRuleDirs(), ...(opts.rules ?? [])],
+    profile.overrides,
+    `profile ${profile.id} (${profile.file})`,
+  );
   return { config, profile, ruleSet };
 }
 
@@ -64,7 +68,8 @@ function report(inventory: Inventory, setup: RunSetup, opts: ReportOptions, log:
   const { rules, aliases, knownIds } = setup.ruleSet;
   // The baseline is read before evaluating, so a bad file is refused (exit 2) before any output is written.
   const baseline = opts.baseline ? readBaseline(opts.baseline) : undefined;
-  if (baseline?.skipped) log.warn(`${opts.baseline}: ${baseline.skipped} baseline entries lack ruleId/resourceArn/account/region/status; ignored`);
+  if (baseline?.skipped)
+    log.warn(`${opts.baseline}: ${baseline.skipped} baseline entries lack ruleId/resourceArn/account/region/status; ignored`);
   let findings = evaluate(inventory, rules);
   const suppressed = applySuppressions(findings, setup.config.suppressions, clock(), aliases);
   findings = suppressed.findings;
@@ -74,7 +79,10 @@ function report(inventory: Inventory, setup: RunSetup, opts: ReportOptions, log:
   if (baseline) {
     const aliasOf = new Map<string, string>();
     for (const [id, list] of aliases) for (const a of list) aliasOf.set(a, id);
-    const outcome = classifyAgainstBaseline(findings, baseline.findings, { aliasOf, evaluatedRules: new Set(rules.map((r) => r.id)) });
+    const outcome = classifyAgainstBaseline(findings, baseline.findings, {
+      aliasOf,
+      evaluatedRules: new Set(rules.map((r) => r.id)),
+    });
     findings = outcome.findings;
     fixed = outcome.fixed;
   }

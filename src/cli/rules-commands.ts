@@ -79,7 +79,11 @@ function readFindings(file: string): Finding[] {
  * `tollgate diff OLD NEW`: classifies NEW's failing findings against OLD. Returns the output and the exit
  * code: 1 when a new, unsuppressed failing finding is at or above `failOn`, else 0.
  */
-export function diffCommand(oldFile: string, newFile: string, opts: { format: "text" | "json"; failOn: Severity }): {
+export function diffCommand(
+  oldFile: string,
+  newFile: string,
+  opts: { format: "text" | "json"; failOn: Severity },
+): {
   output: string;
   code: number;
 } {

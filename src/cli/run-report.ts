@@ -82,12 +82,13 @@ export function textTable(findings: Finding[]): string {
   const rows = findings.filter((f) => f.status !== "pass");
   if (!rows.length) return "No failing or errored findings.\n";
   const tag = (f: Finding) =>
-    [f.baseline, f.suppression ? `suppressed until ${f.suppression.expires}` : undefined]
-      .filter(Boolean)
-      .join(", ");
+    [f.baseline, f.suppression ? `suppressed until ${f.suppression.expires}` : undefined].filter(Boolean).join(", ");
   return (
     rows
-      .map((f) => `${f.status.toUpperCase()}\t${f.severity}\t${f.ruleId}\t${f.resourceArn}\t${f.message}${tag(f) ? ` [${tag(f)}]` : ""}`)
+      .map(
+        (f) =>
+          `${f.status.toUpperCase()}\t${f.severity}\t${f.ruleId}\t${f.resourceArn}\t${f.message}${tag(f) ? ` [${tag(f)}]` : ""}`,
+      )
       .join("\n") + "\n"
   );
 }

@@ -33,7 +33,12 @@ function nodeAt(doc: Document, segments: string[]): { node?: Node; key?: Node } 
 }
 
 function pointerSegments(pointer: string): string[] {
-  return pointer === "" ? [] : pointer.split("/").slice(1).map((s) => s.replace(/~1/g, "/").replace(/~0/g, "~"));
+  return pointer === ""
+    ? []
+    : pointer
+        .split("/")
+        .slice(1)
+        .map((s) => s.replace(/~1/g, "/").replace(/~0/g, "~"));
 }
 
 /** One ajv error as `FILE:LINE: /pointer: message`, the line found from the YAML/JSON document positions. */

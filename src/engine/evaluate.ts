@@ -1,10 +1,9 @@
 import type { Evidence, Finding, FindingStatus } from "../model/finding.js";
 import type { CollectionError, Inventory, Resource } from "../model/inventory.js";
-import { atPointer } from "../util/json.js";
+import { atKeys } from "../util/json.js";
 import { evidenceFromErrors } from "./evidence.js";
 import { RESOURCE_TYPE_SOURCES } from "./resource-types.js";
 import type { Rule } from "./rules.js";
-import { compileTemplate } from "./template.js";
 
 /** The pseudo-ARN naming a whole (service, account, region) scope, for error findings with no resource. */
 export function scopeArn(partition: string, service: string, account: string, region: string): string {
@@ -53,6 +52,9 @@ function finding(
   };
 }
 
+// Passing findings share one frozen empty evidence list: a million passes need no million arrays.
+const NO_EVIDENCE = Object.freeze([]) as unknown as Evidence[];
+
 function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
   const list = map.get(key);
   if (list) list.push(value);
@@ -62,33 +64,34 @@ function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
 /** Evaluates one rule against one resource, ignoring collection errors (the caller handles those). */
 export function evaluateResource(rule: Rule, resource: Resource): Finding | undefined {
   // Inputs are checked before `match`: a resource whose data is missing cannot be ruled out of scope either.
-  const requires = rule.requires;
-  if (requires && requires.length) {
-    const missing = requires.filter((p) => {
-      const v = atPointer(resource, p);
+  const keys = rule.requiresKeys;
+  let missingAny = false;
+  for (let i = 0; i < keys.length; i++) {
+    const v = atKeys(resource, keys[i]!);
+    if (v === undefined || v === null) missingAny = true;
+  }
+  if (missingAny) {
+    // Rare path: only now build the list of missing pointers for the message and evidence.
+    const missing = (rule.requires ?? []).filter((_, i) => {
+      const v = atKeys(resource, keys[i]!);
       return v === undefined || v === null;
     });
-    if (missing.length) {
-      return finding(
-        rule,
-        resource,
-        "error",
-        `${rule.title}: could not be judged for ${resource.name}: input not collected (${missing.join(", ")}).`,
-        missing.map((p) => ({ path: p, expected: "a collected value" })),
-      );
-    }
+    return finding(
+      rule,
+      resource,
+      "error",
+      `${rule.title}: could not be judged for ${resource.name}: input not collected (${missing.join(", ")}).`,
+      missing.map((p) => ({ path: p, expected: "a collected value" })),
+    );
   }
   if (rule.matchFn && !rule.matchFn(resource)) return undefined;
-  // Templates are compiled once per text and read params separately: no `{ ...resource, params }` copy.
-  if (rule.assertFn(resource)) {
-    const text = rule.passMessage ?? `${rule.title}: {{name}} complies.`;
-    return finding(rule, resource, "pass", compileTemplate(text)(resource, rule.params), []);
-  }
+  // Templates were compiled with the rule and read params separately: no `{ ...resource, params }` copy.
+  if (rule.assertFn(resource)) return finding(rule, resource, "pass", rule.renderPassMessage(resource, rule.params), NO_EVIDENCE);
   return finding(
     rule,
     resource,
     "fail",
-    compileTemplate(rule.message)(resource, rule.params),
+    rule.renderMessage(resource, rule.params),
     evidenceFromErrors(rule.assertFn.errors, resource),
   );
 }
@@ -98,10 +101,13 @@ export function evaluateResource(rule: Rule, resource: Resource): Finding | unde
  * for each affected resource and for the scope as a whole (resources may be missing), never `pass`.
  */
 export function evaluate(inventory: Inventory, rules: Rule[]): Finding[] {
+  // Resources are put in report order (account, region, ARN) once and rules run in id order, so findings
+  // come out sorted without sorting a million of them at the end.
   const byType = new Map<string, Resource[]>();
   for (const r of inventory.resources) push(byType, r.type, r);
+  for (const list of byType.values()) list.sort(compareResources);
   const findings: Finding[] = [];
-  for (const rule of rules) {
+  for (const rule of [...rules].sort((a, b) => cmp(a.id, b.id))) {
     const src = RESOURCE_TYPE_SOURCES[rule.resourceType];
     const errors = relevantErrors(rule, inventory.errors);
     // Error maps are built once per rule, so the per-resource loop only does two lookups when errors exist.
@@ -111,6 +117,7 @@ export function evaluate(inventory: Inventory, rules: Rule[]): Finding[] {
       if (e.resourceArn) push(resourceErrors, e.resourceArn, e);
       else push(scopeErrors, `${e.account}|${src.regional ? e.region : "global"}`, e);
     }
+    const start = findings.length;
     for (const [key, errs] of scopeErrors) {
       const [account, region] = key.split("|") as [string, string];
       const arn = scopeArn(inventory.metadata.partition, src.service, account, region);
@@ -147,14 +154,28 @@ export function evaluate(inventory: Inventory, rules: Rule[]): Finding[] {
       const f = evaluateResource(rule, resource);
       if (f) findings.push(f);
     }
+    // Scope errors were pushed first; put this rule's slice back in order (rare, and only this slice).
+    if (scopeErrors.size) {
+      const slice = sortFindings(findings.slice(start));
+      for (let i = 0; i < slice.length; i++) findings[start + i] = slice[i]!;
+    }
   }
-  return sortFindings(findings);
+  return findings;
+}
+
+function cmp(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+function compareResources(a: Resource, b: Resource): number {
+  return cmp(a.account, b.account) || cmp(a.region, b.region) || cmp(a.arn, b.arn);
 }
 
 /** A stable order: rule, account, region, resource. */
 export function sortFindings(findings: Finding[]): Finding[] {
-  // Keys are computed once per finding, not twice per comparison.
-  const keyed = findings.map((f) => ({ k: `${f.ruleId}|${f.account}|${f.region}|${f.resourceArn}`, f }));
-  keyed.sort((a, b) => (a.k < b.k ? -1 : a.k > b.k ? 1 : 0));
-  return keyed.map((x) => x.f);
+  // Field by field: no key strings built for each finding.
+  return [...findings].sort(
+    (a, b) =>
+      cmp(a.ruleId, b.ruleId) || cmp(a.account, b.account) || cmp(a.region, b.region) || cmp(a.resourceArn, b.resourceArn),
+  );
 }

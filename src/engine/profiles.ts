@@ -84,7 +84,9 @@ export function loadProfile(nameOrPath: string, seen: string[] = []): Profile {
   const file = builtIn ? join(profilesDir(), `${nameOrPath}.json`) : nameOrPath;
   if (!existsSync(file)) {
     throw new InputError(
-      builtIn ? `unknown rule profile "${nameOrPath}" (no ${file}); built in: default, strict` : `${file}: profile file not found`,
+      builtIn
+        ? `unknown rule profile "${nameOrPath}" (no ${file}); built in: default, strict`
+        : `${file}: profile file not found`,
     );
   }
   const p = readProfileFile(file);

@@ -41,12 +41,14 @@ export const RULE_SCHEMA = {
     },
     requires: {
       type: "array",
-      description: "JSON pointers into the resource that must hold a collected (non-null) value; otherwise the rule reports error.",
+      description:
+        "JSON pointers into the resource that must hold a collected (non-null) value; otherwise the rule reports error.",
       items: { type: "string", pattern: "^(/[^/]+)+$" },
     },
     dependsOn: {
       type: "array",
-      description: "API operations whose failure makes this rule report error (default: every source operation of the resource type).",
+      description:
+        "API operations whose failure makes this rule report error (default: every source operation of the resource type).",
       items: { type: "string" },
     },
     match: { type: "object", description: "JSON Schema selecting the resources the rule applies to." },

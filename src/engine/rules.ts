@@ -7,10 +7,12 @@ import type { JsonObject, JsonValue } from "../model/json.js";
 import type { Remediation } from "../model/rule-meta.js";
 import type { Severity } from "../model/severity.js";
 import { newAjv } from "../util/ajv.js";
+import { pointerKeys } from "../util/json.js";
 import { packageRoot } from "../util/paths.js";
 import { describeAjvErrors } from "../inventory/io.js";
 import { addRuleKeywords } from "./keywords.js";
 import { RULE_SCHEMA } from "./rule-schema.js";
+import { compileTemplate, type CompiledTemplate } from "./template.js";
 
 /** A rule file as written. */
 export interface RuleFile {
@@ -39,6 +41,12 @@ export interface Rule extends RuleFile {
   params: Record<string, JsonValue>;
   matchFn?: ValidateFunction;
   assertFn: ValidateFunction;
+  /** `requires` pointers split once at compile time (evaluation reads them for every resource). */
+  requiresKeys: string[][];
+  /** The failure message template, compiled once. */
+  renderMessage: CompiledTemplate;
+  /** The pass message template (or a default naming the resource), compiled once. */
+  renderPassMessage: CompiledTemplate;
 }
 
 /** Per-rule changes made by a profile or config, without touching rule files. */
@@ -153,6 +161,9 @@ export function compileRule(rule: RuleFile, file: string, override: RuleOverride
     params,
     ...(rule.match ? { matchFn: compile(rule.match, "/match") } : {}),
     assertFn: compile(rule.assert, "/assert"),
+    requiresKeys: (rule.requires ?? []).map(pointerKeys),
+    renderMessage: compileTemplate(rule.message),
+    renderPassMessage: compileTemplate(rule.passMessage ?? `${rule.title}: {{name}} complies.`),
   };
 }
 
@@ -180,7 +191,11 @@ export interface RuleSet {
  * its schemas once. A bad file is refused with its path and the JSON pointer of the problem; an override
  * naming no rule is refused too, so a typo in a profile cannot silently leave a rule at its defaults.
  */
-export function loadRuleSet(dirs: string[], overrides: Record<string, RuleOverride> = {}, overrideSource = "rule overrides"): RuleSet {
+export function loadRuleSet(
+  dirs: string[],
+  overrides: Record<string, RuleOverride> = {},
+  overrideSource = "rule overrides",
+): RuleSet {
   const ajv = ruleAjv();
   const root = packageRoot();
   const rules: Rule[] = [];
@@ -213,7 +228,12 @@ export function loadRuleSet(dirs: string[], overrides: Record<string, RuleOverri
   }
   const unknown = Object.keys(overrides).filter((id) => !seen.has(id));
   if (unknown.length) throw new InputError(`${overrideSource}: unknown rule id(s): ${unknown.join(", ")}`);
-  return { rules: rules.sort((a, b) => (a.id < b.id ? -1 : 1)), knownIds: new Set(seen.keys()), aliases, disabled: disabled.sort() };
+  return {
+    rules: rules.sort((a, b) => (a.id < b.id ? -1 : 1)),
+    knownIds: new Set(seen.keys()),
+    aliases,
+    disabled: disabled.sort(),
+  };
 }
 
 /** Loads and compiles the enabled rules under `dirs` (see loadRuleSet). */

@@ -70,6 +70,8 @@ export function applySuppressions(
         `${label(e.s, e.i)} expired on ${e.s.expires} and no longer applies` +
         (e.hits ? `: ${e.hits} failing finding(s) count again` : ""),
     );
-  const stale = live.filter((e) => !e.expired && e.hits === 0).map((e) => `${label(e.s, e.i)} matched no failing finding (stale)`);
+  const stale = live
+    .filter((e) => !e.expired && e.hits === 0)
+    .map((e) => `${label(e.s, e.i)} matched no failing finding (stale)`);
   return { findings: out, expired, stale };
 }

@@ -86,7 +86,7 @@ describe("baselines", () => {
   ];
 
   it("fingerprints by rule, resource, account and region only", () => {
-    expect(fingerprint(f("r.a", "bob"))).toBe(fingerprint({ ...f("r.a", "bob"), message: "changed", severity: "low" }));
+    expect(fingerprint(f("r.a", "bob"))).toBe(fingerprint({ ...f("r.a", "bob", "fail", "low"), message: "changed" } as Finding));
     expect(fingerprint(f("r.a", "bob"))).not.toBe(fingerprint({ ...f("r.a", "bob"), region: "us-east-1" }));
   });
 
