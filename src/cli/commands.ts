@@ -1,3 +1,4 @@
+import { dirname, isAbsolute, join } from "node:path";
 import { defaultCredentials } from "../aws/clients.js";
 import { scan } from "../collect/scan.js";
 import { loadConfig } from "../config/load.js";
@@ -40,10 +41,17 @@ export interface RunSetup {
   ruleSet: RuleSet;
 }
 
+/** The config's profile; a profile file path is taken relative to the config file, not the working directory. */
+export function configProfile(config: TollgateConfig): string | undefined {
+  const p = config.profile;
+  if (p === undefined || /^[a-z0-9-]+$/.test(p) || isAbsolute(p) || !config.file) return p;
+  return join(dirname(config.file), p);
+}
+
 /** Loads the config file, the selected profile and the rules with the profile's overrides. */
 export function loadSetup(opts: Pick<ReportOptions, "config" | "profileRules" | "rules">): RunSetup {
   const config = loadConfig(opts.config);
-  const profile = loadProfile(opts.profileRules ?? config.profile ?? "default");
+  const profile = loadProfile(opts.profileRules ?? configProfile(config) ?? "default");
   const ruleSet = loadRuleSet(
     [...builtInRuleDirs(), ...(opts.rules ?? [])],
     profile.overrides,

@@ -6,6 +6,7 @@ import { builtInRuleDirs, loadRuleSet } from "../engine/rules.js";
 import { EXIT, InputError } from "../errors.js";
 import type { Finding } from "../model/finding.js";
 import { atLeast, type Severity } from "../model/severity.js";
+import { configProfile } from "./commands.js";
 import {
   catalogEntries,
   findEntry,
@@ -28,7 +29,7 @@ export interface CatalogOptions {
 /** Every rule with its effective settings under the selected profile, disabled ones included and marked. */
 export function loadCatalog(opts: Omit<CatalogOptions, "format">): CatalogEntry[] {
   const config = loadConfig(opts.config);
-  const profile = loadProfile(opts.profileRules ?? config.profile ?? "default");
+  const profile = loadProfile(opts.profileRules ?? configProfile(config) ?? "default");
   const dirs = [...builtInRuleDirs(), ...(opts.rules ?? [])];
   const source = `profile ${profile.id} (${profile.file})`;
   const active = loadRuleSet(dirs, profile.overrides, source);
