@@ -99,6 +99,19 @@ describe("IAM collector against the simulator", () => {
     expect((good.derived["document"] as { Statement: unknown[] }).Statement).toHaveLength(2);
   });
 
+  it("collects server certificates and derives their expiry and the account's support role", async () => {
+    const out = await collectIam(ctx());
+    const { resources } = enrich(out.resources, NOW);
+    const certs = resources.filter((r) => r.type === "aws.iam.server-certificate");
+    expect(certs.map((c) => [c.name, c.arn, c.derived["expired"], c.derived["daysUntilExpiry"]])).toEqual([
+      ["legacy-api-2019", "arn:aws:iam::111122223333:server-certificate/legacy-api-2019", true, -30],
+      ["partner-api", "arn:aws:iam::111122223333:server-certificate/partner-api", false, 120],
+    ]);
+    const acct = resources.find((r) => r.type === "aws.iam.account")!;
+    expect(acct.derived["supportRoleArns"]).toHaveLength(1);
+    expect(acct.derived["cloudShellFullAccessIdentities"]).toEqual([]);
+  });
+
   it("records a credential report that never completes as an error, bounded in time", async () => {
     const slow = await sim([demo], { now: () => NOW, reportDelayMs: 60_000 });
     process.env["AWS_ENDPOINT_URL"] = slow.endpoint;
