@@ -188,7 +188,14 @@ describe("tollgate CLI end to end against the simulator", () => {
   });
 
   it("--help works on every command", async () => {
-    for (const args of [["--help"], ["scan", "--help"], ["evaluate", "--help"]]) {
+    for (const args of [
+      ["--help"],
+      ["scan", "--help"],
+      ["evaluate", "--help"],
+      ["rules", "list", "--help"],
+      ["rules", "show", "--help"],
+      ["diff", "--help"],
+    ]) {
       const r = await runCli(args, { PATH: process.env["PATH"] });
       expect(r.code).toBe(0);
       expect(r.stdout).toMatch(/Usage: tollgate/);
