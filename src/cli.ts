@@ -2,9 +2,10 @@
 import { Command, CommanderError, InvalidArgumentError, Option } from "commander";
 import { evaluateCommand, reportCommand, scanCommand } from "./cli/commands.js";
 import { exportFileCommand, exportSecurityHubCommand } from "./cli/export.js";
-import { isReportFormat, REPORT_FORMATS, type ReportFormat } from "./report/index.js";
-import { collect, parseList, parsePositiveInt, parseSeverity, parseStdoutFormat } from "./cli/options.js";
+import { collect, parseList, parsePositiveInt, parseSeverity, parseStdoutFormat, parseTextJson } from "./cli/options.js";
+import { diffCommand, rulesListCommand, rulesShowCommand } from "./cli/rules-commands.js";
 import { ExitError, InputError } from "./errors.js";
+import { isReportFormat, REPORT_FORMATS, type ReportFormat } from "./report/index.js";
 import { toolVersion } from "./version.js";
 
 // Tollgate supports Node 20 deliberately; the SDK's one-time upgrade notice is noise on stderr.
@@ -35,7 +36,18 @@ function reportOptions(cmd: Command): Command {
         .argParser(parseStdoutFormat),
     )
     .option("--rules <dir>", "an extra rule pack folder (repeatable)", collect)
-    .option("--quiet", "no progress or summary on stderr (warnings still shown)");
+    .option("--quiet", "no progress or summary on stderr (warnings still shown)")
+    .option("--config <file>", "config file (default: tollgate.config.yaml, .yml or .json in the working directory)")
+    .option("--profile-rules <name>", "rule profile: default, strict, or a profile JSON file (overrides the config's profile)")
+    .option("--baseline <file>", "an earlier findings.json: only new failing findings count toward --fail-on");
+}
+
+function catalogOptions(cmd: Command): Command {
+  return cmd
+    .addOption(new Option("--format <format>", "text or json").default("text").argParser(parseTextJson))
+    .option("--rules <dir>", "an extra rule pack folder (repeatable)", collect)
+    .option("--config <file>", "config file (default: tollgate.config.yaml, .yml or .json in the working directory)")
+    .option("--profile-rules <name>", "rule profile: default, strict, or a profile JSON file");
 }
 
 /** Builds the command-line program. */
@@ -135,6 +147,43 @@ export function buildProgram(): Command {
     .option("--quiet", "no progress on stderr (errors still shown)")
     .action(async (opts) => {
       process.exitCode = await exportSecurityHubCommand(opts);
+    });
+
+  const rules = program.command("rules").description("the rule catalogue: list rules and frameworks, show one rule");
+  catalogOptions(
+    rules
+      .command("list")
+      .description("list every rule (effective severity under the profile, frameworks), or one framework's coverage")
+      .option("--framework <id>", "list this framework's requirements and the rules covering them"),
+  ).action((opts) => {
+    process.stdout.write(rulesListCommand(opts));
+  });
+  catalogOptions(
+    rules
+      .command("show")
+      .description("show one rule: metadata, parameters with effective values, remediation, frameworks")
+      .argument("<id>", "rule id or alias"),
+  ).action((id: string, opts) => {
+    process.stdout.write(rulesShowCommand(id, opts));
+  });
+
+  program
+    .command("diff")
+    .description(
+      "compare two findings.json files: new, unchanged and fixed failing findings; exit 1 on new ones at or above --fail-on",
+    )
+    .argument("<old>", "the earlier findings.json")
+    .argument("<new>", "the later findings.json")
+    .addOption(new Option("--format <format>", "text or json").default("text").argParser(parseTextJson))
+    .addOption(
+      new Option("--fail-on <severity>", "exit 1 when a new failing finding is at or above this severity")
+        .default("high")
+        .argParser(parseSeverity),
+    )
+    .action((oldFile: string, newFile: string, opts) => {
+      const { output, code } = diffCommand(oldFile, newFile, opts);
+      process.stdout.write(output);
+      process.exitCode = code;
     });
   return program;
 }

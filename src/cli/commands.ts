@@ -1,19 +1,26 @@
-import { join } from "node:path";
+import { dirname, isAbsolute, join } from "node:path";
 import { defaultCredentials } from "../aws/clients.js";
 import { chooseProgress } from "../collect/progress.js";
 import { startScan } from "../collect/scan.js";
 import { DEFAULT_MAX_ATTEMPTS, validateScanSettings, type ScanSettingsFile } from "../collect/tuning.js";
+import { loadConfig } from "../config/load.js";
+import type { TollgateConfig } from "../config/types.js";
+import { classifyAgainstBaseline, readBaseline } from "../engine/baseline.js";
 import { evaluate } from "../engine/evaluate.js";
-import { builtInRuleDirs, loadRules, type Rule } from "../engine/rules.js";
+import { loadProfile, type Profile } from "../engine/profiles.js";
+import { builtInRuleDirs, loadRuleSet, type RuleSet } from "../engine/rules.js";
+import { applySuppressions } from "../engine/suppress.js";
+import { EXIT } from "../errors.js";
 import { loadInventory, saveInventory, saveInventoryAsync } from "../inventory/io.js";
+import type { Finding } from "../model/finding.js";
 import type { Inventory } from "../model/inventory.js";
+import type { ReportInput } from "../model/report.js";
 import type { Severity } from "../model/severity.js";
 import { fromFindingsFile, loadFindingsFile, renderReport, type ReportFormat } from "../report/index.js";
 import { systemClock, type Clock } from "../util/clock.js";
 import { stderrLogger, type Logger } from "../util/logger.js";
 import { toolVersion } from "../version.js";
 import { runSecurityHubExport, type SecurityHubOptions } from "./export.js";
-import { EXIT } from "../errors.js";
 import type { StdoutFormat } from "./options.js";
 import { exitCodeFor, reportInput, summarize, textTable, writeReportFiles } from "./run-report.js";
 
@@ -24,6 +31,38 @@ export interface ReportOptions {
   format: StdoutFormat;
   rules?: string[];
   quiet?: boolean;
+  /** Config file (default: tollgate.config.yaml/.yml/.json in the working directory). */
+  config?: string;
+  /** Rule profile name or file; overrides the config's `profile`. */
+  profileRules?: string;
+  /** An earlier findings.json: failing findings are classified new/unchanged and only new ones gate. */
+  baseline?: string;
+}
+
+/** Config, profile and rules for a run, loaded (and validated) before anything else happens. */
+export interface RunSetup {
+  config: TollgateConfig;
+  profile: Profile;
+  ruleSet: RuleSet;
+}
+
+/** The config's profile; a profile file path is taken relative to the config file, not the working directory. */
+export function configProfile(config: TollgateConfig): string | undefined {
+  const p = config.profile;
+  if (p === undefined || /^[a-z0-9-]+$/.test(p) || isAbsolute(p) || !config.file) return p;
+  return join(dirname(config.file), p);
+}
+
+/** Loads the config file, the selected profile and the rules with the profile's overrides. */
+export function loadSetup(opts: Pick<ReportOptions, "config" | "profileRules" | "rules">): RunSetup {
+  const config = loadConfig(opts.config);
+  const profile = loadProfile(opts.profileRules ?? configProfile(config) ?? "default");
+  const ruleSet = loadRuleSet(
+    [...builtInRuleDirs(), ...(opts.rules ?? [])],
+    profile.overrides,
+    `profile ${profile.id} (${profile.file})`,
+  );
+  return { config, profile, ruleSet };
 }
 
 /** Options of `tollgate scan`. */
@@ -60,16 +99,52 @@ export function partialInventoryPath(opts: Pick<ScanCommandOptions, "saveInvento
   return opts.saveInventory ?? join(opts.out, "inventory.partial.json");
 }
 
-function loadAllRules(opts: ReportOptions): Rule[] {
-  return loadRules([...builtInRuleDirs(), ...(opts.rules ?? [])]);
-}
-
-/** Evaluates, writes reports and prints what was asked; returns the exit code and what was reported. */
-async function reportRun(inventory: Inventory, rules: Rule[], opts: ReportOptions, log: Logger) {
-  const findings = evaluate(inventory, rules);
-  const input = reportInput(inventory, findings, rules);
+/**
+ * Evaluates, applies suppressions and the baseline, writes reports and prints what was asked; returns the
+ * exit code (suppressed and, with a baseline, unchanged failures do not count) and what was reported.
+ */
+async function reportRun(
+  inventory: Inventory,
+  setup: RunSetup,
+  opts: ReportOptions,
+  log: Logger,
+  clock: Clock,
+): Promise<{ code: number; input: ReportInput }> {
+  const { rules, aliases, knownIds } = setup.ruleSet;
+  // The baseline is read before evaluating, so a bad file is refused (exit 2) before any output is written.
+  const baseline = opts.baseline ? readBaseline(opts.baseline) : undefined;
+  if (baseline?.skipped)
+    log.warn(`${opts.baseline}: ${baseline.skipped} baseline entries lack ruleId/resourceArn/account/region/status; ignored`);
+  let findings = evaluate(inventory, rules);
+  const suppressed = applySuppressions(findings, setup.config.suppressions, clock(), aliases);
+  findings = suppressed.findings;
+  for (const w of suppressed.expired) log.warn(w);
+  for (const w of suppressed.stale) log.warn(w);
+  let fixed: Finding[] | undefined;
+  if (baseline) {
+    const aliasOf = new Map<string, string>();
+    for (const [id, list] of aliases) for (const a of list) aliasOf.set(a, id);
+    const outcome = classifyAgainstBaseline(findings, baseline.findings, {
+      aliasOf,
+      evaluatedRules: new Set(rules.map((r) => r.id)),
+    });
+    findings = outcome.findings;
+    fixed = outcome.fixed;
+  }
+  const notes = [...suppressed.expired, ...suppressed.stale];
+  const input: ReportInput = {
+    ...reportInput(inventory, findings, rules, knownIds),
+    ...(fixed ? { fixed } : {}),
+    ...(notes.length ? { suppressionNotes: notes } : {}),
+  };
   const written = await writeReportFiles(opts.out, input, log);
   summarize(findings, inventory, log);
+  const nSuppressed = findings.filter((f) => f.suppression).length;
+  if (nSuppressed || setup.config.suppressions.length) log.info(`Suppressed: ${nSuppressed} failing finding(s)`);
+  if (fixed) {
+    const count = (b: string) => findings.filter((f) => f.baseline === b).length;
+    log.info(`Against the baseline: ${count("new")} new, ${count("unchanged")} unchanged, ${fixed.length} fixed`);
+  }
   log.info(`Wrote ${written.join(", ")}`);
   if (opts.format === "json" || opts.format === "sarif") {
     process.stdout.write(renderReport(opts.format, input, { toolVersion: inventory.metadata.toolVersion }).text);
@@ -77,21 +152,13 @@ async function reportRun(inventory: Inventory, rules: Rule[], opts: ReportOption
   return { code: exitCodeFor(findings, inventory, opts.failOn), input };
 }
 
-/** Evaluates, writes reports and prints what was asked; returns the exit code. */
-async function report(inventory: Inventory, rules: Rule[], opts: ReportOptions, log: Logger): Promise<number> {
-  return (await reportRun(inventory, rules, opts, log)).code;
-}
-
 /** `tollgate scan`: collect, evaluate, report. SIGINT/SIGTERM save the partial inventory and exit 3. */
-export async function scanCommand(
-  opts: ScanCommandOptions,
-  clock: Clock = systemClock,
-  settingsFile: ScanSettingsFile = {},
-): Promise<number> {
+export async function scanCommand(opts: ScanCommandOptions, clock: Clock = systemClock): Promise<number> {
   const log = stderrLogger({ quiet: opts.quiet });
-  // Rules load first: a bad rule file is refused before any AWS call is made.
-  const rules = loadAllRules(opts);
-  const scanSettings: ScanSettingsFile = { ...settingsFile, ...scanSettingsFromFlags(opts) };
+  // Config, profile and rules load first: bad input is refused before any AWS call is made.
+  const setup = loadSetup(opts);
+  // The config file's scan section, with the command-line flags over it key by key.
+  const scanSettings: ScanSettingsFile = { ...(setup.config.scan ?? {}), ...scanSettingsFromFlags(opts) };
   const homeRegion = process.env["AWS_REGION"] ?? process.env["AWS_DEFAULT_REGION"] ?? scanSettings.regions?.[0] ?? "us-east-1";
   const version = toolVersion();
   const run = startScan({
@@ -143,7 +210,7 @@ export async function scanCommand(
     saveInventory(opts.saveInventory, inventory);
     log.info(`Saved inventory to ${opts.saveInventory}`);
   }
-  const { code, input } = await reportRun(inventory, rules, opts, log);
+  const { code, input } = await reportRun(inventory, setup, opts, log, clock);
   if (!opts.securityhub) return code;
   // After the reports are on disk, so a failed import never loses the scan's results.
   const shCode = await runSecurityHubExport(
@@ -163,11 +230,11 @@ export async function scanCommand(
 }
 
 /** `tollgate evaluate --inventory FILE`: offline, no credentials. */
-export async function evaluateCommand(opts: ReportOptions & { inventory: string }): Promise<number> {
+export async function evaluateCommand(opts: ReportOptions & { inventory: string }, clock: Clock = systemClock): Promise<number> {
   const log = stderrLogger({ quiet: opts.quiet });
-  const rules = loadAllRules(opts);
+  const setup = loadSetup(opts);
   const inventory = loadInventory(opts.inventory);
-  return report(inventory, rules, opts, log);
+  return (await reportRun(inventory, setup, opts, log, clock)).code;
 }
 
 /** `tollgate report --from findings.json`: re-renders saved results, no AWS. */

@@ -41,3 +41,9 @@ export function parsePositiveInt(v: string): number {
   if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError("must be a positive integer");
   return n;
 }
+
+/** Parses `--format` of the catalogue and diff commands. */
+export function parseTextJson(v: string): "text" | "json" {
+  if (v !== "text" && v !== "json") throw new InvalidArgumentError("must be text or json");
+  return v;
+}

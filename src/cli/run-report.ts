@@ -10,8 +10,9 @@ import { REPORT_FORMATS, writeReports, type ReportFormat } from "../report/index
 import type { Logger } from "../util/logger.js";
 
 /** Rule metadata for reporters, with compliance references from the frameworks. */
-export function ruleMetas(rules: Rule[]): RuleMeta[] {
-  const compliance = complianceIndex(loadFrameworks(), new Set(rules.map((r) => r.id)));
+export function ruleMetas(rules: Rule[], knownIds: Set<string> = new Set(rules.map((r) => r.id))): RuleMeta[] {
+  // Known ids include rules a profile disabled: a framework citing them is still a valid mapping.
+  const compliance = complianceIndex(loadFrameworks(), knownIds);
   return rules.map((r) => ({
     id: r.id,
     title: r.title,
@@ -26,10 +27,10 @@ export function ruleMetas(rules: Rule[]): RuleMeta[] {
 }
 
 /** Builds the reporters' input from an evaluated inventory. */
-export function reportInput(inventory: Inventory, findings: Finding[], rules: Rule[]): ReportInput {
+export function reportInput(inventory: Inventory, findings: Finding[], rules: Rule[], knownIds?: Set<string>): ReportInput {
   // rulesEvaluated tells `export securityhub` which rules ran even where they produced no finding.
   const metadata = { ...inventory.metadata, rulesEvaluated: rules.map((r) => r.id).sort() };
-  return { metadata, findings, rules: ruleMetas(rules), coverage: inventory.errors };
+  return { metadata, findings, rules: ruleMetas(rules, knownIds), coverage: inventory.errors };
 }
 
 /** Writes every report format into `dir`; prints renderer warnings (e.g. SARIF truncation) on stderr. */
@@ -78,7 +79,14 @@ export function summarize(findings: Finding[], inventory: Inventory, log: Logger
 export function textTable(findings: Finding[]): string {
   const rows = findings.filter((f) => f.status !== "pass");
   if (!rows.length) return "No failing or errored findings.\n";
+  const tag = (f: Finding) =>
+    [f.baseline, f.suppression ? `suppressed until ${f.suppression.expires}` : undefined].filter(Boolean).join(", ");
   return (
-    rows.map((f) => `${f.status.toUpperCase()}\t${f.severity}\t${f.ruleId}\t${f.resourceArn}\t${f.message}`).join("\n") + "\n"
+    rows
+      .map(
+        (f) =>
+          `${f.status.toUpperCase()}\t${f.severity}\t${f.ruleId}\t${f.resourceArn}\t${f.message}${tag(f) ? ` [${tag(f)}]` : ""}`,
+      )
+      .join("\n") + "\n"
   );
 }

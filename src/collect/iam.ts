@@ -6,11 +6,13 @@ import {
   IAMClient,
   ListOpenIDConnectProvidersCommand,
   paginateGetAccountAuthorizationDetails,
+  paginateListServerCertificates,
   paginateListVirtualMFADevices,
   type GroupDetail,
   type OpenIDConnectProviderListEntry,
   type ManagedPolicyDetail,
   type RoleDetail,
+  type ServerCertificateMetadata,
   type UserDetail,
   type VirtualMFADevice,
 } from "@aws-sdk/client-iam";
@@ -27,7 +29,8 @@ const SERVICE = "iam";
 /**
  * Collects IAM with account-wide calls only: authorization details (users, groups, roles, policies with
  * documents), the credential report (passwords, MFA, key ages and use), password policy, account summary
- * virtual MFA devices and OIDC providers (ARNs only, for trust analysis). No per-user or per-provider calls: these carry everything the rules need.
+ * virtual MFA devices, OIDC providers (ARNs only, for trust analysis) and server certificates. No per-user or
+ * per-provider calls: these carry everything the rules need.
  */
 export async function collectIam(ctx: UnitContext): Promise<UnitResult> {
   const region = "global";
@@ -35,7 +38,7 @@ export async function collectIam(ctx: UnitContext): Promise<UnitResult> {
   const where = (operation: string) => ({ account: ctx.account, region, service: SERVICE, operation });
   const client = createClient(IAMClient, ctx, SERVICE, iamRegion(ctx.partition));
   try {
-    const [details, report, passwordPolicy, summary, mfa, oidc] = await Promise.all([
+    const [details, report, passwordPolicy, summary, mfa, oidc, certificates] = await Promise.all([
       attempt(errors, where("GetAccountAuthorizationDetails"), () => authorizationDetails(client, ctx)),
       credentialReport(client, ctx, errors),
       passwordPolicyOrNull(client, ctx, errors),
@@ -56,8 +59,26 @@ export async function collectIam(ctx: UnitContext): Promise<UnitResult> {
         where("ListOpenIDConnectProviders"),
         async () => (await client.send(new ListOpenIDConnectProvidersCommand({}))).OpenIDConnectProviderList ?? [],
       ),
+      attempt(errors, where("ListServerCertificates"), async () => {
+        const out: ServerCertificateMetadata[] = [];
+        for await (const page of paginateListServerCertificates({ client, pageSize: 1000 }, {}))
+          out.push(...(page.ServerCertificateMetadataList ?? []));
+        return out;
+      }),
     ]);
-    return { resources: buildResources(ctx, details, report, passwordPolicy, summary, mfa, oidc), errors };
+    const resources = buildResources(ctx, details, report, passwordPolicy, summary, mfa, oidc);
+    for (const c of certificates ?? []) {
+      resources.push({
+        account: ctx.account,
+        region,
+        derived: {},
+        type: "aws.iam.server-certificate",
+        arn: c.Arn ?? "",
+        name: c.ServerCertificateName ?? c.Arn ?? "",
+        raw: { metadata: toJson(c) },
+      });
+    }
+    return { resources, errors };
   } finally {
     client.destroy();
   }

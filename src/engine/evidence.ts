@@ -1,7 +1,18 @@
 import type { ErrorObject } from "ajv";
 import type { Evidence } from "../model/finding.js";
 import type { JsonValue } from "../model/json.js";
-import { atPointer } from "../util/json.js";
+import { atKeys, pointerKeys } from "../util/json.js";
+
+// Failure paths repeat across resources (`/derived/accessKeys/0/ageDays`): split each one once.
+const keyCache = new Map<string, string[]>();
+function keysOf(path: string): string[] {
+  let keys = keyCache.get(path);
+  if (!keys) {
+    keys = pointerKeys(path);
+    if (keyCache.size < 10_000) keyCache.set(path, keys);
+  }
+  return keys;
+}
 
 // Wrapper keywords only restate that a nested schema failed; the nested errors carry the reason.
 const NOISE = new Set(["if", "then", "else", "allOf", "$ref"]);
@@ -25,8 +36,11 @@ function expectation(e: ErrorObject): string {
 /** Turns ajv errors into readable evidence: where, what was found, what was expected. */
 export function evidenceFromErrors(errors: ErrorObject[] | null | undefined, resource: unknown): Evidence[] {
   const out: Evidence[] = [];
-  const seen = new Set<string>();
-  for (const e of errors ?? []) {
+  if (!errors) return out;
+  // Most failures carry one or two errors: dedupe with a Set only when there are more.
+  const seen = errors.length > 2 ? new Set<string>() : undefined;
+  const small: string[] = [];
+  for (const e of errors) {
     if (NOISE.has(e.keyword)) continue;
     const path =
       e.keyword === "required"
@@ -34,9 +48,10 @@ export function evidenceFromErrors(errors: ErrorObject[] | null | undefined, res
         : e.instancePath;
     const expected = expectation(e);
     const key = `${path}|${expected}`;
-    if (seen.has(key)) continue;
-    seen.add(key);
-    const actual = atPointer(resource, path) as JsonValue | undefined;
+    if (seen ? seen.has(key) : small.includes(key)) continue;
+    if (seen) seen.add(key);
+    else small.push(key);
+    const actual = atKeys(resource, keysOf(path)) as JsonValue | undefined;
     out.push({ path, expected, ...(actual !== undefined ? { actual } : {}) });
   }
   return out;

@@ -12,7 +12,8 @@ export interface Framework {
   version: string;
   url?: string;
   notes?: string;
-  requirements: { id: string; title: string; rules: string[] }[];
+  /** Requirements; an empty `rules` list means "not covered by Tollgate". */
+  requirements: { id: string; title: string; rules: string[]; notes?: string }[];
 }
 
 /** Loads and validates every framework file in `rules/frameworks`. */

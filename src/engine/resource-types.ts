@@ -37,6 +37,7 @@ export const RESOURCE_TYPE_SOURCES: Record<ResourceType, ResourceTypeSource> = {
   "aws.iam.group": { service: "iam", operations: ["GetAccountAuthorizationDetails"], regional: false },
   "aws.iam.role": { service: "iam", operations: ["GetAccountAuthorizationDetails"], regional: false },
   "aws.iam.policy": { service: "iam", operations: ["GetAccountAuthorizationDetails"], regional: false },
+  "aws.iam.server-certificate": { service: "iam", operations: ["ListServerCertificates"], regional: false },
 
   // API Gateway REST: per-API failures carry the API's ARN and so reach its methods and stages (ARN prefix).
   "aws.apigateway.account": { service: "apigateway", operations: ["GetAccount", "GetUsagePlans"], regional: true },

@@ -6,10 +6,13 @@ import { RESOURCE_TYPES, type ResourceType } from "../model/inventory.js";
 import type { JsonObject, JsonValue } from "../model/json.js";
 import type { Remediation } from "../model/rule-meta.js";
 import type { Severity } from "../model/severity.js";
-import { arnGlobMatches } from "../analysis/iam/wildcard.js";
 import { newAjv } from "../util/ajv.js";
+import { pointerKeys } from "../util/json.js";
 import { packageRoot } from "../util/paths.js";
 import { describeAjvErrors } from "../inventory/io.js";
+import { addRuleKeywords } from "./keywords.js";
+import { RULE_SCHEMA } from "./rule-schema.js";
+import { compileTemplate, type CompiledTemplate } from "./template.js";
 
 /** A rule file as written. */
 export interface RuleFile {
@@ -38,6 +41,12 @@ export interface Rule extends RuleFile {
   params: Record<string, JsonValue>;
   matchFn?: ValidateFunction;
   assertFn: ValidateFunction;
+  /** `requires` pointers split once at compile time (evaluation reads them for every resource). */
+  requiresKeys: string[][];
+  /** The failure message template, compiled once. */
+  renderMessage: CompiledTemplate;
+  /** The pass message template (or a default naming the resource), compiled once. */
+  renderPassMessage: CompiledTemplate;
 }
 
 /** Per-rule changes made by a profile or config, without touching rule files. */
@@ -70,9 +79,7 @@ function listJson(dir: string): string[] {
 
 let ruleSchemaValidator: ValidateFunction | undefined;
 function ruleSchema(): ValidateFunction {
-  ruleSchemaValidator ??= newAjv().compile(
-    JSON.parse(readFileSync(join(packageRoot(), "rules/schema/rule.schema.json"), "utf8")) as object,
-  );
+  ruleSchemaValidator ??= newAjv().compile(RULE_SCHEMA);
   return ruleSchemaValidator;
 }
 
@@ -154,34 +161,47 @@ export function compileRule(rule: RuleFile, file: string, override: RuleOverride
     params,
     ...(rule.match ? { matchFn: compile(rule.match, "/match") } : {}),
     assertFn: compile(rule.assert, "/assert"),
+    requiresKeys: (rule.requires ?? []).map(pointerKeys),
+    renderMessage: compileTemplate(rule.message),
+    renderPassMessage: compileTemplate(rule.passMessage ?? `${rule.title}: {{name}} complies.`),
   };
 }
 
 /** Ajv for rule predicates: strict, so a misspelt keyword in a rule is an error, not a silent pass. */
 export function ruleAjv(): Ajv {
-  const ajv = newAjv({ strict: true, strictRequired: false, strictTypes: false, allowUnionTypes: true, allErrors: true });
-  // `globAny`: the string matches one of the IAM-style globs (`*`, `?`; case-sensitive, as ARNs are).
-  // Allow-lists of ARNs need globs, which `enum`/`pattern` cannot express without regex-escaping ARNs.
-  ajv.addKeyword({
-    keyword: "globAny",
-    type: "string",
-    schemaType: "array",
-    metaSchema: { type: "array", items: { type: "string" } },
-    validate: (patterns: string[], data: string) => patterns.some((p) => arnGlobMatches(p, data)),
-    errors: false,
-  });
-  return ajv;
+  return addRuleKeywords(
+    newAjv({ strict: true, strictRequired: false, strictTypes: false, allowUnionTypes: true, allErrors: true }),
+  );
+}
+
+/** Every rule found under the rule folders: the enabled ones compiled, plus what profiles and reports need. */
+export interface RuleSet {
+  /** Enabled rules, compiled with their effective severity and parameters, sorted by id. */
+  rules: Rule[];
+  /** Every rule id and alias found, enabled or not (framework mappings may cite disabled rules). */
+  knownIds: Set<string>;
+  /** Rule id → its aliases (earlier ids). */
+  aliases: Map<string, string[]>;
+  /** Ids of rules a profile disabled. */
+  disabled: string[];
 }
 
 /**
- * Loads every rule file under `dirs`, validates it, applies overrides and compiles its schemas once.
- * A bad file is refused with its path and the JSON pointer of the problem.
+ * Loads every rule file under `dirs`, validates it, applies overrides (keyed by id or alias) and compiles
+ * its schemas once. A bad file is refused with its path and the JSON pointer of the problem; an override
+ * naming no rule is refused too, so a typo in a profile cannot silently leave a rule at its defaults.
  */
-export function loadRules(dirs: string[], overrides: Record<string, RuleOverride> = {}): Rule[] {
+export function loadRuleSet(
+  dirs: string[],
+  overrides: Record<string, RuleOverride> = {},
+  overrideSource = "rule overrides",
+): RuleSet {
   const ajv = ruleAjv();
   const root = packageRoot();
   const rules: Rule[] = [];
   const seen = new Map<string, string>();
+  const aliases = new Map<string, string[]>();
+  const disabled: string[] = [];
   for (const dir of dirs) {
     for (const path of listJson(dir)) {
       const rel = path.startsWith(root + sep) ? relative(root, path).split(sep).join("/") : path;
@@ -191,12 +211,32 @@ export function loadRules(dirs: string[], overrides: Record<string, RuleOverride
         if (prev) throw new InputError(`${rel}: /id: ${id} is already defined by ${prev}`);
         seen.set(id, rel);
       }
+      aliases.set(rule.id, rule.aliases ?? []);
       const override = overrides[rule.id] ?? (rule.aliases ?? []).map((a) => overrides[a]).find(Boolean);
-      if (override?.enabled === false) continue;
-      rules.push(compileRule(rule, rel, override, ajv));
+      if (override?.enabled === false) {
+        disabled.push(rule.id);
+        continue;
+      }
+      try {
+        rules.push(compileRule(rule, rel, override, ajv));
+      } catch (e) {
+        if (override?.parameters && e instanceof InputError && /parameters/.test(e.message))
+          throw new InputError(`${overrideSource}: ${e.message}`);
+        throw e;
+      }
     }
   }
   const unknown = Object.keys(overrides).filter((id) => !seen.has(id));
-  if (unknown.length) throw new InputError(`rule overrides name unknown rules: ${unknown.join(", ")}`);
-  return rules.sort((a, b) => (a.id < b.id ? -1 : 1));
+  if (unknown.length) throw new InputError(`${overrideSource}: unknown rule id(s): ${unknown.join(", ")}`);
+  return {
+    rules: rules.sort((a, b) => (a.id < b.id ? -1 : 1)),
+    knownIds: new Set(seen.keys()),
+    aliases,
+    disabled: disabled.sort(),
+  };
+}
+
+/** Loads and compiles the enabled rules under `dirs` (see loadRuleSet). */
+export function loadRules(dirs: string[], overrides: Record<string, RuleOverride> = {}): Rule[] {
+  return loadRuleSet(dirs, overrides).rules;
 }

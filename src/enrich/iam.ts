@@ -1,6 +1,7 @@
 import type { JsonObject, JsonValue } from "../model/json.js";
 import type { CollectionError, Resource } from "../model/inventory.js";
 import { daysBetween } from "../util/clock.js";
+import { arnMatch } from "../util/glob.js";
 import { parsePolicyDocument } from "./policy-document.js";
 
 /** Output of an enricher: new derived facts per resource, and problems found in the raw data. */
@@ -43,6 +44,8 @@ export function accessKeyFacts(row: Row, now: Date): JsonObject[] {
       lastUsed: lastUsed ? lastUsed.toISOString() : null,
       daysSinceLastUse: ago(lastUsed, now),
       neverUsed: lastUsed === null,
+      // A never-used key has been idle since it was created: that is what "unused for N days" must count.
+      daysUnused: lastUsed ? daysBetween(lastUsed, now) : daysBetween(rotated, now),
       lastUsedService: row[`access_key_${slot}_last_used_service`] ?? "N/A",
     });
   }
@@ -106,10 +109,16 @@ export function enrichIam(resources: Resource[], now: Date): EnrichResult {
           (d): d is Date => d !== null,
         );
         const created = typeof detail["CreateDate"] === "string" ? new Date(detail["CreateDate"]) : null;
+        const passwordChanged = row ? reportTime(row["password_last_changed"]) : null;
+        const userCreated = row ? reportTime(row["user_creation_time"]) : null;
         derived.set(r, {
           hasConsolePassword: hasPassword,
           passwordLastUsedDaysAgo: ago(passwordLastUsed, now),
           passwordNeverUsed: row ? hasPassword === true && passwordLastUsed === null : null,
+          // Days the console password has sat idle: since last use, else since it was set (or the user was
+          // created). Null when there is no password, or when no date at all is known (rules then fail it).
+          passwordDaysUnused:
+            hasPassword === true ? ago(passwordLastUsed ?? passwordChanged ?? userCreated ?? created, now) : null,
           mfaActive: row ? bool(row["mfa_active"]) : null,
           virtualMfaCount: Array.isArray(r.raw["virtualMfaDevices"]) ? r.raw["virtualMfaDevices"].length : null,
           accessKeys: keys,
@@ -176,6 +185,18 @@ export function enrichIam(resources: Resource[], now: Date): EnrichResult {
         });
         break;
       }
+      case "aws.iam.server-certificate": {
+        const meta = (r.raw["metadata"] ?? {}) as JsonObject;
+        const expiration = typeof meta["Expiration"] === "string" ? new Date(meta["Expiration"]) : null;
+        const valid = expiration !== null && !Number.isNaN(expiration.getTime());
+        derived.set(r, {
+          expiration: valid ? expiration.toISOString() : null,
+          // Null (not false) when the expiry is unknown: a rule must not pass a certificate it cannot date.
+          expired: valid ? expiration.getTime() <= now.getTime() : null,
+          daysUntilExpiry: valid ? Math.floor((expiration.getTime() - now.getTime()) / 86_400_000) : null,
+        });
+        break;
+      }
       case "aws.iam.account": {
         const row = r.raw["credentialReport"] as Row | undefined;
         const summary = r.raw["accountSummary"] as Record<string, number> | undefined;
@@ -202,5 +223,37 @@ export function enrichIam(resources: Resource[], now: Date): EnrichResult {
       }
     }
   }
+  accountFacts(resources, derived);
   return { derived, errors };
+}
+
+// Partition-agnostic patterns: arn:aws:, arn:aws-cn:, arn:aws-us-gov: name the same AWS managed policy.
+/** The AWS managed policy that grants access to AWS Support (CIS "support role"). */
+const SUPPORT_POLICY = "arn:*:iam::aws:policy/AWSSupportAccess";
+/** The AWS managed policy CIS and FSBP IAM.27 restrict. */
+const CLOUDSHELL_POLICY = "arn:*:iam::aws:policy/AWSCloudShellFullAccess";
+
+/**
+ * Account-level facts joined across identities: which roles carry AWSSupportAccess (IAM.18), which users,
+ * groups and roles carry AWSCloudShellFullAccess (IAM.27). They only mean something when the
+ * authorization details were collected; rules using them declare `dependsOn` that operation.
+ */
+function accountFacts(resources: Resource[], derived: Map<Resource, JsonObject>): void {
+  const supportRoles: string[] = [];
+  const cloudShell: string[] = [];
+  for (const r of resources) {
+    if (r.type !== "aws.iam.user" && r.type !== "aws.iam.group" && r.type !== "aws.iam.role") continue;
+    const arns = (derived.get(r)?.["attachedPolicyArns"] ?? []) as string[];
+    if (r.type === "aws.iam.role" && arns.some((a) => arnMatch(SUPPORT_POLICY, a))) supportRoles.push(r.arn);
+    if (arns.some((a) => arnMatch(CLOUDSHELL_POLICY, a))) cloudShell.push(r.arn);
+  }
+  for (const r of resources) {
+    if (r.type !== "aws.iam.account") continue;
+    const d = derived.get(r) ?? {};
+    derived.set(r, {
+      ...d,
+      supportRoleArns: supportRoles.filter((a) => a.split(":")[4] === r.account).sort(),
+      cloudShellFullAccessIdentities: cloudShell.filter((a) => a.split(":")[4] === r.account).sort(),
+    });
+  }
 }

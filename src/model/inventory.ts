@@ -10,6 +10,7 @@ export const RESOURCE_TYPES = [
   "aws.iam.group",
   "aws.iam.role",
   "aws.iam.policy",
+  "aws.iam.server-certificate",
   "aws.apigateway.account",
   "aws.apigateway.restapi",
   "aws.apigateway.method",

@@ -81,6 +81,10 @@ describe("tollgate CLI end to end against the simulator", () => {
       "aws.apigateway.stage.waf-associated arn:aws:apigateway:eu-west-1::/restapis/p9q8r7s6t5/stages/live",
       "aws.apigateway.stage.waf-associated arn:aws:apigateway:us-east-1::/restapis/a1b2c3d4e5/stages/dev",
       "aws.apigateway.stage.waf-associated arn:aws:apigateway:us-east-1::/restapis/f6g7h8i9j0/stages/v1",
+      "aws.iam.account.password-min-length arn:aws:iam::111122223333:root",
+      "aws.iam.account.password-policy-strong arn:aws:iam::111122223333:root",
+      "aws.iam.account.password-reuse-prevention arn:aws:iam::111122223333:root",
+      "aws.iam.account.root-hardware-mfa arn:aws:iam::111122223333:root",
       "aws.iam.account.root-no-access-keys arn:aws:iam::111122223333:root",
       // Least-privilege analysis: a *:* policy attached to a role another account may assume, an unattached
       // admin policy, deploy-everything's svc:* and Write/PassRole on *, and their escalation paths.
@@ -96,9 +100,12 @@ describe("tollgate CLI end to end against the simulator", () => {
       // repo:example-org/* with no aud condition: any repository of the organisation can deploy.
       "aws.iam.role.trust-oidc-audience arn:aws:iam::111122223333:role/github-deploy",
       "aws.iam.role.trust-oidc-subject arn:aws:iam::111122223333:role/github-deploy",
+      "aws.iam.server-certificate.not-expired arn:aws:iam::111122223333:server-certificate/legacy-api-2019",
       "aws.iam.user.access-key-rotated arn:aws:iam::111122223333:user/bob",
       "aws.iam.user.access-key-rotated arn:aws:iam::111122223333:user/ci-deployer",
       "aws.iam.user.console-mfa arn:aws:iam::111122223333:user/bob",
+      "aws.iam.user.no-direct-policies arn:aws:iam::111122223333:user/ci-deployer",
+      "aws.iam.user.no-direct-policies arn:aws:iam::111122223333:user/tollgate-scanner",
       "aws.iam.user.no-privilege-escalation arn:aws:iam::111122223333:user/ci-deployer",
       // alice is an administrator through the admins group (AdministratorAccess).
       "aws.iam.user.not-admin-equivalent arn:aws:iam::111122223333:user/alice",
@@ -110,7 +117,7 @@ describe("tollgate CLI end to end against the simulator", () => {
     expect(new Set(broken.map((x) => x.status))).toEqual(new Set(["error"]));
     // Valid against the OASIS schema and GitHub's code-scanning constraints.
     const sarif = assertValidSarif(readFileSync(join(out, "results.sarif"), "utf8"));
-    expect(sarif.runs?.[0]?.results).toHaveLength(25);
+    expect(sarif.runs?.[0]?.results).toHaveLength(32);
   });
 
   it("evaluate on the saved inventory gives the same findings, offline", async () => {
@@ -230,7 +237,14 @@ describe("tollgate CLI end to end against the simulator", () => {
   });
 
   it("--help works on every command", async () => {
-    for (const args of [["--help"], ["scan", "--help"], ["evaluate", "--help"]]) {
+    for (const args of [
+      ["--help"],
+      ["scan", "--help"],
+      ["evaluate", "--help"],
+      ["rules", "list", "--help"],
+      ["rules", "show", "--help"],
+      ["diff", "--help"],
+    ]) {
       const r = await runCli(args, { PATH: process.env["PATH"] });
       expect(r.code).toBe(0);
       expect(r.stdout).toMatch(/Usage: tollgate/);

@@ -57,6 +57,7 @@ describe("IAM collector against the simulator", () => {
       "iam:GetAccountSummary",
       "iam:GetCredentialReport",
       "iam:ListOpenIDConnectProviders",
+      "iam:ListServerCertificates",
       "iam:ListVirtualMFADevices",
     ]);
     expect(s.counts.get("iam:ListOpenIDConnectProviders")).toBe(1);
@@ -98,6 +99,19 @@ describe("IAM collector against the simulator", () => {
     expect(broken.derived["document"]).toBeNull();
     const good = resources.find((r) => r.name === "deploy-everything")!;
     expect((good.derived["document"] as { Statement: unknown[] }).Statement).toHaveLength(2);
+  });
+
+  it("collects server certificates and derives their expiry and the account's support role", async () => {
+    const out = await collectIam(ctx());
+    const { resources } = enrich(out.resources, { now: NOW });
+    const certs = resources.filter((r) => r.type === "aws.iam.server-certificate");
+    expect(certs.map((c) => [c.name, c.arn, c.derived["expired"], c.derived["daysUntilExpiry"]])).toEqual([
+      ["legacy-api-2019", "arn:aws:iam::111122223333:server-certificate/legacy-api-2019", true, -30],
+      ["partner-api", "arn:aws:iam::111122223333:server-certificate/partner-api", false, 120],
+    ]);
+    const acct = resources.find((r) => r.type === "aws.iam.account")!;
+    expect(acct.derived["supportRoleArns"]).toHaveLength(1);
+    expect(acct.derived["cloudShellFullAccessIdentities"]).toEqual([]);
   });
 
   it("records a credential report that never completes as an error, bounded in time", async () => {
@@ -155,6 +169,7 @@ describe("IAM collector against the simulator", () => {
       "GetAccountPasswordPolicy",
       "GetAccountSummary",
       "ListOpenIDConnectProviders",
+      "ListServerCertificates",
       "ListVirtualMFADevices",
     ]);
     expect(out.errors.every((e) => e.httpStatus === 403)).toBe(true);

@@ -16,7 +16,7 @@ const baseRule = {
   message: "bad {{name}}",
   rationale: "r",
   remediation: { text: "t" },
-  references: [],
+  references: ["https://example.com/rule"],
 };
 
 function ruleDir(files: Record<string, unknown>): string {

@@ -85,3 +85,66 @@ describe("IAM enricher", () => {
     expect(enrichIam([u], NOW).derived.get(u)!["daysSinceCreated"]).toBe(151);
   });
 });
+
+describe("IAM enricher: facts for the catalogue rules", () => {
+  const res = (type: Resource["type"], name: string, raw: Resource["raw"], account = "111122223333"): Resource => ({
+    type,
+    name,
+    arn: `arn:aws:iam::${account}:${type === "aws.iam.account" ? "root" : `${type.split(".")[2]}/${name}`}`,
+    account,
+    region: "global",
+    raw,
+    derived: {},
+  });
+  const row = (over: Record<string, string>) => ({
+    password_enabled: "true",
+    password_last_used: "N/A",
+    password_last_changed: "2026-03-01T00:00:00+00:00",
+    user_creation_time: "2025-01-01T00:00:00+00:00",
+    mfa_active: "false",
+    access_key_1_active: "true",
+    access_key_1_last_rotated: "2026-01-01T00:00:00+00:00",
+    access_key_1_last_used_date: "N/A",
+    ...over,
+  });
+
+  it("counts idle days of passwords and keys, using creation when never used", () => {
+    const never = res("aws.iam.user", "never", { credentialReport: row({}) });
+    const used = res("aws.iam.user", "used", {
+      credentialReport: row({
+        password_last_used: "2026-05-30T00:00:00+00:00",
+        access_key_1_last_used_date: "2026-05-01T00:00:00+00:00",
+      }),
+    });
+    const nopw = res("aws.iam.user", "nopw", { credentialReport: row({ password_enabled: "false" }) });
+    const { derived } = enrichIam([never, used, nopw], NOW);
+    expect(derived.get(never)).toMatchObject({ passwordDaysUnused: 92, accessKeys: [{ daysUnused: 151, neverUsed: true }] });
+    expect(derived.get(used)).toMatchObject({ passwordDaysUnused: 2, accessKeys: [{ daysUnused: 31, neverUsed: false }] });
+    expect(derived.get(nopw)!["passwordDaysUnused"]).toBeNull();
+  });
+
+  it("dates server certificates; an unknown expiry is null, never 'not expired'", () => {
+    const old = res("aws.iam.server-certificate", "old", { metadata: { Expiration: "2026-05-01T00:00:00Z" } });
+    const fresh = res("aws.iam.server-certificate", "fresh", { metadata: { Expiration: "2027-06-01T00:00:00Z" } });
+    const odd = res("aws.iam.server-certificate", "odd", { metadata: {} });
+    const { derived } = enrichIam([old, fresh, odd], NOW);
+    expect(derived.get(old)).toMatchObject({ expired: true, daysUntilExpiry: -31 });
+    expect(derived.get(fresh)).toMatchObject({ expired: false, daysUntilExpiry: 365 });
+    expect(derived.get(odd)).toMatchObject({ expired: null, expiration: null });
+  });
+
+  it("joins identities into account facts: support roles and AWSCloudShellFullAccess holders, per account", () => {
+    const attached = (arns: string[]) => ({ detail: { AttachedManagedPolicies: arns.map((PolicyArn) => ({ PolicyArn })) } });
+    const support = res("aws.iam.role", "support", attached(["arn:aws:iam::aws:policy/AWSSupportAccess"]));
+    const shellUser = res("aws.iam.user", "dev", attached(["arn:aws-cn:iam::aws:policy/AWSCloudShellFullAccess"]));
+    // A customer policy with the same name is not the AWS managed policy.
+    const lookalike = res("aws.iam.role", "fake", attached(["arn:aws:iam::111122223333:policy/AWSSupportAccess"]));
+    const otherAccount = res("aws.iam.role", "elsewhere", attached(["arn:aws:iam::aws:policy/AWSSupportAccess"]), "999999999999");
+    const account = res("aws.iam.account", "111122223333", {});
+    const { derived } = enrichIam([support, shellUser, lookalike, otherAccount, account], NOW);
+    expect(derived.get(account)).toMatchObject({
+      supportRoleArns: ["arn:aws:iam::111122223333:role/support"],
+      cloudShellFullAccessIdentities: ["arn:aws:iam::111122223333:user/dev"],
+    });
+  });
+});

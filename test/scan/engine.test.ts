@@ -85,7 +85,15 @@ describe("scan engine against the simulator", () => {
       const err = inv.errors.find((e) => e.operation === "GetAccountSummary");
       expect(err).toMatchObject({ service: "iam", account: demo.accountId, region: "global" });
       expect([500, 503]).toContain(err!.httpStatus);
-      const accountRule = evaluate(inv, rules).filter((f) => f.resourceType === "aws.iam.account");
+      // Every account rule that reads the summary (all but those declaring narrower dependsOn) reports error.
+      const needSummary = new Set(
+        rules
+          .filter(
+            (r) => r.resourceType === "aws.iam.account" && (r.dependsOn ?? ["GetAccountSummary"]).includes("GetAccountSummary"),
+          )
+          .map((r) => r.id),
+      );
+      const accountRule = evaluate(inv, rules).filter((f) => needSummary.has(f.ruleId));
       expect(accountRule.length).toBeGreaterThan(0);
       expect(accountRule.every((f) => f.status === "error")).toBe(true);
     } finally {

@@ -5,6 +5,7 @@ import {
   GetCredentialReportCommand,
   IAMClient,
   paginateGetAccountAuthorizationDetails,
+  paginateListServerCertificates,
 } from "@aws-sdk/client-iam";
 import { GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -42,6 +43,18 @@ describe("IAM and STS over the awsQuery wire protocol", () => {
     expect(markers.slice(0, 3).every((m) => typeof m === "string" && m.length > 0)).toBe(true);
     expect(markers[3]).toBeUndefined();
     expect(s.counts.get("iam:GetAccountAuthorizationDetails")).toBe(4);
+  });
+
+  it("pages ListServerCertificates (metadata only) with MaxItems 2 over 3 certificates", async () => {
+    const pages: string[][] = [];
+    const expirations: Date[] = [];
+    for await (const page of paginateListServerCertificates({ client: iam, pageSize: 2 }, {})) {
+      pages.push((page.ServerCertificateMetadataList ?? []).map((c) => c.ServerCertificateName ?? ""));
+      expirations.push(...(page.ServerCertificateMetadataList ?? []).map((c) => c.Expiration!));
+    }
+    expect(pages).toEqual([["cert-a", "cert-b"], ["cert-c"]]);
+    // cert-a expired ten days before the simulator's clock; the others are in the future.
+    expect(expirations.map((d) => d instanceof Date && d.getTime() < Date.now())).toEqual([true, false, false]);
   });
 
   it("returns policy documents URL-encoded, as AWS does", async () => {

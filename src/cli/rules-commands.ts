@@ -1,0 +1,129 @@
+import { loadConfig } from "../config/load.js";
+import { classifyAgainstBaseline, readBaseline, type BaselineFinding } from "../engine/baseline.js";
+import { loadFrameworks } from "../engine/frameworks.js";
+import { loadProfile } from "../engine/profiles.js";
+import { builtInRuleDirs, loadRuleSet } from "../engine/rules.js";
+import { EXIT, InputError } from "../errors.js";
+import type { Finding } from "../model/finding.js";
+import { atLeast, type Severity } from "../model/severity.js";
+import { configProfile } from "./commands.js";
+import {
+  catalogEntries,
+  findEntry,
+  renderFrameworkList,
+  renderRuleShow,
+  renderRulesDoc,
+  renderRulesList,
+  withoutEnabled,
+  type CatalogEntry,
+} from "./catalog.js";
+
+/** Options shared by `rules list` and `rules show`. */
+export interface CatalogOptions {
+  format: "text" | "json";
+  rules?: string[];
+  config?: string;
+  profileRules?: string;
+}
+
+/** Every rule with its effective settings under the selected profile, disabled ones included and marked. */
+export function loadCatalog(opts: Omit<CatalogOptions, "format">): CatalogEntry[] {
+  const config = loadConfig(opts.config);
+  const profile = loadProfile(opts.profileRules ?? configProfile(config) ?? "default");
+  const dirs = [...builtInRuleDirs(), ...(opts.rules ?? [])];
+  const source = `profile ${profile.id} (${profile.file})`;
+  const active = loadRuleSet(dirs, profile.overrides, source);
+  const all = loadRuleSet(dirs, withoutEnabled(profile.overrides), source);
+  return catalogEntries(all, new Set(active.disabled), loadFrameworks());
+}
+
+/** `tollgate rules list [--framework X]`. */
+export function rulesListCommand(opts: CatalogOptions & { framework?: string }): string {
+  const entries = loadCatalog(opts);
+  if (!opts.framework) return renderRulesList(entries, opts.format);
+  const frameworks = loadFrameworks();
+  const fw = frameworks.find((f) => f.id === opts.framework);
+  if (!fw) throw new InputError(`unknown framework ${opts.framework}; known: ${frameworks.map((f) => f.id).join(", ")}`);
+  return renderFrameworkList(fw, entries, opts.format);
+}
+
+/** `tollgate rules show ID`. */
+export function rulesShowCommand(id: string, opts: CatalogOptions): string {
+  return renderRuleShow(findEntry(loadCatalog(opts), id), opts.format);
+}
+
+/** The generated docs/rules.md text for the built-in rules and frameworks. */
+export function rulesDoc(): string {
+  const set = loadRuleSet(builtInRuleDirs());
+  return renderRulesDoc(catalogEntries(set, new Set(), loadFrameworks()), loadFrameworks());
+}
+
+function readFindings(file: string): Finding[] {
+  // Shares the baseline's tolerant reader for OLD; NEW must be a findings.json too.
+  return readBaseline(file).findings.map((b: BaselineFinding) => ({
+    ruleId: b.ruleId,
+    resourceArn: b.resourceArn,
+    resourceType: b.resourceType ?? "",
+    resourceName: b.resourceName ?? b.resourceArn,
+    account: b.account,
+    region: b.region,
+    status: b.status as Finding["status"],
+    severity: b.severity ?? "info",
+    title: b.title ?? b.ruleId,
+    message: b.message ?? "",
+    evidence: [],
+    ...(b.suppressed ? { suppression: { reason: "(suppressed in the new report)", expires: "" } } : {}),
+  }));
+}
+
+/**
+ * `tollgate diff OLD NEW`: classifies NEW's failing findings against OLD. Returns the output and the exit
+ * code: 1 when a new, unsuppressed failing finding is at or above `failOn`, else 0.
+ */
+export function diffCommand(
+  oldFile: string,
+  newFile: string,
+  opts: { format: "text" | "json"; failOn: Severity },
+): {
+  output: string;
+  code: number;
+} {
+  const current = readFindings(newFile);
+  const { findings, fixed } = classifyAgainstBaseline(current, readBaseline(oldFile).findings);
+  const failing = findings.filter((f) => f.status === "fail");
+  const groups = {
+    new: failing.filter((f) => f.baseline === "new"),
+    unchanged: failing.filter((f) => f.baseline === "unchanged"),
+    fixed,
+  };
+  const gating = groups.new.filter((f) => !f.suppression && atLeast(f.severity, opts.failOn));
+  const code = gating.length ? EXIT.findings : EXIT.ok;
+  const brief = (f: Finding) => ({
+    ruleId: f.ruleId,
+    resourceArn: f.resourceArn,
+    account: f.account,
+    region: f.region,
+    severity: f.severity,
+    ...(f.suppression ? { suppressed: true } : {}),
+  });
+  if (opts.format === "json") {
+    const output =
+      JSON.stringify(
+        {
+          new: groups.new.map(brief),
+          unchanged: groups.unchanged.map(brief),
+          fixed: groups.fixed.map(brief),
+          summary: { new: groups.new.length, unchanged: groups.unchanged.length, fixed: fixed.length, gating: gating.length },
+        },
+        null,
+        2,
+      ) + "\n";
+    return { output, code };
+  }
+  const lines = [`${groups.new.length} new, ${groups.unchanged.length} unchanged, ${fixed.length} fixed`];
+  for (const [name, list] of Object.entries(groups)) {
+    for (const f of list)
+      lines.push(`${name.toUpperCase()}\t${f.severity}\t${f.ruleId}\t${f.resourceArn}${f.suppression ? "\t(suppressed)" : ""}`);
+  }
+  return { output: lines.join("\n") + "\n", code };
+}

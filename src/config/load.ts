@@ -1,0 +1,121 @@
+import { existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import type { ErrorObject, ValidateFunction } from "ajv";
+import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from "yaml";
+import { InputError } from "../errors.js";
+import { newAjv } from "../util/ajv.js";
+import { CONFIG_SCHEMA } from "./schema.js";
+import type { SuppressionRule, TollgateConfig } from "./types.js";
+
+/** File names looked up in the working directory when `--config` is not given, in this order. */
+export const CONFIG_FILE_NAMES = ["tollgate.config.yaml", "tollgate.config.yml", "tollgate.config.json"] as const;
+
+let validator: ValidateFunction | undefined;
+
+/** The node at a JSON pointer's segments and, when the last step was a map entry, that entry's key node. */
+function nodeAt(doc: Document, segments: string[]): { node?: Node; key?: Node } {
+  let cur: unknown = doc.contents;
+  let key: Node | undefined;
+  for (const seg of segments) {
+    if (isMap(cur)) {
+      const pair = cur.items.find((p) => isPair(p) && isScalar(p.key) && String(p.key.value) === seg);
+      if (!pair) return { node: cur as Node };
+      key = pair.key as Node;
+      cur = pair.value;
+    } else if (isSeq(cur)) {
+      const item = cur.items[Number(seg)];
+      if (item === undefined) return { node: cur as Node };
+      key = undefined;
+      cur = item;
+    } else return { node: cur as Node };
+  }
+  return { node: (cur ?? undefined) as Node | undefined, key };
+}
+
+function pointerSegments(pointer: string): string[] {
+  return pointer === ""
+    ? []
+    : pointer
+        .split("/")
+        .slice(1)
+        .map((s) => s.replace(/~1/g, "/").replace(/~0/g, "~"));
+}
+
+/** One ajv error as `FILE:LINE: /pointer: message`, the line found from the YAML/JSON document positions. */
+function describe(file: string, doc: Document, lines: LineCounter, e: ErrorObject): string {
+  const params = e.params as { additionalProperty?: string; missingProperty?: string; allowedValues?: unknown[] };
+  let pointer = e.instancePath;
+  let what = e.message ?? e.keyword;
+  // An unknown field is reported at its own key's line; a missing one at its parent's.
+  if (e.keyword === "additionalProperties" && params.additionalProperty) {
+    pointer = `${pointer}/${params.additionalProperty}`;
+    what = "unknown field (not allowed here)";
+  } else if (e.keyword === "enum" && params.allowedValues) {
+    what = `must be one of ${params.allowedValues.map((v) => JSON.stringify(v)).join(", ")}`;
+  }
+  const { node, key } = nodeAt(doc, pointerSegments(pointer));
+  const offset = (e.keyword === "additionalProperties" ? key?.range?.[0] : undefined) ?? node?.range?.[0] ?? key?.range?.[0];
+  const line = offset === undefined ? 1 : lines.linePos(offset).line;
+  return `${file}:${line}: ${pointer || "/"}: ${what}`;
+}
+
+/** Finds the config file: the one given, else the first of CONFIG_FILE_NAMES in `cwd`, else none. */
+export function findConfigFile(given: string | undefined, cwd: string): string | undefined {
+  if (given) {
+    if (!existsSync(given)) throw new InputError(`${given}: config file not found`);
+    return given;
+  }
+  const present = CONFIG_FILE_NAMES.map((n) => join(cwd, n)).filter((p) => existsSync(p));
+  if (present.length > 1) throw new InputError(`several config files found (${present.join(", ")}); keep one or pass --config`);
+  return present[0];
+}
+
+/**
+ * Parses and validates config text (YAML or JSON: JSON is read by the YAML 1.2 parser, so both get line
+ * numbers). Errors name the file, the line and the JSON pointer of the field. Pure apart from nothing: no I/O.
+ */
+export function parseConfig(text: string, file: string): TollgateConfig {
+  const lines = new LineCounter();
+  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
+  if (doc.errors.length) {
+    const err = doc.errors[0]!;
+    const line = err.linePos?.[0]?.line ?? lines.linePos(err.pos[0]).line;
+    throw new InputError(`${file}:${line}: not valid YAML/JSON: ${err.message.split("\n")[0]}`);
+  }
+  const data: unknown = doc.toJS() ?? {};
+  validator ??= newAjv({ allErrors: true }).compile(CONFIG_SCHEMA);
+  if (!validator(data)) {
+    const errors = (validator.errors ?? []).filter((e) => e.keyword !== "if");
+    const shown = errors.slice(0, 5).map((e) => describe(file, doc, lines, e));
+    const more = errors.length > 5 ? `\n  … and ${errors.length - 5} more` : "";
+    throw new InputError(`invalid config:\n  ${shown.join("\n  ")}${more}`);
+  }
+  const raw = data as Omit<TollgateConfig, "suppressions" | "scan" | "file"> & {
+    suppressions?: SuppressionRule[];
+    scan?: TollgateConfig["scan"];
+  };
+  const suppressions = (raw.suppressions ?? []).map((s, i) => {
+    const { node } = nodeAt(doc, ["suppressions", String(i)]);
+    const offset = node?.range?.[0];
+    return { ...s, ...(offset !== undefined ? { line: lines.linePos(offset).line } : {}) };
+  });
+  return {
+    file,
+    ...(raw.profile !== undefined ? { profile: raw.profile } : {}),
+    suppressions,
+    scan: raw.scan ?? {},
+  };
+}
+
+/** Loads the config file given with `--config`, or found in `cwd`; an empty config when there is none. */
+export function loadConfig(given: string | undefined, cwd: string = process.cwd()): TollgateConfig {
+  const file = findConfigFile(given, cwd);
+  if (!file) return { suppressions: [], scan: {} };
+  let text: string;
+  try {
+    text = readFileSync(file, "utf8");
+  } catch (e) {
+    throw new InputError(`${file}: cannot read config: ${(e as Error).message}`);
+  }
+  return parseConfig(text, file);
+}

@@ -1,0 +1,79 @@
+// The config file format, as data. The loader validates with this object; schemas/config.schema.json is
+// generated from it (`npm run schemas`) for editors, and a test fails when the two drift apart.
+
+const POS_INT = { type: "integer", minimum: 1 } as const;
+
+/** JSON Schema of `tollgate.config.yaml` / `.json`. */
+export const CONFIG_SCHEMA = {
+  $schema: "http://json-schema.org/draft-07/schema#",
+  $id: "https://tollgate.dev/schemas/config.json",
+  title: "Tollgate configuration",
+  type: "object",
+  additionalProperties: false,
+  properties: {
+    $schema: { type: "string" },
+    profile: {
+      type: "string",
+      minLength: 1,
+      description: "Rule profile: a built-in name (default, strict) or a path to a profile JSON file.",
+    },
+    suppressions: {
+      type: "array",
+      description: "Accepted failing findings. They stay in every report, marked, and do not count toward the exit code.",
+      items: {
+        type: "object",
+        required: ["rule", "reason", "expires"],
+        additionalProperties: false,
+        properties: {
+          rule: { type: "string", minLength: 1, description: "Rule id or alias, or a glob over ids (* and ?)." },
+          resource: { type: "string", minLength: 1, description: "Resource ARN or a glob over ARNs (default: every resource)." },
+          account: { type: "string", minLength: 1, description: "Account id or glob (default: every account)." },
+          region: { type: "string", minLength: 1, description: "Region or glob, `global` for IAM (default: every region)." },
+          reason: { type: "string", minLength: 1, description: "Why the finding is accepted." },
+          expires: {
+            type: "string",
+            format: "date",
+            description: "Last day (UTC, YYYY-MM-DD) the suppression applies; after it the finding counts again.",
+          },
+          owner: { type: "string", minLength: 1, description: "Who owns the decision." },
+        },
+      },
+    },
+    scan: {
+      type: "object",
+      additionalProperties: false,
+      description: "What and how to scan.",
+      properties: {
+        regions: { type: "array", items: { type: "string", pattern: "^[a-z]{2}(-[a-z]+)+-\\d+$" }, uniqueItems: true },
+        accounts: { type: "array", items: { type: "string", pattern: "^\\d{12}$" }, uniqueItems: true },
+        roleName: { type: "string", minLength: 1 },
+        externalId: { type: "string", minLength: 2 },
+        org: { type: "boolean" },
+        maxAttempts: POS_INT,
+        concurrency: {
+          type: "object",
+          additionalProperties: false,
+          properties: {
+            global: POS_INT,
+            perService: {
+              type: "object",
+              propertyNames: { pattern: "^[a-z0-9-]+$" },
+              additionalProperties: POS_INT,
+            },
+          },
+        },
+        rateLimits: {
+          type: "object",
+          description: 'Per service ("apigateway") or per operation ("apigateway:GetRestApis"): tokens per second and burst.',
+          propertyNames: { pattern: "^[a-z0-9-]+(:[A-Za-z0-9]+)?$" },
+          additionalProperties: {
+            type: "object",
+            required: ["rps", "burst"],
+            additionalProperties: false,
+            properties: { rps: { type: "number", exclusiveMinimum: 0 }, burst: POS_INT },
+          },
+        },
+      },
+    },
+  },
+} as const;

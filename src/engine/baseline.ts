@@ -1,0 +1,131 @@
+import { readFileSync } from "node:fs";
+import { InputError } from "../errors.js";
+import type { Finding } from "../model/finding.js";
+import { isSeverity, type Severity } from "../model/severity.js";
+
+/** The fields of an earlier finding a baseline needs; everything else is optional. */
+export interface BaselineFinding {
+  ruleId: string;
+  resourceArn: string;
+  account: string;
+  region: string;
+  status: string;
+  severity?: Severity;
+  title?: string;
+  message?: string;
+  resourceType?: string;
+  resourceName?: string;
+  suppressed?: boolean;
+}
+
+/** A stable identity for a finding across runs: rule, resource, account, region. */
+export function fingerprint(f: { ruleId: string; resourceArn: string; account: string; region: string }): string {
+  return JSON.stringify([f.ruleId, f.resourceArn, f.account, f.region]);
+}
+
+/**
+ * Reads an earlier `findings.json` tolerantly: any object with a `findings` array works, and entries
+ * lacking the fingerprint fields are skipped (counted in `skipped`) rather than failing the run.
+ */
+export function readBaseline(file: string): { findings: BaselineFinding[]; skipped: number } {
+  let data: unknown;
+  try {
+    data = JSON.parse(readFileSync(file, "utf8"));
+  } catch (e) {
+    throw new InputError(`${file}: cannot read baseline: ${(e as Error).message}`);
+  }
+  const list = (data as { findings?: unknown } | null)?.findings;
+  if (!Array.isArray(list)) throw new InputError(`${file}: /findings: a baseline must be a findings.json with a findings array`);
+  const findings: BaselineFinding[] = [];
+  let skipped = 0;
+  for (const item of list as Record<string, unknown>[]) {
+    const ok =
+      item !== null &&
+      typeof item === "object" &&
+      ["ruleId", "resourceArn", "account", "region", "status"].every((k) => typeof item[k] === "string");
+    if (!ok) {
+      skipped++;
+      continue;
+    }
+    findings.push({
+      ruleId: item["ruleId"] as string,
+      resourceArn: item["resourceArn"] as string,
+      account: item["account"] as string,
+      region: item["region"] as string,
+      status: item["status"] as string,
+      ...(isSeverity(item["severity"]) ? { severity: item["severity"] } : {}),
+      ...(typeof item["title"] === "string" ? { title: item["title"] } : {}),
+      ...(typeof item["message"] === "string" ? { message: item["message"] } : {}),
+      ...(typeof item["resourceType"] === "string" ? { resourceType: item["resourceType"] } : {}),
+      ...(typeof item["resourceName"] === "string" ? { resourceName: item["resourceName"] } : {}),
+      ...(item["suppression"] ? { suppressed: true } : {}),
+    });
+  }
+  return { findings, skipped };
+}
+
+/** Result of comparing findings with a baseline. */
+export interface BaselineOutcome {
+  /** The current findings; failing ones carry `baseline: new | unchanged`. */
+  findings: Finding[];
+  /** Failing in the baseline, passing or absent now. */
+  fixed: Finding[];
+}
+
+/** Options of classifyAgainstBaseline. */
+export interface BaselineOptions {
+  /** Old rule id → current id, so a rename does not turn every old finding into new + fixed. */
+  aliasOf?: Map<string, string>;
+  /** Rules evaluated this run; a baseline failure of a rule not run (disabled) is not "fixed". */
+  evaluatedRules?: Set<string>;
+}
+
+/**
+ * Classifies failing findings against a baseline by fingerprint. Pure. Never claims "fixed" without
+ * evidence: a finding that now reports `error` (for the resource or its whole scope), or whose rule did not
+ * run, is left out of `fixed`.
+ */
+export function classifyAgainstBaseline(
+  current: Finding[],
+  baseline: BaselineFinding[],
+  options: BaselineOptions = {},
+): BaselineOutcome {
+  const aliasOf = options.aliasOf ?? new Map<string, string>();
+  const canon = (b: BaselineFinding) => ({ ...b, ruleId: aliasOf.get(b.ruleId) ?? b.ruleId });
+  const before = new Map<string, BaselineFinding>();
+  for (const b of baseline) if (b.status === "fail") before.set(fingerprint(canon(b)), canon(b));
+  const nowFailing = new Set<string>();
+  const unknown = new Set<string>();
+  for (const f of current) {
+    if (f.status !== "error") continue;
+    unknown.add(fingerprint(f));
+    // A scope error (pseudo-ARN ending in `*`) leaves every resource of that rule there unjudged.
+    if (f.resourceArn.endsWith(":*")) unknown.add(JSON.stringify([f.ruleId, f.account, f.region]));
+  }
+  const findings = current.map((f) => {
+    if (f.status !== "fail") return f;
+    const fp = fingerprint(f);
+    nowFailing.add(fp);
+    return { ...f, baseline: before.has(fp) ? ("unchanged" as const) : ("new" as const) };
+  });
+  const fixed: Finding[] = [];
+  for (const [fp, b] of before) {
+    if (nowFailing.has(fp) || unknown.has(fp) || unknown.has(JSON.stringify([b.ruleId, b.account, b.region]))) continue;
+    if (options.evaluatedRules && !options.evaluatedRules.has(b.ruleId)) continue;
+    fixed.push({
+      ruleId: b.ruleId,
+      resourceArn: b.resourceArn,
+      resourceType: b.resourceType ?? "",
+      resourceName: b.resourceName ?? b.resourceArn,
+      account: b.account,
+      region: b.region,
+      status: "fail",
+      severity: b.severity ?? "info",
+      title: b.title ?? b.ruleId,
+      message: b.message ?? "",
+      evidence: [],
+      baseline: "fixed",
+    });
+  }
+  return { findings, fixed };
+}
