@@ -31,4 +31,10 @@ export const RESOURCE_TYPE_SOURCES: Record<ResourceType, ResourceTypeSource> = {
   "aws.iam.group": { service: "iam", operations: ["GetAccountAuthorizationDetails"], regional: false },
   "aws.iam.role": { service: "iam", operations: ["GetAccountAuthorizationDetails"], regional: false },
   "aws.iam.policy": { service: "iam", operations: ["GetAccountAuthorizationDetails"], regional: false },
+  // Probe checks fail independently: each rule names its own check in `dependsOn`.
+  "aws.apigateway.probe": {
+    service: "probe",
+    operations: ["ProbeAuth", "ProbeSigV4", "ProbeApiKey", "ProbeHttp", "ProbeTls", "ProbeCors", "ProbeWaf", "ProbeThrottle"],
+    regional: true,
+  },
 };

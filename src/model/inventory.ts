@@ -4,7 +4,15 @@ import type { JsonValue } from "./json.js";
 export const INVENTORY_FORMAT_VERSION = 1;
 
 /** Every resource type Tollgate knows; rules may only target these. */
-export const RESOURCE_TYPES = ["aws.iam.account", "aws.iam.user", "aws.iam.group", "aws.iam.role", "aws.iam.policy"] as const;
+export const RESOURCE_TYPES = [
+  "aws.iam.account",
+  "aws.iam.user",
+  "aws.iam.group",
+  "aws.iam.role",
+  "aws.iam.policy",
+  // Results of live probes (src/probe): one per probed method/route, evaluated like collected resources.
+  "aws.apigateway.probe",
+] as const;
 /** A known resource type. */
 export type ResourceType = (typeof RESOURCE_TYPES)[number];
 

@@ -112,7 +112,13 @@ export function targetsFromInventory(
     const type = r.type as string;
     const s = STAGE_ARN.exec(r.arn);
     if (s && (type === "aws.apigateway.stage" || type === "aws.apigatewayv2.stage")) {
-      stages.push({ resource: r, kind: s[2] as "restapis" | "apis", region: s[1]!, apiId: s[3]!, stage: decodeURIComponent(s[4]!) });
+      stages.push({
+        resource: r,
+        kind: s[2] as "restapis" | "apis",
+        region: s[1]!,
+        apiId: s[3]!,
+        stage: decodeURIComponent(s[4]!),
+      });
     }
     const a = API_ARN.exec(r.arn);
     if (a && type === "aws.apigatewayv2.api") apis.set(a[2]!, r);

@@ -84,8 +84,8 @@ export interface RecordedResponse {
 
 /** Why a request did not produce a response. */
 export interface ExchangeError {
-  /** timeout | refused | reset | tls-alert | tls-local | budget | unsafe-method | network. */
-  kind: "timeout" | "refused" | "reset" | "tls-alert" | "tls-local" | "budget" | "unsafe-method" | "network";
+  /** What went wrong; `tls-alert` is the server refusing a handshake, `tls-local` our own OpenSSL refusing. */
+  kind: "timeout" | "refused" | "reset" | "tls-alert" | "tls-local" | "tls-cert" | "budget" | "unsafe-method" | "network";
   /** Node error code when there was one. */
   code?: string;
   message: string;
@@ -137,6 +137,8 @@ export interface ThrottleObservation {
 /** Everything the prober saw for one target; input of the pure verdict derivation. */
 export interface ProbeObservations {
   target: ProbeTarget;
+  /** Where the target came from. */
+  source: "inventory" | "endpoints-file";
   exchanges: ProbeExchange[];
   /** Whether signing credentials were available. */
   signed: boolean;

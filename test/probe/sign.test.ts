@@ -84,7 +84,9 @@ const cases = suite.tests.all.map((c) => {
 describe("SigV4 signer against the AWS Signature Version 4 test suite", () => {
   it("ships the cases we rely on", () => {
     expect(cases.length).toBeGreaterThanOrEqual(28);
-    expect(cases.map((c) => c.name)).toEqual(expect.arrayContaining(["get-vanilla", "post-sts-header-before", "post-x-www-form-urlencoded"]));
+    expect(cases.map((c) => c.name)).toEqual(
+      expect.arrayContaining(["get-vanilla", "post-sts-header-before", "post-x-www-form-urlencoded"]),
+    );
   });
 
   for (const c of cases) {
