@@ -46,7 +46,8 @@ type Lookup = (step: ProbeExchange["step"]) => ProbeExchange | undefined;
 export function routeKnown(get: Lookup): boolean | null {
   const base = get("baseline")?.response;
   if (!base) return null;
-  for (const step of ["unsigned", "signed", "corsPreflight", "corsEvilOrigin"] as const) {
+  // Not the preflight: stage-level CORS (HTTP APIs) answers preflights for any path, deployed or not.
+  for (const step of ["unsigned", "signed", "corsEvilOrigin"] as const) {
     const r = get(step)?.response;
     if (r && !sameResponse(r, base)) return true;
   }
