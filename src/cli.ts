@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 import { Command, CommanderError, InvalidArgumentError, Option } from "commander";
-import { evaluateCommand, reportCommand, scanCommand } from "./cli/commands.js";
+import { evaluateCommand, probeCommand, reportCommand, scanCommand } from "./cli/commands.js";
 import { isReportFormat, REPORT_FORMATS, type ReportFormat } from "./report/index.js";
 import { collect, parseList, parseSeverity, parseStdoutFormat } from "./cli/options.js";
 import { ExitError } from "./errors.js";
@@ -37,6 +37,36 @@ function reportOptions(cmd: Command): Command {
     .option("--quiet", "no progress or summary on stderr (warnings still shown)");
 }
 
+function parsePositive(v: string): number {
+  const n = Number(v);
+  if (!Number.isFinite(n) || n <= 0) throw new InvalidArgumentError("must be a positive number");
+  return n;
+}
+
+/** Live probe options shared by scan and probe (see docs/probes.md). */
+function probeOptions(cmd: Command, withNoProbe: boolean): Command {
+  if (withNoProbe) cmd.option("--no-probe", "do not send live probes to the API endpoints found (probes run by default)");
+  return cmd
+    .option(
+      "--probe-endpoints <file>",
+      "extra endpoints to probe, with their expected auth (schemas/probe-endpoints.schema.json)",
+    )
+    .option(
+      "--invoke-url-template <url>",
+      "invoke URL of a stage: {apiId}, {region}, {stage}",
+      "https://{apiId}.execute-api.{region}.amazonaws.com/{stage}",
+    )
+    .option("--http-invoke-url-template <url>", "plain-HTTP URL for the http:// check (default: the https URL on port 80)")
+    .option("--ca-file <file>", "an extra trusted CA certificate (PEM) for probes, added to the system CAs")
+    .option("--probe-throttling", "also send a throttling burst where a limit is configured (opt-in)")
+    .addOption(
+      new Option("--throttle-budget <n>", "requests per throttling burst (max 500)").default(50).argParser(parsePositive),
+    )
+    .addOption(new Option("--probe-budget <n>", "total probe requests in the run").default(500).argParser(parsePositive))
+    .addOption(new Option("--probe-rate <n>", "probe requests per second per host").default(5).argParser(parsePositive))
+    .addOption(new Option("--probe-timeout <ms>", "timeout per probe request").default(5000).argParser(parsePositive));
+}
+
 /** Builds the command-line program. */
 export function buildProgram(): Command {
   const program = new Command("tollgate")
@@ -56,9 +86,26 @@ export function buildProgram(): Command {
         new Option("--max-attempts <n>", "attempts per AWS call, retries included")
           .default(8)
           .argParser((v) => Number.parseInt(v, 10)),
-      ),
-  ).action(async (opts) => {
+      )
+      .option("--probe-only", "only probe (targets from --inventory and/or --probe-endpoints), no collection")
+      .option("--inventory <file>", "with --probe-only: a saved inventory whose API endpoints to probe"),
+  );
+  probeOptions(program.commands.at(-1)!, true).action(async (opts) => {
     process.exitCode = await scanCommand(opts);
+  });
+
+  probeOptions(
+    reportOptions(
+      program
+        .command("probe")
+        .description("send live probes to API endpoints (from --probe-endpoints and/or a saved --inventory), evaluate and report")
+        .option("--inventory <file>", "a saved inventory whose API endpoints to probe (and to evaluate with the probes)")
+        .option("--profile <name>", "AWS profile whose credentials sign the SigV4 probes")
+        .option("--save-inventory <file>", "save the inventory with the probe results"),
+    ),
+    false,
+  ).action(async (opts) => {
+    process.exitCode = await probeCommand(opts);
   });
 
   reportOptions(

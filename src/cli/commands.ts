@@ -9,6 +9,11 @@ import { fromFindingsFile, loadFindingsFile, renderReport, type ReportFormat } f
 import { systemClock, type Clock } from "../util/clock.js";
 import { stderrLogger, type Logger } from "../util/logger.js";
 import { toolVersion } from "../version.js";
+import { correlate } from "../probe/correlate.js";
+import { PROBE_RESOURCE_TYPE } from "../probe/prober.js";
+import { prepareProbes, probeInventory, probeUserAgent, resolveSigningCredentials, type ProbeCliOptions } from "../probe/run.js";
+import { INVENTORY_FORMAT_VERSION } from "../model/inventory.js";
+import { InputError } from "../errors.js";
 import type { StdoutFormat } from "./options.js";
 import { exitCodeFor, reportInput, summarize, textTable, writeReportFiles } from "./run-report.js";
 
@@ -22,7 +27,10 @@ export interface ReportOptions {
 }
 
 /** Options of `tollgate scan`. */
-export interface ScanCommandOptions extends ReportOptions {
+export interface ScanCommandOptions extends ReportOptions, ProbeCliOptions {
+  /** Probe only: no collection (targets from `--inventory` and/or `--probe-endpoints`). */
+  probeOnly?: boolean;
+  inventory?: string;
   regions?: string[];
   profile?: string;
   saveInventory?: string;
@@ -35,7 +43,11 @@ function loadAllRules(opts: ReportOptions): Rule[] {
 
 /** Evaluates, writes reports and prints what was asked; returns the exit code. */
 async function report(inventory: Inventory, rules: Rule[], opts: ReportOptions, log: Logger): Promise<number> {
-  const findings = evaluate(inventory, rules);
+  // Probe results confirm or contradict configuration findings; without probe resources this changes nothing.
+  const findings = correlate(
+    evaluate(inventory, rules),
+    inventory.resources.filter((r) => r.type === PROBE_RESOURCE_TYPE),
+  );
   const input = reportInput(inventory, findings, rules);
   const written = await writeReportFiles(opts.out, input, log);
   summarize(findings, inventory, log);
@@ -51,13 +63,17 @@ export async function scanCommand(opts: ScanCommandOptions, clock: Clock = syste
   const log = stderrLogger({ quiet: opts.quiet });
   // Rules load first: a bad rule file is refused before any AWS call is made.
   const rules = loadAllRules(opts);
+  // Probe options and files are checked before any AWS call, too.
+  const probes = prepareProbes(opts);
+  if (opts.probeOnly) return probeCommand({ ...opts, probe: true }, clock);
   const regions = opts.regions?.length
     ? opts.regions
     : [process.env["AWS_REGION"] ?? process.env["AWS_DEFAULT_REGION"] ?? "us-east-1"];
   const version = toolVersion();
-  const inventory = await scan({
+  const credentials = defaultCredentials(opts.profile ? { profile: opts.profile } : {});
+  const collected = await scan({
     settings: {
-      credentials: defaultCredentials(opts.profile ? { profile: opts.profile } : {}),
+      credentials,
       maxAttempts: opts.maxAttempts,
       userAgent: `tollgate/${version}`,
     },
@@ -65,6 +81,66 @@ export async function scanCommand(opts: ScanCommandOptions, clock: Clock = syste
     clock,
     logger: log,
     toolVersion: version,
+  });
+  const inventory = probes.enabled
+    ? await probeInventory(collected, probes, {
+        credentials: await resolveSigningCredentials(credentials, log),
+        logger: log,
+        userAgent: probeUserAgent(version),
+        outDir: opts.out,
+      })
+    : collected;
+  if (opts.saveInventory) {
+    saveInventory(opts.saveInventory, inventory);
+    log.info(`Saved inventory to ${opts.saveInventory}`);
+  }
+  return report(inventory, rules, opts, log);
+}
+
+/** Options of `tollgate probe`. */
+export interface ProbeCommandOptions extends ReportOptions, ProbeCliOptions {
+  inventory?: string;
+  profile?: string;
+  saveInventory?: string;
+}
+
+/**
+ * `tollgate probe` (and `scan --probe-only`): live probes only, on targets from a saved inventory and/or an
+ * endpoints file, without collecting. The probe results are evaluated on their own (plus the saved inventory).
+ */
+export async function probeCommand(opts: ProbeCommandOptions, clock: Clock = systemClock): Promise<number> {
+  const log = stderrLogger({ quiet: opts.quiet });
+  const rules = loadAllRules(opts);
+  const probes = prepareProbes({ ...opts, probe: true });
+  if (!opts.inventory && !opts.probeEndpoints) {
+    throw new InputError("probe: give --probe-endpoints FILE and/or --inventory FILE (targets are never guessed)");
+  }
+  const version = toolVersion();
+  const now = clock().toISOString();
+  const base: Inventory = opts.inventory
+    ? loadInventory(opts.inventory)
+    : {
+        kind: "tollgate-inventory",
+        formatVersion: INVENTORY_FORMAT_VERSION,
+        metadata: {
+          toolVersion: version,
+          collectedAt: now,
+          finishedAt: now,
+          partition: "aws",
+          accounts: [],
+          regions: [],
+          services: [],
+          complete: true,
+        },
+        resources: [],
+        errors: [],
+      };
+  const credentials = await resolveSigningCredentials(defaultCredentials(opts.profile ? { profile: opts.profile } : {}), log);
+  const inventory = await probeInventory(base, probes, {
+    credentials,
+    logger: log,
+    userAgent: probeUserAgent(version),
+    outDir: opts.out,
   });
   if (opts.saveInventory) {
     saveInventory(opts.saveInventory, inventory);

@@ -107,7 +107,7 @@ export function correlate(findings: Finding[], probeResources: Resource[]): Find
     for (const a of configArns(r)) probesByConfigArn.set(a, [...(probesByConfigArn.get(a) ?? []), r]);
   const isProbe = (f: Finding) => probesByArn.has(f.resourceArn);
 
-  return findings.map((f) => {
+  return findings.map((f): Finding => {
     if (isProbe(f)) {
       const res = probesByArn.get(f.resourceArn)!;
       const check = checkOfProbeRule(f.ruleId);
@@ -125,9 +125,10 @@ export function correlate(findings: Finding[], probeResources: Resource[]): Find
         relation: outcome === null ? "inconclusive" : (g.status === "fail") === insecure ? "confirms" : "contradicts",
       }));
       const contradicted = configFindings.filter((c) => c["relation"] === "contradicts");
+      const probe: JsonObject = { check, outcome, reason: reasonOf(res, check), requests: requestsFor(res, check), configFindings };
       return {
         ...f,
-        probe: { check, outcome, reason: reasonOf(res, check), requests: requestsFor(res, check), configFindings },
+        probe,
         evidence: [
           ...f.evidence,
           ...contradicted.map((c) => ({
@@ -144,19 +145,17 @@ export function correlate(findings: Finding[], probeResources: Resource[]): Find
     if (!probes.length) return f;
     const insecure = probes.some((r) => CHECKS[check].insecure.includes(outcomeOf(r, check)!));
     const confirmed = (f.status === "fail") === insecure;
-    return {
-      ...f,
-      probe: {
-        check,
-        confirmed,
-        contradicted: !confirmed,
-        probes: probes.map((r) => ({
-          probeArn: r.arn,
-          endpoint: r.name,
-          outcome: outcomeOf(r, check),
-          requests: requestsFor(r, check),
-        })),
-      },
+    const probe: JsonObject = {
+      check,
+      confirmed,
+      contradicted: !confirmed,
+      probes: probes.map((r) => ({
+        probeArn: r.arn,
+        endpoint: r.name,
+        outcome: outcomeOf(r, check),
+        requests: requestsFor(r, check),
+      })),
     };
+    return { ...f, probe };
   });
 }
