@@ -125,7 +125,13 @@ export function correlate(findings: Finding[], probeResources: Resource[]): Find
         relation: outcome === null ? "inconclusive" : (g.status === "fail") === insecure ? "confirms" : "contradicts",
       }));
       const contradicted = configFindings.filter((c) => c["relation"] === "contradicts");
-      const probe: JsonObject = { check, outcome, reason: reasonOf(res, check), requests: requestsFor(res, check), configFindings };
+      const probe: JsonObject = {
+        check,
+        outcome,
+        reason: reasonOf(res, check),
+        requests: requestsFor(res, check),
+        configFindings,
+      };
       return {
         ...f,
         probe,

@@ -144,3 +144,37 @@ describe("tollgate probe end to end", () => {
     expect(r.stderr).toContain("--probe-endpoints");
   });
 });
+
+describe("tollgate scan with probes", () => {
+  it("probes the endpoints file after collecting, and --no-probe sends nothing", async () => {
+    const { account, sim, simEnv } = await import("../helpers/sim.js");
+    const clean = account("clean");
+    const s = await sim([clean]);
+    try {
+      const scanEnv = simEnv(s, clean);
+      const file = endpointsFile("scan");
+      const out = join(tmp, "scan");
+      const base = ["scan", "--probe-endpoints", file, "--ca-file", env.pki.caFile, "--probe-rate", "1000"];
+      const before = env.dp.requests.length;
+      const off = await runCli([...base, "--no-probe", "--out", join(tmp, "scan-off")], scanEnv);
+      expect(env.dp.requests.length).toBe(before);
+      expect(readdirSync(join(tmp, "scan-off"))).not.toContain("probes.json");
+      expect(off.code).toBe(0);
+      const on = await runCli([...base, "--out", out, "--save-inventory", join(out, "inventory.json")], scanEnv);
+      expect(on.code).toBe(1);
+      expect(env.dp.requests.length).toBeGreaterThan(before);
+      const inv = JSON.parse(readFileSync(join(out, "inventory.json"), "utf8")) as {
+        resources: { type: string; account: string }[];
+        metadata: { services: string[] };
+      };
+      const probes = inv.resources.filter((r) => r.type === "aws.apigateway.probe");
+      expect(probes.length).toBe(2);
+      expect(inv.metadata.services).toContain("probe");
+      // Probe results re-evaluate offline like any other inventory resource.
+      const again = await runCli(["evaluate", "--inventory", join(out, "inventory.json"), "--out", join(tmp, "re")], scanEnv);
+      expect(again.code).toBe(1);
+    } finally {
+      await s.close();
+    }
+  });
+});
