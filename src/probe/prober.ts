@@ -231,10 +231,24 @@ export async function runProbes(
         limit(async () => {
           if (first !== null || !budget.take()) return;
           sent += 1;
+          const headers: Record<string, string> = { "user-agent": opts.userAgent };
+          // IAM routes get signed burst requests: refused unsigned requests may not count against the limit.
+          if (target.expect.auth === "AWS_IAM" && opts.credentials) {
+            const u = new URL(url);
+            const query: Record<string, string> = {};
+            u.searchParams.forEach((v, k) => (query[k] = v));
+            Object.assign(
+              headers,
+              await signRequest({ method, host: u.host, path: u.pathname, query, headers }, opts.credentials, {
+                region: target.region ?? "us-east-1",
+                signingDate: clock(),
+              }),
+            );
+          }
           const r = await send({
             method,
             url,
-            headers: { "user-agent": opts.userAgent },
+            headers,
             timeoutMs,
             ...(opts.extraCa ? { extraCa: opts.extraCa } : {}),
           });

@@ -178,3 +178,27 @@ describe("tollgate scan with probes", () => {
     }
   });
 });
+
+describe("tollgate scan --probe-only", () => {
+  it("probes the endpoints file without collecting (no AWS endpoint is configured)", async () => {
+    const out = join(tmp, "probe-only");
+    const r = await runCli(
+      [
+        "scan",
+        "--probe-only",
+        "--probe-endpoints",
+        endpointsFile("only"),
+        "--ca-file",
+        env.pki.caFile,
+        "--probe-rate",
+        "1000",
+        "--out",
+        out,
+      ],
+      cliEnv,
+    );
+    expect(r.stderr).not.toContain("Scanning account");
+    expect(r.code).toBe(1);
+    expect(readdirSync(out)).toContain("probes.json");
+  });
+});
