@@ -199,3 +199,61 @@ describe("limits and redaction", () => {
     });
   });
 });
+
+describe("CORS verdicts and helpers", () => {
+  const reflected = (creds: boolean): RecordedResponse => ({
+    status: 200,
+    headers: {
+      "access-control-allow-origin": "https://evil.example",
+      ...(creds ? { "access-control-allow-credentials": "true" } : {}),
+    },
+  });
+  it("reflection with credentials on any response is proof, even when other probes failed", () => {
+    const { derived } = deriveVerdicts(
+      obs({ auth: "NONE" }, [
+        x("corsPreflight", undefined, { kind: "timeout", message: "t" }),
+        x("corsEvilOrigin", reflected(true)),
+      ]),
+    );
+    expect(derived).toMatchObject({ corsOutcome: "reflects-with-credentials", corsAllowsCredentialsWithReflection: true });
+  });
+  it("no CORS headers on answers identical to the nonexistent path is unknown, not safe", () => {
+    const { derived } = deriveVerdicts(
+      obs(
+        { auth: "AWS_IAM" },
+        [x("baseline", MAT), x("unsigned", MAT), x("corsPreflight", MAT), x("corsEvilOrigin", MAT), x("corsNullOrigin", MAT)],
+        { signed: false },
+      ),
+    );
+    expect(derived["corsOutcome"]).toBeNull();
+  });
+  it("no reflection on a route shown to exist is safe", () => {
+    const { derived } = deriveVerdicts(
+      obs({ auth: "NONE" }, [
+        x("baseline", MAT),
+        x("unsigned", OK),
+        x("corsPreflight", MAT),
+        x("corsEvilOrigin", OK),
+        x("corsNullOrigin", OK),
+      ]),
+    );
+    expect(derived).toMatchObject({ corsOutcome: "no-reflection", corsReflectsEvilOrigin: false, corsAllowsNullOrigin: false });
+  });
+});
+
+describe("transport helpers", () => {
+  it("classifies socket and TLS errors", async () => {
+    const { classifyError } = await import("../../src/probe/http.js");
+    const err = (code: string, message: string) => Object.assign(new Error(message), { code });
+    expect(classifyError(err("ECONNREFUSED", "connect ECONNREFUSED")).kind).toBe("refused");
+    expect(classifyError(err("EPROTO", "ssl3_read_bytes:tlsv1 alert protocol version")).kind).toBe("tls-alert");
+    expect(classifyError(err("ERR_SSL_NO_PROTOCOLS_AVAILABLE", "no protocols available")).kind).toBe("tls-local");
+    expect(classifyError(err("UNABLE_TO_VERIFY_LEAF_SIGNATURE", "unable to verify")).kind).toBe("tls-cert");
+    expect(classifyError(err("ECONNRESET", "socket hang up")).kind).toBe("reset");
+  });
+  it("fills path parameters with a harmless placeholder", async () => {
+    const { concretePath } = await import("../../src/probe/prober.js");
+    expect(concretePath("/pets/{id}/toys/{proxy+}")).toBe("/pets/tollgate-probe/toys/tollgate-probe");
+    expect(concretePath("/a b/c")).toBe("/a%20b/c");
+  });
+});
