@@ -1,8 +1,16 @@
 #!/usr/bin/env node
 import { Command, CommanderError, InvalidArgumentError, Option } from "commander";
-import { evaluateCommand, reportCommand, scanCommand } from "./cli/commands.js";
+import { evaluateCommand, probeCommand, reportCommand, scanCommand } from "./cli/commands.js";
 import { exportFileCommand, exportSecurityHubCommand } from "./cli/export.js";
-import { collect, parseList, parsePositiveInt, parseSeverity, parseStdoutFormat, parseTextJson } from "./cli/options.js";
+import {
+  collect,
+  parseList,
+  parsePositive,
+  parsePositiveInt,
+  parseSeverity,
+  parseStdoutFormat,
+  parseTextJson,
+} from "./cli/options.js";
 import { diffCommand, rulesListCommand, rulesShowCommand } from "./cli/rules-commands.js";
 import { ExitError, InputError } from "./errors.js";
 import { isReportFormat, REPORT_FORMATS, type ReportFormat } from "./report/index.js";
@@ -50,6 +58,30 @@ function catalogOptions(cmd: Command): Command {
     .option("--profile-rules <name>", "rule profile: default, strict, or a profile JSON file");
 }
 
+/** Live probe options shared by scan and probe (see docs/probes.md). */
+function probeOptions(cmd: Command, withNoProbe: boolean): Command {
+  if (withNoProbe) cmd.option("--no-probe", "do not send live probes to the API endpoints found (probes run by default)");
+  return cmd
+    .option(
+      "--probe-endpoints <file>",
+      "extra endpoints to probe, with their expected auth (schemas/probe-endpoints.schema.json)",
+    )
+    .option(
+      "--invoke-url-template <url>",
+      "invoke URL of a stage: {apiId}, {region}, {stage}",
+      "https://{apiId}.execute-api.{region}.amazonaws.com/{stage}",
+    )
+    .option("--http-invoke-url-template <url>", "plain-HTTP URL for the http:// check (default: the https URL on port 80)")
+    .option("--ca-file <file>", "an extra trusted CA certificate (PEM) for probes, added to the system CAs")
+    .option("--probe-throttling", "also send a throttling burst where a limit is configured (opt-in)")
+    .addOption(
+      new Option("--throttle-budget <n>", "requests per throttling burst (max 500)").default(50).argParser(parsePositive),
+    )
+    .addOption(new Option("--probe-budget <n>", "total probe requests in the run").default(500).argParser(parsePositive))
+    .addOption(new Option("--probe-rate <n>", "probe requests per second per host").default(5).argParser(parsePositive))
+    .addOption(new Option("--probe-timeout <ms>", "timeout per probe request").default(5000).argParser(parsePositive));
+}
+
 /** Builds the command-line program. */
 export function buildProgram(): Command {
   const program = new Command("tollgate")
@@ -76,8 +108,11 @@ export function buildProgram(): Command {
       )
       .option("--securityhub", "after writing the reports, import the findings into each account's Security Hub")
       .option("--securityhub-only-failed", "with --securityhub: send failing findings only")
-      .option("--securityhub-home-region <region>", "with --securityhub: Region for findings of global services (IAM)"),
-  ).action(async (opts) => {
+      .option("--securityhub-home-region <region>", "with --securityhub: Region for findings of global services (IAM)")
+      .option("--probe-only", "only probe (targets from --inventory and/or --probe-endpoints), no collection")
+      .option("--inventory <file>", "with --probe-only: a saved inventory whose API endpoints to probe"),
+  );
+  probeOptions(program.commands.at(-1)!, true).action(async (opts) => {
     process.exitCode = await scanCommand({
       ...opts,
       securityhubOptions: {
@@ -85,6 +120,20 @@ export function buildProgram(): Command {
         ...(opts.securityhubHomeRegion ? { homeRegion: opts.securityhubHomeRegion } : {}),
       },
     });
+  });
+
+  probeOptions(
+    reportOptions(
+      program
+        .command("probe")
+        .description("send live probes to API endpoints (from --probe-endpoints and/or a saved --inventory), evaluate and report")
+        .option("--inventory <file>", "a saved inventory whose API endpoints to probe (and to evaluate with the probes)")
+        .option("--profile <name>", "AWS profile whose credentials sign the SigV4 probes")
+        .option("--save-inventory <file>", "save the inventory with the probe results"),
+    ),
+    false,
+  ).action(async (opts) => {
+    process.exitCode = await probeCommand(opts);
   });
 
   reportOptions(

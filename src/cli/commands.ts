@@ -10,16 +10,19 @@ import { evaluate } from "../engine/evaluate.js";
 import { loadProfile, type Profile } from "../engine/profiles.js";
 import { builtInRuleDirs, loadRuleSet, type RuleSet } from "../engine/rules.js";
 import { applySuppressions } from "../engine/suppress.js";
-import { EXIT } from "../errors.js";
+import { EXIT, InputError } from "../errors.js";
 import { loadInventory, saveInventory, saveInventoryAsync } from "../inventory/io.js";
 import type { Finding } from "../model/finding.js";
-import type { Inventory } from "../model/inventory.js";
+import { INVENTORY_FORMAT_VERSION, type Inventory } from "../model/inventory.js";
 import type { ReportInput } from "../model/report.js";
 import type { Severity } from "../model/severity.js";
 import { fromFindingsFile, loadFindingsFile, renderReport, type ReportFormat } from "../report/index.js";
 import { systemClock, type Clock } from "../util/clock.js";
 import { stderrLogger, type Logger } from "../util/logger.js";
 import { toolVersion } from "../version.js";
+import { correlate } from "../probe/correlate.js";
+import { PROBE_RESOURCE_TYPE } from "../probe/prober.js";
+import { prepareProbes, probeInventory, probeUserAgent, resolveSigningCredentials, type ProbeCliOptions } from "../probe/run.js";
 import { runSecurityHubExport, type SecurityHubOptions } from "./export.js";
 import type { StdoutFormat } from "./options.js";
 import { exitCodeFor, reportInput, summarize, textTable, writeReportFiles } from "./run-report.js";
@@ -66,7 +69,10 @@ export function loadSetup(opts: Pick<ReportOptions, "config" | "profileRules" | 
 }
 
 /** Options of `tollgate scan`. */
-export interface ScanCommandOptions extends ReportOptions {
+export interface ScanCommandOptions extends ReportOptions, ProbeCliOptions {
+  /** Probe only: no collection (targets from `--inventory` and/or `--probe-endpoints`). */
+  probeOnly?: boolean;
+  inventory?: string;
   regions?: string[];
   accounts?: string[];
   roleName?: string;
@@ -115,7 +121,11 @@ async function reportRun(
   const baseline = opts.baseline ? readBaseline(opts.baseline) : undefined;
   if (baseline?.skipped)
     log.warn(`${opts.baseline}: ${baseline.skipped} baseline entries lack ruleId/resourceArn/account/region/status; ignored`);
-  let findings = evaluate(inventory, rules);
+  // Probe results confirm or contradict configuration findings; without probe resources this changes nothing.
+  let findings = correlate(
+    evaluate(inventory, rules),
+    inventory.resources.filter((r) => r.type === PROBE_RESOURCE_TYPE),
+  );
   const suppressed = applySuppressions(findings, setup.config.suppressions, clock(), aliases);
   findings = suppressed.findings;
   for (const w of suppressed.expired) log.warn(w);
@@ -155,15 +165,18 @@ async function reportRun(
 /** `tollgate scan`: collect, evaluate, report. SIGINT/SIGTERM save the partial inventory and exit 3. */
 export async function scanCommand(opts: ScanCommandOptions, clock: Clock = systemClock): Promise<number> {
   const log = stderrLogger({ quiet: opts.quiet });
-  // Config, profile and rules load first: bad input is refused before any AWS call is made.
+  // Config, profile, rules and probe options load first: bad input is refused before any AWS call is made.
   const setup = loadSetup(opts);
+  const probes = prepareProbes(opts);
+  if (opts.probeOnly) return probeCommand({ ...opts, probe: true }, clock);
   // The config file's scan section, with the command-line flags over it key by key.
   const scanSettings: ScanSettingsFile = { ...(setup.config.scan ?? {}), ...scanSettingsFromFlags(opts) };
   const homeRegion = process.env["AWS_REGION"] ?? process.env["AWS_DEFAULT_REGION"] ?? scanSettings.regions?.[0] ?? "us-east-1";
   const version = toolVersion();
+  const credentials = defaultCredentials(opts.profile ? { profile: opts.profile } : {});
   const run = startScan({
     settings: {
-      credentials: defaultCredentials(opts.profile ? { profile: opts.profile } : {}),
+      credentials,
       maxAttempts: scanSettings.maxAttempts ?? DEFAULT_MAX_ATTEMPTS,
       userAgent: `tollgate/${version}`,
     },
@@ -196,9 +209,9 @@ export async function scanCommand(opts: ScanCommandOptions, clock: Clock = syste
   };
   process.on("SIGINT", onSignal);
   process.on("SIGTERM", onSignal);
-  let inventory: Inventory;
+  let collected: Inventory;
   try {
-    inventory = await run.done;
+    collected = await run.done;
   } finally {
     if (!interrupted) {
       process.off("SIGINT", onSignal);
@@ -206,6 +219,15 @@ export async function scanCommand(opts: ScanCommandOptions, clock: Clock = syste
     }
   }
   if (interrupted) return new Promise<number>(() => undefined); // the signal handler exits
+  // Live probes run on the collected API endpoints (and --probe-endpoints) unless --no-probe.
+  const inventory = probes.enabled
+    ? await probeInventory(collected, probes, {
+        credentials: await resolveSigningCredentials(credentials, log),
+        logger: log,
+        userAgent: probeUserAgent(version),
+        outDir: opts.out,
+      })
+    : collected;
   if (opts.saveInventory) {
     saveInventory(opts.saveInventory, inventory);
     log.info(`Saved inventory to ${opts.saveInventory}`);
@@ -227,6 +249,58 @@ export async function scanCommand(opts: ScanCommandOptions, clock: Clock = syste
   );
   // Failing findings (1) keep precedence so CI gates on them still trip; otherwise a failed export is not a success.
   return code === 1 || shCode === 0 ? code : shCode;
+}
+
+/** Options of `tollgate probe`. */
+export interface ProbeCommandOptions extends ReportOptions, ProbeCliOptions {
+  inventory?: string;
+  profile?: string;
+  saveInventory?: string;
+}
+
+/**
+ * `tollgate probe` (and `scan --probe-only`): live probes only, on targets from a saved inventory and/or an
+ * endpoints file, without collecting. The probe results are evaluated on their own (plus the saved inventory).
+ */
+export async function probeCommand(opts: ProbeCommandOptions, clock: Clock = systemClock): Promise<number> {
+  const log = stderrLogger({ quiet: opts.quiet });
+  const setup = loadSetup(opts);
+  const probes = prepareProbes({ ...opts, probe: true });
+  if (!opts.inventory && !opts.probeEndpoints) {
+    throw new InputError("probe: give --probe-endpoints FILE and/or --inventory FILE (targets are never guessed)");
+  }
+  const version = toolVersion();
+  const now = clock().toISOString();
+  const base: Inventory = opts.inventory
+    ? loadInventory(opts.inventory)
+    : {
+        kind: "tollgate-inventory",
+        formatVersion: INVENTORY_FORMAT_VERSION,
+        metadata: {
+          toolVersion: version,
+          collectedAt: now,
+          finishedAt: now,
+          partition: "aws",
+          accounts: [],
+          regions: [],
+          services: [],
+          complete: true,
+        },
+        resources: [],
+        errors: [],
+      };
+  const credentials = await resolveSigningCredentials(defaultCredentials(opts.profile ? { profile: opts.profile } : {}), log);
+  const inventory = await probeInventory(base, probes, {
+    credentials,
+    logger: log,
+    userAgent: probeUserAgent(version),
+    outDir: opts.out,
+  });
+  if (opts.saveInventory) {
+    saveInventory(opts.saveInventory, inventory);
+    log.info(`Saved inventory to ${opts.saveInventory}`);
+  }
+  return (await reportRun(inventory, setup, opts, log, clock)).code;
 }
 
 /** `tollgate evaluate --inventory FILE`: offline, no credentials. */

@@ -35,6 +35,13 @@ export function parseStdoutFormat(v: string): StdoutFormat {
   return v as StdoutFormat;
 }
 
+/** Parses a positive number option (rates may be fractional). */
+export function parsePositive(v: string): number {
+  const n = Number(v);
+  if (!Number.isFinite(n) || n <= 0) throw new InvalidArgumentError("must be a positive number");
+  return n;
+}
+
 /** Parses a positive integer option. */
 export function parsePositiveInt(v: string): number {
   const n = Number(v);

@@ -102,4 +102,10 @@ export const RESOURCE_TYPE_SOURCES: Record<ResourceType, ResourceTypeSource> = {
     ],
     regional: true,
   },
+  // Probe checks fail independently: each rule names its own check in `dependsOn`.
+  "aws.apigateway.probe": {
+    service: "probe",
+    operations: ["ProbeAuth", "ProbeSigV4", "ProbeApiKey", "ProbeHttp", "ProbeTls", "ProbeCors", "ProbeWaf", "ProbeThrottle"],
+    regional: true,
+  },
 };

@@ -24,6 +24,8 @@ export const RESOURCE_TYPES = [
   "aws.cloudtrail.trail",
   "aws.cloudtrail.region",
   "aws.config.region",
+  // Results of live probes (src/probe): one per probed method/route, evaluated like collected resources.
+  "aws.apigateway.probe",
 ] as const;
 /** A known resource type. */
 export type ResourceType = (typeof RESOURCE_TYPES)[number];

@@ -55,7 +55,10 @@ function allFiles(dir: string): string[] {
 describe("tollgate CLI end to end against the simulator", () => {
   it("exit 1 when a high finding fails; writes findings.json and results.sarif; stdout stays empty", async () => {
     const out = join(tmp, "demo");
-    const r = await runCli(["scan", "--out", out, "--save-inventory", join(out, "inventory.json")], simEnv(s, demo));
+    const r = await runCli(
+      ["scan", "--no-probe", "--out", out, "--save-inventory", join(out, "inventory.json")],
+      simEnv(s, demo),
+    );
     expect(r.stderr).toContain("Scanning account 111122223333");
     expect(r.code).toBe(1);
     expect(r.stdout).toBe("");
@@ -148,7 +151,7 @@ describe("tollgate CLI end to end against the simulator", () => {
   });
 
   it("exit 0 for a clean account", async () => {
-    const r = await runCli(["scan", "--out", join(tmp, "clean"), "--format", "json"], simEnv(s, clean));
+    const r = await runCli(["scan", "--no-probe", "--out", join(tmp, "clean"), "--format", "json"], simEnv(s, clean));
     expect(r.code).toBe(0);
     const f = JSON.parse(r.stdout) as FindingsFile;
     expect(f.findings.length).toBeGreaterThan(0);
@@ -156,7 +159,7 @@ describe("tollgate CLI end to end against the simulator", () => {
   });
 
   it("exit 3 when collection had a gap and nothing at the threshold failed", async () => {
-    const r = await runCli(["scan", "--out", join(tmp, "gappy")], simEnv(s, gappy));
+    const r = await runCli(["scan", "--no-probe", "--out", join(tmp, "gappy")], simEnv(s, gappy));
     expect(r.code).toBe(3);
     expect(r.stderr).toMatch(/coverage gaps: 1 call\(s\) failed/);
     const f = JSON.parse(readFileSync(join(tmp, "gappy", "findings.json"), "utf8")) as FindingsFile;
@@ -165,7 +168,7 @@ describe("tollgate CLI end to end against the simulator", () => {
 
   it("--fail-on sets the threshold: a medium failure exits 0 at high and 1 at medium", async () => {
     const inv = join(tmp, "medium", "inventory.json");
-    const r = await runCli(["scan", "--out", join(tmp, "medium"), "--save-inventory", inv], simEnv(s, mediumOnly));
+    const r = await runCli(["scan", "--no-probe", "--out", join(tmp, "medium"), "--save-inventory", inv], simEnv(s, mediumOnly));
     expect(r.code).toBe(0);
     const atMedium = await runCli(
       ["evaluate", "--inventory", inv, "--out", join(tmp, "medium2"), "--fail-on", "medium", "--format", "text"],
@@ -224,14 +227,14 @@ describe("tollgate CLI end to end against the simulator", () => {
     expect(c.code).toBe(2);
     expect(c.stderr).toMatch(/aws\.iam\.user\.bad\.json: invalid rule: \/remediation: must have required property 'text'/);
 
-    const d = await runCli(["scan", "--fail-on", "urgent"], { PATH: process.env["PATH"] });
+    const d = await runCli(["scan", "--no-probe", "--fail-on", "urgent"], { PATH: process.env["PATH"] });
     expect(d.code).toBe(2);
     expect(d.stderr).toMatch(/--fail-on <severity>' argument 'urgent' is invalid/);
   });
 
   it("exit 2 for credentials AWS refuses, with a clear message", async () => {
     const env = { ...simEnv(s, demo), AWS_SECRET_ACCESS_KEY: "definitely-not-the-right-secret" };
-    const r = await runCli(["scan", "--out", join(tmp, "denied")], env);
+    const r = await runCli(["scan", "--no-probe", "--out", join(tmp, "denied")], env);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/cannot identify the caller.*SignatureDoesNotMatch.*Check the credentials/);
   });
@@ -239,7 +242,7 @@ describe("tollgate CLI end to end against the simulator", () => {
   it("--help works on every command", async () => {
     for (const args of [
       ["--help"],
-      ["scan", "--help"],
+      ["scan", "--no-probe", "--help"],
       ["evaluate", "--help"],
       ["rules", "list", "--help"],
       ["rules", "show", "--help"],

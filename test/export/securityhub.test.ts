@@ -256,7 +256,7 @@ describe("tollgate export securityhub (CLI)", () => {
 
   it("scan --securityhub imports the scan's IAM findings into the home Region", async () => {
     const out = join(tmp, "scan");
-    const r = await runCli(["scan", "--out", out, "--securityhub"], simEnv(s, clean));
+    const r = await runCli(["scan", "--no-probe", "--out", out, "--securityhub"], simEnv(s, clean));
     expect(r.stderr).toMatch(/Security Hub: \d+ imported/);
     expect(r.code).toBe(0);
     const iam = (await hub("us-east-1")).filter((f) => f.GeneratorId?.startsWith("aws.iam."));

@@ -34,7 +34,10 @@ describe("tollgate scan (built CLI) against a simulator started by the test", ()
     s.hooks.push(denyIam.hook);
     try {
       const out = join(tmp, "denied");
-      const r = await runCli(["scan", "--out", out, "--regions", "us-east-1", "--max-attempts", "2"], simEnv(s, home));
+      const r = await runCli(
+        ["scan", "--no-probe", "--out", out, "--regions", "us-east-1", "--max-attempts", "2"],
+        simEnv(s, home),
+      );
       expect(r.code).toBe(3);
       const f = JSON.parse(readFileSync(join(out, "findings.json"), "utf8")) as FindingsFile;
       const iamFindings = f.findings.filter((x) => x.ruleId.startsWith("aws.iam."));
@@ -51,19 +54,19 @@ describe("tollgate scan (built CLI) against a simulator started by the test", ()
 
   it("without a TTY, prints one plain line per finished unit; --quiet prints none", async () => {
     const out = join(tmp, "progress");
-    const r = await runCli(["scan", "--out", out], { ...simEnv(s, home), CI: "true" });
+    const r = await runCli(["scan", "--no-probe", "--out", out], { ...simEnv(s, home), CI: "true" });
     expect(r.code).toBe(0);
     // One line per (account, region, service) unit: IAM once (global) and each regional service once.
     expect(r.stderr).toMatch(/^\[\d+\/6\] 510000000001 global iam: \d+ resources, 0 errors, \d+ calls$/m);
     expect(r.stderr.match(/^\[\d+\/6\] /gm)).toHaveLength(6);
     expect(r.stderr).not.toContain("\x1b[");
-    const q = await runCli(["scan", "--out", out, "--quiet"], simEnv(s, home));
+    const q = await runCli(["scan", "--no-probe", "--out", out, "--quiet"], simEnv(s, home));
     expect(q.code).toBe(0);
     expect(q.stderr).not.toMatch(/^\[\d+\/\d+\]/m);
   });
 
   it("--accounts without --role-name is bad input (exit 2)", async () => {
-    const r = await runCli(["scan", "--out", join(tmp, "x"), "--accounts", SLOW], simEnv(s, home));
+    const r = await runCli(["scan", "--no-probe", "--out", join(tmp, "x"), "--accounts", SLOW], simEnv(s, home));
     expect(r.code).toBe(2);
     expect(r.stderr).toContain("--role-name");
   });

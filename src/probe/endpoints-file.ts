@@ -1,0 +1,56 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import type { ValidateFunction } from "ajv";
+import { InputError } from "../errors.js";
+import { describeAjvErrors } from "../inventory/io.js";
+import { newAjv } from "../util/ajv.js";
+import { packageRoot } from "../util/paths.js";
+import type { ProbeEndpointsFile, ProbeTarget } from "./types.js";
+
+let validator: ValidateFunction | undefined;
+function endpointsValidator(): ValidateFunction {
+  validator ??= newAjv().compile(
+    JSON.parse(readFileSync(join(packageRoot(), "schemas/probe-endpoints.schema.json"), "utf8")) as object,
+  );
+  return validator;
+}
+
+/** Parses and validates an endpoints file's text; errors name the file and the JSON pointer (exit 2). */
+export function parseProbeEndpoints(text: string, source: string): ProbeTarget[] {
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch (e) {
+    throw new InputError(`${source}: not valid JSON: ${(e as Error).message}`);
+  }
+  const validate = endpointsValidator();
+  if (!validate(data)) throw new InputError(`${source}: invalid probe endpoints file: ${describeAjvErrors(validate.errors)}`);
+  const file = data as ProbeEndpointsFile;
+  const seen = new Set<string>();
+  file.endpoints.forEach((t, i) => {
+    if (seen.has(t.id)) throw new InputError(`${source}: /endpoints/${i}/id: duplicate id ${JSON.stringify(t.id)}`);
+    seen.add(t.id);
+    // Checked here rather than in the schema: a URL the WHATWG parser refuses would only fail mid-scan.
+    for (const key of ["baseUrl", "httpBaseUrl"] as const) {
+      const v = t[key];
+      if (v === undefined) continue;
+      try {
+        new URL(v);
+      } catch {
+        throw new InputError(`${source}: /endpoints/${i}/${key}: not a valid URL: ${v}`);
+      }
+    }
+  });
+  return file.endpoints;
+}
+
+/** Reads an endpoints file (`--probe-endpoints`). */
+export function loadProbeEndpoints(path: string): ProbeTarget[] {
+  let text: string;
+  try {
+    text = readFileSync(path, "utf8");
+  } catch (e) {
+    throw new InputError(`${path}: cannot read probe endpoints file: ${(e as Error).message}`);
+  }
+  return parseProbeEndpoints(text, path);
+}

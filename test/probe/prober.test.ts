@@ -1,0 +1,264 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { DataPlaneStage } from "../../fixtures/simulator/dataplane.js";
+import { mintJwt } from "../../fixtures/simulator/dataplane.js";
+import type { CollectionError, Resource } from "../../src/model/inventory.js";
+import { runProbes, type ProbeOptions, type ProbeRunResult } from "../../src/probe/prober.js";
+import type { ProbeExpectation, ProbeTarget } from "../../src/probe/types.js";
+import { dataPlane, PROBE_API_KEY, PROBE_CREDS } from "../helpers/dataplane.js";
+
+const JWT = { issuer: "https://issuer.example", audience: "tollgate-test", secret: "jwt-secret-Do-Not-Leak" };
+
+const STAGES: DataPlaneStage[] = [
+  {
+    apiId: "good",
+    stage: "prod",
+    waf: true,
+    cors: { allowOrigins: ["https://app.example"], allowCredentials: true },
+    routes: [
+      { method: "GET", path: "/iam", auth: "AWS_IAM" },
+      { method: "GET", path: "/jwt", auth: "JWT", jwt: JWT },
+      { method: "GET", path: "/custom", auth: "CUSTOM", customToken: "allow-me" },
+      { method: "GET", path: "/keyed", auth: "NONE", apiKeyRequired: true },
+      { method: "GET", path: "/pets/{id}", auth: "COGNITO_USER_POOLS", jwt: JWT },
+      { method: "GET", path: "/ghost", auth: "AWS_IAM", misbehave: { notDeployed: true } },
+      { method: "POST", path: "/orders", auth: "AWS_IAM" },
+    ],
+  },
+  {
+    apiId: "bad",
+    stage: "prod",
+    waf: true,
+    minTls: "TLS_1_0",
+    misbehave: { corsReflectAnyOrigin: true, corsAllowCredentials: true, servePlainHttp: true, wafNotBlocking: true },
+    routes: [
+      { method: "GET", path: "/open", auth: "AWS_IAM", misbehave: { authNotDeployed: true } },
+      { method: "GET", path: "/anysig", auth: "AWS_IAM", misbehave: { acceptBadSignatures: true } },
+      { method: "GET", path: "/nodate", auth: "AWS_IAM", misbehave: { ignoreSignatureDate: true } },
+      { method: "GET", path: "/keyless", auth: "NONE", apiKeyRequired: true, misbehave: { apiKeyNotEnforced: true } },
+      { method: "GET", path: "/jwt-open", auth: "JWT", jwt: JWT, misbehave: { authNotDeployed: true } },
+    ],
+  },
+  {
+    apiId: "limited",
+    stage: "prod",
+    throttle: { rateLimit: 1, burstLimit: 5 },
+    routes: [{ method: "GET", path: "/", auth: "NONE" }],
+  },
+  { apiId: "unlimited", stage: "prod", routes: [{ method: "GET", path: "/", auth: "NONE" }] },
+];
+
+let env: Awaited<ReturnType<typeof dataPlane>>;
+let result: ProbeRunResult;
+
+function target(apiId: string, path: string, expect: ProbeExpectation, extra: Partial<ProbeTarget> = {}): ProbeTarget {
+  return {
+    id: `${apiId} ${extra.method ?? "GET"} ${path}`,
+    account: "111122223333",
+    region: "us-east-1",
+    baseUrl: env.dp.baseUrl(apiId, "prod"),
+    httpBaseUrl: env.dp.httpBaseUrl(apiId, "prod"),
+    path,
+    method: "GET",
+    expect,
+    ...extra,
+  };
+}
+
+function options(extra: Partial<ProbeOptions> = {}): ProbeOptions {
+  return {
+    credentials: { ...PROBE_CREDS },
+    extraCa: env.pki.caCert,
+    userAgent: "tollgate/0.0.0-test (+https://github.com/tollgate-audit/tollgate)",
+    ratePerSecond: 10_000,
+    ...extra,
+  };
+}
+
+const full = { minTls: "TLS_1_2", wafSqliXss: true, httpsOnly: true } as const;
+
+function derivedOf(r: ProbeRunResult, id: string): Record<string, unknown> {
+  const res = r.resources.find((x) => (x.raw["target"] as { id: string }).id === id);
+  if (!res) throw new Error(`no probe resource for ${id}`);
+  return res.derived;
+}
+function errorsOf(r: ProbeRunResult, id: string): CollectionError[] {
+  return r.errors.filter((e) => e.resourceArn === `tollgate:probe:${id}`);
+}
+
+beforeAll(async () => {
+  env = await dataPlane(STAGES);
+  const targets = [
+    target("good", "/iam", { auth: "AWS_IAM", cors: { allowOrigins: ["https://app.example"], allowCredentials: true }, ...full }),
+    target("good", "/jwt", { auth: "JWT", ...full }),
+    target("good", "/custom", { auth: "CUSTOM" }),
+    target("good", "/keyed", { auth: "NONE", apiKeyRequired: true }),
+    target("good", "/pets/{id}", { auth: "COGNITO_USER_POOLS" }),
+    target("good", "/ghost", { auth: "AWS_IAM" }),
+    target("good", "/orders", { auth: "AWS_IAM" }, { method: "POST" }),
+    target("bad", "/open", { auth: "AWS_IAM", ...full }),
+    target("bad", "/anysig", { auth: "AWS_IAM" }),
+    target("bad", "/nodate", { auth: "AWS_IAM" }),
+    target("bad", "/keyless", { auth: "NONE", apiKeyRequired: true }),
+    target("bad", "/jwt-open", { auth: "JWT" }),
+    target("limited", "/", { auth: "NONE", throttle: { rateLimit: 1, burstLimit: 5 } }),
+    target("unlimited", "/", { auth: "NONE", throttle: { rateLimit: 1, burstLimit: 5 } }),
+  ];
+  result = await runProbes(targets, new Map(), options({ throttling: { budget: 30 } }));
+});
+
+afterAll(async () => {
+  await env?.dispose();
+});
+
+describe("prober against the simulated data plane", () => {
+  it("sees enforced IAM auth, verified signatures, HTTPS only, TLS >= 1.2, no CORS reflection and a blocking WAF", () => {
+    const d = derivedOf(result, "good GET /iam");
+    expect(d).toMatchObject({
+      authOutcome: "enforced",
+      unsignedStatus: 403,
+      unsignedAllowed: false,
+      missingAuthTokenBaseline: true,
+      routeKnown: true,
+      sigv4Outcome: "verified",
+      signedAccepted: true,
+      badSignatureRejected: true,
+      staleDateRejected: true,
+      httpsOutcome: "not-served",
+      plainHttpServed: false,
+      tlsOutcome: "legacy-refused",
+      tlsLegacyAccepted: false,
+      corsOutcome: "no-reflection",
+      corsReflectsEvilOrigin: false,
+      wafOutcome: "blocked",
+      wafBlocksMarker: true,
+    });
+    expect((d["negotiatedTls"] as { protocol: string }).protocol).toMatch(/^TLSv1\.[23]$/);
+    expect(errorsOf(result, "good GET /iam")).toEqual([]);
+  });
+
+  it("sees JWT, Cognito, Lambda-authorizer and API-key enforcement", () => {
+    expect(derivedOf(result, "good GET /jwt")).toMatchObject({ authOutcome: "enforced", unsignedStatus: 401 });
+    expect(derivedOf(result, "good GET /pets/{id}")).toMatchObject({ authOutcome: "enforced", unsignedStatus: 401 });
+    expect(derivedOf(result, "good GET /custom")).toMatchObject({ authOutcome: "enforced" });
+    expect(derivedOf(result, "good GET /keyed")).toMatchObject({ apiKeyOutcome: "enforced", apiKeyEnforced: true });
+  });
+
+  it("reports an undeployed route as unknown (error), never as enforced", () => {
+    const d = derivedOf(result, "good GET /ghost");
+    expect(d["authOutcome"]).toBeNull();
+    expect(d["routeStatus"]).toBe("unknown");
+    expect(errorsOf(result, "good GET /ghost").map((e) => e.operation)).toContain("ProbeAuth");
+  });
+
+  it("never sends an unsafe method without opt-in and reports the check as not run", () => {
+    expect(env.dp.requests.filter((r) => !["GET", "HEAD", "OPTIONS"].includes(r.method))).toEqual([]);
+    const d = derivedOf(result, "good POST /orders");
+    expect(d["authOutcome"]).toBeNull();
+    expect(errorsOf(result, "good POST /orders")).toContainEqual(
+      expect.objectContaining({ operation: "ProbeAuth", errorName: "ProbeNotRun" }),
+    );
+  });
+
+  it("catches every misbehaviour", () => {
+    expect(derivedOf(result, "bad GET /open")).toMatchObject({
+      authOutcome: "not-enforced",
+      unsignedAllowed: true,
+      httpsOutcome: "served",
+      plainHttpServed: true,
+      tlsOutcome: "legacy-accepted",
+      tlsLegacyAccepted: true,
+      corsOutcome: "reflects-with-credentials",
+      corsAllowsNullOrigin: true,
+      corsAllowsCredentialsWithReflection: true,
+      wafOutcome: "not-blocked",
+      wafBlocksMarker: false,
+    });
+    expect(derivedOf(result, "bad GET /anysig")).toMatchObject({ sigv4Outcome: "not-verified", badSignatureRejected: false });
+    expect(derivedOf(result, "bad GET /nodate")).toMatchObject({
+      sigv4Outcome: "not-verified",
+      badSignatureRejected: true,
+      staleDateRejected: false,
+    });
+    expect(derivedOf(result, "bad GET /keyless")).toMatchObject({ apiKeyOutcome: "not-enforced", apiKeyEnforced: false });
+    expect(derivedOf(result, "bad GET /jwt-open")).toMatchObject({ authOutcome: "not-enforced", unsignedStatus: 200 });
+  });
+
+  it("observes throttling only where it is enforced", () => {
+    expect(derivedOf(result, "limited GET /")).toMatchObject({ throttleOutcome: "throttled", throttleObserved: true });
+    expect(derivedOf(result, "limited GET /")["observedThreshold"]).toBeGreaterThan(1);
+    expect(derivedOf(result, "unlimited GET /")).toMatchObject({ throttleOutcome: "not-throttled", throttleObserved: false });
+  });
+
+  it("names Tollgate in the User-Agent of every request", () => {
+    expect(env.dp.requests.length).toBeGreaterThan(0);
+    for (const r of env.dp.requests) expect(r.headers["user-agent"]).toMatch(/^tollgate\/.*https:\/\//);
+  });
+
+  it("never writes a secret, session token, signature or API key", () => {
+    const written = JSON.stringify({ resources: result.resources, errors: result.errors, log: result.log });
+    for (const secret of [
+      PROBE_CREDS.secretAccessKey,
+      PROBE_CREDS.sessionToken,
+      PROBE_CREDS.accessKeyId,
+      PROBE_API_KEY,
+      JWT.secret,
+    ]) {
+      expect(written).not.toContain(secret);
+    }
+    const sentSignatures = env.dp.requests
+      .map((r) => /Signature=([0-9a-f]{64})/.exec(r.headers["authorization"] ?? "")?.[1])
+      .filter(Boolean);
+    expect(sentSignatures.length).toBeGreaterThan(0);
+    for (const s of sentSignatures) expect(written).not.toContain(s!);
+    expect(written).toContain("[redacted]");
+  });
+
+  it("JWTs minted for the data plane are honoured (the simulator enforces, it does not just refuse)", async () => {
+    const { sendOnce } = await import("../../src/probe/http.js");
+    const token = mintJwt({ iss: JWT.issuer, aud: JWT.audience, exp: Math.floor(Date.now() / 1000) + 600 }, JWT.secret);
+    const ok = await sendOnce({
+      method: "GET",
+      url: `${env.dp.baseUrl("good", "prod")}/jwt`,
+      headers: { authorization: `Bearer ${token}` },
+      timeoutMs: 5000,
+      extraCa: env.pki.caCert,
+    });
+    expect(ok.status).toBe(200);
+    const expired = mintJwt({ iss: JWT.issuer, aud: JWT.audience, exp: Math.floor(Date.now() / 1000) - 60 }, JWT.secret);
+    const no = await sendOnce({
+      method: "GET",
+      url: `${env.dp.baseUrl("good", "prod")}/jwt`,
+      headers: { authorization: `Bearer ${expired}` },
+      timeoutMs: 5000,
+      extraCa: env.pki.caCert,
+    });
+    expect(no.status).toBe(401);
+  });
+});
+
+describe("prober safety", () => {
+  it("an exhausted budget makes checks error, never pass", async () => {
+    const r = await runProbes([target("good", "/iam", { auth: "AWS_IAM", ...full })], new Map(), options({ budget: 2 }));
+    const d = r.resources[0]!.derived;
+    expect(d["sigv4Outcome"]).toBeNull();
+    expect(d["corsOutcome"]).toBeNull();
+    expect(r.errors.some((e) => e.errorName === "ProbeBudgetExhausted")).toBe(true);
+    expect(r.requestsSent).toBe(2);
+  });
+
+  it("refuses an untrusted certificate instead of ignoring it", async () => {
+    const r = await runProbes([target("good", "/iam", { auth: "AWS_IAM" })], new Map(), options({ extraCa: undefined }));
+    const d = r.resources[0]!.derived as Resource["derived"];
+    expect(d["authOutcome"]).toBeNull();
+    const x = (r.resources[0]!.raw["exchanges"] as { step: string; error?: { kind: string } }[]).find(
+      (e) => e.step === "unsigned",
+    );
+    expect(x?.error?.kind).toBe("tls-cert");
+  });
+
+  it("without credentials, SigV4 checks are inconclusive rather than passed", async () => {
+    const r = await runProbes([target("good", "/iam", { auth: "AWS_IAM" })], new Map(), options({ credentials: undefined }));
+    expect(r.resources[0]!.derived["sigv4Outcome"]).toBeNull();
+    expect(r.errors).toContainEqual(expect.objectContaining({ operation: "ProbeSigV4", errorName: "ProbeNotRun" }));
+  });
+});
