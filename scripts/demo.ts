@@ -19,6 +19,8 @@ const code = await new Promise<number>((resolve, reject) => {
     [
       join(root, "dist", "src", "cli.js"),
       "scan",
+      // The demo never probes real hosts; the simulated data plane is not wired to the demo's APIs yet.
+      "--no-probe",
       "--out",
       out,
       "--save-inventory",
