@@ -6,22 +6,12 @@
 import { evaluate } from "../src/engine/evaluate.js";
 import { builtInRuleDirs, compileRule, loadRules, ruleAjv, type Rule } from "../src/engine/rules.js";
 import type { Inventory, Resource } from "../src/model/inventory.js";
+import { prng } from "../src/util/prng.js";
 
 const USERS = 50_000;
 const RULES = 20;
 const ACCOUNT = "123456789012";
 
-/** mulberry32: tiny, fast, deterministic. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 const rnd = prng(4);
 const int = (n: number) => Math.floor(rnd() * n);
 

@@ -4,20 +4,9 @@
  */
 import { analyzeIam, loadIamAnalysisData, type AuthorizationDetails } from "../src/analysis/iam/index.js";
 import type { GroupDetailInput, ManagedPolicyInput, RoleDetailInput, UserDetailInput } from "../src/analysis/iam/input.js";
+import { prng } from "../src/util/prng.js";
 
 const ACCOUNT = "123456789012";
-
-/** mulberry32: tiny, fast, deterministic. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const rnd = prng(20240605);
 const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)]!;

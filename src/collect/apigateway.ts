@@ -16,7 +16,7 @@ import { apiGatewayAccountArn, domainArn, restApiArn, restMethodArn, restStageAr
 import type { CollectionError, Resource } from "../model/inventory.js";
 import { toJson } from "../util/json.js";
 import { createClient, limited } from "./clients.js";
-import { attempt, type UnitContext, type UnitResult } from "./context.js";
+import { attempt, callSite, type UnitContext, type UnitResult } from "./context.js";
 import { drain, tokenLoop } from "./paging.js";
 
 const SERVICE = "apigateway";
@@ -31,13 +31,7 @@ const MAX_LIMIT = 500;
 export async function collectApiGateway(ctx: UnitContext): Promise<UnitResult> {
   const { account, region, partition } = ctx;
   const errors: CollectionError[] = [];
-  const where = (operation: string, resourceArn?: string) => ({
-    account,
-    region,
-    service: SERVICE,
-    operation,
-    ...(resourceArn ? { resourceArn } : {}),
-  });
+  const where = callSite(ctx, SERVICE);
   const pageSize = Math.min(ctx.options.regionalPageSize, MAX_LIMIT);
   const client = createClient(APIGatewayClient, ctx, SERVICE, region);
   const base = { account, region, derived: {} };

@@ -14,7 +14,7 @@ import { domainArn, httpApiArn } from "../aws/arns.js";
 import type { CollectionError, Resource } from "../model/inventory.js";
 import { toJson } from "../util/json.js";
 import { createClient, limited } from "./clients.js";
-import { attempt, type UnitContext, type UnitResult } from "./context.js";
+import { attempt, callSite, type UnitContext, type UnitResult } from "./context.js";
 import { tokenLoop } from "./paging.js";
 
 // Inventory name; the client still signs as `apigateway` (the SigV4 service both API Gateway APIs share).
@@ -29,13 +29,7 @@ const MAX_RESULTS = 500;
 export async function collectApiGatewayV2(ctx: UnitContext): Promise<UnitResult> {
   const { account, region, partition } = ctx;
   const errors: CollectionError[] = [];
-  const where = (operation: string, resourceArn?: string) => ({
-    account,
-    region,
-    service: SERVICE,
-    operation,
-    ...(resourceArn ? { resourceArn } : {}),
-  });
+  const where = callSite(ctx, SERVICE);
   // MaxResults is a string in the v2 API.
   const MaxResults = String(Math.min(ctx.options.regionalPageSize, MAX_RESULTS));
   const client = createClient(ApiGatewayV2Client, ctx, SERVICE, region);

@@ -10,7 +10,7 @@ import type { JsonValue } from "../model/json.js";
 import type { CollectionError, Resource } from "../model/inventory.js";
 import { toJson } from "../util/json.js";
 import { createClient, limited } from "./clients.js";
-import { attempt, type UnitContext, type UnitResult } from "./context.js";
+import { attempt, callSite, type UnitContext, type UnitResult } from "./context.js";
 
 const SERVICE = "cloudtrail";
 
@@ -23,13 +23,7 @@ const SERVICE = "cloudtrail";
 export async function collectCloudTrail(ctx: UnitContext): Promise<UnitResult> {
   const { account, region, partition } = ctx;
   const errors: CollectionError[] = [];
-  const where = (operation: string, resourceArn?: string) => ({
-    account,
-    region,
-    service: SERVICE,
-    operation,
-    ...(resourceArn ? { resourceArn } : {}),
-  });
+  const where = callSite(ctx, SERVICE);
   const client = createClient(CloudTrailClient, ctx, SERVICE, region);
   const base = { account, region, derived: {} };
   try {

@@ -76,5 +76,22 @@ export async function attempt<T>(
   }
 }
 
+/** Where a call is made, for `attempt`: the unit's account and region, one service, and optionally a resource. */
+export function callSite(
+  ctx: Pick<UnitContext, "account" | "region">,
+  service: string,
+): (
+  operation: string,
+  resourceArn?: string,
+) => { account: string; region: string; service: string; operation: string; resourceArn?: string } {
+  return (operation, resourceArn) => ({
+    account: ctx.account,
+    region: ctx.region,
+    service,
+    operation,
+    ...(resourceArn ? { resourceArn } : {}),
+  });
+}
+
 /** A real sleep. */
 export const realSleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));

@@ -10,7 +10,7 @@ import type { JsonValue } from "../model/json.js";
 import type { CollectionError, Resource } from "../model/inventory.js";
 import { toJson } from "../util/json.js";
 import { createClient, limited } from "./clients.js";
-import { attempt, type UnitContext, type UnitResult } from "./context.js";
+import { attempt, callSite, type UnitContext, type UnitResult } from "./context.js";
 import { tokenLoop } from "./paging.js";
 
 const SERVICE = "wafv2";
@@ -23,13 +23,7 @@ const MAX_LIMIT = 100;
 export async function collectWafv2(ctx: UnitContext): Promise<UnitResult> {
   const { account, region } = ctx;
   const errors: CollectionError[] = [];
-  const where = (operation: string, resourceArn?: string) => ({
-    account,
-    region,
-    service: SERVICE,
-    operation,
-    ...(resourceArn ? { resourceArn } : {}),
-  });
+  const where = callSite(ctx, SERVICE);
   const Limit = Math.min(ctx.options.regionalPageSize, MAX_LIMIT);
   const client = createClient(WAFV2Client, ctx, SERVICE, region);
   try {

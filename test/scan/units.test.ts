@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { parseFaultSpec, prng } from "../../fixtures/simulator/faults.js";
+import { parseFaultSpec } from "../../fixtures/simulator/faults.js";
+import { prng } from "../../src/util/prng.js";
 import { wildcardMatch, isAllowed, trustAllows } from "../../fixtures/simulator/policy-eval.js";
 import { chooseProgress, silentProgress, ttyProgress } from "../../src/collect/progress.js";
 import { RateLimiters, TokenBucket } from "../../src/collect/rate-limit.js";
