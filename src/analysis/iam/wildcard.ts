@@ -5,6 +5,8 @@
  * the safer reading for a self-reference check (a false "matches" would only add a finding).
  */
 
+import { globMatch } from "../../util/glob.js";
+
 const REGEX_SPECIALS = /[.+^${}()|[\]\\]/g;
 
 /** Whether the string contains an IAM wildcard character. */
@@ -18,11 +20,9 @@ export function globToRegExp(glob: string, caseInsensitive: boolean): RegExp {
   return new RegExp(`^${body}$`, caseInsensitive ? "si" : "s");
 }
 
-/** Whether `value` matches the IAM glob `pattern` (ARN semantics: case-sensitive). */
+/** Whether `value` matches the IAM glob `pattern` (ARN semantics: case-sensitive; the shared glob matcher). */
 export function arnGlobMatches(pattern: string, value: string): boolean {
-  if (pattern === "*") return true;
-  if (!hasWildcard(pattern)) return pattern === value;
-  return globToRegExp(pattern, false).test(value);
+  return pattern === "*" || globMatch(pattern, value);
 }
 
 /**
