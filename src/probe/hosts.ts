@@ -20,7 +20,12 @@ export function hostAllowed(hostname: string, globs: readonly string[]): boolean
   const h = hostname.toLowerCase().replace(/^\[(.*)\]$/, "$1");
   return globs.some((g) => {
     const pattern = g.replace(/^\[(.*)\]$/, "$1");
-    const re = new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*").replace(/\?/g, ".")}$`);
+    const re = new RegExp(
+      `^${pattern
+        .replace(/[.+^${}()|[\]\\]/g, "\\$&")
+        .replace(/\*/g, ".*")
+        .replace(/\?/g, ".")}$`,
+    );
     return re.test(h);
   });
 }

@@ -270,7 +270,14 @@ export function targetsFromInventory(
         continue;
       }
       // HTTP APIs have no API keys (ApiKeyRequired is a WebSocket setting).
-      endpoints.push({ resource: r, apiId: str(r.raw["apiId"]) ?? "", method, path, auth: authRaw as ProbeAuthType, apiKeyRequired: false });
+      endpoints.push({
+        resource: r,
+        apiId: str(r.raw["apiId"]) ?? "",
+        method,
+        path,
+        auth: authRaw as ProbeAuthType,
+        apiKeyRequired: false,
+      });
     }
   }
 

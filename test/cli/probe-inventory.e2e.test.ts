@@ -33,7 +33,11 @@ async function scanWithProbes(a: AccountFile, name: string, extra: string[] = []
   const pki: TestPki = generateTestPki();
   const dp: DataPlane = await startDataPlane({ ...dataPlaneConfig([a]), pki });
   const s = await sim([a]);
-  cleanups.push(() => pki.dispose(), () => dp.close(), () => s.close());
+  cleanups.push(
+    () => pki.dispose(),
+    () => dp.close(),
+    () => s.close(),
+  );
   const out = join(tmp, name);
   const args = [
     "scan",
@@ -72,7 +76,11 @@ describe("scan probes the collected inventory against the loopback data plane", 
     expect(open?.status).toBe("fail");
     expect(open?.severity).toBe("critical");
     expect(open?.probe?.configFindings).toContainEqual(
-      expect.objectContaining({ ruleId: "aws.apigateway.method.authorization-required", status: "pass", relation: "contradicts" }),
+      expect.objectContaining({
+        ruleId: "aws.apigateway.method.authorization-required",
+        status: "pass",
+        relation: "contradicts",
+      }),
     );
     // An API-key-only method (authorization NONE, apiKeyRequired): the key is enforced.
     expect(find("aws.apigateway.probe.api-key-enforced", "tollgate:probe:p9q8r7s6t5/live GET /payments")?.status).toBe("pass");
@@ -124,7 +132,13 @@ describe("scan probes the collected inventory against the loopback data plane", 
     const probes = findings.filter((f) => f.resourceArn.startsWith("tollgate:probe:"));
     expect(probes.length).toBeGreaterThan(0);
     expect(probes.filter((f) => f.status === "fail")).toEqual([]);
-    expect(findings.find((f) => f.resourceArn === "tollgate:probe:reports.example.org/ GET /reports" && f.ruleId === "aws.apigateway.probe.signature-verified")?.status).toBe("pass");
+    expect(
+      findings.find(
+        (f) =>
+          f.resourceArn === "tollgate:probe:reports.example.org/ GET /reports" &&
+          f.ruleId === "aws.apigateway.probe.signature-verified",
+      )?.status,
+    ).toBe("pass");
     // The disabled execute-api endpoint is not probed.
     expect(dp.requests.every((x) => x.url.startsWith("/_domain/"))).toBe(true);
   });
