@@ -40,7 +40,7 @@ const code = await new Promise<number>((resolve, reject) => {
       "--probe-hosts",
       "127.0.0.1",
       "--probe-rate",
-      "200",
+      "1000",
       "--out",
       out,
       "--save-inventory",
