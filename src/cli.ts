@@ -72,6 +72,15 @@ function probeOptions(cmd: Command, withNoProbe: boolean): Command {
       "https://{apiId}.execute-api.{region}.amazonaws.com/{stage}",
     )
     .option("--http-invoke-url-template <url>", "plain-HTTP URL for the http:// check (default: the https URL on port 80)")
+    .option(
+      "--domain-url-template <url>",
+      "URL of a custom domain's base path: {domain}, {basePath}",
+      "https://{domain}/{basePath}",
+    )
+    .option(
+      "--probe-hosts <globs>",
+      "comma-separated host globs probes may reach (default: any host from the inventory and the endpoints file)",
+    )
     .option("--ca-file <file>", "an extra trusted CA certificate (PEM) for probes, added to the system CAs")
     .option("--probe-throttling", "also send a throttling burst where a limit is configured (opt-in)")
     .addOption(

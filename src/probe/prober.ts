@@ -1,3 +1,4 @@
+import { hostAllowed } from "./hosts.js";
 import { randomBytes } from "node:crypto";
 import pLimit from "p-limit";
 import type { CollectionError, Resource } from "../model/inventory.js";
@@ -64,6 +65,8 @@ export interface ProbeOptions {
   send?: (req: WireSend) => Promise<WireResult>;
   concurrency?: number;
   logger?: Logger;
+  /** `--probe-hosts` globs: a request to any other host is a bug and throws instead of being sent. */
+  allowedHosts?: readonly string[];
 }
 
 /** One line of probes.json: a request sent, redacted, and what came back. */
@@ -170,6 +173,10 @@ export async function runProbes(
 
   async function exchange(target: ProbeTarget, spec: StepSpec): Promise<ProbeExchange> {
     const url = new URL(spec.url);
+    // Defence in depth behind the pre-flight check in run.ts: nothing leaves for a host outside the allow-list.
+    if (opts.allowedHosts && !hostAllowed(url.hostname, opts.allowedHosts)) {
+      throw new Error(`probe to ${url.hostname} refused: not in --probe-hosts ${opts.allowedHosts.join(",")}`);
+    }
     const headers: Record<string, string> = { "user-agent": opts.userAgent, accept: "application/json", ...spec.headers };
     const base = { step: spec.step, request: { method: spec.method, url: spec.url, headers: redactHeaders(headers) } };
     if (!budget.take()) {

@@ -9,7 +9,13 @@ import { stableStringify } from "../util/stable-json.js";
 import { loadProbeEndpoints } from "./endpoints-file.js";
 import { PROBE_DEFAULTS, runProbes, type ProbeLogEntry } from "./prober.js";
 import type { SigningCredentials } from "./sign.js";
-import { DEFAULT_INVOKE_URL_TEMPLATE, targetsFromInventory } from "./targets-from-inventory.js";
+import { hostAllowed, parseProbeHosts } from "./hosts.js";
+import {
+  DEFAULT_DOMAIN_URL_TEMPLATE,
+  DEFAULT_INVOKE_URL_TEMPLATE,
+  targetsFromInventory,
+  type NotProbed,
+} from "./targets-from-inventory.js";
 import type { ProbeTarget } from "./types.js";
 
 /** Probe options as the CLI parses them. */
@@ -19,6 +25,9 @@ export interface ProbeCliOptions {
   probeEndpoints?: string;
   invokeUrlTemplate?: string;
   httpInvokeUrlTemplate?: string;
+  domainUrlTemplate?: string;
+  /** `--probe-hosts`: comma-separated host globs probes may reach. */
+  probeHosts?: string;
   caFile?: string;
   probeThrottling?: boolean;
   throttleBudget?: number;
@@ -34,6 +43,9 @@ export interface PreparedProbes {
   extraCa?: string;
   invokeUrlTemplate: string;
   httpInvokeUrlTemplate?: string;
+  domainUrlTemplate: string;
+  /** Host globs probes may reach; undefined = any host derived from the inventory and the endpoints file. */
+  probeHosts?: string[];
   throttling?: { budget: number };
   budget: number;
   ratePerSecond: number;
@@ -55,20 +67,28 @@ export function prepareProbes(opts: ProbeCliOptions): PreparedProbes {
     );
   }
   const template = opts.invokeUrlTemplate ?? DEFAULT_INVOKE_URL_TEMPLATE;
-  for (const [name, t] of [
-    ["--invoke-url-template", template],
-    ["--http-invoke-url-template", opts.httpInvokeUrlTemplate],
+  const domainTemplate = opts.domainUrlTemplate ?? DEFAULT_DOMAIN_URL_TEMPLATE;
+  for (const [name, t, scheme, needs] of [
+    ["--invoke-url-template", template, "https:", "{apiId}"],
+    ["--http-invoke-url-template", opts.httpInvokeUrlTemplate, "http:", "{apiId}"],
+    ["--domain-url-template", domainTemplate, "https:", "{domain}"],
   ] as const) {
     if (t === undefined) continue;
-    const scheme = name === "--invoke-url-template" ? "https:" : "http:";
     let ok = false;
     try {
-      ok = new URL(t.replaceAll("{apiId}", "a").replaceAll("{region}", "r").replaceAll("{stage}", "s")).protocol === scheme;
+      const sample = t
+        .replaceAll("{apiId}", "a")
+        .replaceAll("{region}", "r")
+        .replaceAll("{stage}", "s")
+        .replaceAll("{domain}", "d.example")
+        .replaceAll("{basePath}", "b");
+      ok = new URL(sample).protocol === scheme;
     } catch {
       ok = false;
     }
-    if (!ok || !t.includes("{apiId}")) throw new InputError(`${name}: must be a ${scheme}// URL template with {apiId}, got ${t}`);
+    if (!ok || !t.includes(needs)) throw new InputError(`${name}: must be a ${scheme}// URL template with ${needs}, got ${t}`);
   }
+  const probeHosts = opts.probeHosts === undefined ? undefined : parseProbeHosts(opts.probeHosts);
   let extraCa: string | undefined;
   if (opts.caFile) {
     try {
@@ -85,6 +105,8 @@ export function prepareProbes(opts: ProbeCliOptions): PreparedProbes {
     ...(extraCa ? { extraCa } : {}),
     invokeUrlTemplate: template,
     ...(opts.httpInvokeUrlTemplate ? { httpInvokeUrlTemplate: opts.httpInvokeUrlTemplate } : {}),
+    domainUrlTemplate: domainTemplate,
+    ...(probeHosts ? { probeHosts } : {}),
     ...(opts.probeThrottling ? { throttling: { budget: throttleBudget } } : {}),
     budget: positive("--probe-budget", opts.probeBudget, PROBE_DEFAULTS.budget),
     ratePerSecond: positive("--probe-rate", opts.probeRate, PROBE_DEFAULTS.ratePerSecond),
@@ -128,7 +150,9 @@ export async function probeInventory(
   const fromInventory = targetsFromInventory(inventory, {
     invokeUrlTemplate: prepared.invokeUrlTemplate,
     ...(prepared.httpInvokeUrlTemplate ? { httpInvokeUrlTemplate: prepared.httpInvokeUrlTemplate } : {}),
+    domainUrlTemplate: prepared.domainUrlTemplate,
   });
+  for (const n of fromInventory.notProbed) ctx.logger.info(`Not probed: ${n.arn}: ${n.reason}`);
   const sources = new Map<string, "inventory" | "endpoints-file">();
   for (const t of fromInventory.targets) sources.set(t.id, "inventory");
   const clash = prepared.endpoints.find((t) => sources.has(t.id));
@@ -138,6 +162,17 @@ export async function probeInventory(
     );
   for (const t of prepared.endpoints) sources.set(t.id, "endpoints-file");
   const targets = [...fromInventory.targets, ...prepared.endpoints];
+  if (prepared.probeHosts) {
+    // Checked before any request: a target outside the allow-list is a mistake to stop at, not to skip.
+    const outside = new Set<string>();
+    for (const t of targets)
+      for (const u of [t.baseUrl, t.httpBaseUrl])
+        if (u !== undefined && !hostAllowed(new URL(u).hostname, prepared.probeHosts)) outside.add(new URL(u).hostname);
+    if (outside.size)
+      throw new InputError(
+        `--probe-hosts ${prepared.probeHosts.join(",")}: probes would reach ${[...outside].sort().join(", ")}; nothing was sent`,
+      );
+  }
   const account = inventory.metadata.accounts[0];
   const problemErrors = fromInventory.problems.map((p) => ({
     account: account ?? "000000000000",
@@ -164,8 +199,9 @@ export async function probeInventory(
     userAgent: ctx.userAgent,
     ...(account ? { defaultAccount: account } : {}),
     logger: ctx.logger,
+    ...(prepared.probeHosts ? { allowedHosts: prepared.probeHosts } : {}),
   });
-  await writeProbeLog(ctx.outDir, result.log);
+  await writeProbeLog(ctx.outDir, result.log, fromInventory.notProbed);
   return {
     ...inventory,
     metadata: { ...inventory.metadata, services: [...new Set([...inventory.metadata.services, "probe"])] },
@@ -175,11 +211,11 @@ export async function probeInventory(
 }
 
 /** Writes probes.json (every request sent, redacted) atomically. */
-export async function writeProbeLog(dir: string, log: ProbeLogEntry[]): Promise<string> {
+export async function writeProbeLog(dir: string, log: ProbeLogEntry[], notProbed: NotProbed[] = []): Promise<string> {
   await mkdir(dir, { recursive: true });
   const path = join(dir, PROBE_LOG_FILE);
   const tmp = `${path}.tmp-${process.pid}`;
-  await writeFile(tmp, stableStringify({ kind: "tollgate-probe-log", requests: log }), "utf8");
+  await writeFile(tmp, stableStringify({ kind: "tollgate-probe-log", requests: log, notProbed }), "utf8");
   await rename(tmp, path);
   return path;
 }

@@ -1,120 +1,168 @@
-import { describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Simulator } from "../../fixtures/simulator/server.js";
+import { collectApiGateway } from "../../src/collect/apigateway.js";
+import { collectApiGatewayV2 } from "../../src/collect/apigatewayv2.js";
+import { DEFAULT_COLLECT_OPTIONS, type UnitContext } from "../../src/collect/context.js";
+import { collectWafv2 } from "../../src/collect/wafv2.js";
+import { enrichRegional } from "../../src/enrich/regional.js";
 import type { Inventory, Resource } from "../../src/model/inventory.js";
 import type { JsonObject } from "../../src/model/json.js";
 import { parseProbeEndpoints } from "../../src/probe/endpoints-file.js";
-import { renderInvokeUrl, targetsFromInventory } from "../../src/probe/targets-from-inventory.js";
+import {
+  minTlsOfPolicy,
+  renderDomainUrl,
+  renderInvokeUrl,
+  targetsFromInventory,
+  wafMarkerCoverage,
+} from "../../src/probe/targets-from-inventory.js";
+import { fixedClock } from "../../src/util/clock.js";
+import { memoryLogger } from "../../src/util/logger.js";
+import { account, callerCredentials, sim } from "../helpers/sim.js";
 
-function res(type: string, arn: string, raw: JsonObject, derived: JsonObject = {}): Resource {
-  return { type, arn, account: "111122223333", region: "us-east-1", name: arn, raw, derived } as unknown as Resource;
+const NOW = new Date("2026-06-01T12:00:00Z");
+const demo = account("demo");
+let s: Simulator;
+let inv: Inventory;
+
+function ctx(region: string): UnitContext {
+  return {
+    account: demo.accountId,
+    region,
+    partition: "aws",
+    settings: { credentials: callerCredentials(demo), maxAttempts: 1, userAgent: "tollgate-test" },
+    clock: fixedClock(NOW),
+    logger: memoryLogger(),
+    options: DEFAULT_COLLECT_OPTIONS,
+    sleep: () => Promise.resolve(),
+  };
 }
 
-function inventory(resources: Resource[]): Inventory {
-  return {
+// The demo account collected by the real collectors from the simulator, with enrichRegional's facts.
+beforeAll(async () => {
+  s = await sim([demo], { now: () => NOW });
+  process.env["AWS_ENDPOINT_URL"] = s.endpoint;
+  const resources: Resource[] = [];
+  for (const region of ["us-east-1", "eu-west-1"])
+    for (const c of [collectApiGateway, collectApiGatewayV2, collectWafv2]) resources.push(...(await c(ctx(region))).resources);
+  const { derived } = enrichRegional(resources);
+  inv = {
     kind: "tollgate-inventory",
     formatVersion: 1,
     metadata: {
       toolVersion: "0",
-      collectedAt: "2026-01-01T00:00:00Z",
-      finishedAt: "2026-01-01T00:00:00Z",
+      collectedAt: NOW.toISOString(),
+      finishedAt: NOW.toISOString(),
       partition: "aws",
-      accounts: ["111122223333"],
-      regions: ["us-east-1"],
+      accounts: [demo.accountId],
+      regions: ["us-east-1", "eu-west-1"],
       services: [],
       complete: true,
     },
-    resources,
+    resources: resources.map((r) => ({ ...r, derived: { ...r.derived, ...(derived.get(r) ?? {}) } })),
     errors: [],
-  };
-}
+  } as Inventory;
+});
+afterAll(async () => {
+  delete process.env["AWS_ENDPOINT_URL"];
+  await s.close();
+});
 
-const REST = "arn:aws:apigateway:us-east-1::/restapis/abc123";
-const HTTP = "arn:aws:apigateway:eu-west-1::/apis/h77";
+const ORDERS = "arn:aws:apigateway:us-east-1::/restapis/a1b2c3d4e5";
 
-describe("targetsFromInventory (integration seam)", () => {
-  const inv = inventory([
-    res(
-      "aws.apigateway.stage",
-      `${REST}/stages/prod`,
-      { stageName: "prod", webAclArn: "arn:aws:wafv2:us-east-1:111122223333:regional/webacl/w/1" },
-      {
-        wafSqliXss: true,
-        effectiveThrottle: { rateLimit: 10, burstLimit: 20 },
-        minTls: "TLS_1_2",
-      },
-    ),
-    res("aws.apigateway.stage", `${REST}/stages/dev`, { stageName: "dev" }),
-    res("aws.apigateway.method", `${REST}/resources/r1/methods/GET`, {
-      httpMethod: "GET",
-      authorizationType: "AWS_IAM",
-      apiKeyRequired: true,
-      resourcePath: "/pets/{id}",
-    }),
-    res("aws.apigateway.method", `${REST}/resources/r2/methods/POST`, {
-      httpMethod: "POST",
-      authorizationType: "BOGUS",
-      resourcePath: "/pets",
-    }),
-    res("aws.apigatewayv2.api", HTTP, {
-      ProtocolType: "HTTP",
-      CorsConfiguration: { AllowOrigins: ["https://app.example"], AllowCredentials: true },
-    }),
-    res("aws.apigatewayv2.stage", `${HTTP}/stages/$default`, { StageName: "$default" }),
-    res("aws.apigatewayv2.route", `${HTTP}/routes/rt1`, { RouteKey: "GET /items", AuthorizationType: "JWT" }),
-    res("aws.apigatewayv2.route", `${HTTP}/routes/rt2`, { RouteKey: "$default", AuthorizationType: "NONE" }),
-    res("aws.apigatewayv2.api", "arn:aws:apigateway:eu-west-1::/apis/ws1", { ProtocolType: "WEBSOCKET" }),
-    res("aws.apigatewayv2.stage", "arn:aws:apigateway:eu-west-1::/apis/ws1/stages/prod", {}),
-    res("aws.apigatewayv2.route", "arn:aws:apigateway:eu-west-1::/apis/ws1/routes/c", {
-      RouteKey: "$connect",
-      AuthorizationType: "NONE",
-    }),
-  ]);
-  const { targets, problems } = targetsFromInventory(inv);
-
-  it("makes one target per stage and REST method, with the stage's WAF, throttling and TLS facts", () => {
-    const prod = targets.find((t) => t.id === "abc123/prod GET /pets/{id}");
-    expect(prod).toEqual({
-      id: "abc123/prod GET /pets/{id}",
-      arn: `${REST}/resources/r1/methods/GET`,
-      relatedArns: [`${REST}/stages/prod`, "arn:aws:wafv2:us-east-1:111122223333:regional/webacl/w/1"],
-      account: "111122223333",
+describe("targetsFromInventory on the real collectors' resources", () => {
+  it("one target per REST method and stage, with authorization, API key, CORS, WAF and throttling facts", () => {
+    const { targets } = targetsFromInventory(inv);
+    const get = targets.find((t) => t.id === "a1b2c3d4e5/prod GET /orders");
+    expect(get).toMatchObject({
+      arn: `${ORDERS}/resources/ordres0001/methods/GET`,
+      account: demo.accountId,
       region: "us-east-1",
-      baseUrl: "https://abc123.execute-api.us-east-1.amazonaws.com/prod",
-      path: "/pets/{id}",
+      baseUrl: "https://a1b2c3d4e5.execute-api.us-east-1.amazonaws.com/prod",
+      path: "/orders",
       method: "GET",
+      // The orders-prod ACL has the common rule set (XSS) but no SQLi group: not both markers are blocked.
       expect: {
-        auth: "AWS_IAM",
-        apiKeyRequired: true,
-        minTls: "TLS_1_2",
-        wafSqliXss: true,
-        throttle: { rateLimit: 10, burstLimit: 20 },
+        auth: "COGNITO_USER_POOLS",
+        cors: { allowOrigins: ["*"] },
+        wafSqliXss: false,
+        throttle: { rateLimit: 100, burstLimit: 200 },
       },
     });
-    expect(targets.find((t) => t.id === "abc123/dev GET /pets/{id}")?.expect).toEqual({ auth: "AWS_IAM", apiKeyRequired: true });
+    expect(get?.relatedArns).toContain(`${ORDERS}/stages/prod`);
+    expect(get?.relatedArns?.some((a) => a.includes(":regional/webacl/orders-prod/"))).toBe(true);
+    expect(targets.find((t) => t.id === "a1b2c3d4e5/prod POST /orders")?.expect.throttle).toEqual({
+      rateLimit: 10,
+      burstLimit: 20,
+    });
+    expect(targets.find((t) => t.id === "a1b2c3d4e5/prod GET /orders/{id}")?.expect).toMatchObject({
+      auth: "NONE",
+      apiKeyRequired: true,
+    });
+    // dev has no web ACL and WAF's listing was read: "no WAF" is a fact the marker can confirm.
+    expect(targets.find((t) => t.id === "a1b2c3d4e5/dev GET /")?.expect.wafSqliXss).toBe(false);
+    // No deployment data: every method is assumed on every stage (documented limitation).
+    expect(targets.filter((t) => t.arn === `${ORDERS}/resources/ordres0001/methods/GET`).length).toBe(4);
   });
 
-  it("reads HTTP API routes and CORS; $default stage has no path segment; WebSocket routes are skipped", () => {
-    const items = targets.find((t) => t.id === "h77/$default GET /items");
-    expect(items).toMatchObject({
-      baseUrl: "https://h77.execute-api.eu-west-1.amazonaws.com",
-      expect: { auth: "JWT", cors: { allowOrigins: ["https://app.example"], allowCredentials: true } },
+  it("custom domains: one target per mapped base path, minimum TLS from the security policy", () => {
+    const { targets } = targetsFromInventory(inv, { domainUrlTemplate: "https://127.0.0.1:8443/_domain/{domain}/{basePath}" });
+    expect(targets.find((t) => t.id === "api.example.com/ GET /orders")).toMatchObject({
+      baseUrl: "https://127.0.0.1:8443/_domain/api.example.com",
+      expect: { minTls: "TLS_1_2", httpsOnly: false, auth: "COGNITO_USER_POOLS" },
     });
-    expect(targets.find((t) => t.id === "h77/$default ANY /")).toBeDefined();
-    expect(targets.some((t) => t.id.startsWith("ws1"))).toBe(false);
+    expect(targets.find((t) => t.id === "legacy.example.com/v0 GET /orders")).toMatchObject({
+      baseUrl: "https://127.0.0.1:8443/_domain/legacy.example.com/v0",
+      expect: { minTls: "TLS_1_0" },
+    });
+    expect(targets.find((t) => t.id === "shop.example.com/ GET /products")?.expect.minTls).toBe("TLS_1_2");
+    // Execute-api targets carry no TLS expectation: the domain's policy does not apply to them.
+    expect(targets.find((t) => t.id === "a1b2c3d4e5/prod GET /orders")?.expect.minTls).toBeUndefined();
+  });
+
+  it("HTTP API routes per stage: $default stage at the root, CorsConfiguration, no WAF or API key facts", () => {
+    const { targets } = targetsFromInventory(inv);
+    const products = targets.find((t) => t.id === "h1t2t3p4a5/$default GET /products");
+    expect(products).toMatchObject({
+      baseUrl: "https://h1t2t3p4a5.execute-api.us-east-1.amazonaws.com",
+      expect: { auth: "JWT", cors: { allowOrigins: ["*"] }, throttle: { rateLimit: 100, burstLimit: 200 } },
+    });
+    expect(products?.expect.wafSqliXss).toBeUndefined();
+    expect(products?.expect.apiKeyRequired).toBeUndefined();
+  });
+
+  it("private and WebSocket APIs are not probed, with the reason", () => {
+    const { targets, notProbed, problems } = targetsFromInventory(inv);
+    expect(notProbed.map((n) => n.arn)).toEqual([
+      "arn:aws:apigateway:us-east-1::/apis/w1s2k3t4a5",
+      "arn:aws:apigateway:us-east-1::/restapis/f6g7h8i9j0",
+    ]);
+    expect(notProbed[1]?.reason).toContain("VPC");
+    expect(targets.some((t) => t.id.startsWith("f6g7h8i9j0") || t.id.startsWith("w1s2k3t4a5"))).toBe(false);
+    expect(problems).toEqual([]);
   });
 
   it("reports an unknown authorization type instead of guessing", () => {
-    expect(problems).toEqual([{ arn: `${REST}/resources/r2/methods/POST`, message: 'unknown authorizationType "BOGUS"' }]);
-    expect(targets.some((t) => t.arn?.endsWith("methods/POST"))).toBe(false);
+    const m = inv.resources.find((r) => r.arn === `${ORDERS}/resources/ordres0001/methods/GET`)!;
+    const bogus = { ...m, raw: { ...m.raw, method: { authorizationType: "BOGUS" } } } as Resource;
+    const { problems, targets } = targetsFromInventory({ ...inv, resources: [...inv.resources.filter((r) => r !== m), bogus] });
+    expect(problems).toEqual([{ arn: m.arn, message: 'unknown authorizationType "BOGUS"' }]);
+    expect(targets.some((t) => t.arn === m.arn)).toBe(false);
   });
 
-  it("renders a custom invoke URL template", () => {
-    const t = targetsFromInventory(inv, {
-      invokeUrlTemplate: "https://127.0.0.1:8443/{apiId}/{stage}",
-      httpInvokeUrlTemplate: "http://127.0.0.1:8080/{apiId}/{stage}",
-    }).targets.find((x) => x.id === "abc123/prod GET /pets/{id}");
-    expect(t?.baseUrl).toBe("https://127.0.0.1:8443/abc123/prod");
-    expect(t?.httpBaseUrl).toBe("http://127.0.0.1:8080/abc123/prod");
+  it("renders templates; helpers read policies and web ACLs", () => {
     expect(renderInvokeUrl("https://x/{stage}", { apiId: "a", region: "r", stage: "a b" })).toBe("https://x/a%20b");
+    expect(renderDomainUrl("https://{domain}/{basePath}", { domain: "d.example", basePath: "(none)" })).toBe("https://d.example");
+    expect(minTlsOfPolicy("SecurityPolicy_TLS13_1_3_2025_EDGE")).toBe("TLS_1_3");
+    expect(minTlsOfPolicy("SomethingNew")).toBeUndefined();
+    const group = (Name: string, count = false): JsonObject => ({
+      Statement: { ManagedRuleGroupStatement: { VendorName: "AWS", Name } },
+      OverrideAction: count ? { Count: {} } : { None: {} },
+    });
+    expect(wafMarkerCoverage({ Rules: [group("AWSManagedRulesSQLiRuleSet"), group("AWSManagedRulesCommonRuleSet")] })).toEqual({
+      sqli: true,
+      xss: true,
+    });
+    expect(wafMarkerCoverage({ Rules: [group("AWSManagedRulesSQLiRuleSet", true)] })).toEqual({ sqli: false, xss: false });
   });
 });
 
