@@ -35,13 +35,24 @@ async function hubOf(credentials: { accessKeyId: string; secretAccessKey: string
 
 describe("export securityhub across accounts", () => {
   it("imports each account's findings into that account's own hub by assuming --role-name there", async () => {
-    const own = finding({ account: home.accountId, region: "us-east-1", resourceArn: "arn:aws:apigateway:us-east-1::/restapis/a/stages/own" });
-    const theirs = finding({ account: MEMBER, region: "us-east-1", resourceArn: "arn:aws:apigateway:us-east-1::/restapis/b/stages/theirs" });
+    const own = finding({
+      account: home.accountId,
+      region: "us-east-1",
+      resourceArn: "arn:aws:apigateway:us-east-1::/restapis/a/stages/own",
+    });
+    const theirs = finding({
+      account: MEMBER,
+      region: "us-east-1",
+      resourceArn: "arn:aws:apigateway:us-east-1::/restapis/b/stages/theirs",
+    });
     const input = exportInput([own, theirs], { accounts: [home.accountId, MEMBER], regions: ["us-east-1"] });
     const file = join(tmp, "findings.json");
     writeFileSync(file, renderJson({ ...input, rules: [] }));
 
-    const r = await runCli(["export", "securityhub", "--from", file, "--role-name", "TollgateAudit", "--no-archive"], simEnv(s, home));
+    const r = await runCli(
+      ["export", "securityhub", "--from", file, "--role-name", "TollgateAudit", "--no-archive"],
+      simEnv(s, home),
+    );
     expect(r.stderr).not.toMatch(/refused|cannot/i);
     expect(r.code).toBe(0);
     // The role was assumed in the member account, and each finding landed only in its own account's hub.
@@ -51,10 +62,17 @@ describe("export securityhub across accounts", () => {
   });
 
   it("a role that cannot be assumed leaves that account's findings unimported and the exit code non-zero", async () => {
-    const lost = finding({ account: MEMBER, region: "us-east-1", resourceArn: "arn:aws:apigateway:us-east-1::/restapis/c/stages/x" });
+    const lost = finding({
+      account: MEMBER,
+      region: "us-east-1",
+      resourceArn: "arn:aws:apigateway:us-east-1::/restapis/c/stages/x",
+    });
     const file = join(tmp, "missing-role.json");
     writeFileSync(file, renderJson({ ...exportInput([lost], { accounts: [MEMBER], regions: ["us-east-1"] }), rules: [] }));
-    const r = await runCli(["export", "securityhub", "--from", file, "--role-name", "NoSuchRole", "--no-archive"], simEnv(s, home));
+    const r = await runCli(
+      ["export", "securityhub", "--from", file, "--role-name", "NoSuchRole", "--no-archive"],
+      simEnv(s, home),
+    );
     expect(r.code).not.toBe(0);
     expect(r.stderr).toContain(MEMBER);
     expect(await hubOf(callerCredentials(member))).not.toContain(asffId(lost));
