@@ -178,7 +178,7 @@ describe("tollgate rules", () => {
     expect(owasp.code).toBe(0);
     expect(owasp.stdout).toMatch(/^API1\s+Broken Object Level Authorization\s+not covered by Tollgate$/m);
     expect(owasp.stdout).toMatch(
-      /^API8\s+Security Misconfiguration\s+aws\.iam\.server-certificate\.not-expired, aws\.apigateway\.stage\.waf-associated$/m,
+      /^API8\s+Security Misconfiguration\s+aws\.iam\.server-certificate\.not-expired, aws\.apigateway\.stage\.waf-associated, aws\.apigateway\.stage\.cache-encrypted, /m,
     );
     const unknown = await runCli(["rules", "list", "--framework", "pci"], env);
     expect(unknown.code).toBe(2);

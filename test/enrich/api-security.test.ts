@@ -59,7 +59,7 @@ describe("REST CORS facts", () => {
     expect(facts["credentialsWithOpenOrigin"]).toEqual(["OPTIONS /a (200)", "OPTIONS /c (200)"]);
   });
   it("gateway responses: * counts against authorised APIs; a mapped credentials value counts as true", () => {
-    const gw = [
+    const gw: JsonValue[] = [
       { responseType: "DEFAULT_4XX", responseParameters: { "gatewayresponse.header.Access-Control-Allow-Origin": "'*'" } },
       {
         responseType: "UNAUTHORIZED",
