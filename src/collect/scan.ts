@@ -94,7 +94,11 @@ export function startScan(opts: ScanOptions): ScanRun {
   let ended = false;
 
   const build = (complete: boolean, extra: CollectionError[]): Inventory => {
-    const enriched = enrich([...resources], { now: started, ...(iamAnalysis ? { iamAnalysis } : {}) });
+    const enriched = enrich([...resources], {
+      now: started,
+      errors: [...errors, ...extra],
+      ...(iamAnalysis ? { iamAnalysis } : {}),
+    });
     return {
       kind: "tollgate-inventory",
       formatVersion: INVENTORY_FORMAT_VERSION,

@@ -2,6 +2,7 @@ import type { IamAnalysisData } from "../analysis/iam/index.js";
 import type { JsonObject } from "../model/json.js";
 import type { CollectionError, Resource } from "../model/inventory.js";
 import { enrichAccess } from "./access.js";
+import { defaultSecretPatterns, enrichApiSecurity, type SecretPatterns } from "./api-security.js";
 import { enrichIam, type EnrichResult } from "./iam.js";
 import { enrichRegional } from "./regional.js";
 
@@ -14,6 +15,13 @@ export interface EnrichContext {
   now: Date;
   /** IAM analysis data; when absent, access facts are not derived and the rules needing them report error. */
   iamAnalysis?: IamAnalysisData | undefined;
+  /**
+   * Collection errors so far: facts that join a listing (custom domains → API, routes → API) are null
+   * unless the listing is known complete, so without this they are null.
+   */
+  errors?: readonly CollectionError[] | undefined;
+  /** Stage-variable secret patterns; default: rules/data/secret-patterns.json. */
+  secretPatterns?: SecretPatterns | undefined;
 }
 
 /** A pure enricher: derives facts from raw data (of any resources, for joins) and the context. */
@@ -23,6 +31,8 @@ export type Enricher = (resources: Resource[], ctx: EnrichContext) => EnrichResu
 export const ENRICHERS: Enricher[] = [
   (resources, ctx) => enrichIam(resources, ctx.now),
   (resources) => enrichRegional(resources),
+  (resources, ctx) =>
+    enrichApiSecurity(resources, { errors: ctx.errors, secretPatterns: ctx.secretPatterns ?? defaultSecretPatterns() }),
   enrichAccess,
 ];
 

@@ -77,13 +77,47 @@ describe("tollgate CLI end to end against the simulator", () => {
       .sort();
     // No --regions: the account's enabled regions (ec2:DescribeRegions) are scanned, us-east-1 and eu-west-1.
     expect(failing).toEqual([
+      // The API-security catalogue: the orders API's dev stage, payments-eu and internal-admin lack logging,
+      // tracing and throttling; key-only methods; * CORS on authorised paths; a TLS 1.0 domain; the eu-west-1
+      // web ACL with no rules; a single-region trail without KMS/validation/CloudWatch; no Config in eu-west-1.
+      "aws.apigateway.domain.tls-policy arn:aws:apigateway:us-east-1::/domainnames/legacy.example.com",
+      "aws.apigateway.method.api-key-not-authentication arn:aws:apigateway:eu-west-1::/restapis/p9q8r7s6t5/resources/payres0001/methods/GET",
+      "aws.apigateway.method.api-key-not-authentication arn:aws:apigateway:us-east-1::/restapis/a1b2c3d4e5/resources/ordid00001/methods/GET",
       "aws.apigateway.method.authorization-required arn:aws:apigateway:eu-west-1::/restapis/p9q8r7s6t5/resources/payres0001/methods/GET",
       "aws.apigateway.method.authorization-required arn:aws:apigateway:us-east-1::/restapis/a1b2c3d4e5/resources/ordid00001/methods/DELETE",
       "aws.apigateway.method.authorization-required arn:aws:apigateway:us-east-1::/restapis/a1b2c3d4e5/resources/ordid00001/methods/GET",
       "aws.apigateway.method.authorization-required arn:aws:apigateway:us-east-1::/restapis/a1b2c3d4e5/resources/rootres001/methods/GET",
+      "aws.apigateway.restapi.cors-wildcard-authorized arn:aws:apigateway:us-east-1::/restapis/a1b2c3d4e5",
+      "aws.apigateway.restapi.default-endpoint-disabled arn:aws:apigateway:us-east-1::/restapis/a1b2c3d4e5",
+      "aws.apigateway.restapi.usage-plan-limits arn:aws:apigateway:eu-west-1::/restapis/p9q8r7s6t5",
+      "aws.apigateway.stage.access-logging arn:aws:apigateway:eu-west-1::/restapis/p9q8r7s6t5/stages/live",
+      "aws.apigateway.stage.access-logging arn:aws:apigateway:us-east-1::/restapis/a1b2c3d4e5/stages/dev",
+      "aws.apigateway.stage.access-logging arn:aws:apigateway:us-east-1::/restapis/f6g7h8i9j0/stages/v1",
+      "aws.apigateway.stage.cache-encrypted arn:aws:apigateway:us-east-1::/restapis/a1b2c3d4e5/stages/dev",
+      "aws.apigateway.stage.client-certificate arn:aws:apigateway:eu-west-1::/restapis/p9q8r7s6t5/stages/live",
+      "aws.apigateway.stage.client-certificate arn:aws:apigateway:us-east-1::/restapis/a1b2c3d4e5/stages/dev",
+      "aws.apigateway.stage.client-certificate arn:aws:apigateway:us-east-1::/restapis/f6g7h8i9j0/stages/v1",
+      "aws.apigateway.stage.execution-logging arn:aws:apigateway:us-east-1::/restapis/a1b2c3d4e5/stages/dev",
+      "aws.apigateway.stage.execution-logging arn:aws:apigateway:us-east-1::/restapis/f6g7h8i9j0/stages/v1",
+      "aws.apigateway.stage.no-secret-variables arn:aws:apigateway:us-east-1::/restapis/a1b2c3d4e5/stages/dev",
+      "aws.apigateway.stage.throttling arn:aws:apigateway:eu-west-1::/restapis/p9q8r7s6t5/stages/live",
+      "aws.apigateway.stage.throttling arn:aws:apigateway:us-east-1::/restapis/a1b2c3d4e5/stages/dev",
+      "aws.apigateway.stage.throttling arn:aws:apigateway:us-east-1::/restapis/f6g7h8i9j0/stages/v1",
       "aws.apigateway.stage.waf-associated arn:aws:apigateway:eu-west-1::/restapis/p9q8r7s6t5/stages/live",
       "aws.apigateway.stage.waf-associated arn:aws:apigateway:us-east-1::/restapis/a1b2c3d4e5/stages/dev",
       "aws.apigateway.stage.waf-associated arn:aws:apigateway:us-east-1::/restapis/f6g7h8i9j0/stages/v1",
+      "aws.apigateway.stage.xray-tracing arn:aws:apigateway:eu-west-1::/restapis/p9q8r7s6t5/stages/live",
+      "aws.apigateway.stage.xray-tracing arn:aws:apigateway:us-east-1::/restapis/a1b2c3d4e5/stages/dev",
+      "aws.apigateway.stage.xray-tracing arn:aws:apigateway:us-east-1::/restapis/f6g7h8i9j0/stages/v1",
+      "aws.apigatewayv2.api.cors-wildcard-authorized arn:aws:apigateway:us-east-1::/apis/h1t2t3p4a5",
+      "aws.apigatewayv2.api.default-endpoint-disabled arn:aws:apigateway:us-east-1::/apis/h1t2t3p4a5",
+      "aws.apigatewayv2.route.authorization-required arn:aws:apigateway:us-east-1::/apis/h1t2t3p4a5/routes/rt00003",
+      "aws.apigatewayv2.stage.access-logging arn:aws:apigateway:us-east-1::/apis/w1s2k3t4a5/stages/prod",
+      "aws.apigatewayv2.stage.throttling arn:aws:apigateway:us-east-1::/apis/w1s2k3t4a5/stages/prod",
+      "aws.cloudtrail.trail.cloudwatch-logs arn:aws:cloudtrail:eu-west-1:111122223333:trail/eu-data-events",
+      "aws.cloudtrail.trail.kms-encryption arn:aws:cloudtrail:eu-west-1:111122223333:trail/eu-data-events",
+      "aws.cloudtrail.trail.log-file-validation arn:aws:cloudtrail:eu-west-1:111122223333:trail/eu-data-events",
+      "aws.config.region.recorder-enabled arn:aws:config:eu-west-1:111122223333:region/eu-west-1",
       "aws.iam.account.password-min-length arn:aws:iam::111122223333:root",
       "aws.iam.account.password-policy-strong arn:aws:iam::111122223333:root",
       "aws.iam.account.password-reuse-prevention arn:aws:iam::111122223333:root",
@@ -113,6 +147,9 @@ describe("tollgate CLI end to end against the simulator", () => {
       // alice is an administrator through the admins group (AdministratorAccess).
       "aws.iam.user.not-admin-equivalent arn:aws:iam::111122223333:user/alice",
       "aws.iam.user.single-active-key arn:aws:iam::111122223333:user/ci-deployer",
+      "aws.wafv2.webacl.has-rules arn:aws:wafv2:eu-west-1:111122223333:regional/webacl/eu-alb/e1e2e3e4-5555-6666-7777-888899990000",
+      "aws.wafv2.webacl.logging arn:aws:wafv2:eu-west-1:111122223333:regional/webacl/eu-alb/e1e2e3e4-5555-6666-7777-888899990000",
+      "aws.wafv2.webacl.managed-exploit-rules arn:aws:wafv2:eu-west-1:111122223333:regional/webacl/eu-alb/e1e2e3e4-5555-6666-7777-888899990000",
     ]);
     // The malformed legacy-broken policy cannot be judged: every policy rule reports error for it, never pass.
     const broken = f.findings.filter((x) => x.resourceArn === "arn:aws:iam::111122223333:policy/legacy-broken");
@@ -120,7 +157,7 @@ describe("tollgate CLI end to end against the simulator", () => {
     expect(new Set(broken.map((x) => x.status))).toEqual(new Set(["error"]));
     // Valid against the OASIS schema and GitHub's code-scanning constraints.
     const sarif = assertValidSarif(readFileSync(join(out, "results.sarif"), "utf8"));
-    expect(sarif.runs?.[0]?.results).toHaveLength(32);
+    expect(sarif.runs?.[0]?.results).toHaveLength(66);
   });
 
   it("evaluate on the saved inventory gives the same findings, offline", async () => {

@@ -185,7 +185,11 @@ describe("prober against the simulated data plane", () => {
 
   it("observes throttling only where it is enforced", () => {
     expect(derivedOf(result, "limited GET /")).toMatchObject({ throttleOutcome: "throttled", throttleObserved: true });
-    expect(derivedOf(result, "limited GET /")["observedThreshold"]).toBeGreaterThan(1);
+    // The stage's bucket (burst 5) is shared with the other probes to that stage, so how many tokens are left
+    // when the burst starts depends on timing; the first 429 comes within the burst either way.
+    const threshold = derivedOf(result, "limited GET /")["observedThreshold"];
+    expect(threshold).toBeGreaterThanOrEqual(1);
+    expect(threshold).toBeLessThanOrEqual(6);
     expect(derivedOf(result, "unlimited GET /")).toMatchObject({ throttleOutcome: "not-throttled", throttleObserved: false });
   });
 

@@ -128,7 +128,11 @@ describe("tollgate scan (built CLI) against a simulator started by the test", ()
       expect(ev.code).toBe(3);
       expect(ev.stderr).toContain("the scan did not complete");
       const f = JSON.parse(readFileSync(join(out, "evaluated", "findings.json"), "utf8")) as FindingsFile;
-      expect(f.findings.filter((x) => x.account === SLOW).every((x) => x.status === "error")).toBe(true);
+      // Only the member's IAM unit was held: its regional units may finish before the signal (a race the
+      // base test lost about half the time), so the guarantee is about the interrupted service.
+      const slowIam = f.findings.filter((x) => x.account === SLOW && x.ruleId.startsWith("aws.iam."));
+      expect(slowIam.length).toBeGreaterThan(0);
+      expect(slowIam.every((x) => x.status === "error")).toBe(true);
     } finally {
       s.hooks.pop();
     }

@@ -103,6 +103,12 @@ function restricts(condition: NormalizedCondition | undefined, keys: readonly st
   });
 }
 
+/**
+ * Whether a statement's condition limits one of `keys` (lower-case) to specific values through positive
+ * operators; shared with the API Gateway resource-policy facts so both judge conditions alike.
+ */
+export const conditionRestricts = restricts;
+
 function allowsAssume(s: NormalizedStatement): boolean {
   if (s.notAction) return true; // NotAction in a trust policy admits every assume action not listed.
   return (s.action ?? []).some((p) => ASSUME_ACTIONS.some((a) => globToRegExp(p, true).test(a)));
