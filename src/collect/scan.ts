@@ -53,6 +53,12 @@ export interface ScanRun {
   snapshot(): Inventory;
 }
 
+/**
+ * The quota a collector's calls count against: API Gateway v1 and v2 are one control plane (one SigV4 service)
+ * whose 10 rps per account and region both share.
+ */
+const quotaService = (service: string): string => (service === "apigatewayv2" ? "apigateway" : service);
+
 const unitKey = (u: UnitRef): string => `${u.account}|${u.region}|${u.service}`;
 
 /** Starts a scan: accounts (own, listed, or the organisation's), their regions, and every collector unit. */
@@ -129,9 +135,9 @@ export function startScan(opts: ScanOptions): ScanRun {
         logger: opts.logger,
         options,
         sleep,
-        limit: (service, fn) => pool.limit(service, fn),
+        limit: (service, fn) => pool.limit(service, fn, { account: access.account, region }),
         instrumentClient: (client, service) =>
-          addRateLimitMiddleware(client, limiters, { account: access.account, region, service }, () => {
+          addRateLimitMiddleware(client, limiters, { account: access.account, region, service: quotaService(service) }, () => {
             calls += 1;
             progress.call(unit);
           }),
