@@ -2,6 +2,7 @@ import { dirname, isAbsolute, join } from "node:path";
 import { defaultCredentials } from "../aws/clients.js";
 import { chooseProgress } from "../collect/progress.js";
 import { startScan } from "../collect/scan.js";
+import type { Shard } from "../collect/shard.js";
 import { DEFAULT_MAX_ATTEMPTS, validateScanSettings, type ScanSettingsFile } from "../collect/tuning.js";
 import { loadConfig } from "../config/load.js";
 import type { TollgateConfig } from "../config/types.js";
@@ -12,6 +13,7 @@ import { builtInRuleDirs, loadRuleSet, type RuleSet } from "../engine/rules.js";
 import { applySuppressions } from "../engine/suppress.js";
 import { EXIT } from "../errors.js";
 import { loadInventory, saveInventory, saveInventoryAsync } from "../inventory/io.js";
+import { mergeShardInventories } from "../inventory/merge.js";
 import type { Finding } from "../model/finding.js";
 import type { Inventory } from "../model/inventory.js";
 import type { ReportInput } from "../model/report.js";
@@ -75,6 +77,8 @@ export interface ScanCommandOptions extends ReportOptions {
   profile?: string;
   saveInventory?: string;
   maxAttempts?: number;
+  /** `i/n`: scan only this shard of the (account, region) units. */
+  shard?: Shard;
   /** Import the findings into Security Hub after the reports are written. */
   securityhub?: boolean;
   /** Security Hub options (`--securityhub-*`), used with `securityhub`. */
@@ -90,6 +94,7 @@ export function scanSettingsFromFlags(opts: ScanCommandOptions): ScanSettingsFil
   if (opts.externalId !== undefined) raw["externalId"] = opts.externalId;
   if (opts.org) raw["org"] = true;
   if (opts.maxAttempts !== undefined) raw["maxAttempts"] = opts.maxAttempts;
+  if (opts.shard) raw["shard"] = opts.shard;
   // Same validation as the config file, with flag names in the message.
   return validateScanSettings(raw, "command line");
 }
@@ -234,6 +239,27 @@ export async function evaluateCommand(opts: ReportOptions & { inventory: string 
   const log = stderrLogger({ quiet: opts.quiet });
   const setup = loadSetup(opts);
   const inventory = loadInventory(opts.inventory);
+  return (await reportRun(inventory, setup, opts, log, clock)).code;
+}
+
+/** `tollgate merge A B C…`: one report set from the inventories of a sharded scan. */
+export async function mergeCommand(
+  opts: ReportOptions & { inventories: string[]; saveInventory?: string },
+  clock: Clock = systemClock,
+): Promise<number> {
+  const log = stderrLogger({ quiet: opts.quiet });
+  const setup = loadSetup(opts);
+  const { inventory, missing } = mergeShardInventories(opts.inventories.map((f) => ({ inventory: loadInventory(f), source: f })));
+  const m = inventory.metadata.merged!;
+  log.info(`Merged shards ${m.shards.join(", ")} of ${m.count}: ${inventory.resources.length} resources`);
+  if (missing.length)
+    log.warn(
+      `shard(s) ${missing.join(", ")} of ${m.count} missing: the merged result is incomplete (nothing they cover was checked)`,
+    );
+  if (opts.saveInventory) {
+    saveInventory(opts.saveInventory, inventory);
+    log.info(`Saved merged inventory to ${opts.saveInventory}`);
+  }
   return (await reportRun(inventory, setup, opts, log, clock)).code;
 }
 
