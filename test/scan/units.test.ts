@@ -29,7 +29,8 @@ describe("token buckets", () => {
     await limiters.acquire({ ...a, account: "222222222222" }, "GetRestApis");
     expect(slept).toEqual([]);
     await limiters.acquire(a, "GetResources");
-    expect(slept).toEqual([100, 1000]);
+    // The operation bucket is waited for first, then the service bucket.
+    expect(slept).toEqual([1000, 100]);
   });
 });
 
