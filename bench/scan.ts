@@ -32,6 +32,8 @@ interface ChildResult {
   findings: number;
   errors: number;
   maxRssMb: number;
+  /** CPU time (user + system) the scanning process spent during the scan. */
+  scanCpuMs: number;
 }
 
 // ---------------------------------------------------------------- child: one scan, in its own process
@@ -57,6 +59,7 @@ async function child(size: Size, endpoint: string, key: string, secret: string, 
     toolVersion: "bench",
   });
   const t1 = performance.now();
+  const ru = process.resourceUsage();
   const findings = evaluate(inv, rules);
   const t2 = performance.now();
   await saveInventoryAsync(inventoryPath, inv);
@@ -69,7 +72,17 @@ async function child(size: Size, endpoint: string, key: string, secret: string, 
     findings: findings.length,
     errors: inv.errors.length,
     maxRssMb: process.resourceUsage().maxRSS / 1024,
+    scanCpuMs: (ru.userCPUTime + ru.systemCPUTime) / 1000,
   };
+  process.stdout.write(JSON.stringify(result) + "\n");
+}
+
+/** Offline: `tollgate evaluate --inventory` of the saved inventory (load, evaluate, every report), in its own process. */
+async function evaluateChild(inventoryPath: string, outDir: string): Promise<void> {
+  const { evaluateCommand } = await import("../src/cli/commands.js");
+  const t0 = performance.now();
+  await evaluateCommand({ inventory: inventoryPath, out: outDir, failOn: "critical", format: "none", quiet: true });
+  const result = { evaluateCommandMs: performance.now() - t0, maxRssMb: process.resourceUsage().maxRSS / 1024 };
   process.stdout.write(JSON.stringify(result) + "\n");
 }
 
@@ -201,17 +214,20 @@ function lowerBound(req: Map<string, number>, files: AccountFile[], latencyMs: n
 // ---------------------------------------------------------------- parent
 function runChild(size: Size, endpoint: string, f: AccountFile, inventoryPath: string): Promise<ChildResult> {
   const c = f.callers[0]!;
+  return spawnJson(size, ["--child", size, endpoint, c.accessKeyId, c.secretAccessKey, inventoryPath]);
+}
+
+function spawnJson<T>(size: Size, args: string[]): Promise<T> {
   return new Promise((resolve, reject) => {
-    const p = spawn(
-      process.execPath,
-      [process.argv[1]!, "--child", size, endpoint, c.accessKeyId, c.secretAccessKey, inventoryPath],
-      { stdio: ["ignore", "pipe", "inherit"], env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true" } },
-    );
+    const p = spawn(process.execPath, [process.argv[1]!, ...args], {
+      stdio: ["ignore", "pipe", "inherit"],
+      env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true" },
+    });
     let out = "";
     p.stdout.on("data", (d: Buffer) => (out += d.toString()));
     p.on("exit", (code) => {
       if (code !== 0) return reject(new Error(`${size}: child exited ${code}`));
-      resolve(JSON.parse(out.trim().split("\n").pop()!) as ChildResult);
+      resolve(JSON.parse(out.trim().split("\n").pop()!) as T);
     });
   });
 }
@@ -224,6 +240,8 @@ interface Row {
   throttled: number;
   lb: { ms: number; bottleneck: string };
   child: ChildResult;
+  /** `tollgate evaluate --inventory` of the saved inventory: time and peak RSS. */
+  offline: { evaluateCommandMs: number; maxRssMb: number };
 }
 
 const fmt = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
@@ -241,10 +259,25 @@ async function runSize(size: Size, latencyMs: number): Promise<Row> {
   const latency = createFaultInjector({ rules: [{ operation: "*", latencyMs }] });
   const sim = await startSimulator({ accounts: files, reportDelayMs: 0, hooks: [latency.hook, quotas.hook] });
   try {
-    const child = await runChild(size, sim.endpoint, files[0]!, join(packageRoot(), "reports", `bench-${size}.inventory.json`));
+    const inventoryPath = join(packageRoot(), "reports", `bench-${size}.inventory.json`);
+    const child = await runChild(size, sim.endpoint, files[0]!, inventoryPath);
+    const offline = await spawnJson<{ evaluateCommandMs: number; maxRssMb: number }>(size, [
+      "--evaluate-child",
+      inventoryPath,
+      join(packageRoot(), "reports", `bench-${size}`),
+    ]);
     const calls = new Map([...sim.counts].filter(([k]) => !k.endsWith(":unauthenticated")));
     const throttled = [...quotas.stats.throttled.values()].reduce((a, b) => a + b, 0);
-    return { size, accounts: files.length, calls, required, throttled, lb: lowerBound(required, files, latencyMs), child };
+    return {
+      size,
+      accounts: files.length,
+      calls,
+      required,
+      throttled,
+      lb: lowerBound(required, files, latencyMs),
+      child,
+      offline,
+    };
   } finally {
     await sim.close();
   }
@@ -255,10 +288,10 @@ function table(rows: Row[], latencyMs: number): string {
   const lines = [
     "| size | accounts | resources | calls made / required | " +
       services.join(" | ") +
-      " | throttled | wall | lower bound (bottleneck) | wall ÷ bound | concurrency bound | evaluate | save inventory | peak RSS |",
+      " | throttled | wall (scanner CPU) | lower bound (bottleneck) | wall ÷ bound | concurrency bound | evaluate | save inventory | peak RSS | \`evaluate --inventory\` (time, peak RSS) |",
     "| --- | ---: | ---: | ---: | " +
       services.map(() => "---:").join(" | ") +
-      " | ---: | ---: | --- | ---: | ---: | ---: | ---: | ---: |",
+      " | ---: | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: |",
   ];
   for (const r of rows) {
     const made = byService(r.calls, (k) => k);
@@ -268,7 +301,7 @@ function table(rows: Row[], latencyMs: number): string {
     lines.push(
       `| ${r.size} | ${r.accounts} | ${r.child.resources.toLocaleString("en")} | ${tm.toLocaleString("en")} / ${tr.toLocaleString("en")} (${(((tm - tr) / tr) * 100).toFixed(1)}%) | ` +
         services.map((s) => `${made.get(s) ?? 0}/${req.get(s) ?? 0}`).join(" | ") +
-        ` | ${r.throttled} | ${fmt(r.child.scanMs)} | ${fmt(r.lb.ms)} (${r.lb.bottleneck}) | ${(r.child.scanMs / r.lb.ms).toFixed(2)} | ${fmt((tr * latencyMs) / globalConcurrency())} | ${fmt(r.child.evaluateMs)} | ${fmt(r.child.saveMs)} | ${Math.round(r.child.maxRssMb)} MB |`,
+        ` | ${r.throttled} | ${fmt(r.child.scanMs)} (${fmt(r.child.scanCpuMs)}) | ${fmt(r.lb.ms)} (${r.lb.bottleneck}) | ${(r.child.scanMs / r.lb.ms).toFixed(2)} | ${fmt((tr * latencyMs) / globalConcurrency())} | ${fmt(r.child.evaluateMs)} | ${fmt(r.child.saveMs)} | ${Math.round(r.child.maxRssMb)} MB | ${fmt(r.offline.evaluateCommandMs)}, ${Math.round(r.offline.maxRssMb)} MB |`,
     );
   }
   return (
@@ -292,6 +325,7 @@ function machine(): string {
 async function main(): Promise<void> {
   const argv = process.argv.slice(2);
   if (argv[0] === "--child") return child(argv[1] as Size, argv[2]!, argv[3]!, argv[4]!, argv[5]!);
+  if (argv[0] === "--evaluate-child") return evaluateChild(argv[1]!, argv[2]!);
   const arg = (name: string) => {
     const i = argv.indexOf(name);
     return i >= 0 ? argv[i + 1] : undefined;

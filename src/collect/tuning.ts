@@ -42,9 +42,12 @@ export interface ScanTuning {
 /** Default attempts per call: adaptive retries need room to back off under sustained throttling. */
 export const DEFAULT_MAX_ATTEMPTS = 8;
 
-/** Default concurrency: 16 calls in flight overall; services with tight quotas get fewer. */
+/**
+ * Default concurrency: 64 calls in flight overall, so an organisation's accounts proceed in parallel (a call
+ * mostly waits on the network); per (account, region), services with tight quotas get fewer.
+ */
 export const DEFAULT_CONCURRENCY: ScanTuning["concurrency"] = {
-  global: 16,
+  global: 64,
   perService: { apigateway: 4, iam: 2, cloudtrail: 4, wafv2: 4, config: 4, organizations: 1, sts: 4, ec2: 4 },
 };
 

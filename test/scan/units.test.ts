@@ -44,7 +44,7 @@ describe("scan settings", () => {
       rateLimits: { iam: { rps: 1, burst: 1 } },
     });
     expect(t.maxAttempts).toBe(3);
-    expect(t.concurrency.global).toBe(16);
+    expect(t.concurrency.global).toBe(64);
     expect(t.concurrency.perService["iam"]).toBe(1);
     expect(t.rateLimits["iam"]).toEqual({ rps: 1, burst: 1 });
     expect(t.rateLimits["cloudtrail"]).toEqual({ rps: 10, burst: 10 });
