@@ -195,6 +195,29 @@ describe("tollgate merge (CLI)", () => {
       expect(readFileSync(join(out, file), "utf8").length).toBeGreaterThan(0);
   });
 
+  it("merging the shards' findings files gives the same findings as merging their inventories", async () => {
+    for (const i of [1, 2, 3]) {
+      const r = await runCli(["evaluate", "--inventory", f(i), "--out", join(dir, `eval-${i}`), "--quiet"], simEnv(s, home));
+      expect(r.code).toBe(0);
+    }
+    const viaFindings = join(dir, "via-findings");
+    const r = await runCli(
+      ["merge", ...[1, 2, 3].map((i) => join(dir, `eval-${i}`, "findings.json")), "--out", viaFindings, "--quiet"],
+      simEnv(s, home),
+    );
+    expect(r.code).toBe(0);
+    const viaInventories = join(dir, "via-inventories");
+    expect((await runCli(["merge", f(1), f(2), f(3), "--out", viaInventories, "--quiet"], simEnv(s, home))).code).toBe(0);
+    type F = { findings: unknown[]; metadata: Inventory["metadata"] };
+    const a = JSON.parse(readFileSync(join(viaFindings, "findings.json"), "utf8")) as F;
+    const b = JSON.parse(readFileSync(join(viaInventories, "findings.json"), "utf8")) as F;
+    expect(a.findings).toEqual(b.findings);
+    expect(a.metadata.units).toEqual(b.metadata.units);
+    expect(a.metadata.merged).toEqual({ count: 3, shards: [1, 2, 3], missing: [] });
+    const partial = await runCli(["merge", join(dir, "eval-1", "findings.json"), "--out", join(dir, "pf")], simEnv(s, home));
+    expect(partial.code).toBe(3);
+  });
+
   it("a missing shard: incomplete, exit 3, and the warning names it", async () => {
     const r = await runCli(["merge", f(1), f(3), "--out", join(dir, "partial")], simEnv(s, home));
     expect(r.code).toBe(3);
