@@ -288,7 +288,7 @@ function table(rows: Row[], latencyMs: number): string {
   const lines = [
     "| size | accounts | resources | calls made / required | " +
       services.join(" | ") +
-      " | throttled | wall (scanner CPU) | lower bound (bottleneck) | wall ÷ bound | concurrency bound | evaluate | save inventory | peak RSS | \`evaluate --inventory\` (time, peak RSS) |",
+      " | throttled | wall (scanner CPU) | lower bound (bottleneck) | wall ÷ bound | concurrency bound | evaluate | save inventory | peak RSS | `evaluate --inventory` (time, peak RSS) |",
     "| --- | ---: | ---: | ---: | " +
       services.map(() => "---:").join(" | ") +
       " | ---: | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: |",
