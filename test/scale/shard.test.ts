@@ -120,6 +120,17 @@ describe("sharded scans of a simulated organisation", () => {
     expect(missing).toEqual([2]);
     expect(inventory.metadata.complete).toBe(false);
     expect(inventory.metadata.merged).toEqual({ count: 3, shards: [1, 3], missing: [2] });
+    const rule = "aws.cloudtrail.region.multi-region-trail";
+    const scopeOf = (inv: Inventory) => ({ metadata: { ...inv.metadata, rulesEvaluated: [rule] }, findings: [], coverage: [] });
+    const u = inventory.metadata.units![0]!;
+    expect(scopeVerdict(scopeOf(inventory), u.account, u.region, rule)).toEqual({
+      complete: false,
+      reason: "the scan did not complete",
+    });
+    // The whole set merged: a unit it covered is archivable, and every unit is covered.
+    const whole = mergeShardInventories(shards.map((inventory, i) => ({ inventory, source: `s${i}` }))).inventory;
+    for (const unit of whole.metadata.units!)
+      expect(scopeVerdict(scopeOf(whole), unit.account, unit.region, rule).complete).toBe(true);
   });
 
   it("overlapping or mismatched shards are refused with the file named", () => {
