@@ -241,6 +241,30 @@ describe("tollgate merge (CLI)", () => {
     expect(r.stderr).toContain(`${f(1)}: shard 1/3 overlaps ${f(1)}`);
   });
 
+  it("scan --shard i/n from the command line records the shard and only its units", async () => {
+    const inv = join(dir, "cli-shard.json");
+    const r = await runCli(
+      [
+        "scan",
+        "--org",
+        "--role-name",
+        "TollgateAudit",
+        "--shard",
+        "2/3",
+        "--save-inventory",
+        inv,
+        "--out",
+        join(dir, "cli"),
+        "--quiet",
+      ],
+      simEnv(s, home),
+    );
+    expect(r.code).toBe(0);
+    const saved = JSON.parse(readFileSync(inv, "utf8")) as Inventory;
+    expect(saved.metadata.shard).toEqual({ index: 2, count: 3 });
+    expect(saved.metadata.units).toEqual(JSON.parse(readFileSync(f(2), "utf8")).metadata.units);
+  });
+
   it("scan --shard with a bad value: exit 2", async () => {
     const r = await runCli(["scan", "--shard", "5/4", "--out", join(dir, "x")], simEnv(s, home));
     expect(r.code).toBe(2);
