@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { Command, CommanderError, InvalidArgumentError, Option } from "commander";
-import { evaluateCommand, probeCommand, reportCommand, scanCommand } from "./cli/commands.js";
+import { evaluateCommand, mergeCommand, probeCommand, reportCommand, scanCommand } from "./cli/commands.js";
+import { parseShard } from "./collect/shard.js";
 import { exportFileCommand, exportSecurityHubCommand } from "./cli/export.js";
 import {
   collect,
@@ -115,6 +116,12 @@ export function buildProgram(): Command {
       .addOption(
         new Option("--max-attempts <n>", "attempts per AWS call, retries included (default: 8)").argParser(parsePositiveInt),
       )
+      .addOption(
+        new Option(
+          "--shard <i/n>",
+          "scan only shard i of n of the (account, region) units; combine with `tollgate merge`",
+        ).argParser((v: string) => parseShard(v)),
+      )
       .option("--securityhub", "after writing the reports, import the findings into each account's Security Hub")
       .option("--securityhub-only-failed", "with --securityhub: send failing findings only")
       .option("--securityhub-home-region <region>", "with --securityhub: Region for findings of global services (IAM)")
@@ -152,6 +159,16 @@ export function buildProgram(): Command {
       .requiredOption("--inventory <file>", "inventory saved by `tollgate scan --save-inventory`"),
   ).action(async (opts) => {
     process.exitCode = await evaluateCommand(opts);
+  });
+
+  reportOptions(
+    program
+      .command("merge")
+      .description("combine the inventories of a sharded scan (scan --shard i/n --save-inventory) into one report set")
+      .argument("<inventories...>", "shard inventories, one per shard")
+      .option("--save-inventory <file>", "also save the merged inventory"),
+  ).action(async (inventories: string[], opts) => {
+    process.exitCode = await mergeCommand({ ...opts, inventories });
   });
 
   program

@@ -1,7 +1,9 @@
+import { readFileSync } from "node:fs";
 import { dirname, isAbsolute, join } from "node:path";
 import { defaultCredentials } from "../aws/clients.js";
 import { chooseProgress } from "../collect/progress.js";
 import { startScan } from "../collect/scan.js";
+import type { Shard } from "../collect/shard.js";
 import { DEFAULT_MAX_ATTEMPTS, validateScanSettings, type ScanSettingsFile } from "../collect/tuning.js";
 import { loadConfig } from "../config/load.js";
 import type { TollgateConfig } from "../config/types.js";
@@ -11,12 +13,14 @@ import { loadProfile, type Profile } from "../engine/profiles.js";
 import { builtInRuleDirs, loadRuleSet, type RuleSet } from "../engine/rules.js";
 import { applySuppressions } from "../engine/suppress.js";
 import { EXIT, InputError } from "../errors.js";
-import { loadInventory, saveInventory, saveInventoryAsync } from "../inventory/io.js";
+import { loadInventory, parseInventory, saveInventory, saveInventoryAsync } from "../inventory/io.js";
+import { mergeShardFindings, mergeShardInventories } from "../inventory/merge.js";
 import type { Finding } from "../model/finding.js";
 import { INVENTORY_FORMAT_VERSION, type Inventory } from "../model/inventory.js";
 import type { ReportInput } from "../model/report.js";
 import type { Severity } from "../model/severity.js";
 import { fromFindingsFile, loadFindingsFile, renderReport, type ReportFormat } from "../report/index.js";
+import { parseFindingsFile } from "../report/load.js";
 import { systemClock, type Clock } from "../util/clock.js";
 import { stderrLogger, type Logger } from "../util/logger.js";
 import { toolVersion } from "../version.js";
@@ -81,6 +85,8 @@ export interface ScanCommandOptions extends ReportOptions, ProbeCliOptions {
   profile?: string;
   saveInventory?: string;
   maxAttempts?: number;
+  /** `i/n`: scan only this shard of the (account, region) units. */
+  shard?: Shard;
   /** Import the findings into Security Hub after the reports are written. */
   securityhub?: boolean;
   /** Security Hub options (`--securityhub-*`), used with `securityhub`. */
@@ -96,6 +102,7 @@ export function scanSettingsFromFlags(opts: ScanCommandOptions): ScanSettingsFil
   if (opts.externalId !== undefined) raw["externalId"] = opts.externalId;
   if (opts.org) raw["org"] = true;
   if (opts.maxAttempts !== undefined) raw["maxAttempts"] = opts.maxAttempts;
+  if (opts.shard) raw["shard"] = opts.shard;
   // Same validation as the config file, with flag names in the message.
   return validateScanSettings(raw, "command line");
 }
@@ -308,6 +315,66 @@ export async function evaluateCommand(opts: ReportOptions & { inventory: string 
   const log = stderrLogger({ quiet: opts.quiet });
   const setup = loadSetup(opts);
   const inventory = loadInventory(opts.inventory);
+  return (await reportRun(inventory, setup, opts, log, clock)).code;
+}
+
+/**
+ * `tollgate merge A B C…`: one report set from the shard files of a sharded scan, either all inventories
+ * (`--save-inventory`; evaluated here, with this run's config and rules) or all findings files (as evaluated by
+ * each shard).
+ */
+export async function mergeCommand(
+  opts: ReportOptions & { inventories: string[]; saveInventory?: string },
+  clock: Clock = systemClock,
+): Promise<number> {
+  const log = stderrLogger({ quiet: opts.quiet });
+  const texts = opts.inventories.map((f) => {
+    try {
+      return readFileSync(f, "utf8");
+    } catch (e) {
+      throw new InputError(`${f}: cannot read: ${(e as Error).message}`);
+    }
+  });
+  const kinds = texts.map((t, i) => {
+    // Both formats are written with 2-space indentation: a top-level key is the only one indented by exactly two.
+    const m = /(?:^\{|\n) {0,2}"kind"\s*:\s*"(tollgate-inventory|tollgate-findings)"/.exec(t);
+    if (!m) throw new InputError(`${opts.inventories[i]}: neither a Tollgate inventory nor a findings file (/kind)`);
+    return m[1]!;
+  });
+  if (new Set(kinds).size > 1) throw new InputError("merge: give either shard inventories or shard findings files, not both");
+  const warnMissing = (missing: number[], count: number) => {
+    if (missing.length)
+      log.warn(
+        `shard(s) ${missing.join(", ")} of ${count} missing: the merged result is incomplete (nothing they cover was checked)`,
+      );
+  };
+  if (kinds[0] === "tollgate-findings") {
+    if (opts.saveInventory) throw new InputError("--save-inventory: findings files carry no inventory to save");
+    const { input, missing } = mergeShardFindings(
+      texts.map((t, i) => ({
+        input: fromFindingsFile(parseFindingsFile(t, opts.inventories[i]!)),
+        source: opts.inventories[i]!,
+      })),
+    );
+    const m = input.metadata.merged!;
+    log.info(`Merged findings of shards ${m.shards.join(", ")} of ${m.count}: ${input.findings.length} findings`);
+    warnMissing(missing, m.count);
+    const written = await writeReportFiles(opts.out, input, log);
+    log.info(`Wrote ${written.join(", ")}`);
+    return exitCodeFor(input.findings, { metadata: input.metadata, errors: input.coverage } as Inventory, opts.failOn);
+  }
+  const setup = loadSetup(opts);
+  const { inventory, missing } = mergeShardInventories(
+    texts.map((t, i) => ({ inventory: parseInventory(t, opts.inventories[i]!), source: opts.inventories[i]! })),
+  );
+  texts.length = 0; // the parsed inventories are all that is needed from here
+  const m = inventory.metadata.merged!;
+  log.info(`Merged shards ${m.shards.join(", ")} of ${m.count}: ${inventory.resources.length} resources`);
+  warnMissing(missing, m.count);
+  if (opts.saveInventory) {
+    saveInventory(opts.saveInventory, inventory);
+    log.info(`Saved merged inventory to ${opts.saveInventory}`);
+  }
   return (await reportRun(inventory, setup, opts, log, clock)).code;
 }
 

@@ -1,10 +1,13 @@
 import pLimit, { type LimitFunction } from "p-limit";
 import type { ScanTuning } from "./tuning.js";
 
-/** The scan's shared pool of AWS calls: a global bound and a bound per service. */
+/** The scan's shared pool of AWS calls: a global bound and a bound per (account, region, service). */
 export interface CallPool {
-  /** Runs `fn` once a per-service slot and a global slot are free. */
-  limit<T>(service: string, fn: () => Promise<T>): Promise<T>;
+  /**
+   * Runs `fn` once a per-service slot and a global slot are free. With `where`, the per-service bound applies per
+   * (account, region), like AWS quotas, so one account's calls never queue behind another's rate limit.
+   */
+  limit<T>(service: string, fn: () => Promise<T>, where?: { account: string; region: string }): Promise<T>;
 }
 
 /**
@@ -15,11 +18,12 @@ export function createCallPool(concurrency: ScanTuning["concurrency"]): CallPool
   const global = pLimit(concurrency.global);
   const perService = new Map<string, LimitFunction>();
   return {
-    limit<T>(service: string, fn: () => Promise<T>): Promise<T> {
-      let l = perService.get(service);
+    limit<T>(service: string, fn: () => Promise<T>, where?: { account: string; region: string }): Promise<T> {
+      const key = where ? `${where.account}|${where.region}|${service}` : service;
+      let l = perService.get(key);
       if (!l) {
         l = pLimit(concurrency.perService[service] ?? concurrency.global);
-        perService.set(service, l);
+        perService.set(key, l);
       }
       return l(() => global(fn));
     },

@@ -57,9 +57,13 @@ export class RateLimiters {
     return b;
   }
 
-  /** Waits for a token from the service bucket and, when one is configured, the operation's own bucket. */
+  /**
+   * Waits for a token from the operation's own bucket (when one is configured), then from the service bucket.
+   * The narrower bucket goes first so a call waiting for it does not hold a service token that other calls
+   * could use meanwhile (GetResources waits up to 400 ms; the other API Gateway calls keep going).
+   */
   async acquire(scope: BucketScope, operation: string): Promise<void> {
-    for (const key of [scope.service, `${scope.service}:${operation}`]) {
+    for (const key of [`${scope.service}:${operation}`, scope.service]) {
       const wait = this.bucket(scope, key)?.reserve(this.now()) ?? 0;
       if (wait > 0) await this.sleep(wait);
     }

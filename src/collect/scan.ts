@@ -20,6 +20,7 @@ import {
   type AccountAccess,
   type CallerIdentity,
 } from "./scope.js";
+import { inShard, sortUnits, type ScanUnit } from "./shard.js";
 import { resolveTuning, type ScanSettingsFile } from "./tuning.js";
 
 /** What to scan and how. */
@@ -52,6 +53,12 @@ export interface ScanRun {
    */
   snapshot(): Inventory;
 }
+
+/**
+ * The quota a collector's calls count against: API Gateway v1 and v2 are one control plane (one SigV4 service)
+ * whose 10 rps per account and region both share.
+ */
+const quotaService = (service: string): string => (service === "apigatewayv2" ? "apigateway" : service);
 
 const unitKey = (u: UnitRef): string => `${u.account}|${u.region}|${u.service}`;
 
@@ -90,6 +97,8 @@ export function startScan(opts: ScanOptions): ScanRun {
   const settingUp = new Set<string>();
   /** Units planned and not finished. */
   const pending = new Map<string, UnitRef>();
+  /** (account, region) units assigned to this run (this shard's share when sharded). */
+  const assigned = new Map<string, ScanUnit>();
   let identity: CallerIdentity | undefined;
   let ended = false;
 
@@ -112,6 +121,8 @@ export function startScan(opts: ScanOptions): ScanRun {
         services: collectors.map((c) => c.service),
         complete,
         callers: { ...callers },
+        ...(scope.shard ? { shard: { ...scope.shard } } : {}),
+        units: sortUnits([...assigned.values()]),
       },
       resources: enriched.resources,
       errors: [...errors, ...extra, ...enriched.errors],
@@ -133,9 +144,9 @@ export function startScan(opts: ScanOptions): ScanRun {
         logger: opts.logger,
         options,
         sleep,
-        limit: (service, fn) => pool.limit(service, fn),
+        limit: (service, fn) => pool.limit(service, fn, { account: access.account, region }),
         instrumentClient: (client, service) =>
-          addRateLimitMiddleware(client, limiters, { account: access.account, region, service }, () => {
+          addRateLimitMiddleware(client, limiters, { account: access.account, region, service: quotaService(service) }, () => {
             calls += 1;
             progress.call(unit);
           }),
@@ -162,9 +173,13 @@ export function startScan(opts: ScanOptions): ScanRun {
   };
 
   const scanAccount = async (access: AccountAccess, regions: string[]): Promise<void> => {
+    // Sharding partitions (account, region) units, so all services of a region (which enrichers join) stay together.
     const units: [ServiceCollector, string][] = collectors.flatMap((c) =>
-      (c.regional ? regions : ["global"]).map((r): [ServiceCollector, string] => [c, r]),
+      (c.regional ? regions : ["global"])
+        .filter((r) => inShard({ account: access.account, region: r }, scope.shard))
+        .map((r): [ServiceCollector, string] => [c, r]),
     );
+    for (const [, r] of units) assigned.set(`${access.account}|${r}`, { account: access.account, region: r });
     for (const [c, r] of units)
       pending.set(unitKey({ account: access.account, region: r, service: c.service }), {
         account: access.account,
@@ -210,9 +225,15 @@ export function startScan(opts: ScanOptions): ScanRun {
       }
       regions = found.regions;
     }
+    const mine = regions.filter((r) => inShard({ account, region: r }, scope.shard));
+    if (!mine.length && !inShard({ account, region: "global" }, scope.shard)) {
+      // Nothing of this account belongs to this shard.
+      settingUp.delete(account);
+      return;
+    }
     scannedAccounts.add(account);
     callers[account] = access.callerArn;
-    for (const r of regions) scannedRegions.add(r);
+    for (const r of mine) scannedRegions.add(r);
     await scanAccount(access, regions);
   };
 

@@ -8,6 +8,43 @@ import { ExitError, InputError } from "../errors.js";
 import type { CollectionError } from "../model/inventory.js";
 import { FALLBACK_REGIONS } from "./tuning.js";
 
+/** An AWS credential set as a provider returns it. */
+interface AwsCredentials {
+  accessKeyId: string;
+  secretAccessKey: string;
+  sessionToken?: string;
+  expiration?: Date;
+}
+
+/** Refresh assumed-role credentials this long before they expire, so no call is signed with a dying session. */
+const REFRESH_MARGIN_MS = 5 * 60_000;
+
+/**
+ * One credential provider shared by every client of an account. The SDK memoizes a provider per client only, and
+ * every collector builds its own clients, so without this each client would call AssumeRole again (1,300 AssumeRole
+ * calls for a 50-account organisation instead of 49, throttled by STS). A failed refresh is not cached.
+ */
+export function shareCredentials(provider: () => Promise<AwsCredentials>): () => Promise<AwsCredentials> {
+  let current: Promise<AwsCredentials> | undefined;
+  return () => {
+    const seen = current;
+    if (!seen) return refresh();
+    return seen.then((c) => {
+      if (!c.expiration || c.expiration.getTime() - Date.now() >= REFRESH_MARGIN_MS) return c;
+      // Concurrent callers share one refresh: only the first to see the old set replaces it.
+      return current === seen ? refresh() : current!;
+    });
+  };
+  function refresh(): Promise<AwsCredentials> {
+    const p = provider();
+    current = p;
+    p.catch(() => {
+      if (current === p) current = undefined;
+    });
+    return p;
+  }
+}
+
 /** Who the scanner is. */
 export interface CallerIdentity {
   account: string;
@@ -149,7 +186,7 @@ export async function assumeRoleIn(
     masterCredentials: base.credentials,
     clientConfig: { region: role.region, maxAttempts: base.maxAttempts, retryMode: "adaptive", customUserAgent: base.userAgent },
   });
-  const settings: AwsClientSettings = { ...base, credentials };
+  const settings: AwsClientSettings = { ...base, credentials: shareCredentials(credentials) };
   try {
     const id = await getCallerIdentity(settings, role.region);
     return { account, settings, callerArn: id.arn };

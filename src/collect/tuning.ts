@@ -1,4 +1,5 @@
 import { InputError } from "../errors.js";
+import type { Shard } from "./shard.js";
 
 /** A client-side token bucket: `rps` tokens per second, at most `burst` saved up. */
 export interface RateLimit {
@@ -27,6 +28,8 @@ export interface ScanSettingsFile {
   concurrency?: { global?: number; perService?: Record<string, number> };
   /** Token buckets keyed by `service` or `service:Operation`. */
   rateLimits?: Record<string, RateLimit>;
+  /** Scan only shard `index` of `count` of the (account, region) units (`--shard i/n`); CLI only. */
+  shard?: Shard;
 }
 
 /** Fully resolved tuning: every default applied. */
@@ -39,9 +42,12 @@ export interface ScanTuning {
 /** Default attempts per call: adaptive retries need room to back off under sustained throttling. */
 export const DEFAULT_MAX_ATTEMPTS = 8;
 
-/** Default concurrency: 16 calls in flight overall; services with tight quotas get fewer. */
+/**
+ * Default concurrency: 64 calls in flight overall, so an organisation's accounts proceed in parallel (a call
+ * mostly waits on the network); per (account, region), services with tight quotas get fewer.
+ */
 export const DEFAULT_CONCURRENCY: ScanTuning["concurrency"] = {
-  global: 16,
+  global: 64,
   perService: { apigateway: 4, iam: 2, cloudtrail: 4, wafv2: 4, config: 4, organizations: 1, sts: 4, ec2: 4 },
 };
 
@@ -94,7 +100,17 @@ const ACCOUNT = /^[0-9]{12}$/;
 const ROLE_NAME = /^[\w+=,.@-]{1,64}$/;
 // IAM: 2-1224 characters, alphanumerics and + = , . @ : / -
 const EXTERNAL_ID = /^[\w+=,.@:/-]{2,1224}$/;
-const KEYS = new Set(["regions", "accounts", "roleName", "externalId", "org", "maxAttempts", "concurrency", "rateLimits"]);
+const KEYS = new Set([
+  "regions",
+  "accounts",
+  "roleName",
+  "externalId",
+  "org",
+  "maxAttempts",
+  "concurrency",
+  "rateLimits",
+  "shard",
+]);
 
 function positiveInt(v: unknown, where: string): number {
   if (typeof v !== "number" || !Number.isInteger(v) || v < 1) throw new InputError(`${where}: must be a positive integer`);
@@ -173,6 +189,22 @@ export function validateScanSettings(data: unknown, source = "scan settings"): S
         return [k, { rps, burst }];
       }),
     );
+  }
+  if (s["shard"] !== undefined) {
+    const sh = s["shard"] as Record<string, unknown> | null;
+    const index = sh?.["index"];
+    const count = sh?.["count"];
+    if (
+      typeof index !== "number" ||
+      typeof count !== "number" ||
+      !Number.isInteger(index) ||
+      !Number.isInteger(count) ||
+      count < 1 ||
+      index < 1 ||
+      index > count
+    )
+      throw new InputError(`${source}/shard: must be { index, count } with 1 <= index <= count`);
+    out.shard = { index, count };
   }
   if (out.org && out.accounts?.length) throw new InputError(`${source}: use either accounts or org, not both`);
   return out;

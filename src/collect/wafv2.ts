@@ -1,5 +1,5 @@
 import {
-  GetLoggingConfigurationCommand,
+  ListLoggingConfigurationsCommand,
   GetWebACLCommand,
   ListResourcesForWebACLCommand,
   ListWebACLsCommand,
@@ -18,7 +18,8 @@ const MAX_LIMIT = 100;
 
 /**
  * Collects regional WAFv2 web ACLs: each ACL's rules and default action, the API Gateway stages it protects
- * and its logging configuration.
+ * and its logging configuration (from one ListLoggingConfigurations list per region: an ACL absent from it has
+ * no logging, which is data).
  */
 export async function collectWafv2(ctx: UnitContext): Promise<UnitResult> {
   const { account, region } = ctx;
@@ -27,22 +28,35 @@ export async function collectWafv2(ctx: UnitContext): Promise<UnitResult> {
   const Limit = Math.min(ctx.options.regionalPageSize, MAX_LIMIT);
   const client = createClient(WAFV2Client, ctx, SERVICE, region);
   try {
-    const acls = await attempt(errors, where("ListWebACLs"), () =>
-      tokenLoop(
-        (NextMarker) => client.send(new ListWebACLsCommand({ Scope: "REGIONAL", Limit, NextMarker })),
-        (p) => p.WebACLs,
-        (p) => p.NextMarker,
+    // Logging for every ACL of the region in one paginated list, not a GetLoggingConfiguration per ACL.
+    const [acls, loggingList] = await Promise.all([
+      attempt(errors, where("ListWebACLs"), () =>
+        tokenLoop(
+          (NextMarker) => client.send(new ListWebACLsCommand({ Scope: "REGIONAL", Limit, NextMarker })),
+          (p) => p.WebACLs,
+          (p) => p.NextMarker,
+        ),
       ),
-    );
-    const resources = await Promise.all((acls ?? []).map((a) => limited(ctx, SERVICE, () => collectAcl(a))));
+      attempt(errors, where("ListLoggingConfigurations"), () =>
+        tokenLoop(
+          (NextMarker) => client.send(new ListLoggingConfigurationsCommand({ Scope: "REGIONAL", Limit, NextMarker })),
+          (p) => p.LoggingConfigurations,
+          (p) => p.NextMarker,
+        ),
+      ),
+    ]);
+    // undefined when the list failed: each ACL's logging is then unknown (its rules report error), never "none".
+    const loggingByArn = loggingList && new Map(loggingList.map((l) => [l.ResourceArn ?? "", toJson(l)]));
+    const resources = await Promise.all((acls ?? []).map((a) => limited(ctx, SERVICE, () => collectAcl(a, loggingByArn))));
     return { resources, errors };
   } finally {
     client.destroy();
   }
 
-  async function collectAcl(summary: WebACLSummary): Promise<Resource> {
+  async function collectAcl(summary: WebACLSummary, loggingByArn: Map<string, JsonValue> | undefined): Promise<Resource> {
     const arn = summary.ARN ?? "";
-    const [acl, apiGatewayResources, logging] = await Promise.all([
+    const logging = loggingByArn ? (loggingByArn.get(arn) ?? null) : undefined;
+    const [acl, apiGatewayResources] = await Promise.all([
       attempt(errors, where("GetWebACL", arn), async () =>
         toJson((await client.send(new GetWebACLCommand({ Scope: "REGIONAL", Name: summary.Name, Id: summary.Id }))).WebACL),
       ),
@@ -53,7 +67,6 @@ export async function collectWafv2(ctx: UnitContext): Promise<UnitResult> {
             [],
         ),
       ),
-      loggingOrNull(arn),
     ]);
     return {
       type: "aws.wafv2.webacl",
@@ -69,16 +82,5 @@ export async function collectWafv2(ctx: UnitContext): Promise<UnitResult> {
         ...(logging !== undefined ? { loggingConfiguration: logging } : {}),
       },
     };
-  }
-
-  /** WAFNonexistentItemException here means "this ACL has no logging": an answer, not a gap. */
-  async function loggingOrNull(arn: string): Promise<JsonValue | undefined> {
-    const local: CollectionError[] = [];
-    const out = await attempt(local, where("GetLoggingConfiguration", arn), async () =>
-      toJson((await client.send(new GetLoggingConfigurationCommand({ ResourceArn: arn }))).LoggingConfiguration ?? null),
-    );
-    if (local.length === 1 && local[0]!.errorName === "WAFNonexistentItemException") return null;
-    errors.push(...local);
-    return out;
   }
 }

@@ -79,7 +79,7 @@ export const RESOURCE_TYPE_SOURCES: Record<ResourceType, ResourceTypeSource> = {
   "aws.apigatewayv2.domain": { service: "apigatewayv2", operations: ["GetDomainNames", "GetApiMappings"], regional: true },
   "aws.wafv2.webacl": {
     service: "wafv2",
-    operations: ["ListWebACLs", "GetWebACL", "ListResourcesForWebACL", "GetLoggingConfiguration"],
+    operations: ["ListWebACLs", "GetWebACL", "ListResourcesForWebACL", "ListLoggingConfigurations"],
     regional: true,
   },
   "aws.cloudtrail.trail": {

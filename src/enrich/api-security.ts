@@ -279,22 +279,27 @@ export function enrichApiSecurity(resources: Resource[], ctx: ApiSecurityContext
         (ops.includes(e.operation) || e.operation === "*") &&
         `${e.account}|${e.region}` === s,
     );
-  const failedOn = (service: string, op: string, arn: string) =>
-    errors === undefined || errors.some((e) => e.service === service && e.operation === op && e.resourceArn === arn);
+  // API Gateway ARNs carry no account id: every join and error lookup is keyed by account as well.
+  const failedOn = (r: Resource, service: string, op: string, arn: string) =>
+    errors === undefined ||
+    errors.some((e) => e.account === r.account && e.service === service && e.operation === op && e.resourceArn === arn);
+  const inAccount = (r: Resource, arn: string) => `${r.account}|${arn}`;
 
   const restMethods = new Map<string, Resource[]>();
   const accounts = new Map<string, Resource>();
   const domainsByApi = new Map<string, Set<string>>();
   const domainsIncomplete = new Set<string>();
   const routesByApi = new Map<string, Resource[]>();
+  const restApis = new Map<string, Resource>();
   for (const r of resources) {
+    if (r.type === "aws.apigateway.restapi") restApis.set(inAccount(r, r.arn), r);
     if (r.type === "aws.apigateway.method") {
       const api = r.arn.slice(0, r.arn.indexOf("/resources/"));
-      restMethods.set(api, [...(restMethods.get(api) ?? []), r]);
+      restMethods.set(inAccount(r, api), [...(restMethods.get(inAccount(r, api)) ?? []), r]);
     }
     if (r.type === "aws.apigatewayv2.route") {
       const api = r.arn.slice(0, r.arn.indexOf("/routes/"));
-      routesByApi.set(api, [...(routesByApi.get(api) ?? []), r]);
+      routesByApi.set(inAccount(r, api), [...(routesByApi.get(inAccount(r, api)) ?? []), r]);
     }
     if (r.type === "aws.apigateway.account") accounts.set(scope(r), r);
     if (r.type === "aws.apigateway.domain" || r.type === "aws.apigatewayv2.domain") {
@@ -321,7 +326,7 @@ export function enrichApiSecurity(resources: Resource[], ctx: ApiSecurityContext
         const api = obj(r.raw["restApi"]) ?? {};
         const id = str(api["id"]) ?? "";
         const methodsCollected = r.raw["resourcePaths"] !== undefined;
-        const methods = methodsCollected ? (restMethods.get(r.arn) ?? []) : null;
+        const methods = methodsCollected ? (restMethods.get(inAccount(r, r.arn)) ?? []) : null;
         const gateway = arr(r.raw["gatewayResponses"]);
         const keysRequired = methods ? methods.some((m) => obj(m.raw["method"])?.["apiKeyRequired"] === true) : null;
         const plansRaw = arr(accounts.get(scope(r))?.raw["usagePlans"]);
@@ -357,8 +362,9 @@ export function enrichApiSecurity(resources: Resource[], ctx: ApiSecurityContext
       case "aws.apigateway.stage": {
         const stage = obj(r.raw["stage"]) ?? {};
         const apiArn = r.arn.slice(0, r.arn.indexOf("/stages/"));
-        const apiRes = resources.find((x) => x.type === "aws.apigateway.restapi" && x.arn === apiArn);
-        const methods = apiRes && apiRes.raw["resourcePaths"] !== undefined ? (restMethods.get(apiArn) ?? []) : null;
+        const apiRes = restApis.get(inAccount(r, apiArn));
+        const methods =
+          apiRes && apiRes.raw["resourcePaths"] !== undefined ? (restMethods.get(inAccount(r, apiArn)) ?? []) : null;
         const acct = accounts.get(scope(r));
         // Only the explicitly configured levels count; an account-level default is what every API gets.
         const limits = methods?.map((m) => {
@@ -387,7 +393,7 @@ export function enrichApiSecurity(resources: Resource[], ctx: ApiSecurityContext
       case "aws.apigatewayv2.api": {
         const api = obj(r.raw["api"]) ?? {};
         const id = str(api["ApiId"]) ?? "";
-        const routes = failedOn("apigatewayv2", "GetRoutes", r.arn) ? null : (routesByApi.get(r.arn) ?? []);
+        const routes = failedOn(r, "apigatewayv2", "GetRoutes", r.arn) ? null : (routesByApi.get(inAccount(r, r.arn)) ?? []);
         derived.set(r, {
           authorizedRoutes:
             routes

@@ -10,6 +10,12 @@ const arr = (v: JsonValue | undefined): JsonValue[] | undefined => (Array.isArra
 const num = (v: JsonValue | undefined): number | undefined => (typeof v === "number" ? v : undefined);
 const str = (v: JsonValue | undefined): string | undefined => (typeof v === "string" ? v : undefined);
 const scope = (r: Resource) => `${r.account}|${r.region}`;
+/**
+ * Join key for an ARN seen from resource `r`'s account. API Gateway ARNs carry no account id, so two accounts'
+ * APIs (or stages) can share an ARN in a multi-account inventory; a join by ARN alone would let one account's web
+ * ACL or authorizer vouch for another account's stage (a false pass).
+ */
+const inAccount = (r: Resource, arn: string) => `${r.account}|${arn}`;
 
 /** One throttle limit and the level it comes from. */
 function pick(levels: [string, Obj | undefined, string][]): { value: number | null; source: string | null } {
@@ -225,24 +231,25 @@ export function enrichRegional(resources: Resource[]): EnrichResult {
   const httpStages = new Map<string, Obj[]>();
   for (const r of resources) {
     if (r.type === "aws.apigateway.account") accountSettings.set(scope(r), obj(r.raw["account"]));
-    if (r.type === "aws.apigateway.restapi") restApis.set(r.arn, r);
-    if (r.type === "aws.apigatewayv2.api") httpApis.set(r.arn, r);
+    if (r.type === "aws.apigateway.restapi") restApis.set(inAccount(r, r.arn), r);
+    if (r.type === "aws.apigatewayv2.api") httpApis.set(inAccount(r, r.arn), r);
     if (r.type === "aws.wafv2.webacl") {
       const listed = arr(r.raw["apiGatewayResourceArns"]);
       if (listed) wafListed.add(scope(r));
-      for (const a of listed ?? []) aclsByStage.set(String(a), [...(aclsByStage.get(String(a)) ?? []), r.arn]);
+      for (const a of listed ?? [])
+        aclsByStage.set(inAccount(r, String(a)), [...(aclsByStage.get(inAccount(r, String(a))) ?? []), r.arn]);
     }
     if (r.type === "aws.apigateway.stage" || r.type === "aws.apigatewayv2.stage") {
       const apiArn = r.arn.slice(0, r.arn.indexOf("/stages/"));
       const map = r.type === "aws.apigateway.stage" ? restStages : httpStages;
-      map.set(apiArn, [...(map.get(apiArn) ?? []), obj(r.raw["stage"]) ?? {}]);
+      map.set(inAccount(r, apiArn), [...(map.get(inAccount(r, apiArn)) ?? []), obj(r.raw["stage"]) ?? {}]);
     }
   }
   for (const r of resources) {
     switch (r.type) {
       case "aws.apigateway.stage": {
         const fromStage = str(obj(r.raw["stage"])?.["webAclArn"]);
-        const fromWaf = aclsByStage.get(r.arn) ?? [];
+        const fromWaf = aclsByStage.get(inAccount(r, r.arn)) ?? [];
         const arn = fromStage ?? fromWaf[0] ?? null;
         derived.set(r, {
           webAcl: {
@@ -257,9 +264,9 @@ export function enrichRegional(resources: Resource[]): EnrichResult {
       }
       case "aws.apigateway.method": {
         const apiArn = r.arn.slice(0, r.arn.indexOf("/resources/"));
-        const api = restApis.get(apiArn);
+        const api = restApis.get(inAccount(r, apiArn));
         const method = obj(r.raw["method"]) ?? {};
-        const stages = restStages.get(apiArn) ?? [];
+        const stages = restStages.get(inAccount(r, apiArn)) ?? [];
         derived.set(r, {
           // "resourcePath VERB", the human form allow-lists use.
           methodKey: `${String(r.raw["resourcePath"] ?? "")} ${String(r.raw["httpMethod"] ?? "")}`,
@@ -280,14 +287,14 @@ export function enrichRegional(resources: Resource[]): EnrichResult {
       }
       case "aws.apigatewayv2.route": {
         const apiArn = r.arn.slice(0, r.arn.indexOf("/routes/"));
-        const api = httpApis.get(apiArn);
+        const api = httpApis.get(inAccount(r, apiArn));
         const route = obj(r.raw["route"]) ?? {};
         derived.set(r, {
           authorizer:
             api && api.raw["authorizers"] !== undefined
               ? authorizerFacts(api.raw["authorizers"], str(route["AuthorizerId"]), true)
               : null,
-          throttling: (httpStages.get(apiArn) ?? []).map((s) =>
+          throttling: (httpStages.get(inAccount(r, apiArn)) ?? []).map((s) =>
             routeThrottling(s, String(route["RouteKey"] ?? ""), accountSettings.get(scope(r))),
           ),
         });

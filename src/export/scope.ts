@@ -4,7 +4,7 @@ import type { CollectionError, RunMetadata } from "../model/inventory.js";
 /** What the scope check reads from a findings file. */
 export interface ScopeInput {
   /** Run metadata: accounts, regions, completeness and (when present) the rules evaluated. */
-  metadata: Pick<RunMetadata, "accounts" | "regions" | "complete" | "rulesEvaluated">;
+  metadata: Pick<RunMetadata, "accounts" | "regions" | "complete" | "rulesEvaluated" | "units">;
   /** All findings of the run (pass, fail, error). */
   findings: Pick<Finding, "ruleId" | "account" | "region" | "status" | "resourceType">[];
   /** Collection errors of the run. */
@@ -35,6 +35,10 @@ export function scopeVerdict(input: ScopeInput, account: string, region: string,
   if (!metadata.accounts.includes(account)) return { complete: false, reason: `account ${account} was not scanned` };
   if (region !== "global" && !metadata.regions.includes(region))
     return { complete: false, reason: `region ${region} was not scanned` };
+  // Shards and merged shard sets cover some (account, region) pairs of accounts × regions only; when the run lists
+  // its units, only those were re-checked.
+  if (metadata.units && !metadata.units.some((u) => u.account === account && u.region === region))
+    return { complete: false, reason: `${account}/${region} was not among the units this run scanned` };
   const evaluated = metadata.rulesEvaluated
     ? metadata.rulesEvaluated.includes(ruleId)
     : input.findings.some((f) => f.ruleId === ruleId);

@@ -1,12 +1,13 @@
-import { readFileSync, writeFileSync, renameSync, mkdirSync } from "node:fs";
-import { mkdir, rename, writeFile } from "node:fs/promises";
+import { closeSync, createWriteStream, openSync, readFileSync, renameSync, mkdirSync, writeSync } from "node:fs";
+import { mkdir, rename } from "node:fs/promises";
+import { once } from "node:events";
 import { dirname, join } from "node:path";
 import type { ErrorObject } from "ajv";
 import { newAjv } from "../util/ajv.js";
 import { InputError } from "../errors.js";
 import { RESOURCE_TYPES, type Inventory } from "../model/inventory.js";
 import { packageRoot } from "../util/paths.js";
-import { stableStringify } from "../util/stable-json.js";
+import { stableStringifyChunks } from "../util/stable-json.js";
 
 /** Describes ajv errors as `pointer: message` lines. */
 export function describeAjvErrors(errors: ErrorObject[] | null | undefined, max = 5): string {
@@ -30,24 +31,63 @@ function inventoryValidator() {
   return validator;
 }
 
-/** Serialises an inventory deterministically (sorted keys, resources in a stable order). */
-export function serializeInventory(inv: Inventory): string {
-  const resources = [...inv.resources].sort((a, b) =>
-    a.type + a.arn < b.type + b.arn ? -1 : a.type + a.arn > b.type + b.arn ? 1 : 0,
-  );
+/** The inventory in canonical order: resources by type and ARN (then account), errors by where they happened. */
+function canonical(inv: Inventory): Inventory {
+  const rkey = (r: Inventory["resources"][number]) => [r.type, r.arn, r.account].join("|");
+  const resources = [...inv.resources].sort((a, b) => {
+    // type + arn first (the established order); account only breaks ties between accounts sharing an ARN.
+    const ka = a.type + a.arn;
+    const kb = b.type + b.arn;
+    if (ka !== kb) return ka < kb ? -1 : 1;
+    return rkey(a) < rkey(b) ? -1 : rkey(a) > rkey(b) ? 1 : 0;
+  });
   const errors = [...inv.errors].sort((a, b) => {
     const ka = [a.account, a.region, a.service, a.operation, a.resourceArn ?? "", a.errorName].join("|");
     const kb = [b.account, b.region, b.service, b.operation, b.resourceArn ?? "", b.errorName].join("|");
     return ka < kb ? -1 : ka > kb ? 1 : 0;
   });
-  return stableStringify({ ...inv, resources, errors }) + "\n";
+  return { ...inv, resources, errors };
 }
 
-/** Writes an inventory atomically (temp file + rename), so an interrupted write never leaves half a file. */
+/** The serialised inventory in pieces (sorted keys, stable order): one resource at a time, never the whole text. */
+export function* inventoryChunks(inv: Inventory): Generator<string> {
+  yield* stableStringifyChunks(canonical(inv));
+  yield "\n";
+}
+
+/** Serialises an inventory deterministically (sorted keys, resources in a stable order). */
+export function serializeInventory(inv: Inventory): string {
+  return [...inventoryChunks(inv)].join("");
+}
+
+// Pieces are gathered into buffers of about this size before each write: few syscalls, bounded memory.
+const WRITE_BUFFER = 1 << 20;
+
+function* buffered(chunks: Iterable<string>): Generator<string> {
+  let buf: string[] = [];
+  let size = 0;
+  for (const c of chunks) {
+    buf.push(c);
+    size += c.length;
+    if (size >= WRITE_BUFFER) {
+      yield buf.join("");
+      buf = [];
+      size = 0;
+    }
+  }
+  if (buf.length) yield buf.join("");
+}
+
+/** Writes an inventory atomically (temp file + rename), streamed, so an interrupted write never leaves half a file. */
 export function saveInventory(path: string, inv: Inventory): void {
   mkdirSync(dirname(path) || ".", { recursive: true });
   const tmp = `${path}.${process.pid}.tmp`;
-  writeFileSync(tmp, serializeInventory(inv));
+  const fd = openSync(tmp, "w");
+  try {
+    for (const piece of buffered(inventoryChunks(inv))) writeSync(fd, piece);
+  } finally {
+    closeSync(fd);
+  }
   renameSync(tmp, path);
 }
 
@@ -55,7 +95,14 @@ export function saveInventory(path: string, inv: Inventory): void {
 export async function saveInventoryAsync(path: string, inv: Inventory): Promise<void> {
   await mkdir(dirname(path) || ".", { recursive: true });
   const tmp = `${path}.${process.pid}.tmp`;
-  await writeFile(tmp, serializeInventory(inv));
+  const out = createWriteStream(tmp);
+  const failed = once(out, "error").then(([e]) => Promise.reject(e as Error));
+  failed.catch(() => undefined);
+  for (const piece of buffered(inventoryChunks(inv))) {
+    if (!out.write(piece)) await Promise.race([once(out, "drain"), failed]);
+  }
+  out.end();
+  await Promise.race([once(out, "finish"), failed]);
   await rename(tmp, path);
 }
 

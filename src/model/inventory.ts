@@ -93,6 +93,15 @@ export interface RunMetadata {
    * uses it to know that a rule ran even where it produced no finding (e.g. every resource was deleted).
    */
   rulesEvaluated?: string[];
+  /** Set by `scan --shard i/n`: this run scanned only the (account, region) units of shard `index` of `count`. */
+  shard?: { index: number; count: number };
+  /**
+   * The (account, region) units this run was assigned (region `global`: IAM), so export scoping knows exactly
+   * what was re-checked; `accounts` × `regions` may be wider (shards, accounts with different regions).
+   */
+  units?: { account: string; region: string }[];
+  /** Set by `tollgate merge`: the shard set and which of its shards were merged or missing. */
+  merged?: { count: number; shards: number[]; missing: number[] };
 }
 
 /** A saved, re-evaluable snapshot of everything collected. */

@@ -87,6 +87,31 @@ export const FINDINGS_SCHEMA = {
         complete: { type: "boolean" },
         callers: { type: "object", additionalProperties: str },
         rulesEvaluated: { type: "array", items: str },
+        shard: {
+          type: "object",
+          required: ["index", "count"],
+          additionalProperties: false,
+          properties: { index: { type: "integer", minimum: 1 }, count: { type: "integer", minimum: 1 } },
+        },
+        units: {
+          type: "array",
+          items: {
+            type: "object",
+            required: ["account", "region"],
+            additionalProperties: false,
+            properties: { account: str, region: str },
+          },
+        },
+        merged: {
+          type: "object",
+          required: ["count", "shards", "missing"],
+          additionalProperties: false,
+          properties: {
+            count: { type: "integer", minimum: 1 },
+            shards: { type: "array", items: { type: "integer" } },
+            missing: { type: "array", items: { type: "integer" } },
+          },
+        },
       },
     },
     summary: {

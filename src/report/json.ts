@@ -3,7 +3,7 @@ import type { Finding } from "../model/finding.js";
 import type { ReportInput } from "../model/report.js";
 import type { RuleMeta } from "../model/rule-meta.js";
 import type { Severity } from "../model/severity.js";
-import { stableStringify } from "../util/stable-json.js";
+import { stableStringify, stableStringifyChunks } from "../util/stable-json.js";
 import { cmp, compareFindings, countFindings, toolVersionOf, type ReportOptions } from "./common.js";
 import { FINDINGS_FORMAT_VERSION } from "./findings-schema.js";
 
@@ -87,6 +87,12 @@ function countFailBySeverity(findings: readonly Finding[]): Record<Severity, num
 /** Renders `findings.json`: deterministic (sorted arrays, fixed key order), newline-terminated. */
 export function renderJson(input: ReportInput, options: ReportOptions = {}): string {
   return stableStringify(toFindingsFile(input, options), { leadingKeys: LEADING_KEYS }) + "\n";
+}
+
+/** `findings.json` in pieces (finding by finding), byte-identical to renderJson, for writing large runs without one giant string. */
+export function* renderJsonChunks(input: ReportInput, options: ReportOptions = {}): Generator<string> {
+  yield* stableStringifyChunks(toFindingsFile(input, options), { leadingKeys: LEADING_KEYS });
+  yield "\n";
 }
 
 /** Turns a loaded findings file back into reporter input (for `tollgate report --from`). */

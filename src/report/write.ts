@@ -1,4 +1,7 @@
+import { createWriteStream } from "node:fs";
+import { once } from "node:events";
 import { mkdir, rename, writeFile } from "node:fs/promises";
+import { renderJsonChunks } from "./json.js";
 import { join } from "node:path";
 import type { ReportInput } from "../model/report.js";
 import { renderReport, REPORT_FILE_NAMES, type RenderOptions, type ReportFormat } from "./render.js";
@@ -25,13 +28,44 @@ export async function writeReports(
   const files: string[] = [];
   const warnings: string[] = [];
   for (const format of [...new Set(formats)]) {
-    const { text, warnings: w } = renderReport(format, input, options);
     const path = join(dir, REPORT_FILE_NAMES[format]);
     const tmp = `${path}.tmp-${process.pid}`;
-    await writeFile(tmp, text, "utf8");
+    if (format === "json") {
+      // findings.json of an organisation is the largest report: streamed finding by finding, never one string.
+      const base = {
+        ...(options.toolVersion !== undefined ? { toolVersion: options.toolVersion } : {}),
+        ...(options.generatedAt !== undefined ? { generatedAt: options.generatedAt } : {}),
+      };
+      await writeChunks(tmp, renderJsonChunks(input, base));
+    } else {
+      const { text, warnings: w } = renderReport(format, input, options);
+      await writeFile(tmp, text, "utf8");
+      warnings.push(...w);
+    }
     await rename(tmp, path);
     files.push(path);
-    warnings.push(...w);
   }
   return { files, warnings };
+}
+
+/** Writes pieces to `path` with backpressure, gathering them into buffers of about 1 MB. */
+async function writeChunks(path: string, chunks: Iterable<string>): Promise<void> {
+  const out = createWriteStream(path);
+  const failed = once(out, "error").then(([e]) => Promise.reject(e as Error));
+  failed.catch(() => undefined);
+  let buf: string[] = [];
+  let size = 0;
+  const flush = async () => {
+    if (!out.write(buf.join(""))) await Promise.race([once(out, "drain"), failed]);
+    buf = [];
+    size = 0;
+  };
+  for (const c of chunks) {
+    buf.push(c);
+    size += c.length;
+    if (size >= 1 << 20) await flush();
+  }
+  if (buf.length) await flush();
+  out.end();
+  await Promise.race([once(out, "finish"), failed]);
 }

@@ -39,3 +39,42 @@ export function sortKeys(value: unknown, leadingKeys: readonly string[] = []): u
 export function stableStringify(value: unknown, options: StableStringifyOptions = {}): string {
   return JSON.stringify(sortKeys(value, options.leadingKeys), null, options.indent ?? 2);
 }
+
+/**
+ * The text of `stableStringify(value, options)` (2-space indent) in pieces: the top-level object member by member
+ * and its array members element by element, so a large document (an organisation's inventory) is written without
+ * ever holding its whole text. Joined, the pieces are byte-identical to stableStringify's output.
+ */
+export function* stableStringifyChunks(value: unknown, options: Omit<StableStringifyOptions, "indent"> = {}): Generator<string> {
+  const lead = options.leadingKeys ?? [];
+  const nested = (v: unknown, pad: string): string => {
+    const s = JSON.stringify(sortKeys(v, lead), null, 2);
+    return s.includes("\n") ? s.replace(/\n/g, `\n${pad}`) : s;
+  };
+  if (value === null || typeof value !== "object" || Array.isArray(value) || value instanceof Date) {
+    yield stableStringify(value, options);
+    return;
+  }
+  // Same key order and undefined-dropping as sortKeys, applied to the top level only.
+  const keys = Object.keys(sortKeys(Object.fromEntries(Object.keys(value).map((k) => [k, 0])), lead) as object).filter(
+    (k) => (value as Record<string, unknown>)[k] !== undefined,
+  );
+  if (!keys.length) {
+    yield "{}";
+    return;
+  }
+  yield "{\n";
+  for (let i = 0; i < keys.length; i++) {
+    const k = keys[i]!;
+    const v = (value as Record<string, unknown>)[k];
+    yield `  ${JSON.stringify(k)}: `;
+    if (Array.isArray(v) && v.length) {
+      yield "[\n";
+      for (let j = 0; j < v.length; j++)
+        yield `    ${nested(v[j] === undefined ? null : v[j], "    ")}${j < v.length - 1 ? ",\n" : "\n"}`;
+      yield "  ]";
+    } else yield nested(v, "  ");
+    yield i < keys.length - 1 ? ",\n" : "\n";
+  }
+  yield "}";
+}

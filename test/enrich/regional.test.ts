@@ -215,3 +215,20 @@ describe("Config status of a region", () => {
     expect(configStatus(rest)).toMatchObject({ enabled: null, recording: null });
   });
 });
+
+describe("joins stay within an account", () => {
+  it("a web ACL in one account never protects another account's stage with the same (account-less) ARN", () => {
+    const stageArn = "arn:aws:apigateway:us-east-1::/restapis/abcdefghij/stages/prod";
+    const mine = { ...res("aws.apigateway.stage", stageArn, { stage: { stageName: "prod" } }), account: "111111111111" };
+    const theirs = { ...res("aws.apigateway.stage", stageArn, { stage: { stageName: "prod" } }), account: "222222222222" };
+    const acl = {
+      ...res("aws.wafv2.webacl", "arn:aws:wafv2:us-east-1:111111111111:regional/webacl/a/1", {
+        apiGatewayResourceArns: [stageArn],
+      }),
+      account: "111111111111",
+    };
+    const out = enrichRegional([mine, theirs, acl]);
+    expect(out.derived.get(mine)?.["wafAssociated"]).toBe(true);
+    expect(out.derived.get(theirs)?.["wafAssociated"]).toBe(false);
+  });
+});

@@ -30,7 +30,8 @@ describe("token buckets", () => {
     await limiters.acquire({ ...a, account: "222222222222" }, "GetRestApis");
     expect(slept).toEqual([]);
     await limiters.acquire(a, "GetResources");
-    expect(slept).toEqual([100, 1000]);
+    // The operation bucket is waited for first, then the service bucket.
+    expect(slept).toEqual([1000, 100]);
   });
 });
 
@@ -44,7 +45,7 @@ describe("scan settings", () => {
       rateLimits: { iam: { rps: 1, burst: 1 } },
     });
     expect(t.maxAttempts).toBe(3);
-    expect(t.concurrency.global).toBe(16);
+    expect(t.concurrency.global).toBe(64);
     expect(t.concurrency.perService["iam"]).toBe(1);
     expect(t.rateLimits["iam"]).toEqual({ rps: 1, burst: 1 });
     expect(t.rateLimits["cloudtrail"]).toEqual({ rps: 10, burst: 10 });

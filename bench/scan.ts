@@ -1,0 +1,368 @@
+/**
+ * Benchmark: full scans of generated accounts (`small`, `medium`, `large`) and a 50-account organisation
+ * (`org`) against the simulator with per-request latency and AWS-like quotas. For each size: API calls per
+ * service against the calls strictly required by the account's contents, wall time against the lower bound the
+ * quotas imply, evaluation time and peak RSS of the scanning process (each size runs in its own child process;
+ * the simulator runs in this parent process so its memory is not counted).
+ *
+ * `npm run bench [-- --sizes small,medium] [--latency 40] [--no-write]`; writes docs/benchmarks.md.
+ */
+import { spawn } from "node:child_process";
+import { writeFileSync } from "node:fs";
+import { cpus, freemem, loadavg, totalmem } from "node:os";
+import { join } from "node:path";
+import { generateSize, type SizeName } from "../fixtures/generate/index.js";
+import type { AccountFile } from "../fixtures/simulator/account-file.js";
+import { createFaultInjector } from "../fixtures/simulator/faults.js";
+import { AWS_LIKE_QUOTAS, createQuotaLimiter, type Quota } from "../fixtures/simulator/quotas.js";
+import { startSimulator } from "../fixtures/simulator/server.js";
+import { DEFAULT_CONCURRENCY } from "../src/collect/tuning.js";
+import { packageRoot } from "../src/util/paths.js";
+
+type Size = SizeName | "org";
+const ALL: Size[] = ["small", "medium", "large", "org"];
+const ROLE = "TollgateAudit";
+
+/** What the child reports. */
+interface ChildResult {
+  scanMs: number;
+  evaluateMs: number;
+  saveMs: number;
+  resources: number;
+  findings: number;
+  errors: number;
+  maxRssMb: number;
+  /** CPU time (user + system) the scanning process spent during the scan. */
+  scanCpuMs: number;
+}
+
+// ---------------------------------------------------------------- child: one scan, in its own process
+async function child(size: Size, endpoint: string, key: string, secret: string, inventoryPath: string): Promise<void> {
+  process.env["AWS_ENDPOINT_URL"] = endpoint;
+  const { scan } = await import("../src/collect/scan.js");
+  const { evaluate } = await import("../src/engine/evaluate.js");
+  const { builtInRuleDirs, loadRules } = await import("../src/engine/rules.js");
+  const { saveInventoryAsync } = await import("../src/inventory/io.js");
+  const { systemClock } = await import("../src/util/clock.js");
+  const { memoryLogger } = await import("../src/util/logger.js");
+  const rules = loadRules(builtInRuleDirs());
+  const t0 = performance.now();
+  const inv = await scan({
+    settings: { credentials: { accessKeyId: key, secretAccessKey: secret }, maxAttempts: 8, userAgent: "tollgate-bench" },
+    scan: {
+      ...(size === "org" ? { org: true, roleName: ROLE } : {}),
+      ...(process.env["BENCH_CONCURRENCY"] ? { concurrency: { global: Number(process.env["BENCH_CONCURRENCY"]) } } : {}),
+    },
+    homeRegion: "us-east-1",
+    clock: systemClock,
+    logger: memoryLogger(),
+    toolVersion: "bench",
+  });
+  const t1 = performance.now();
+  const ru = process.resourceUsage();
+  const findings = evaluate(inv, rules);
+  const t2 = performance.now();
+  await saveInventoryAsync(inventoryPath, inv);
+  const t3 = performance.now();
+  const result: ChildResult = {
+    scanMs: t1 - t0,
+    evaluateMs: t2 - t1,
+    saveMs: t3 - t2,
+    resources: inv.resources.length,
+    findings: findings.length,
+    errors: inv.errors.length,
+    maxRssMb: process.resourceUsage().maxRSS / 1024,
+    scanCpuMs: (ru.userCPUTime + ru.systemCPUTime) / 1000,
+  };
+  process.stdout.write(JSON.stringify(result) + "\n");
+}
+
+/** Offline: `tollgate evaluate --inventory` of the saved inventory (load, evaluate, every report), in its own process. */
+async function evaluateChild(inventoryPath: string, outDir: string): Promise<void> {
+  const { evaluateCommand } = await import("../src/cli/commands.js");
+  const t0 = performance.now();
+  await evaluateCommand({ inventory: inventoryPath, out: outDir, failOn: "critical", format: "none", quiet: true });
+  const result = { evaluateCommandMs: performance.now() - t0, maxRssMb: process.resourceUsage().maxRSS / 1024 };
+  process.stdout.write(JSON.stringify(result) + "\n");
+}
+
+// ---------------------------------------------------------------- required calls, from the contents
+const pages = (n: number, per: number): number => Math.max(1, Math.ceil(n / per));
+
+/** Calls strictly required to read one account, keyed `account|region|service:Operation` (region `global` for IAM/STS). */
+function requiredCalls(files: AccountFile[]): Map<string, number> {
+  const req = new Map<string, number>();
+  const add = (acct: string, region: string, op: string, n = 1) => {
+    const k = `${acct}|${region}|${op}`;
+    req.set(k, (req.get(k) ?? 0) + n);
+  };
+  const mgmt = files[0]!;
+  const org = files.length > 1;
+  add(mgmt.accountId, "us-east-1", "sts:GetCallerIdentity");
+  if (org) add(mgmt.accountId, "us-east-1", "organizations:ListAccounts", pages(files.length, 20));
+  for (const f of files) {
+    const a = f.accountId;
+    if (f !== mgmt) {
+      add(mgmt.accountId, "us-east-1", "sts:AssumeRole");
+      add(a, "us-east-1", "sts:GetCallerIdentity");
+    }
+    add(a, "us-east-1", "ec2:DescribeRegions");
+    const iam = f.iam;
+    const managed = new Set<string>();
+    for (const x of [...(iam.users ?? []), ...(iam.roles ?? []), ...(iam.groups ?? [])])
+      for (const p of x.attachedPolicies ?? []) if (p.includes(":aws:policy/")) managed.add(p);
+    const entities =
+      (iam.users?.length ?? 0) +
+      (iam.roles?.length ?? 0) +
+      (iam.groups?.length ?? 0) +
+      (iam.policies?.length ?? 0) +
+      managed.size;
+    add(a, "global", "iam:GetAccountAuthorizationDetails", pages(entities, 1000));
+    // The report is generated (STARTED), polled once (COMPLETE) and fetched.
+    add(a, "global", "iam:GenerateCredentialReport", 2);
+    add(a, "global", "iam:GetCredentialReport");
+    for (const op of ["GetAccountPasswordPolicy", "GetAccountSummary", "ListOpenIDConnectProviders"])
+      add(a, "global", `iam:${op}`);
+    const mfa = (iam.users ?? []).filter((u) => u.mfa?.includes("virtual")).length;
+    add(a, "global", "iam:ListVirtualMFADevices", pages(mfa, 1000));
+    add(a, "global", "iam:ListServerCertificates", pages(iam.serverCertificates?.length ?? 0, 1000));
+    const multiRegion = Object.values(f.regional ?? {}).flatMap((r) =>
+      (r.cloudtrail?.trails ?? []).filter((t) => t.IsMultiRegionTrail),
+    );
+    for (const region of f.regions) {
+      const r = f.regional?.[region] ?? {};
+      const rest = r.apigateway?.restApis ?? [];
+      add(a, region, "apigateway:GetRestApis", pages(rest.length, 500));
+      for (const op of ["GetUsagePlans", "GetDomainNames", "GetAccount"]) add(a, region, `apigateway:${op}`);
+      for (const api of rest) {
+        add(a, region, "apigateway:GetResources", pages(api.resources.length, 500));
+        add(a, region, "apigateway:GetStages");
+        add(a, region, "apigateway:GetAuthorizers", pages(api.authorizers?.length ?? 0, 500));
+        add(a, region, "apigateway:GetGatewayResponses", pages(api.gatewayResponses?.length ?? 0, 500));
+      }
+      for (const d of r.apigateway?.domainNames ?? [])
+        add(a, region, `apigateway:GetBasePathMappings`, pages(d.basePathMappings?.length ?? 0, 500));
+      const http = r.apigatewayv2?.apis ?? [];
+      add(a, region, "apigateway:v2:GetApis", pages(http.length, 500));
+      add(a, region, "apigateway:v2:GetDomainNames");
+      for (const api of http)
+        for (const [op, n] of [
+          ["GetStages", api.stages?.length],
+          ["GetRoutes", api.routes?.length],
+          ["GetAuthorizers", api.authorizers?.length],
+          ["GetIntegrations", api.integrations?.length],
+        ] as const)
+          add(a, region, `apigateway:v2:${op}`, pages(n ?? 0, 500));
+      for (const d of r.apigatewayv2?.domainNames ?? [])
+        add(a, region, "apigateway:v2:GetApiMappings", pages(d.apiMappings?.length ?? 0, 500));
+      const acls = r.wafv2?.webAcls ?? [];
+      add(a, region, "wafv2:ListWebACLs", pages(acls.length, 100));
+      for (const op of ["GetWebACL", "ListResourcesForWebACL"]) add(a, region, `wafv2:${op}`, acls.length);
+      add(a, region, "wafv2:ListLoggingConfigurations", pages(acls.filter((w) => w.logging).length, 100));
+      // Every region sees its own trails and the shadows of multi-region trails homed elsewhere.
+      const visible = new Set([...(r.cloudtrail?.trails ?? []), ...multiRegion]).size;
+      add(a, region, "cloudtrail:DescribeTrails");
+      add(a, region, "cloudtrail:GetTrailStatus", visible);
+      add(a, region, "cloudtrail:GetEventSelectors", visible);
+      for (const op of [
+        "DescribeConfigurationRecorders",
+        "DescribeConfigurationRecorderStatus",
+        "DescribeDeliveryChannels",
+        "DescribeDeliveryChannelStatus",
+      ])
+        add(a, region, `config:${op}`);
+    }
+  }
+  return req;
+}
+
+/**
+ * The lower bound the quotas imply: for each (account, region) bucket, the calls beyond its burst at its rate
+ * (the slowest bucket wins), plus one round trip per dependent step (caller identity, organisation pages, role,
+ * regions, then the longest chain inside a unit: IAM authorization-details pages or list → per-item calls).
+ */
+function lowerBound(req: Map<string, number>, files: AccountFile[], latencyMs: number): { ms: number; bottleneck: string } {
+  const perBucket = new Map<string, number>();
+  for (const [k, n] of req) {
+    const [acct, region, op] = k.split("|") as [string, string, string];
+    const [svc, ...rest] = op.split(":");
+    const name = rest[rest.length - 1]!;
+    const bucketRegion = svc === "iam" ? "global" : region;
+    for (const key of [svc!, `${svc}:${name}`]) {
+      if (!AWS_LIKE_QUOTAS[key]) continue;
+      const id = `${acct}|${bucketRegion}|${key}`;
+      perBucket.set(id, (perBucket.get(id) ?? 0) + n);
+    }
+  }
+  let worst = 0;
+  let bottleneck = "none";
+  for (const [id, n] of perBucket) {
+    const q: Quota = AWS_LIKE_QUOTAS[id.split("|")[2]!]!;
+    const ms = (Math.max(0, n - q.burst) / q.rps) * 1000;
+    if (ms > worst) {
+      worst = ms;
+      bottleneck = `${id.split("|")[2]} (${n} calls)`;
+    }
+  }
+  const org = files.length > 1;
+  const gaadPages = Math.max(...files.map((f) => req.get(`${f.accountId}|global|iam:GetAccountAuthorizationDetails`) ?? 1));
+  const setup = 1 + (org ? pages(files.length, 20) + 2 : 0) + 1;
+  const unit = Math.max(gaadPages, 3, 2);
+  return { ms: worst + (setup + unit) * latencyMs, bottleneck };
+}
+
+// ---------------------------------------------------------------- parent
+function runChild(size: Size, endpoint: string, f: AccountFile, inventoryPath: string): Promise<ChildResult> {
+  const c = f.callers[0]!;
+  return spawnJson(size, ["--child", size, endpoint, c.accessKeyId, c.secretAccessKey, inventoryPath]);
+}
+
+function spawnJson<T>(size: Size, args: string[]): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const p = spawn(process.execPath, [process.argv[1]!, ...args], {
+      stdio: ["ignore", "pipe", "inherit"],
+      env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true" },
+    });
+    let out = "";
+    p.stdout.on("data", (d: Buffer) => (out += d.toString()));
+    p.on("exit", (code) => {
+      if (code !== 0) return reject(new Error(`${size}: child exited ${code}`));
+      resolve(JSON.parse(out.trim().split("\n").pop()!) as T);
+    });
+  });
+}
+
+interface Row {
+  size: Size;
+  accounts: number;
+  calls: Map<string, number>;
+  required: Map<string, number>;
+  throttled: number;
+  lb: { ms: number; bottleneck: string };
+  child: ChildResult;
+  /** `tollgate evaluate --inventory` of the saved inventory: time and peak RSS. */
+  offline: { evaluateCommandMs: number; maxRssMb: number };
+}
+
+const fmt = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
+const serviceOf = (op: string) => op.split(":")[0]!;
+function byService(m: Map<string, number>, keyOp: (k: string) => string): Map<string, number> {
+  const out = new Map<string, number>();
+  for (const [k, n] of m) out.set(serviceOf(keyOp(k)), (out.get(serviceOf(keyOp(k))) ?? 0) + n);
+  return out;
+}
+
+async function runSize(size: Size, latencyMs: number): Promise<Row> {
+  const files = generateSize(size);
+  const required = requiredCalls(files);
+  const quotas = createQuotaLimiter();
+  const latency = createFaultInjector({ rules: [{ operation: "*", latencyMs }] });
+  const sim = await startSimulator({ accounts: files, reportDelayMs: 0, hooks: [latency.hook, quotas.hook] });
+  try {
+    const inventoryPath = join(packageRoot(), "reports", `bench-${size}.inventory.json`);
+    const child = await runChild(size, sim.endpoint, files[0]!, inventoryPath);
+    const offline = await spawnJson<{ evaluateCommandMs: number; maxRssMb: number }>(size, [
+      "--evaluate-child",
+      inventoryPath,
+      join(packageRoot(), "reports", `bench-${size}`),
+    ]);
+    const calls = new Map([...sim.counts].filter(([k]) => !k.endsWith(":unauthenticated")));
+    const throttled = [...quotas.stats.throttled.values()].reduce((a, b) => a + b, 0);
+    return {
+      size,
+      accounts: files.length,
+      calls,
+      required,
+      throttled,
+      lb: lowerBound(required, files, latencyMs),
+      child,
+      offline,
+    };
+  } finally {
+    await sim.close();
+  }
+}
+
+function table(rows: Row[], latencyMs: number): string {
+  const services = ["iam", "sts", "ec2", "organizations", "apigateway", "wafv2", "cloudtrail", "config"];
+  const lines = [
+    "| size | accounts | resources | calls made / required | " +
+      services.join(" | ") +
+      " | throttled | wall (scanner CPU) | lower bound (bottleneck) | wall ÷ bound | concurrency bound | evaluate | save inventory | peak RSS | `evaluate --inventory` (time, peak RSS) |",
+    "| --- | ---: | ---: | ---: | " +
+      services.map(() => "---:").join(" | ") +
+      " | ---: | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: |",
+  ];
+  for (const r of rows) {
+    const made = byService(r.calls, (k) => k);
+    const req = byService(r.required, (k) => k.split("|")[2]!);
+    const tm = [...r.calls.values()].reduce((a, b) => a + b, 0);
+    const tr = [...r.required.values()].reduce((a, b) => a + b, 0);
+    lines.push(
+      `| ${r.size} | ${r.accounts} | ${r.child.resources.toLocaleString("en")} | ${tm.toLocaleString("en")} / ${tr.toLocaleString("en")} (${(((tm - tr) / tr) * 100).toFixed(1)}%) | ` +
+        services.map((s) => `${made.get(s) ?? 0}/${req.get(s) ?? 0}`).join(" | ") +
+        ` | ${r.throttled} | ${fmt(r.child.scanMs)} (${fmt(r.child.scanCpuMs)}) | ${fmt(r.lb.ms)} (${r.lb.bottleneck}) | ${(r.child.scanMs / r.lb.ms).toFixed(2)} | ${fmt((tr * latencyMs) / globalConcurrency())} | ${fmt(r.child.evaluateMs)} | ${fmt(r.child.saveMs)} | ${Math.round(r.child.maxRssMb)} MB | ${fmt(r.offline.evaluateCommandMs)}, ${Math.round(r.offline.maxRssMb)} MB |`,
+    );
+  }
+  return (
+    lines.join("\n") +
+    `\n\nLatency ${latencyMs} ms per request; "made/required" per service counts attempts the simulator answered (retries of throttled calls included). "Concurrency bound": required calls × latency ÷ the scan's global concurrency (${globalConcurrency()}), the floor the scanner's own call pool sets whatever the quotas allow.`
+  );
+}
+
+/** The global call concurrency the child scans use. */
+function globalConcurrency(): number {
+  return Number(process.env["BENCH_CONCURRENCY"] ?? DEFAULT_CONCURRENCY.global);
+}
+
+function machine(): string {
+  const c = cpus();
+  return `${c.length} × ${c[0]?.model ?? "unknown CPU"}, ${(totalmem() / 2 ** 30).toFixed(1)} GiB RAM (${(freemem() / 2 ** 30).toFixed(1)} GiB free at the start), Node ${process.version}, load average at the start ${loadavg()
+    .map((l) => l.toFixed(2))
+    .join(" / ")} (shared machine: other jobs were running)`;
+}
+
+async function main(): Promise<void> {
+  const argv = process.argv.slice(2);
+  if (argv[0] === "--child") return child(argv[1] as Size, argv[2]!, argv[3]!, argv[4]!, argv[5]!);
+  if (argv[0] === "--evaluate-child") return evaluateChild(argv[1]!, argv[2]!);
+  const arg = (name: string) => {
+    const i = argv.indexOf(name);
+    return i >= 0 ? argv[i + 1] : undefined;
+  };
+  const sizes = (arg("--sizes") ?? ALL.join(",")).split(",") as Size[];
+  for (const s of sizes) if (!ALL.includes(s)) throw new Error(`--sizes: unknown size ${s} (one of ${ALL.join(", ")})`);
+  const latencyMs = Number(arg("--latency") ?? 40);
+  // The scan's global concurrency (default: Tollgate's own default); passed to the child scans.
+  const concurrency = arg("--concurrency");
+  if (concurrency) process.env["BENCH_CONCURRENCY"] = concurrency;
+  const host = machine();
+  console.error(`Machine: ${host}`);
+  const rows: Row[] = [];
+  for (const size of sizes) {
+    console.error(`${size}: generating and scanning…`);
+    const row = await runSize(size, latencyMs);
+    rows.push(row);
+    console.error(table([row], latencyMs).split("\n")[2]);
+    const over = [...row.calls].filter(([op, n]) => n > (sumOp(row.required, op) ?? 0));
+    for (const [op, n] of over) console.error(`  ${op}: ${n} made, ${sumOp(row.required, op)} required`);
+  }
+  const t = table(rows, latencyMs);
+  console.log(t);
+  if (!argv.includes("--no-write")) {
+    const doc = `# Benchmarks\n\nGenerated by \`npm run bench\` (\`bench/scan.ts\`) on ${new Date().toISOString().slice(0, 10)}. Sizes and the simulator's quotas are described in [scale.md](scale.md).\n\nMachine: ${host}.\n\n${t}\n`;
+    writeFileSync(join(packageRoot(), "docs", "benchmarks.md"), doc);
+    console.error("Wrote docs/benchmarks.md");
+  }
+}
+
+function sumOp(req: Map<string, number>, op: string): number {
+  let n = 0;
+  for (const [k, v] of req) if (k.split("|")[2] === op) n += v;
+  return n;
+}
+
+main().catch((e: unknown) => {
+  console.error(e);
+  process.exit(1);
+});
