@@ -1,5 +1,5 @@
 import { loadConfig } from "../config/load.js";
-import { classifyAgainstBaseline, readBaseline, type BaselineFinding } from "../engine/baseline.js";
+import { classifyAgainstBaseline, findingFromBaseline, readBaseline, type BaselineFinding } from "../engine/baseline.js";
 import { loadFrameworks } from "../engine/frameworks.js";
 import { loadProfile } from "../engine/profiles.js";
 import { builtInRuleDirs, loadRuleSet } from "../engine/rules.js";
@@ -61,17 +61,7 @@ export function rulesDoc(): string {
 function readFindings(file: string): Finding[] {
   // Shares the baseline's tolerant reader for OLD; NEW must be a findings.json too.
   return readBaseline(file).findings.map((b: BaselineFinding) => ({
-    ruleId: b.ruleId,
-    resourceArn: b.resourceArn,
-    resourceType: b.resourceType ?? "",
-    resourceName: b.resourceName ?? b.resourceArn,
-    account: b.account,
-    region: b.region,
-    status: b.status as Finding["status"],
-    severity: b.severity ?? "info",
-    title: b.title ?? b.ruleId,
-    message: b.message ?? "",
-    evidence: [],
+    ...findingFromBaseline(b),
     ...(b.suppressed ? { suppression: { reason: "(suppressed in the new report)", expires: "" } } : {}),
   }));
 }

@@ -112,20 +112,24 @@ export function classifyAgainstBaseline(
   for (const [fp, b] of before) {
     if (nowFailing.has(fp) || unknown.has(fp) || unknown.has(JSON.stringify([b.ruleId, b.account, b.region]))) continue;
     if (options.evaluatedRules && !options.evaluatedRules.has(b.ruleId)) continue;
-    fixed.push({
-      ruleId: b.ruleId,
-      resourceArn: b.resourceArn,
-      resourceType: b.resourceType ?? "",
-      resourceName: b.resourceName ?? b.resourceArn,
-      account: b.account,
-      region: b.region,
-      status: "fail",
-      severity: b.severity ?? "info",
-      title: b.title ?? b.ruleId,
-      message: b.message ?? "",
-      evidence: [],
-      baseline: "fixed",
-    });
+    fixed.push({ ...findingFromBaseline(b), status: "fail", baseline: "fixed" });
   }
   return { findings, fixed };
+}
+
+/** A Finding rebuilt from a baseline entry; fields the entry lacks get neutral values, evidence is not kept. */
+export function findingFromBaseline(b: BaselineFinding): Finding {
+  return {
+    ruleId: b.ruleId,
+    resourceArn: b.resourceArn,
+    resourceType: b.resourceType ?? "",
+    resourceName: b.resourceName ?? b.resourceArn,
+    account: b.account,
+    region: b.region,
+    status: b.status as Finding["status"],
+    severity: b.severity ?? "info",
+    title: b.title ?? b.ruleId,
+    message: b.message ?? "",
+    evidence: [],
+  };
 }
