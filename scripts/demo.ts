@@ -70,6 +70,8 @@ pki.dispose();
 process.stderr.write(
   `\nDemo scan finished with exit code ${code} (1 = failing findings at or above --fail-on, as this demo account has).\n`,
 );
-process.stderr.write(`Reports are in ${out}/ (findings.json, results.sarif, inventory.json, probes.json).\n`);
+process.stderr.write(
+  `Reports are in ${out}/ (report.html, findings.json, results.sarif, summary.md, junit.xml, inventory.json, probes.json).\n`,
+);
 // The demo succeeds when the scan ran; 2 (bad input) or 4 (internal error) mean it did not.
 process.exit(code === 2 || code >= 4 ? code : 0);
