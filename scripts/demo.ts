@@ -5,7 +5,7 @@
 import { spawn } from "node:child_process";
 import { join } from "node:path";
 import { loadAccountFile } from "../fixtures/simulator/account-file.js";
-import { startDataPlane } from "../fixtures/simulator/dataplane.js";
+import { loopbackProbeArgs, startDataPlane } from "../fixtures/simulator/dataplane.js";
 import { dataPlaneConfig } from "../fixtures/simulator/dataplane-config.js";
 import { startSimulator } from "../fixtures/simulator/server.js";
 import { generateTestPki } from "../fixtures/simulator/tls.js";
@@ -29,18 +29,7 @@ const code = await new Promise<number>((resolve, reject) => {
       join(root, "dist", "src", "cli.js"),
       "scan",
       // Probes go to the loopback data plane only; --probe-hosts makes any other host a hard error.
-      "--invoke-url-template",
-      dp.invokeUrlTemplate,
-      "--http-invoke-url-template",
-      dp.httpInvokeUrlTemplate,
-      "--domain-url-template",
-      dp.domainUrlTemplate,
-      "--ca-file",
-      pki.caFile,
-      "--probe-hosts",
-      "127.0.0.1",
-      "--probe-rate",
-      "1000",
+      ...loopbackProbeArgs(dp, pki.caFile),
       "--out",
       out,
       "--save-inventory",

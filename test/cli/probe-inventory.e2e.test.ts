@@ -6,7 +6,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import type { AccountFile } from "../../fixtures/simulator/account-file.js";
-import { startDataPlane, type DataPlane } from "../../fixtures/simulator/dataplane.js";
+import { loopbackProbeArgs, startDataPlane, type DataPlane } from "../../fixtures/simulator/dataplane.js";
 import { dataPlaneConfig } from "../../fixtures/simulator/dataplane-config.js";
 import { generateTestPki, type TestPki } from "../../fixtures/simulator/tls.js";
 import { runCli } from "../helpers/cli.js";
@@ -39,24 +39,7 @@ async function scanWithProbes(a: AccountFile, name: string, extra: string[] = []
     () => s.close(),
   );
   const out = join(tmp, name);
-  const args = [
-    "scan",
-    "--invoke-url-template",
-    dp.invokeUrlTemplate,
-    "--http-invoke-url-template",
-    dp.httpInvokeUrlTemplate,
-    "--domain-url-template",
-    dp.domainUrlTemplate,
-    "--ca-file",
-    pki.caFile,
-    "--probe-hosts",
-    "127.0.0.1",
-    "--probe-rate",
-    "1000",
-    "--out",
-    out,
-    ...extra,
-  ];
+  const args = ["scan", ...loopbackProbeArgs(dp, pki.caFile), "--out", out, ...extra];
   const r = await runCli(args, simEnv(s, a));
   const read = <T>(f: string) => JSON.parse(readFileSync(join(out, f), "utf8")) as T;
   return { r, out, dp, read, args, env: simEnv(s, a) };
