@@ -219,7 +219,9 @@ function runChild(size: Size, endpoint: string, f: AccountFile, inventoryPath: s
 
 function spawnJson<T>(size: Size, args: string[]): Promise<T> {
   return new Promise((resolve, reject) => {
-    const p = spawn(process.execPath, [process.argv[1]!, ...args], {
+    // BENCH_NODE_ARGS (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof") goes to the child processes only.
+    const nodeArgs = (process.env["BENCH_NODE_ARGS"] ?? "").split(" ").filter(Boolean);
+    const p = spawn(process.execPath, [...nodeArgs, process.argv[1]!, ...args], {
       stdio: ["ignore", "pipe", "inherit"],
       env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true" },
     });

@@ -1,5 +1,6 @@
 import { fromNodeProviderChain } from "@aws-sdk/credential-providers";
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from "@smithy/types";
+import type { SharedHttpHandler } from "./http.js";
 
 /** Settings shared by every AWS client Tollgate builds. */
 export interface AwsClientSettings {
@@ -9,6 +10,8 @@ export interface AwsClientSettings {
   maxAttempts: number;
   /** Identifies Tollgate in CloudTrail and in the account's logs. */
   userAgent: string;
+  /** Connection pool shared by the run's clients; each client opens its own when absent. */
+  http?: SharedHttpHandler;
 }
 
 /** Options for the default credential chain. */
@@ -34,6 +37,7 @@ export function clientConfig(settings: AwsClientSettings, region: string, profil
     maxAttempts: settings.maxAttempts,
     retryMode: "adaptive" as const,
     customUserAgent: settings.userAgent,
+    ...(settings.http ? { requestHandler: settings.http } : {}),
     ...(profile ? { profile } : {}),
   };
 }

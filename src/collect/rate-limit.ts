@@ -76,16 +76,20 @@ interface HandlerContext {
 
 type Next = (args: unknown) => Promise<unknown>;
 
+/** An SDK plugin (the shape `Pluggable` has), for clients Tollgate does not construct itself. */
+export interface StackPlugin {
+  applyToStack(stack: InstrumentableClient["middlewareStack"]): void;
+}
+
 /**
- * Adds the rate-limit middleware to an SDK client. It sits in the finalizeRequest step after the retry
- * middleware, so every attempt (retries included) takes a token; `onAttempt` counts attempts for progress.
+ * The rate-limit middleware as an SDK plugin. It sits in the finalizeRequest step after the retry middleware,
+ * so every attempt (retries included) takes a token; `onAttempt` counts attempts for progress.
  */
-export function addRateLimitMiddleware(
-  client: InstrumentableClient,
+export function rateLimitPlugin(
   limiters: RateLimiters,
   scope: BucketScope,
   onAttempt?: (operation: string) => void,
-): void {
+): StackPlugin {
   const middleware =
     (next: Next, context: HandlerContext) =>
     async (args: unknown): Promise<unknown> => {
@@ -94,11 +98,24 @@ export function addRateLimitMiddleware(
       onAttempt?.(operation);
       return next(args);
     };
-  // The structural client type keeps collectors free of smithy generics; the stack accepts this shape.
-  (client.middlewareStack.add as unknown as (m: typeof middleware, o: object) => void)(middleware, {
-    step: "finalizeRequest",
-    priority: "low",
-    name: "tollgateRateLimitMiddleware",
-    tags: ["TOLLGATE", "RATE_LIMIT"],
-  });
+  return {
+    // The structural stack type keeps collectors free of smithy generics; the stack accepts this shape.
+    applyToStack: (stack) =>
+      (stack.add as unknown as (m: typeof middleware, o: object) => void)(middleware, {
+        step: "finalizeRequest",
+        priority: "low",
+        name: "tollgateRateLimitMiddleware",
+        tags: ["TOLLGATE", "RATE_LIMIT"],
+      }),
+  };
+}
+
+/** Adds the rate-limit middleware (rateLimitPlugin) to an SDK client. */
+export function addRateLimitMiddleware(
+  client: InstrumentableClient,
+  limiters: RateLimiters,
+  scope: BucketScope,
+  onAttempt?: (operation: string) => void,
+): void {
+  rateLimitPlugin(limiters, scope, onAttempt).applyToStack(client.middlewareStack);
 }

@@ -3,6 +3,7 @@ import type { AwsClientSettings } from "../aws/clients.js";
 import { isAwsCallFailure, toCollectionError } from "../aws/call-error.js";
 import { loadIamAnalysisData, type IamAnalysisData } from "../analysis/iam/index.js";
 import { enrich } from "../enrich/index.js";
+import { SharedHttpHandler } from "../aws/http.js";
 import { InputError } from "../errors.js";
 import { INVENTORY_FORMAT_VERSION, type CollectionError, type Inventory, type Resource } from "../model/inventory.js";
 import type { Clock } from "../util/clock.js";
@@ -10,7 +11,7 @@ import type { Logger } from "../util/logger.js";
 import { DEFAULT_COLLECT_OPTIONS, realSleep, type CollectOptions, type UnitContext } from "./context.js";
 import { createCallPool } from "./pool.js";
 import { silentProgress, type ScanProgress, type UnitRef } from "./progress.js";
-import { addRateLimitMiddleware, RateLimiters } from "./rate-limit.js";
+import { addRateLimitMiddleware, rateLimitPlugin, RateLimiters } from "./rate-limit.js";
 import { COLLECTORS, type ServiceCollector } from "./registry.js";
 import {
   assumeRoleIn,
@@ -67,7 +68,9 @@ export function startScan(opts: ScanOptions): ScanRun {
   const started = opts.clock();
   const scope = opts.scan ?? {};
   const tuning = resolveTuning(scope);
-  const base: AwsClientSettings = { ...opts.settings, maxAttempts: tuning.maxAttempts };
+  // Calls in flight never exceed the global concurrency, so neither need the pool's sockets.
+  const http = new SharedHttpHandler(tuning.concurrency.global);
+  const base: AwsClientSettings = { ...opts.settings, maxAttempts: tuning.maxAttempts, http };
   const collectors = opts.collectors ?? COLLECTORS;
   const progress = opts.progress ?? silentProgress;
   const options: CollectOptions = { ...DEFAULT_COLLECT_OPTIONS, ...opts.collect };
@@ -203,6 +206,10 @@ export function startScan(opts: ScanOptions): ScanRun {
           region: opts.homeRegion,
           partition: id.partition,
           sessionName: `tollgate-${started.getTime()}`,
+          rateLimit: {
+            caller: rateLimitPlugin(limiters, { account: id.account, region: opts.homeRegion, service: "sts" }),
+            member: rateLimitPlugin(limiters, { account, region: opts.homeRegion, service: "sts" }),
+          },
         }),
       );
       if ("error" in assumed) {
@@ -275,7 +282,7 @@ export function startScan(opts: ScanOptions): ScanRun {
   };
 
   return {
-    done: run(),
+    done: run().finally(() => http.close()),
     snapshot: () => {
       ended = true;
       progress.close();

@@ -6,6 +6,8 @@ import { clientConfig, iamRegion, partitionOfRegion, type AwsClientSettings } fr
 import { isAwsCallFailure, toCollectionError } from "../aws/call-error.js";
 import { ExitError, InputError } from "../errors.js";
 import type { CollectionError } from "../model/inventory.js";
+import type { InstrumentableClient } from "./context.js";
+import type { StackPlugin } from "./rate-limit.js";
 import { FALLBACK_REGIONS } from "./tuning.js";
 
 /** An AWS credential set as a provider returns it. */
@@ -62,8 +64,9 @@ const BAD_CREDENTIALS = new Set([
   "AccessDenied",
 ]);
 
-async function getCallerIdentity(settings: AwsClientSettings, region: string): Promise<CallerIdentity> {
+async function getCallerIdentity(settings: AwsClientSettings, region: string, plugin?: StackPlugin): Promise<CallerIdentity> {
   const sts = new STSClient(clientConfig(settings, region));
+  if (plugin) plugin.applyToStack(sts.middlewareStack as unknown as InstrumentableClient["middlewareStack"]);
   try {
     const id = await sts.send(new GetCallerIdentityCommand({}));
     const arn = id.Arn ?? "";
@@ -164,6 +167,11 @@ export interface RoleOptions {
   partition: string;
   /** Session name, visible in the member account's CloudTrail. */
   sessionName: string;
+  /**
+   * Client-side rate limits for the two STS calls: AssumeRole counts against the caller's account, the check
+   * that follows against the member account's.
+   */
+  rateLimit?: { caller: StackPlugin; member: StackPlugin };
 }
 
 /**
@@ -184,11 +192,18 @@ export async function assumeRoleIn(
       ...(role.externalId ? { ExternalId: role.externalId } : {}),
     },
     masterCredentials: base.credentials,
-    clientConfig: { region: role.region, maxAttempts: base.maxAttempts, retryMode: "adaptive", customUserAgent: base.userAgent },
+    clientConfig: {
+      region: role.region,
+      maxAttempts: base.maxAttempts,
+      retryMode: "adaptive",
+      customUserAgent: base.userAgent,
+      ...(base.http ? { requestHandler: base.http } : {}),
+    },
+    ...(role.rateLimit ? { clientPlugins: [role.rateLimit.caller] as never[] } : {}),
   });
   const settings: AwsClientSettings = { ...base, credentials: shareCredentials(credentials) };
   try {
-    const id = await getCallerIdentity(settings, role.region);
+    const id = await getCallerIdentity(settings, role.region, role.rateLimit?.member);
     return { account, settings, callerArn: id.arn };
   } catch (e) {
     const name = (e as { name?: string }).name ?? "Error";

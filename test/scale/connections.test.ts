@@ -1,0 +1,54 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { generateOrganization, SIZES } from "../../fixtures/generate/index.js";
+import { createQuotaLimiter } from "../../fixtures/simulator/quotas.js";
+import type { Simulator } from "../../fixtures/simulator/server.js";
+import { scan } from "../../src/collect/scan.js";
+import type { Inventory } from "../../src/model/inventory.js";
+import { fixedClock } from "../../src/util/clock.js";
+import { memoryLogger } from "../../src/util/logger.js";
+import { callerCredentials, sim } from "../helpers/sim.js";
+
+const NOW = new Date("2026-06-01T12:00:00Z");
+
+describe("an organisation scan's connections and STS calls", () => {
+  // 16 accounts: AssumeRole into 15 of them exceeds STS's burst of 10 in the caller's account.
+  const org = generateOrganization({
+    accounts: 16,
+    regions: ["us-east-1", "eu-west-1"],
+    shape: { ...SIZES.small, users: 3, roles: 2, policies: 1, restApis: 1, resourcesPerApi: 2 },
+  });
+  const quotas = createQuotaLimiter();
+  let s: Simulator;
+  let inv: Inventory;
+  beforeAll(async () => {
+    s = await sim(org, { now: () => NOW });
+    s.hooks.push(quotas.hook);
+    process.env["AWS_ENDPOINT_URL"] = s.endpoint;
+    inv = await scan({
+      settings: { credentials: callerCredentials(org[0]!), maxAttempts: 8, userAgent: "tollgate-test" },
+      homeRegion: "us-east-1",
+      clock: fixedClock(NOW),
+      logger: memoryLogger(),
+      toolVersion: "test",
+      scan: { org: true, roleName: "TollgateAudit", concurrency: { global: 16 } },
+      collect: { reportPolling: { initialDelayMs: 20, maxDelayMs: 50, timeoutMs: 20_000 } },
+    });
+  }, 120_000);
+  afterAll(() => s.close());
+
+  it("reuses one keep-alive pool across every client instead of opening one per client", () => {
+    expect(inv.metadata.complete).toBe(true);
+    expect(inv.metadata.accounts).toHaveLength(16);
+    // 16 accounts × (IAM + 2 regions × 5 regional services) = 176 collector clients, plus STS and EC2 clients.
+    const requests = [...s.counts.values()].reduce((a, b) => a + b, 0);
+    expect(requests).toBeGreaterThan(400);
+    // Calls in flight never exceed the global concurrency (16); the STS clients of the credential providers
+    // and the scan's own setup calls share the same pool.
+    expect(s.connections).toBeLessThanOrEqual(16 + 2);
+  });
+
+  it("rate-limits AssumeRole and the role check client-side, so STS never throttles the scan", () => {
+    expect(s.counts.get("sts:AssumeRole")).toBe(15);
+    expect([...quotas.stats.throttled.keys()].filter((k) => k.includes("sts"))).toEqual([]);
+  });
+});
