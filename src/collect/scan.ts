@@ -248,6 +248,9 @@ export function startScan(opts: ScanOptions): ScanRun {
     if (scope.accounts?.length && scope.org) throw new InputError("use either --accounts or --org, not both");
     const id = await callerIdentity(base, opts.homeRegion);
     identity = id;
+    // The call above counts against the caller's STS quota like the AssumeRole calls after it; its bucket
+    // could only be known from its answer, so the token is taken now.
+    await limiters.acquire({ account: id.account, region: opts.homeRegion, service: "sts" }, "GetCallerIdentity");
     opts.logger.info(`Scanning account ${id.account} as ${id.arn}`);
     let accounts = [id.account];
     if (scope.org) {

@@ -11,7 +11,8 @@ import { callerCredentials, sim } from "../helpers/sim.js";
 const NOW = new Date("2026-06-01T12:00:00Z");
 
 describe("an organisation scan's connections and STS calls", () => {
-  // 16 accounts: AssumeRole into 15 of them exceeds STS's burst of 10 in the caller's account.
+  // 16 accounts: the caller identity and AssumeRole into 15 accounts exceed STS's burst of 10 in the caller's
+  // account, and with 16 STS calls allowed at once they would all be sent together.
   const org = generateOrganization({
     accounts: 16,
     regions: ["us-east-1", "eu-west-1"],
@@ -30,7 +31,7 @@ describe("an organisation scan's connections and STS calls", () => {
       clock: fixedClock(NOW),
       logger: memoryLogger(),
       toolVersion: "test",
-      scan: { org: true, roleName: "TollgateAudit", concurrency: { global: 16 } },
+      scan: { org: true, roleName: "TollgateAudit", concurrency: { global: 16, perService: { sts: 16 } } },
       collect: { reportPolling: { initialDelayMs: 20, maxDelayMs: 50, timeoutMs: 20_000 } },
     });
   }, 120_000);
