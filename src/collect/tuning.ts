@@ -44,11 +44,13 @@ export const DEFAULT_MAX_ATTEMPTS = 8;
 
 /**
  * Default concurrency: 64 calls in flight overall, so an organisation's accounts proceed in parallel (a call
- * mostly waits on the network); per (account, region), services with tight quotas get fewer.
+ * mostly waits on the network); per (account, region), services with tight quotas get fewer. STS and EC2 are only
+ * called to set accounts up, bounded across all accounts: 10 at once keeps AssumeRole at STS's rate even while a
+ * busy event loop delays each set-up step.
  */
 export const DEFAULT_CONCURRENCY: ScanTuning["concurrency"] = {
   global: 64,
-  perService: { apigateway: 4, iam: 2, cloudtrail: 4, wafv2: 4, config: 4, organizations: 1, sts: 4, ec2: 4 },
+  perService: { apigateway: 4, iam: 2, cloudtrail: 4, wafv2: 4, config: 4, organizations: 1, sts: 10, ec2: 10 },
 };
 
 /**
