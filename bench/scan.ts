@@ -32,8 +32,10 @@ interface ChildResult {
   findings: number;
   errors: number;
   maxRssMb: number;
-  /** CPU time (user + system) the scanning process spent during the scan. */
+  /** CPU time (user + system) of the scanning process up to the scan's end, start-up included. */
   scanCpuMs: number;
+  /** Time the main thread's event loop was busy during the scan: near the wall time, the scan is CPU-bound. */
+  mainBusyMs: number;
 }
 
 // ---------------------------------------------------------------- child: one scan, in its own process
@@ -46,6 +48,7 @@ async function child(size: Size, endpoint: string, key: string, secret: string, 
   const { systemClock } = await import("../src/util/clock.js");
   const { memoryLogger } = await import("../src/util/logger.js");
   const rules = loadRules(builtInRuleDirs());
+  const elu0 = performance.eventLoopUtilization();
   const t0 = performance.now();
   const inv = await scan({
     settings: { credentials: { accessKeyId: key, secretAccessKey: secret }, maxAttempts: 8, userAgent: "tollgate-bench" },
@@ -59,6 +62,7 @@ async function child(size: Size, endpoint: string, key: string, secret: string, 
     toolVersion: "bench",
   });
   const t1 = performance.now();
+  const elu = performance.eventLoopUtilization(elu0);
   const ru = process.resourceUsage();
   const findings = evaluate(inv, rules);
   const t2 = performance.now();
@@ -73,6 +77,7 @@ async function child(size: Size, endpoint: string, key: string, secret: string, 
     errors: inv.errors.length,
     maxRssMb: process.resourceUsage().maxRSS / 1024,
     scanCpuMs: (ru.userCPUTime + ru.systemCPUTime) / 1000,
+    mainBusyMs: elu.active,
   };
   process.stdout.write(JSON.stringify(result) + "\n");
 }
@@ -229,7 +234,10 @@ function spawnJson<T>(size: Size, args: string[]): Promise<T> {
     p.stdout.on("data", (d: Buffer) => (out += d.toString()));
     p.on("exit", (code) => {
       if (code !== 0) return reject(new Error(`${size}: child exited ${code}`));
-      resolve(JSON.parse(out.trim().split("\n").pop()!) as T);
+      const lines = out.trim().split("\n");
+      // Anything else the child printed (e.g. --trace-gc through BENCH_NODE_ARGS) goes to stderr.
+      if (lines.length > 1) process.stderr.write(lines.slice(0, -1).join("\n") + "\n");
+      resolve(JSON.parse(lines.pop()!) as T);
     });
   });
 }
@@ -304,10 +312,10 @@ function table(rows: Row[], latencyMs: number): string {
   const lines = [
     "| size | accounts | resources | calls made / required | " +
       services.join(" | ") +
-      " | throttled | wall (scanner CPU) | runs: wall range | lower bound (bottleneck) | wall ÷ bound | concurrency bound | evaluate | save inventory | peak RSS | `evaluate --inventory` (time, peak RSS) |",
+      " | throttled | wall (scanner CPU) | main thread busy | runs: wall range | lower bound (bottleneck) | wall ÷ bound | concurrency bound | evaluate | save inventory | peak RSS | `evaluate --inventory` (time, peak RSS) |",
     "| --- | ---: | ---: | ---: | " +
       services.map(() => "---:").join(" | ") +
-      " | ---: | ---: | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: |",
+      " | ---: | ---: | ---: | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: |",
   ];
   for (const r of rows) {
     const made = byService(r.calls, (k) => k);
@@ -317,12 +325,12 @@ function table(rows: Row[], latencyMs: number): string {
     lines.push(
       `| ${r.size} | ${r.accounts} | ${r.child.resources.toLocaleString("en")} | ${tm.toLocaleString("en")} / ${tr.toLocaleString("en")} (${(((tm - tr) / tr) * 100).toFixed(1)}%) | ` +
         services.map((s) => `${made.get(s) ?? 0}/${req.get(s) ?? 0}`).join(" | ") +
-        ` | ${r.throttled} | ${fmt(r.child.scanMs)} (${fmt(r.child.scanCpuMs)}) | ${r.walls.length}: ${fmt(Math.min(...r.walls))}–${fmt(Math.max(...r.walls))} | ${fmt(r.lb.ms)} (${r.lb.bottleneck}) | ${(r.child.scanMs / r.lb.ms).toFixed(2)} | ${fmt((tr * latencyMs) / globalConcurrency())} | ${fmt(r.child.evaluateMs)} | ${fmt(r.child.saveMs)} | ${Math.round(r.child.maxRssMb)} MB | ${fmt(r.offline.evaluateCommandMs)}, ${Math.round(r.offline.maxRssMb)} MB |`,
+        ` | ${r.throttled} | ${fmt(r.child.scanMs)} (${fmt(r.child.scanCpuMs)}) | ${fmt(r.child.mainBusyMs)} (${Math.round((r.child.mainBusyMs / r.child.scanMs) * 100)}%) | ${r.walls.length}: ${fmt(Math.min(...r.walls))}–${fmt(Math.max(...r.walls))} | ${fmt(r.lb.ms)} (${r.lb.bottleneck}) | ${(r.child.scanMs / r.lb.ms).toFixed(2)} | ${fmt((tr * latencyMs) / globalConcurrency())} | ${fmt(r.child.evaluateMs)} | ${fmt(r.child.saveMs)} | ${Math.round(r.child.maxRssMb)} MB | ${fmt(r.offline.evaluateCommandMs)}, ${Math.round(r.offline.maxRssMb)} MB |`,
     );
   }
   return (
     lines.join("\n") +
-    `\n\nLatency ${latencyMs} ms per request. Each row is the run with the median scan wall time of the runs given under "runs" (the range shows the machine's noise); \`large\` runs once. "made/required" per service counts attempts the simulator answered (retries of throttled calls included). "Concurrency bound": required calls × latency ÷ the scan's global concurrency (${globalConcurrency()}), the floor the scanner's own call pool sets whatever the quotas allow.`
+    `\n\nLatency ${latencyMs} ms per request. Each row is the run with the median scan wall time of the runs given under "runs" (the range shows the machine's noise); \`large\` runs once. "made/required" per service counts attempts the simulator answered (retries of throttled calls included). "Main thread busy": how long the scanning process's event loop was busy during the scan (CPU-bound when near 100%). "Concurrency bound": required calls × latency ÷ the scan's global concurrency (${globalConcurrency()}), the floor the scanner's own call pool sets whatever the quotas allow.`
   );
 }
 

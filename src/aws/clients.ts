@@ -37,6 +37,9 @@ export function clientConfig(settings: AwsClientSettings, region: string, profil
     maxAttempts: settings.maxAttempts,
     retryMode: "adaptive" as const,
     customUserAgent: settings.userAgent,
+    // Resolve each command's middleware chain once per client, not on every call: Tollgate adds its middleware
+    // right after constructing a client, before any request, which is what this SDK option requires.
+    cacheMiddleware: true,
     ...(settings.http ? { requestHandler: settings.http } : {}),
     ...(profile ? { profile } : {}),
   };
