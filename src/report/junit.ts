@@ -1,5 +1,6 @@
 import type { Finding } from "../model/finding.js";
 import type { ReportInput } from "../model/report.js";
+import type { RuleMeta } from "../model/rule-meta.js";
 import { cmp, compareFindings, ruleIndex, type ReportOptions } from "./common.js";
 
 /**
@@ -21,6 +22,21 @@ export function escapeXml(s: string): string {
 
 /** Renders junit.xml: a testsuite per rule, a testcase per rule × resource, plus one suite of coverage gaps. */
 export function renderJunit(input: ReportInput, options: ReportOptions = {}): string {
+  return [...renderJunitChunks(input, options)].join("");
+}
+
+/** A finding's testcase counts toward exactly one of these. */
+type Outcome = "failure" | "error" | "skipped" | "pass";
+
+// A suppression is an accepted risk: CI should not go red for it, but it must stay visible.
+const outcomeOf = (f: Finding): Outcome =>
+  f.suppression ? "skipped" : f.status === "fail" ? "failure" : f.status === "error" ? "error" : "pass";
+
+/**
+ * junit.xml in pieces, a testcase at a time, for writing without one string of the whole document. The counts
+ * the `<testsuites>` and `<testsuite>` elements carry are taken in a first pass over the findings.
+ */
+export function* renderJunitChunks(input: ReportInput, options: ReportOptions = {}): Generator<string> {
   const rules = ruleIndex(input.rules);
   const byRule = new Map<string, Finding[]>();
   for (const f of [...input.findings].sort(compareFindings)) {
@@ -28,81 +44,87 @@ export function renderJunit(input: ReportInput, options: ReportOptions = {}): st
     list.push(f);
     byRule.set(f.ruleId, list);
   }
-  const suites: string[] = [];
-  let tests = 0;
-  let failures = 0;
-  let errors = 0;
-  let skipped = 0;
+  const total: Record<Outcome, number> = { failure: 0, error: 0, skipped: 0, pass: 0 };
+  const perRule = new Map<string, Record<Outcome, number>>();
+  for (const [ruleId, list] of byRule) {
+    const c: Record<Outcome, number> = { failure: 0, error: 0, skipped: 0, pass: 0 };
+    for (const f of list) c[outcomeOf(f)] += 1;
+    for (const k of Object.keys(c) as Outcome[]) total[k] += c[k];
+    perRule.set(ruleId, c);
+  }
+  // Coverage gaps are errors CI should see; they are not any rule's verdict.
+  const gaps = [...input.coverage].sort(
+    (a, b) => cmp(a.account, b.account) || cmp(a.region, b.region) || cmp(a.operation, b.operation),
+  );
+  const tests = input.findings.length + gaps.length;
+  const version = options.toolVersion ?? input.metadata.toolVersion;
+  yield (
+    `<?xml version="1.0" encoding="UTF-8"?>\n` +
+    `<testsuites name="${escapeXml(`Tollgate ${version}`)}" tests="${tests}" failures="${total.failure}" errors="${total.error + gaps.length}" skipped="${total.skipped}" time="0">\n`
+  );
+  let firstSuite = true;
+  const suiteSep = (): string => {
+    const sep = firstSuite ? "" : "\n";
+    firstSuite = false;
+    return sep;
+  };
   for (const ruleId of [...byRule.keys()].sort(cmp)) {
     const list = byRule.get(ruleId) ?? [];
     const rule = rules.get(ruleId);
-    let sf = 0;
-    let se = 0;
-    let ss = 0;
-    const cases = list.map((f) => {
-      const name = `${f.resourceName} (${f.resourceArn})`;
-      const open = `    <testcase classname="${escapeXml(ruleId)}" name="${escapeXml(name)}" time="0"`;
-      const detail = [
-        f.message,
-        `Resource: ${f.resourceArn}`,
-        `Account: ${f.account}  Region: ${f.region}  Severity: ${f.severity}`,
-        ...f.evidence.map(
-          (e) =>
-            `Evidence: ${e.path || "(resource)"} expected ${e.expected}${"actual" in e ? `, found ${JSON.stringify(e.actual)}` : ""}`,
-        ),
-        ...(rule ? [`Remediation: ${rule.remediation.text}`] : []),
-      ].join("\n");
-      // A suppression is an accepted risk: CI should not go red for it, but it must stay visible.
-      if (f.suppression) {
-        ss++;
-        const why = `Suppressed (${f.status}): ${f.suppression.reason} (expires ${f.suppression.expires}${f.suppression.owner ? `, owner ${f.suppression.owner}` : ""})`;
-        return `${open}>\n      <skipped message="${escapeXml(why)}"/>\n    </testcase>`;
-      }
-      if (f.status === "fail") {
-        sf++;
-        return `${open}>\n      <failure message="${escapeXml(f.message)}" type="${escapeXml(f.severity)}">${escapeXml(detail)}</failure>\n    </testcase>`;
-      }
-      if (f.status === "error") {
-        se++;
-        return `${open}>\n      <error message="${escapeXml(f.message)}" type="evaluation-error">${escapeXml(detail)}</error>\n    </testcase>`;
-      }
-      return `${open}/>`;
-    });
-    tests += list.length;
-    failures += sf;
-    errors += se;
-    skipped += ss;
-    suites.push(
-      `  <testsuite name="${escapeXml(ruleId)}" tests="${list.length}" failures="${sf}" errors="${se}" skipped="${ss}" time="0">\n` +
-        (rule
-          ? `    <properties>\n      <property name="title" value="${escapeXml(rule.title)}"/>\n      <property name="severity" value="${escapeXml(rule.severity)}"/>\n      <property name="file" value="${escapeXml(rule.file)}"/>\n    </properties>\n`
-          : "") +
-        cases.join("\n") +
-        "\n  </testsuite>",
+    const c = perRule.get(ruleId)!;
+    yield (
+      suiteSep() +
+      `  <testsuite name="${escapeXml(ruleId)}" tests="${list.length}" failures="${c.failure}" errors="${c.error}" skipped="${c.skipped}" time="0">\n` +
+      (rule
+        ? `    <properties>\n      <property name="title" value="${escapeXml(rule.title)}"/>\n      <property name="severity" value="${escapeXml(rule.severity)}"/>\n      <property name="file" value="${escapeXml(rule.file)}"/>\n    </properties>\n`
+        : "")
     );
+    for (let i = 0; i < list.length; i++) yield (i ? "\n" : "") + testcase(list[i]!, ruleId, rule);
+    yield "\n  </testsuite>";
   }
-  if (input.coverage.length) {
-    // Coverage gaps are errors CI should see; they are not any rule's verdict.
-    const gaps = [...input.coverage].sort(
-      (a, b) => cmp(a.account, b.account) || cmp(a.region, b.region) || cmp(a.operation, b.operation),
+  if (gaps.length) {
+    yield (
+      suiteSep() +
+      `  <testsuite name="tollgate.coverage" tests="${gaps.length}" failures="0" errors="${gaps.length}" skipped="0" time="0">\n`
     );
-    const cases = gaps.map((e) => {
+    for (let i = 0; i < gaps.length; i++) {
+      const e = gaps[i]!;
       const name = `${e.service}:${e.operation} in ${e.account}/${e.region}${e.resourceArn ? ` (${e.resourceArn})` : ""}`;
       const msg = `${e.errorName}${e.httpStatus !== undefined ? ` (HTTP ${e.httpStatus})` : ""}: ${e.message}`;
-      return `    <testcase classname="tollgate.coverage" name="${escapeXml(name)}" time="0">\n      <error message="${escapeXml(msg)}" type="${escapeXml(e.errorName)}">${escapeXml(msg)}</error>\n    </testcase>`;
-    });
-    tests += gaps.length;
-    errors += gaps.length;
-    suites.push(
-      `  <testsuite name="tollgate.coverage" tests="${gaps.length}" failures="0" errors="${gaps.length}" skipped="0" time="0">\n${cases.join("\n")}\n  </testsuite>`,
-    );
+      yield (
+        (i ? "\n" : "") +
+        `    <testcase classname="tollgate.coverage" name="${escapeXml(name)}" time="0">\n      <error message="${escapeXml(msg)}" type="${escapeXml(e.errorName)}">${escapeXml(msg)}</error>\n    </testcase>`
+      );
+    }
+    yield "\n  </testsuite>";
   }
-  const version = options.toolVersion ?? input.metadata.toolVersion;
-  return (
-    `<?xml version="1.0" encoding="UTF-8"?>\n` +
-    `<testsuites name="${escapeXml(`Tollgate ${version}`)}" tests="${tests}" failures="${failures}" errors="${errors}" skipped="${skipped}" time="0">\n` +
-    suites.join("\n") +
-    (suites.length ? "\n" : "") +
-    `</testsuites>\n`
-  );
+  yield (firstSuite ? "" : "\n") + `</testsuites>\n`;
+}
+
+function testcase(f: Finding, ruleId: string, rule: RuleMeta | undefined): string {
+  const name = `${f.resourceName} (${f.resourceArn})`;
+  const open = `    <testcase classname="${escapeXml(ruleId)}" name="${escapeXml(name)}" time="0"`;
+  const detail = [
+    f.message,
+    `Resource: ${f.resourceArn}`,
+    `Account: ${f.account}  Region: ${f.region}  Severity: ${f.severity}`,
+    ...f.evidence.map(
+      (e) =>
+        `Evidence: ${e.path || "(resource)"} expected ${e.expected}${"actual" in e ? `, found ${JSON.stringify(e.actual)}` : ""}`,
+    ),
+    ...(rule ? [`Remediation: ${rule.remediation.text}`] : []),
+  ].join("\n");
+  switch (outcomeOf(f)) {
+    case "skipped": {
+      const s = f.suppression!;
+      const why = `Suppressed (${f.status}): ${s.reason} (expires ${s.expires}${s.owner ? `, owner ${s.owner}` : ""})`;
+      return `${open}>\n      <skipped message="${escapeXml(why)}"/>\n    </testcase>`;
+    }
+    case "failure":
+      return `${open}>\n      <failure message="${escapeXml(f.message)}" type="${escapeXml(f.severity)}">${escapeXml(detail)}</failure>\n    </testcase>`;
+    case "error":
+      return `${open}>\n      <error message="${escapeXml(f.message)}" type="evaluation-error">${escapeXml(detail)}</error>\n    </testcase>`;
+    case "pass":
+      return `${open}/>`;
+  }
 }

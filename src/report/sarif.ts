@@ -111,20 +111,22 @@ export function renderSarif(input: ReportInput, options: SarifOptions = {}): Ren
   const indexOf = new Map(ruleList.map((r, i) => [r.id, i]));
   const sarifRules = ruleList.map((r) => sarifRule(r));
 
-  const allResults = failing.map((f) => {
-    const rule = rules.get(f.ruleId) as RuleMeta; // ensured above
-    return sarifResult(f, rule, indexOf.get(f.ruleId) ?? 0, prefix);
-  });
+  // Results are built for the kept findings only: an organisation can fail far more than GitHub's 25,000.
+  const resultsOf = (kept: number): Record<string, unknown>[] =>
+    failing.slice(0, kept).map((f) => {
+      const rule = rules.get(f.ruleId) as RuleMeta; // ensured above
+      return sarifResult(f, rule, indexOf.get(f.ruleId) ?? 0, prefix);
+    });
 
   const build = (kept: number): Record<string, unknown> => {
-    const truncated = kept < allResults.length;
+    const truncated = kept < failing.length;
     const notifications: Record<string, unknown>[] = [];
     if (truncated) {
       notifications.push({
         level: "warning",
         descriptor: { id: "tollgate.sarif.truncated" },
         message: {
-          text: `SARIF truncated: ${kept} of ${allResults.length} failing results kept (most severe first) to stay within GitHub limits (${maxResults} results, ${maxGzip} gzipped bytes). See findings.json or report.html for all results.`,
+          text: `SARIF truncated: ${kept} of ${failing.length} failing results kept (most severe first) to stay within GitHub limits (${maxResults} results, ${maxGzip} gzipped bytes). See findings.json or report.html for all results.`,
         },
       });
     }
@@ -159,7 +161,7 @@ export function renderSarif(input: ReportInput, options: SarifOptions = {}): Ren
       truncated,
     };
     if (truncated) {
-      runProps.totalResults = allResults.length;
+      runProps.totalResults = failing.length;
       runProps.emittedResults = kept;
       runProps.truncationReason = `GitHub limits: ${maxResults} results per run, ${maxGzip} bytes gzipped`;
     }
@@ -182,13 +184,13 @@ export function renderSarif(input: ReportInput, options: SarifOptions = {}): Ren
         },
       ],
       columnKind: "utf16CodeUnits",
-      results: allResults.slice(0, kept),
+      results: resultsOf(kept),
       properties: runProps,
     };
     return { $schema: SARIF_SCHEMA_URI, version: "2.1.0", runs: [run] };
   };
 
-  let kept = Math.min(allResults.length, maxResults);
+  let kept = Math.min(failing.length, maxResults);
   let text = JSON.stringify(build(kept), null, 2);
   let size = gzipSync(text).length;
   // Shrink proportionally until the gzipped log fits; results are severity-sorted, so the tail is least severe.
@@ -200,9 +202,9 @@ export function renderSarif(input: ReportInput, options: SarifOptions = {}): Ren
   if (size > maxGzip) {
     warnings.push(`SARIF: even with no results the log is ${size} gzipped bytes, over the ${maxGzip} limit.`);
   }
-  if (kept < allResults.length) {
+  if (kept < failing.length) {
     warnings.push(
-      `SARIF truncated: kept ${kept} of ${allResults.length} failing results (most severe first) to fit GitHub limits; the full list is in findings.json.`,
+      `SARIF truncated: kept ${kept} of ${failing.length} failing results (most severe first) to fit GitHub limits; the full list is in findings.json.`,
     );
   }
   return { text: text + "\n", warnings };

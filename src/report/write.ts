@@ -1,7 +1,9 @@
 import { createWriteStream } from "node:fs";
 import { once } from "node:events";
 import { mkdir, rename, writeFile } from "node:fs/promises";
+import { renderHtmlChunks } from "./html.js";
 import { renderJsonChunks } from "./json.js";
+import { renderJunitChunks } from "./junit.js";
 import { join } from "node:path";
 import type { ReportInput } from "../model/report.js";
 import { renderReport, REPORT_FILE_NAMES, type RenderOptions, type ReportFormat } from "./render.js";
@@ -30,14 +32,17 @@ export async function writeReports(
   for (const format of [...new Set(formats)]) {
     const path = join(dir, REPORT_FILE_NAMES[format]);
     const tmp = `${path}.tmp-${process.pid}`;
-    if (format === "json") {
-      // findings.json of an organisation is the largest report: streamed finding by finding, never one string.
-      const base = {
-        ...(options.toolVersion !== undefined ? { toolVersion: options.toolVersion } : {}),
-        ...(options.generatedAt !== undefined ? { generatedAt: options.generatedAt } : {}),
-      };
-      await writeChunks(tmp, renderJsonChunks(input, base));
-    } else {
+    const base = {
+      ...(options.toolVersion !== undefined ? { toolVersion: options.toolVersion } : {}),
+      ...(options.generatedAt !== undefined ? { generatedAt: options.generatedAt } : {}),
+    };
+    // The reports that grow with every finding (pass ones included) are streamed a finding at a time, never
+    // built as one string; SARIF is bounded by GitHub's limits (25,000 results, 10 MB gzipped), Markdown by
+    // its byte budget.
+    if (format === "json") await writeChunks(tmp, renderJsonChunks(input, base));
+    else if (format === "html") await writeChunks(tmp, renderHtmlChunks(input, base));
+    else if (format === "junit") await writeChunks(tmp, renderJunitChunks(input, base));
+    else {
       const { text, warnings: w } = renderReport(format, input, options);
       await writeFile(tmp, text, "utf8");
       warnings.push(...w);

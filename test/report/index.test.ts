@@ -57,4 +57,27 @@ describe("writeReports", () => {
     const loaded = fromFindingsFile(await loadFindingsFile(join(dir, "findings.json")));
     expect(renderReport("markdown", loaded).text).toBe(readFileSync(join(dir, "summary.md"), "utf8"));
   });
+
+  it("streams findings.json, report.html and junit.xml byte for byte as the renderers would write them", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "tollgate-stream-"));
+    const input = makeManyFindings(300);
+    // Hostile strings: the HTML data slot's own text and markup in a finding and in a coverage gap.
+    const slot = "\u0000tollgate-data\u0000";
+    input.findings[0] = { ...input.findings[0]!, message: `x ${slot} </script><b>` };
+    input.coverage = [{ ...input.coverage[0]!, message: `gap ${slot} <i>` }];
+    const opts = { toolVersion: "1.2.3", generatedAt: "2026-02-03T04:05:06Z" };
+    await writeReports(dir, ["json", "html", "junit"], input, opts);
+    for (const format of ["json", "html", "junit"] as const)
+      expect(readFileSync(join(dir, REPORT_FILE_NAMES[format]), "utf8"), format).toBe(renderReport(format, input, opts).text);
+    // The embedded data is the whole finding list, once, wherever the slot's text also appears.
+    const html = readFileSync(join(dir, "report.html"), "utf8");
+    const blocks = [...html.matchAll(/<script type="application\/json" id="tollgate-data">([\s\S]*?)<\/script>/g)];
+    expect(blocks).toHaveLength(1);
+    const data = JSON.parse(blocks[0]![1]!) as { findings: { message: string }[] };
+    expect(data.findings).toHaveLength(input.findings.length);
+    expect(data.findings.some((f) => f.message === `x ${slot} </script><b>`)).toBe(true);
+    // Only the coverage gap's own text remains (escaped into the page); the slot itself was filled.
+    expect(html.split(slot)).toHaveLength(2);
+    expect(html.indexOf(slot)).toBeLessThan(html.indexOf('id="tollgate-data"'));
+  });
 });
