@@ -1,4 +1,4 @@
-import { NodeSha256 } from "../util/sha256.js";
+import { Sha256 } from "@smithy/core/checksum";
 import { HttpRequest } from "@smithy/protocol-http";
 import { SignatureV4 } from "@smithy/signature-v4";
 
@@ -47,7 +47,7 @@ export async function signRequest(
     credentials,
     region: opts.region,
     service: opts.service ?? "execute-api",
-    sha256: NodeSha256,
+    sha256: Sha256,
     applyChecksum: opts.applyChecksum ?? true,
   });
   const signed = await signer.sign(
