@@ -106,6 +106,9 @@ export function rateLimitPlugin(
         priority: "low",
         name: "tollgateRateLimitMiddleware",
         tags: ["TOLLGATE", "RATE_LIMIT"],
+        // fromTemporaryCredentials applies its plugins again on every refresh of the same client; replacing
+        // the identical middleware keeps that from failing as a duplicate.
+        override: true,
       }),
   };
 }
