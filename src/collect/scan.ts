@@ -79,6 +79,8 @@ export function startScan(opts: ScanOptions): ScanRun {
   // Units are bounded separately from calls: a unit waiting on its own calls must not hold a call slot.
   const unitLimit = pLimit(tuning.concurrency.global);
   const limiters = new RateLimiters(tuning.rateLimits);
+  /** An account's STS bucket: STS is called in the home region only. */
+  const stsBucket = (account: string) => ({ account, region: opts.homeRegion, service: "sts" });
 
   // Loaded while collection runs; enrichers receive it explicitly and stay pure. Until it is loaded (an early
   // interruption) access facts are not derived, so the rules needing them report error, never pass.
@@ -207,8 +209,8 @@ export function startScan(opts: ScanOptions): ScanRun {
           partition: id.partition,
           sessionName: `tollgate-${started.getTime()}`,
           rateLimit: {
-            caller: rateLimitPlugin(limiters, { account: id.account, region: opts.homeRegion, service: "sts" }),
-            member: rateLimitPlugin(limiters, { account, region: opts.homeRegion, service: "sts" }),
+            caller: rateLimitPlugin(limiters, stsBucket(id.account)),
+            member: rateLimitPlugin(limiters, stsBucket(account)),
           },
         }),
       );
@@ -250,7 +252,7 @@ export function startScan(opts: ScanOptions): ScanRun {
     identity = id;
     // The call above counts against the caller's STS quota like the AssumeRole calls after it; its bucket
     // could only be known from its answer, so the token is taken now.
-    await limiters.acquire({ account: id.account, region: opts.homeRegion, service: "sts" }, "GetCallerIdentity");
+    await limiters.acquire(stsBucket(id.account), "GetCallerIdentity");
     opts.logger.info(`Scanning account ${id.account} as ${id.arn}`);
     let accounts = [id.account];
     if (scope.org) {

@@ -192,13 +192,8 @@ export async function assumeRoleIn(
       ...(role.externalId ? { ExternalId: role.externalId } : {}),
     },
     masterCredentials: base.credentials,
-    clientConfig: {
-      region: role.region,
-      maxAttempts: base.maxAttempts,
-      retryMode: "adaptive",
-      customUserAgent: base.userAgent,
-      ...(base.http ? { requestHandler: base.http } : {}),
-    },
+    // The same client settings as every other client (the master credentials take precedence over its own).
+    clientConfig: clientConfig(base, role.region),
     ...(role.rateLimit ? { clientPlugins: [role.rateLimit.caller] as never[] } : {}),
   });
   const settings: AwsClientSettings = { ...base, credentials: shareCredentials(credentials) };

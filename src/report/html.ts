@@ -52,7 +52,7 @@ export function renderHtml(input: ReportInput, options: ReportOptions = {}): str
   return [...renderHtmlChunks(input, options)].join("");
 }
 
-/** Stands where the embedded data goes while the page around it is rendered; no escaped text can contain it. */
+/** Stands where the embedded data goes while the page around it is rendered (found by renderHtmlChunks). */
 const DATA_SLOT = "\u0000tollgate-data\u0000";
 
 /**
