@@ -1,32 +1,25 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Simulator } from "../../fixtures/simulator/server.js";
 import { collectIam } from "../../src/collect/iam.js";
-import { DEFAULT_COLLECT_OPTIONS, type UnitContext } from "../../src/collect/context.js";
+import { DEFAULT_COLLECT_OPTIONS, realSleep, type UnitContext } from "../../src/collect/context.js";
 import { enrich } from "../../src/enrich/index.js";
-import { fixedClock } from "../../src/util/clock.js";
-import { memoryLogger } from "../../src/util/logger.js";
-import { account, callerCredentials, sim } from "../helpers/sim.js";
+import { account, callerCredentials, sim, SIM_NOW, unitContext } from "../helpers/sim.js";
 
-const NOW = new Date("2026-06-01T12:00:00Z");
+const NOW = SIM_NOW;
 const demo = account("demo");
 let s: Simulator;
 
 function ctx(overrides: Partial<UnitContext> = {}): UnitContext {
-  return {
-    account: demo.accountId,
-    region: "global",
-    partition: "aws",
-    settings: { credentials: callerCredentials(demo), maxAttempts: 2, userAgent: "tollgate-test" },
-    clock: fixedClock(NOW),
-    logger: memoryLogger(),
+  return unitContext(demo, {
+    maxAttempts: 2,
     options: {
       ...DEFAULT_COLLECT_OPTIONS,
       authDetailsPageSize: 3,
       reportPolling: { initialDelayMs: 20, maxDelayMs: 50, timeoutMs: 5_000 },
     },
-    sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
+    sleep: realSleep,
     ...overrides,
-  };
+  });
 }
 
 beforeAll(async () => {

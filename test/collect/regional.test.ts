@@ -9,26 +9,14 @@ import { DEFAULT_COLLECT_OPTIONS, type UnitContext } from "../../src/collect/con
 import { collectWafv2 } from "../../src/collect/wafv2.js";
 import type { Resource } from "../../src/model/inventory.js";
 import type { JsonObject } from "../../src/model/json.js";
-import { fixedClock } from "../../src/util/clock.js";
-import { memoryLogger } from "../../src/util/logger.js";
-import { account, callerCredentials, sim } from "../helpers/sim.js";
+import { account, sim, SIM_NOW, unitContext } from "../helpers/sim.js";
 
-const NOW = new Date("2026-06-01T12:00:00Z");
+const NOW = SIM_NOW;
 const demo = account("demo");
 let s: Simulator;
 
-function ctx(region: string, pageSize = 1): UnitContext {
-  return {
-    account: demo.accountId,
-    region,
-    partition: "aws",
-    settings: { credentials: callerCredentials(demo), maxAttempts: 1, userAgent: "tollgate-test" },
-    clock: fixedClock(NOW),
-    logger: memoryLogger(),
-    options: { ...DEFAULT_COLLECT_OPTIONS, regionalPageSize: pageSize },
-    sleep: () => Promise.resolve(),
-  };
-}
+const ctx = (region: string, pageSize = 1): UnitContext =>
+  unitContext(demo, { region, options: { ...DEFAULT_COLLECT_OPTIONS, regionalPageSize: pageSize } });
 
 const byType = (rs: Resource[], type: string) => rs.filter((r) => r.type === type);
 const one = (rs: Resource[], arn: string): Resource => {

@@ -3,17 +3,15 @@ import type { AccountFile } from "../../fixtures/simulator/account-file.js";
 import type { Simulator } from "../../fixtures/simulator/server.js";
 import { loadIamAnalysisData, type IamAnalysisData } from "../../src/analysis/iam/index.js";
 import { collectIam } from "../../src/collect/iam.js";
-import { DEFAULT_COLLECT_OPTIONS, type UnitContext } from "../../src/collect/context.js";
+import { DEFAULT_COLLECT_OPTIONS, realSleep, type UnitContext } from "../../src/collect/context.js";
 import { evaluate } from "../../src/engine/evaluate.js";
 import { builtInRuleDirs, loadRules } from "../../src/engine/rules.js";
 import { enrich } from "../../src/enrich/index.js";
 import { INVENTORY_FORMAT_VERSION, type Inventory, type Resource } from "../../src/model/inventory.js";
 import type { JsonObject } from "../../src/model/json.js";
-import { fixedClock } from "../../src/util/clock.js";
-import { memoryLogger } from "../../src/util/logger.js";
-import { account, callerCredentials, sim } from "../helpers/sim.js";
+import { account, sim, SIM_NOW, unitContext } from "../helpers/sim.js";
 
-const NOW = new Date("2026-06-01T12:00:00Z");
+const NOW = SIM_NOW;
 const demo = account("demo");
 const clean = account("clean");
 // A role whose only policy is malformed, and a group member whose group's inline policy is malformed.
@@ -42,18 +40,11 @@ const broken: AccountFile = {
 let s: Simulator;
 let data: IamAnalysisData;
 
-function ctx(a: AccountFile): UnitContext {
-  return {
-    account: a.accountId,
-    region: "global",
-    partition: "aws",
-    settings: { credentials: callerCredentials(a), maxAttempts: 1, userAgent: "tollgate-test" },
-    clock: fixedClock(NOW),
-    logger: memoryLogger(),
+const ctx = (a: AccountFile): UnitContext =>
+  unitContext(a, {
     options: { ...DEFAULT_COLLECT_OPTIONS, reportPolling: { initialDelayMs: 10, maxDelayMs: 20, timeoutMs: 5_000 } },
-    sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
-  };
-}
+    sleep: realSleep,
+  });
 
 function inventory(a: AccountFile, resources: Resource[], errors: Inventory["errors"]): Inventory {
   return {

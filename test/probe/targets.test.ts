@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Simulator } from "../../fixtures/simulator/server.js";
 import { collectApiGateway } from "../../src/collect/apigateway.js";
 import { collectApiGatewayV2 } from "../../src/collect/apigatewayv2.js";
-import { DEFAULT_COLLECT_OPTIONS, type UnitContext } from "../../src/collect/context.js";
+import { type UnitContext } from "../../src/collect/context.js";
 import { collectWafv2 } from "../../src/collect/wafv2.js";
 import { enrichRegional } from "../../src/enrich/regional.js";
 import type { Inventory, Resource } from "../../src/model/inventory.js";
@@ -15,27 +15,14 @@ import {
   targetsFromInventory,
   wafMarkerCoverage,
 } from "../../src/probe/targets-from-inventory.js";
-import { fixedClock } from "../../src/util/clock.js";
-import { memoryLogger } from "../../src/util/logger.js";
-import { account, callerCredentials, sim } from "../helpers/sim.js";
+import { account, sim, SIM_NOW, unitContext } from "../helpers/sim.js";
 
-const NOW = new Date("2026-06-01T12:00:00Z");
+const NOW = SIM_NOW;
 const demo = account("demo");
 let s: Simulator;
 let inv: Inventory;
 
-function ctx(region: string): UnitContext {
-  return {
-    account: demo.accountId,
-    region,
-    partition: "aws",
-    settings: { credentials: callerCredentials(demo), maxAttempts: 1, userAgent: "tollgate-test" },
-    clock: fixedClock(NOW),
-    logger: memoryLogger(),
-    options: DEFAULT_COLLECT_OPTIONS,
-    sleep: () => Promise.resolve(),
-  };
-}
+const ctx = (region: string): UnitContext => unitContext(demo, { region });
 
 // The demo account collected by the real collectors from the simulator, with enrichRegional's facts.
 beforeAll(async () => {

@@ -7,11 +7,9 @@ import { rateLimitPlugin, RateLimiters } from "../../src/collect/rate-limit.js";
 import { scan } from "../../src/collect/scan.js";
 import { DEFAULT_RATE_LIMITS } from "../../src/collect/tuning.js";
 import type { Inventory } from "../../src/model/inventory.js";
-import { fixedClock } from "../../src/util/clock.js";
-import { memoryLogger } from "../../src/util/logger.js";
-import { callerCredentials, sim } from "../helpers/sim.js";
+import { callerCredentials, scanOptions, sim, SIM_NOW } from "../helpers/sim.js";
 
-const NOW = new Date("2026-06-01T12:00:00Z");
+const NOW = SIM_NOW;
 
 describe("an organisation scan's connections and STS calls", () => {
   // 16 accounts: the caller identity and AssumeRole into 15 accounts exceed STS's burst of 10 in the caller's
@@ -28,22 +26,18 @@ describe("an organisation scan's connections and STS calls", () => {
     s = await sim(org, { now: () => NOW });
     s.hooks.push(quotas.hook);
     process.env["AWS_ENDPOINT_URL"] = s.endpoint;
-    inv = await scan({
-      settings: { credentials: callerCredentials(org[0]!), maxAttempts: 8, userAgent: "tollgate-test" },
-      homeRegion: "us-east-1",
-      clock: fixedClock(NOW),
-      logger: memoryLogger(),
-      toolVersion: "test",
-      // The client's STS bucket is a little stricter than the simulated quota: with equal rates, a request
-      // reserved at the bucket's edge can still arrive a hair early and be throttled once.
-      scan: {
-        org: true,
-        roleName: "TollgateAudit",
-        concurrency: { global: 16, perService: { sts: 16 } },
-        rateLimits: { sts: { rps: 8, burst: 8 } },
-      },
-      collect: { reportPolling: { initialDelayMs: 20, maxDelayMs: 50, timeoutMs: 20_000 } },
-    });
+    inv = await scan(
+      scanOptions(org[0]!, {
+        // The client's STS bucket is a little stricter than the simulated quota: with equal rates, a request
+        // reserved at the bucket's edge can still arrive a hair early and be throttled once.
+        scan: {
+          org: true,
+          roleName: "TollgateAudit",
+          concurrency: { global: 16, perService: { sts: 16 } },
+          rateLimits: { sts: { rps: 8, burst: 8 } },
+        },
+      }),
+    );
   }, 120_000);
   afterAll(() => s.close());
 

@@ -6,6 +6,7 @@ import { generateOrganization, SIZES } from "../../fixtures/generate/index.js";
 import type { AccountFile } from "../../fixtures/simulator/account-file.js";
 import type { Simulator } from "../../fixtures/simulator/server.js";
 import { scan, type ScanOptions } from "../../src/collect/scan.js";
+import type { ScanSettingsFile } from "../../src/collect/tuning.js";
 import { shardOf } from "../../src/collect/shard.js";
 import { evaluate } from "../../src/engine/evaluate.js";
 import { builtInRuleDirs, loadRules } from "../../src/engine/rules.js";
@@ -13,26 +14,14 @@ import { scopeVerdict } from "../../src/export/scope.js";
 import { saveInventory } from "../../src/inventory/io.js";
 import { mergeShardInventories } from "../../src/inventory/merge.js";
 import type { Inventory } from "../../src/model/inventory.js";
-import { fixedClock } from "../../src/util/clock.js";
-import { memoryLogger } from "../../src/util/logger.js";
 import { cleanAccount, memberAccount } from "../helpers/accounts.js";
 import { runCli } from "../helpers/cli.js";
-import { callerCredentials, sim, simEnv } from "../helpers/sim.js";
+import { scanOptions, sim, simEnv, SIM_NOW } from "../helpers/sim.js";
 
-const NOW = new Date("2026-06-01T12:00:00Z");
+const NOW = SIM_NOW;
 const rules = loadRules(builtInRuleDirs());
 
-function options(caller: AccountFile, scanSettings: ScanOptions["scan"]): ScanOptions {
-  return {
-    settings: { credentials: callerCredentials(caller), maxAttempts: 8, userAgent: "tollgate-test" },
-    homeRegion: "us-east-1",
-    clock: fixedClock(NOW),
-    logger: memoryLogger(),
-    toolVersion: "test",
-    scan: scanSettings,
-    collect: { reportPolling: { initialDelayMs: 20, maxDelayMs: 50, timeoutMs: 20_000 } },
-  };
-}
+const options = (caller: AccountFile, scan: ScanSettingsFile): ScanOptions => scanOptions(caller, { scan });
 
 const byKey = <T>(xs: T[], key: (x: T) => string): T[] =>
   [...xs].sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));

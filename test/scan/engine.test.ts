@@ -7,30 +7,16 @@ import type { Simulator } from "../../fixtures/simulator/server.js";
 import { createClient, limited } from "../../src/collect/clients.js";
 import { plainProgress } from "../../src/collect/progress.js";
 import type { ServiceCollector } from "../../src/collect/registry.js";
-import { scan, type ScanOptions } from "../../src/collect/scan.js";
+import { scan } from "../../src/collect/scan.js";
 import { evaluate } from "../../src/engine/evaluate.js";
 import { builtInRuleDirs, loadRules } from "../../src/engine/rules.js";
 import type { Inventory } from "../../src/model/inventory.js";
-import { fixedClock } from "../../src/util/clock.js";
-import { memoryLogger } from "../../src/util/logger.js";
 import { cleanAccount, memberAccount, readonlyPolicy } from "../helpers/accounts.js";
-import { account, callerCredentials, sim } from "../helpers/sim.js";
+import { account, scanOptions, sim, SIM_NOW } from "../helpers/sim.js";
 
-const NOW = new Date("2026-06-01T12:00:00Z");
+const NOW = SIM_NOW;
 const rules = loadRules(builtInRuleDirs());
 const demo = account("demo");
-
-function options(caller: AccountFile, extra: Partial<ScanOptions> = {}): ScanOptions {
-  return {
-    settings: { credentials: callerCredentials(caller), maxAttempts: 8, userAgent: "tollgate-test" },
-    homeRegion: "us-east-1",
-    clock: fixedClock(NOW),
-    logger: memoryLogger(),
-    toolVersion: "test",
-    collect: { reportPolling: { initialDelayMs: 20, maxDelayMs: 50, timeoutMs: 20_000 } },
-    ...extra,
-  };
-}
 
 /** Resources and findings, in a stable order, without the run's timestamps. */
 function comparable(inv: Inventory) {
@@ -52,12 +38,12 @@ describe("scan engine against the simulator", () => {
 
   it("20% throttling and 5% 5xx on every operation: same resources, findings and errors as a fault-free scan", async () => {
     s.hooks.length = 0;
-    const clean = comparable(await scan(options(demo)));
+    const clean = comparable(await scan(scanOptions(demo)));
     expect(clean.resources.length).toBeGreaterThan(10);
     const faults = createFaultInjector({ seed: 7, rules: [{ operation: "*", throttle: 0.2, serverError: 0.05 }] });
     s.hooks.push(faults.hook);
     try {
-      const faulty = comparable(await scan(options(demo)));
+      const faulty = comparable(await scan(scanOptions(demo)));
       expect(faults.stats.throttle).toBeGreaterThan(0);
       expect(faulty).toEqual(clean);
     } finally {
@@ -66,11 +52,11 @@ describe("scan engine against the simulator", () => {
   }, 180_000);
 
   it("connection resets are retried like any transient failure", async () => {
-    const clean = comparable(await scan(options(demo)));
+    const clean = comparable(await scan(scanOptions(demo)));
     const faults = createFaultInjector({ seed: 3, rules: [{ operation: "iam:*", reset: 0.15 }] });
     s.hooks.push(faults.hook);
     try {
-      const faulty = comparable(await scan(options(demo)));
+      const faulty = comparable(await scan(scanOptions(demo)));
       expect(faults.stats.reset).toBeGreaterThan(0);
       expect(faulty).toEqual(clean);
     } finally {
@@ -81,7 +67,7 @@ describe("scan engine against the simulator", () => {
   it("a call that fails after every retry is recorded, and its rules report error", async () => {
     s.hooks.push(createFaultInjector({ rules: [{ operation: "iam:GetAccountSummary", serverError: 1 }] }).hook);
     try {
-      const inv = await scan(options(demo, { scan: { maxAttempts: 2 } }));
+      const inv = await scan(scanOptions(demo, { scan: { maxAttempts: 2 } }));
       const err = inv.errors.find((e) => e.operation === "GetAccountSummary");
       expect(err).toMatchObject({ service: "iam", account: demo.accountId, region: "global" });
       expect([500, 503]).toContain(err!.httpStatus);
@@ -114,7 +100,7 @@ describe("least privilege: policy/tollgate-readonly.json is exactly enough", () 
     const s = await sim([a], { now: () => NOW, hooks: [authz.hook] });
     process.env["AWS_ENDPOINT_URL"] = s.endpoint;
     try {
-      const inv = await scan(options(a));
+      const inv = await scan(scanOptions(a));
       expect(authz.denials).toEqual([]);
       expect(inv.errors.filter((e) => /AccessDenied|Unauthorized/.test(e.errorName))).toEqual([]);
       expect(inv.metadata.regions).toEqual([...demo.regions].sort());
@@ -132,7 +118,7 @@ describe("least privilege: policy/tollgate-readonly.json is exactly enough", () 
     const s = await sim([a], { now: () => NOW, hooks: [authz.hook] });
     process.env["AWS_ENDPOINT_URL"] = s.endpoint;
     try {
-      const inv = await scan(options(a, { scan: { maxAttempts: 2 } }));
+      const inv = await scan(scanOptions(a, { scan: { maxAttempts: 2 } }));
       expect(authz.denials.map((d) => d.action)).toEqual(["iam:GetAccountSummary"]);
       const denied = inv.errors.filter((e) => e.errorName === "AccessDenied");
       expect(denied).toHaveLength(1);
@@ -194,7 +180,7 @@ describe("multi-account, multi-region scans with assumed roles", () => {
 
   it("assumes the role in each account; an account whose role is missing is an error for all its rules", async () => {
     const inv = await scan(
-      options(home, {
+      scanOptions(home, {
         scan: { accounts: [MEMBER, NO_ROLE], roleName: "TollgateAudit", externalId: EXT, regions: ["us-east-1", "eu-west-1"] },
       }),
     );
@@ -216,7 +202,9 @@ describe("multi-account, multi-region scans with assumed roles", () => {
 
   it("a wrong external id is refused by the trust policy", async () => {
     const inv = await scan(
-      options(home, { scan: { accounts: [MEMBER], roleName: "TollgateAudit", externalId: "wrong-id", regions: ["us-east-1"] } }),
+      scanOptions(home, {
+        scan: { accounts: [MEMBER], roleName: "TollgateAudit", externalId: "wrong-id", regions: ["us-east-1"] },
+      }),
     );
     expect(inv.metadata.accounts).toEqual([]);
     expect(inv.errors).toEqual([expect.objectContaining({ account: MEMBER, service: "*", errorName: "AccessDenied" })]);
@@ -225,7 +213,7 @@ describe("multi-account, multi-region scans with assumed roles", () => {
   it("--org scans the organisation's ACTIVE accounts, each in its own enabled regions, one unit per region", async () => {
     const lines: string[] = [];
     const inv = await scan(
-      options(home, {
+      scanOptions(home, {
         scan: { org: true, roleName: "TollgateAudit", externalId: EXT },
         collectors: [regionalProbe],
         progress: plainProgress({ write: (l: string) => lines.push(l) }),
@@ -251,7 +239,7 @@ describe("multi-account, multi-region scans with assumed roles", () => {
     const denied = createFaultInjector({ rules: [{ operation: "ec2:DescribeRegions", accessDenied: 1 }] });
     s.hooks.push(denied.hook);
     try {
-      const inv = await scan(options(home));
+      const inv = await scan(scanOptions(home));
       expect(inv.errors).toEqual([
         expect.objectContaining({ service: "ec2", operation: "DescribeRegions", errorName: "UnauthorizedOperation" }),
       ]);
