@@ -14,6 +14,7 @@ import {
 } from "./cli/options.js";
 import { diffCommand, rulesListCommand, rulesShowCommand } from "./cli/rules-commands.js";
 import { ExitError, InputError } from "./errors.js";
+import { escapeForTerminal } from "./util/escape.js";
 import { isReportFormat, REPORT_FORMATS, type ReportFormat } from "./report/index.js";
 import { toolVersion } from "./version.js";
 
@@ -272,12 +273,19 @@ async function main(): Promise<void> {
       process.exitCode = e.exitCode === 0 ? 0 : 2;
       return;
     }
+    // Error messages may quote AWS data (hosts, names, error messages): printed escaped.
     if (e instanceof ExitError) {
-      process.stderr.write(`tollgate: ${e.message}\n`);
+      process.stderr.write(`tollgate: ${escapeForTerminal(e.message)}\n`);
       process.exitCode = e.exitCode;
       return;
     }
-    process.stderr.write(`tollgate: internal error: ${(e as Error).stack ?? String(e)}\n`);
+    const head = String(e);
+    const stack = (e as Error).stack ?? head;
+    // The stack's frames are Tollgate's own; only its first line (the message) is escaped as one line.
+    const frames = stack.startsWith(head) ? stack.slice(head.length) : `\n${stack}`;
+    process.stderr.write(
+      `tollgate: internal error: ${escapeForTerminal(head)}${frames.split("\n").map(escapeForTerminal).join("\n")}\n`,
+    );
     process.exitCode = 4;
   }
 }

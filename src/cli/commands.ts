@@ -22,6 +22,7 @@ import type { Severity } from "../model/severity.js";
 import { fromFindingsFile, loadFindingsFile, renderReport, type ReportFormat } from "../report/index.js";
 import { parseFindingsFile } from "../report/load.js";
 import { systemClock, type Clock } from "../util/clock.js";
+import { escapeJsonForTerminal } from "../util/escape.js";
 import { stderrLogger, type Logger } from "../util/logger.js";
 import { toolVersion } from "../version.js";
 import { correlate } from "../probe/correlate.js";
@@ -164,7 +165,9 @@ async function reportRun(
   }
   log.info(`Wrote ${written.join(", ")}`);
   if (opts.format === "json" || opts.format === "sarif") {
-    process.stdout.write(renderReport(opts.format, input, { toolVersion: inventory.metadata.toolVersion }).text);
+    process.stdout.write(
+      escapeJsonForTerminal(renderReport(opts.format, input, { toolVersion: inventory.metadata.toolVersion }).text),
+    );
   } else if (opts.format === "text") process.stdout.write(textTable(findings));
   return { code: exitCodeFor(findings, inventory, opts.failOn), input };
 }

@@ -16,6 +16,7 @@ import {
 } from "../export/securityhub.js";
 import type { RuleMeta } from "../model/rule-meta.js";
 import { systemClock, type Clock } from "../util/clock.js";
+import { escapeForTerminal, escapeJsonForTerminal } from "../util/escape.js";
 import { stderrLogger, type Logger } from "../util/logger.js";
 import { stableStringify } from "../util/stable-json.js";
 import { toolVersion } from "../version.js";
@@ -84,7 +85,7 @@ export async function exportFileCommand(opts: ExportFileOptions, clock: Clock = 
     mkdirSync(dirname(opts.out), { recursive: true });
     writeFileSync(opts.out, text);
     stderrLogger({ quiet: opts.quiet }).info(`Wrote ${opts.out}`);
-  } else process.stdout.write(text);
+  } else process.stdout.write(escapeJsonForTerminal(text));
   return 0;
 }
 
@@ -164,9 +165,11 @@ function reportResult(r: ExportResult, log: Logger): number {
     `Security Hub: ${r.imported} imported, ${r.archived} archived, ${r.kept} kept active (scope not re-checked), ${r.failed.length} failed`,
   );
   for (const f of r.failed.slice(0, 50))
-    process.stderr.write(`error: Security Hub refused ${f.id} in ${f.account}/${f.region}: ${f.errorCode}: ${f.errorMessage}\n`);
+    process.stderr.write(
+      `error: ${escapeForTerminal(`Security Hub refused ${f.id} in ${f.account}/${f.region}: ${f.errorCode}: ${f.errorMessage}`)}\n`,
+    );
   if (r.failed.length > 50) process.stderr.write(`error: … and ${r.failed.length - 50} more refused findings\n`);
-  for (const e of r.callErrors) process.stderr.write(`error: Security Hub call failed: ${e}\n`);
+  for (const e of r.callErrors) process.stderr.write(`error: Security Hub call failed: ${escapeForTerminal(e)}\n`);
   return r.failed.length || r.callErrors.length ? EXPORT_FAILED_EXIT : 0;
 }
 

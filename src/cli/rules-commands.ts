@@ -6,6 +6,7 @@ import { builtInRuleDirs, loadRuleSet } from "../engine/rules.js";
 import { EXIT, InputError } from "../errors.js";
 import type { Finding } from "../model/finding.js";
 import { atLeast, type Severity } from "../model/severity.js";
+import { escapeForTerminal, escapeJsonForTerminal } from "../util/escape.js";
 import { configProfile } from "./commands.js";
 import {
   catalogEntries,
@@ -108,12 +109,14 @@ export function diffCommand(
         null,
         2,
       ) + "\n";
-    return { output, code };
+    return { output: escapeJsonForTerminal(output), code };
   }
   const lines = [`${groups.new.length} new, ${groups.unchanged.length} unchanged, ${fixed.length} fixed`];
   for (const [name, list] of Object.entries(groups)) {
     for (const f of list)
-      lines.push(`${name.toUpperCase()}\t${f.severity}\t${f.ruleId}\t${f.resourceArn}${f.suppression ? "\t(suppressed)" : ""}`);
+      lines.push(
+        `${name.toUpperCase()}\t${f.severity}\t${escapeForTerminal(f.ruleId)}\t${escapeForTerminal(f.resourceArn)}${f.suppression ? "\t(suppressed)" : ""}`,
+      );
   }
   return { output: lines.join("\n") + "\n", code };
 }

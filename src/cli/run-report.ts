@@ -7,6 +7,7 @@ import type { ReportInput } from "../model/report.js";
 import type { RuleMeta } from "../model/rule-meta.js";
 import { atLeast, SEVERITIES, type Severity } from "../model/severity.js";
 import { REPORT_FORMATS, writeReports, type ReportFormat } from "../report/index.js";
+import { escapeForTerminal } from "../util/escape.js";
 import type { Logger } from "../util/logger.js";
 
 /** Rule metadata for reporters, with compliance references from the frameworks. */
@@ -75,7 +76,7 @@ export function summarize(findings: Finding[], inventory: Inventory, log: Logger
   if (!inventory.metadata.complete) log.warn("the scan did not complete; the inventory is partial");
 }
 
-/** Text table of failing findings, for `--format text`. */
+/** Text table of failing findings, for `--format text`: tab-separated, every field escaped (it carries AWS names). */
 export function textTable(findings: Finding[]): string {
   const rows = findings.filter((f) => f.status !== "pass");
   if (!rows.length) return "No failing or errored findings.\n";
@@ -85,7 +86,7 @@ export function textTable(findings: Finding[]): string {
     rows
       .map(
         (f) =>
-          `${f.status.toUpperCase()}\t${f.severity}\t${f.ruleId}\t${f.resourceArn}\t${f.message}${tag(f) ? ` [${tag(f)}]` : ""}`,
+          `${f.status.toUpperCase()}\t${f.severity}\t${f.ruleId}\t${escapeForTerminal(f.resourceArn)}\t${escapeForTerminal(f.message)}${tag(f) ? ` [${tag(f)}]` : ""}`,
       )
       .join("\n") + "\n"
   );

@@ -1,3 +1,5 @@
+import { escapeForTerminal } from "../util/escape.js";
+
 /** One (account, region, service) unit of a scan. */
 export interface UnitRef {
   account: string;
@@ -34,7 +36,8 @@ export const silentProgress: ScanProgress = {
   close: () => undefined,
 };
 
-const unitName = (u: UnitRef): string => `${u.account} ${u.region} ${u.service}`;
+// Account ids (Organizations) and region names (DescribeRegions) come from AWS: escaped before they are drawn.
+const unitName = (u: UnitRef): string => escapeForTerminal(`${u.account} ${u.region} ${u.service}`);
 
 /** A sink with only `write`, so tests can capture output. */
 export interface TextSink {

@@ -1,19 +1,25 @@
-/** Log sink; everything goes to stderr so stdout stays machine-readable. */
+import { escapeForTerminal } from "./escape.js";
+
+/** Log sink; everything goes to stderr so stdout stays machine-readable. Messages are single lines. */
 export interface Logger {
   info(msg: string): void;
   warn(msg: string): void;
   debug(msg: string): void;
 }
 
-/** A logger writing to stderr; `quiet` silences info and debug, never warnings. */
+/**
+ * A logger writing to stderr; `quiet` silences info and debug, never warnings. Messages carry AWS-controlled
+ * strings (names, error messages), so each is escaped here, at the output boundary (src/util/escape.ts).
+ */
 export function stderrLogger(opts: { quiet?: boolean; verbose?: boolean } = {}): Logger {
+  const line = (prefix: string, m: string) => process.stderr.write(`${prefix}${escapeForTerminal(m)}\n`);
   return {
     info: (m) => {
-      if (!opts.quiet) process.stderr.write(`${m}\n`);
+      if (!opts.quiet) line("", m);
     },
-    warn: (m) => process.stderr.write(`warning: ${m}\n`),
+    warn: (m) => line("warning: ", m),
     debug: (m) => {
-      if (opts.verbose) process.stderr.write(`debug: ${m}\n`);
+      if (opts.verbose) line("debug: ", m);
     },
   };
 }
