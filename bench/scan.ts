@@ -44,7 +44,7 @@ async function child(size: Size, endpoint: string, key: string, secret: string, 
   const { scan } = await import("../src/collect/scan.js");
   const { evaluate } = await import("../src/engine/evaluate.js");
   const { builtInRuleDirs, loadRules } = await import("../src/engine/rules.js");
-  const { saveInventoryAsync } = await import("../src/inventory/io.js");
+  const { saveInventory } = await import("../src/inventory/io.js");
   const { systemClock } = await import("../src/util/clock.js");
   const { memoryLogger } = await import("../src/util/logger.js");
   const rules = loadRules(builtInRuleDirs());
@@ -66,7 +66,7 @@ async function child(size: Size, endpoint: string, key: string, secret: string, 
   const ru = process.resourceUsage();
   const findings = evaluate(inv, rules);
   const t2 = performance.now();
-  await saveInventoryAsync(inventoryPath, inv);
+  await saveInventory(inventoryPath, inv);
   const t3 = performance.now();
   const result: ChildResult = {
     scanMs: t1 - t0,

@@ -12,8 +12,8 @@ import { evaluate } from "../engine/evaluate.js";
 import { loadProfile, type Profile } from "../engine/profiles.js";
 import { builtInRuleDirs, loadRuleSet, type RuleSet } from "../engine/rules.js";
 import { applySuppressions } from "../engine/suppress.js";
-import { EXIT, InputError } from "../errors.js";
-import { loadInventory, parseInventory, saveInventory, saveInventoryAsync } from "../inventory/io.js";
+import { EXIT, InputError, OutputError } from "../errors.js";
+import { loadInventory, parseInventory, saveInventory } from "../inventory/io.js";
 import { mergeShardFindings, mergeShardInventories } from "../inventory/merge.js";
 import type { Finding } from "../model/finding.js";
 import { INVENTORY_FORMAT_VERSION, type Inventory } from "../model/inventory.js";
@@ -30,7 +30,7 @@ import { PROBE_RESOURCE_TYPE } from "../probe/prober.js";
 import { prepareProbes, probeInventory, probeUserAgent, resolveSigningCredentials, type ProbeCliOptions } from "../probe/run.js";
 import { runSecurityHubExport, type SecurityHubOptions } from "./export.js";
 import type { StdoutFormat } from "./options.js";
-import { exitCodeFor, reportInput, summarize, textTable, writeReportFiles } from "./run-report.js";
+import { exitCodeFor, reportInput, summarize, textTable, withOutputFailures, writeReportFiles } from "./run-report.js";
 
 /** Options shared by scan and evaluate. */
 export interface ReportOptions {
@@ -163,13 +163,33 @@ async function reportRun(
     const count = (b: string) => findings.filter((f) => f.baseline === b).length;
     log.info(`Against the baseline: ${count("new")} new, ${count("unchanged")} unchanged, ${fixed.length} fixed`);
   }
-  log.info(`Wrote ${written.join(", ")}`);
   if (opts.format === "json" || opts.format === "sarif") {
     process.stdout.write(
       escapeJsonForTerminal(renderReport(opts.format, input, { toolVersion: inventory.metadata.toolVersion }).text),
     );
   } else if (opts.format === "text") process.stdout.write(textTable(findings));
-  return { code: exitCodeFor(findings, inventory, opts.failOn), input };
+  return { code: withOutputFailures(exitCodeFor(findings, inventory, opts.failOn), written.failures), input };
+}
+
+/**
+ * Saves the inventory to `path`; a file that cannot be written (disk full, permission) is reported on stderr and
+ * returned, never thrown, so the reports of the run are still written.
+ */
+async function saveInventoryReported(
+  path: string,
+  inventory: Inventory,
+  log: Logger,
+  what = "inventory",
+): Promise<OutputError[]> {
+  try {
+    await saveInventory(path, inventory);
+    log.info(`Saved ${what} to ${path}`);
+    return [];
+  } catch (e) {
+    if (!(e instanceof OutputError)) throw e;
+    log.warn(e.message);
+    return [e];
+  }
 }
 
 /** `tollgate scan`: collect, evaluate, report. SIGINT/SIGTERM save the partial inventory and exit 3. */
@@ -204,7 +224,7 @@ export async function scanCommand(opts: ScanCommandOptions, clock: Clock = syste
     interrupted = true;
     const path = partialInventoryPath(opts);
     log.warn(`${signal}: scan interrupted; writing the partial inventory to ${path} (a second signal exits at once)`);
-    saveInventoryAsync(path, run.snapshot()).then(
+    saveInventory(path, run.snapshot()).then(
       () => {
         log.warn(
           `partial inventory saved to ${path} (complete: false); evaluate it with \`tollgate evaluate --inventory ${path}\``,
@@ -238,11 +258,10 @@ export async function scanCommand(opts: ScanCommandOptions, clock: Clock = syste
         outDir: opts.out,
       })
     : collected;
-  if (opts.saveInventory) {
-    saveInventory(opts.saveInventory, inventory);
-    log.info(`Saved inventory to ${opts.saveInventory}`);
-  }
-  const { code, input } = await reportRun(inventory, setup, opts, log, clock);
+  const saveFailures = opts.saveInventory ? await saveInventoryReported(opts.saveInventory, inventory, log) : [];
+  const reported = await reportRun(inventory, setup, opts, log, clock);
+  const code = withOutputFailures(reported.code, saveFailures);
+  const input = reported.input;
   if (!opts.securityhub) return code;
   // After the reports are on disk, so a failed import never loses the scan's results.
   const shCode = await runSecurityHubExport(
@@ -306,11 +325,8 @@ export async function probeCommand(opts: ProbeCommandOptions, clock: Clock = sys
     userAgent: probeUserAgent(version),
     outDir: opts.out,
   });
-  if (opts.saveInventory) {
-    saveInventory(opts.saveInventory, inventory);
-    log.info(`Saved inventory to ${opts.saveInventory}`);
-  }
-  return (await reportRun(inventory, setup, opts, log, clock)).code;
+  const saveFailures = opts.saveInventory ? await saveInventoryReported(opts.saveInventory, inventory, log) : [];
+  return withOutputFailures((await reportRun(inventory, setup, opts, log, clock)).code, saveFailures);
 }
 
 /** `tollgate evaluate --inventory FILE`: offline, no credentials. */
@@ -363,8 +379,10 @@ export async function mergeCommand(
     log.info(`Merged findings of shards ${m.shards.join(", ")} of ${m.count}: ${input.findings.length} findings`);
     warnMissing(missing, m.count);
     const written = await writeReportFiles(opts.out, input, log);
-    log.info(`Wrote ${written.join(", ")}`);
-    return exitCodeFor(input.findings, { metadata: input.metadata, errors: input.coverage } as Inventory, opts.failOn);
+    return withOutputFailures(
+      exitCodeFor(input.findings, { metadata: input.metadata, errors: input.coverage } as Inventory, opts.failOn),
+      written.failures,
+    );
   }
   const setup = loadSetup(opts);
   const { inventory, missing } = mergeShardInventories(
@@ -374,11 +392,10 @@ export async function mergeCommand(
   const m = inventory.metadata.merged!;
   log.info(`Merged shards ${m.shards.join(", ")} of ${m.count}: ${inventory.resources.length} resources`);
   warnMissing(missing, m.count);
-  if (opts.saveInventory) {
-    saveInventory(opts.saveInventory, inventory);
-    log.info(`Saved merged inventory to ${opts.saveInventory}`);
-  }
-  return (await reportRun(inventory, setup, opts, log, clock)).code;
+  const saveFailures = opts.saveInventory
+    ? await saveInventoryReported(opts.saveInventory, inventory, log, "merged inventory")
+    : [];
+  return withOutputFailures((await reportRun(inventory, setup, opts, log, clock)).code, saveFailures);
 }
 
 /** `tollgate report --from findings.json`: re-renders saved results, no AWS. */
@@ -391,6 +408,5 @@ export async function reportCommand(opts: {
   const log = stderrLogger({ quiet: opts.quiet });
   const file = await loadFindingsFile(opts.from);
   const written = await writeReportFiles(opts.out, fromFindingsFile(file), log, opts.format);
-  log.info(`Wrote ${written.join(", ")}`);
-  return 0;
+  return withOutputFailures(0, written.failures);
 }

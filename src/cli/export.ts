@@ -1,4 +1,3 @@
-import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
 import { clientConfig, defaultCredentials, partitionOfRegion, type AwsClientSettings } from "../aws/clients.js";
@@ -18,6 +17,7 @@ import type { RuleMeta } from "../model/rule-meta.js";
 import { systemClock, type Clock } from "../util/clock.js";
 import { escapeForTerminal, escapeJsonForTerminal } from "../util/escape.js";
 import { stderrLogger, type Logger } from "../util/logger.js";
+import { writeFileAtomic } from "../util/atomic-write.js";
 import { stableStringify } from "../util/stable-json.js";
 import { toolVersion } from "../version.js";
 import { ruleMetas } from "./run-report.js";
@@ -82,8 +82,7 @@ export async function exportFileCommand(opts: ExportFileOptions, clock: Clock = 
       ) + "\n";
   }
   if (opts.out) {
-    mkdirSync(dirname(opts.out), { recursive: true });
-    writeFileSync(opts.out, text);
+    await writeFileAtomic(opts.out, text);
     stderrLogger({ quiet: opts.quiet }).info(`Wrote ${opts.out}`);
   } else process.stdout.write(escapeJsonForTerminal(text));
   return 0;
@@ -105,7 +104,13 @@ async function callerOf(settings: AwsClientSettings, region: string): Promise<{ 
 }
 
 /** Writes `asff.json`: the exact BatchImportFindings requests an import would send (archiving not included). */
-export function writeDryRun(dir: string, input: ExportInput, rules: RuleMeta[], opts: SecurityHubOptions, clock: Clock): string {
+export async function writeDryRun(
+  dir: string,
+  input: ExportInput,
+  rules: RuleMeta[],
+  opts: SecurityHubOptions,
+  clock: Clock,
+): Promise<string> {
   const groups = planImport(input, rules, {
     homeRegion: homeRegionOf(input, opts.homeRegion),
     onlyFailed: opts.onlyFailed ?? false,
@@ -114,9 +119,8 @@ export function writeDryRun(dir: string, input: ExportInput, rules: RuleMeta[], 
   const batches = groups.flatMap((g) =>
     toBatches(g.findings).map((b) => ({ account: g.account, region: g.region, request: { Findings: b } })),
   );
-  mkdirSync(dir, { recursive: true });
   const path = join(dir, "asff.json");
-  writeFileSync(path, stableStringify({ kind: "tollgate-asff-batches", formatVersion: 1, batches }) + "\n");
+  await writeFileAtomic(path, stableStringify({ kind: "tollgate-asff-batches", formatVersion: 1, batches }) + "\n");
   return path;
 }
 
@@ -129,7 +133,7 @@ export async function runSecurityHubExport(
   clock: Clock,
 ): Promise<number> {
   if (opts.dryRun) {
-    const path = writeDryRun(opts.outDir, input, rules, opts, clock);
+    const path = await writeDryRun(opts.outDir, input, rules, opts, clock);
     log.info(`Dry run: wrote ${path} (nothing imported; archiving needs the hub and is not part of a dry run)`);
     return 0;
   }

@@ -1,6 +1,6 @@
 import { complianceIndex, loadFrameworks } from "../engine/frameworks.js";
 import type { Rule } from "../engine/rules.js";
-import { EXIT } from "../errors.js";
+import { EXIT, type OutputError } from "../errors.js";
 import type { Finding } from "../model/finding.js";
 import type { Inventory } from "../model/inventory.js";
 import type { ReportInput } from "../model/report.js";
@@ -34,16 +34,32 @@ export function reportInput(inventory: Inventory, findings: Finding[], rules: Ru
   return { metadata, findings, rules: ruleMetas(rules, knownIds), coverage: inventory.errors };
 }
 
-/** Writes every report format into `dir`; prints renderer warnings (e.g. SARIF truncation) on stderr. */
+/** What writeReportFiles wrote, and the files it could not write (each already reported on stderr). */
+export interface WrittenReports {
+  files: string[];
+  failures: OutputError[];
+}
+
+/**
+ * Writes every report format into `dir`; prints renderer warnings (e.g. SARIF truncation) and every file that could
+ * not be written (disk full, permission) on stderr. A failed file does not stop the others.
+ */
 export async function writeReportFiles(
   dir: string,
   input: ReportInput,
   log: Logger,
   formats: readonly ReportFormat[] = REPORT_FORMATS,
-): Promise<string[]> {
-  const { files, warnings } = await writeReports(dir, formats, input, { toolVersion: input.metadata.toolVersion });
+): Promise<WrittenReports> {
+  const { files, warnings, failures } = await writeReports(dir, formats, input, { toolVersion: input.metadata.toolVersion });
   for (const w of warnings) log.warn(w);
-  return files;
+  for (const f of failures) log.warn(f.message);
+  if (files.length) log.info(`Wrote ${files.join(", ")}`);
+  return { files, failures };
+}
+
+/** The exit code once some output could not be written: incomplete (3), unless failing findings already say 1. */
+export function withOutputFailures(code: number, failures: readonly unknown[]): number {
+  return failures.length && code !== EXIT.findings ? EXIT.incomplete : code;
 }
 
 /** Exit code: 1 if a counted failure is at or above the threshold, else 3 if the scan was incomplete, else 0. */

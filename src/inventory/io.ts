@@ -1,11 +1,10 @@
-import { closeSync, createWriteStream, openSync, readFileSync, renameSync, mkdirSync, writeSync } from "node:fs";
-import { mkdir, rename } from "node:fs/promises";
-import { once } from "node:events";
-import { dirname, join } from "node:path";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import type { ErrorObject } from "ajv";
 import { newAjv } from "../util/ajv.js";
 import { InputError } from "../errors.js";
 import { RESOURCE_TYPES, type Inventory } from "../model/inventory.js";
+import { writeFileAtomic } from "../util/atomic-write.js";
 import { packageRoot } from "../util/paths.js";
 import { stableStringifyChunks } from "../util/stable-json.js";
 
@@ -60,50 +59,12 @@ export function serializeInventory(inv: Inventory): string {
   return [...inventoryChunks(inv)].join("");
 }
 
-// Pieces are gathered into buffers of about this size before each write: few syscalls, bounded memory.
-const WRITE_BUFFER = 1 << 20;
-
-function* buffered(chunks: Iterable<string>): Generator<string> {
-  let buf: string[] = [];
-  let size = 0;
-  for (const c of chunks) {
-    buf.push(c);
-    size += c.length;
-    if (size >= WRITE_BUFFER) {
-      yield buf.join("");
-      buf = [];
-      size = 0;
-    }
-  }
-  if (buf.length) yield buf.join("");
-}
-
-/** Writes an inventory atomically (temp file + rename), streamed, so an interrupted write never leaves half a file. */
-export function saveInventory(path: string, inv: Inventory): void {
-  mkdirSync(dirname(path) || ".", { recursive: true });
-  const tmp = `${path}.${process.pid}.tmp`;
-  const fd = openSync(tmp, "w");
-  try {
-    for (const piece of buffered(inventoryChunks(inv))) writeSync(fd, piece);
-  } finally {
-    closeSync(fd);
-  }
-  renameSync(tmp, path);
-}
-
-/** Like saveInventory, without blocking the event loop (so a second Ctrl-C is still heard while writing). */
-export async function saveInventoryAsync(path: string, inv: Inventory): Promise<void> {
-  await mkdir(dirname(path) || ".", { recursive: true });
-  const tmp = `${path}.${process.pid}.tmp`;
-  const out = createWriteStream(tmp);
-  const failed = once(out, "error").then(([e]) => Promise.reject(e as Error));
-  failed.catch(() => undefined);
-  for (const piece of buffered(inventoryChunks(inv))) {
-    if (!out.write(piece)) await Promise.race([once(out, "drain"), failed]);
-  }
-  out.end();
-  await Promise.race([once(out, "finish"), failed]);
-  await rename(tmp, path);
+/**
+ * Writes an inventory atomically (util/atomic-write), streamed a resource at a time: an interrupted or failed write
+ * never leaves half a file, and the event loop stays free (a second Ctrl-C is still heard while writing).
+ */
+export async function saveInventory(path: string, inv: Inventory): Promise<void> {
+  await writeFileAtomic(path, inventoryChunks(inv));
 }
 
 /** Parses and validates inventory text; a corrupt, truncated or foreign document is an InputError naming the problem. */

@@ -1,10 +1,10 @@
-import { mkdir, rename, writeFile } from "node:fs/promises";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from "@smithy/types";
 import { InputError } from "../errors.js";
 import type { Inventory } from "../model/inventory.js";
 import type { Logger } from "../util/logger.js";
+import { writeFileAtomic } from "../util/atomic-write.js";
 import { stableStringify } from "../util/stable-json.js";
 import { loadProbeEndpoints } from "./endpoints-file.js";
 import { PROBE_DEFAULTS, runProbes, type ProbeLogEntry } from "./prober.js";
@@ -212,11 +212,8 @@ export async function probeInventory(
 
 /** Writes probes.json (every request sent, redacted) atomically. */
 export async function writeProbeLog(dir: string, log: ProbeLogEntry[], notProbed: NotProbed[] = []): Promise<string> {
-  await mkdir(dir, { recursive: true });
   const path = join(dir, PROBE_LOG_FILE);
-  const tmp = `${path}.tmp-${process.pid}`;
-  await writeFile(tmp, stableStringify({ kind: "tollgate-probe-log", requests: log, notProbed }), "utf8");
-  await rename(tmp, path);
+  await writeFileAtomic(path, stableStringify({ kind: "tollgate-probe-log", requests: log, notProbed }));
   return path;
 }
 

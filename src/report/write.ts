@@ -1,11 +1,10 @@
-import { createWriteStream } from "node:fs";
-import { once } from "node:events";
-import { mkdir, rename, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { OutputError } from "../errors.js";
+import type { ReportInput } from "../model/report.js";
+import { writeFileAtomic, type WriteContent } from "../util/atomic-write.js";
 import { renderHtmlChunks } from "./html.js";
 import { renderJsonChunks } from "./json.js";
 import { renderJunitChunks } from "./junit.js";
-import { join } from "node:path";
-import type { ReportInput } from "../model/report.js";
 import { renderReport, REPORT_FILE_NAMES, type RenderOptions, type ReportFormat } from "./render.js";
 
 /** What writeReports did. */
@@ -14,11 +13,14 @@ export interface WriteResult {
   files: string[];
   /** Warnings from the renderers, for stderr. */
   warnings: string[];
+  /** Files that could not be written (disk full, permission); the others were still written. */
+  failures: OutputError[];
 }
 
 /**
  * Renders each format and writes it to `dir` under its fixed name (see REPORT_FILE_NAMES), creating `dir`.
- * Each file is written to a temporary name and renamed, so a reader never sees half a report.
+ * Every file is written atomically (util/atomic-write), so a reader never sees half a report. A file that cannot
+ * be written does not stop the others: its failure is returned in `failures`.
  */
 export async function writeReports(
   dir: string,
@@ -26,12 +28,11 @@ export async function writeReports(
   input: ReportInput,
   options: RenderOptions = {},
 ): Promise<WriteResult> {
-  await mkdir(dir, { recursive: true });
   const files: string[] = [];
   const warnings: string[] = [];
+  const failures: OutputError[] = [];
   for (const format of [...new Set(formats)]) {
     const path = join(dir, REPORT_FILE_NAMES[format]);
-    const tmp = `${path}.tmp-${process.pid}`;
     const base = {
       ...(options.toolVersion !== undefined ? { toolVersion: options.toolVersion } : {}),
       ...(options.generatedAt !== undefined ? { generatedAt: options.generatedAt } : {}),
@@ -39,38 +40,22 @@ export async function writeReports(
     // The reports that grow with every finding (pass ones included) are streamed a finding at a time, never
     // built as one string; SARIF is bounded by GitHub's limits (25,000 results, 10 MB gzipped), Markdown by
     // its byte budget.
-    if (format === "json") await writeChunks(tmp, renderJsonChunks(input, base));
-    else if (format === "html") await writeChunks(tmp, renderHtmlChunks(input, base));
-    else if (format === "junit") await writeChunks(tmp, renderJunitChunks(input, base));
+    let content: WriteContent;
+    if (format === "json") content = renderJsonChunks(input, base);
+    else if (format === "html") content = renderHtmlChunks(input, base);
+    else if (format === "junit") content = renderJunitChunks(input, base);
     else {
-      const { text, warnings: w } = renderReport(format, input, options);
-      await writeFile(tmp, text, "utf8");
-      warnings.push(...w);
+      const rendered = renderReport(format, input, options);
+      content = rendered.text;
+      warnings.push(...rendered.warnings);
     }
-    await rename(tmp, path);
-    files.push(path);
+    try {
+      await writeFileAtomic(path, content);
+      files.push(path);
+    } catch (e) {
+      if (!(e instanceof OutputError)) throw e;
+      failures.push(e);
+    }
   }
-  return { files, warnings };
-}
-
-/** Writes pieces to `path` with backpressure, gathering them into buffers of about 1 MB. */
-async function writeChunks(path: string, chunks: Iterable<string>): Promise<void> {
-  const out = createWriteStream(path);
-  const failed = once(out, "error").then(([e]) => Promise.reject(e as Error));
-  failed.catch(() => undefined);
-  let buf: string[] = [];
-  let size = 0;
-  const flush = async () => {
-    if (!out.write(buf.join(""))) await Promise.race([once(out, "drain"), failed]);
-    buf = [];
-    size = 0;
-  };
-  for (const c of chunks) {
-    buf.push(c);
-    size += c.length;
-    if (size >= 1 << 20) await flush();
-  }
-  if (buf.length) await flush();
-  out.end();
-  await Promise.race([once(out, "finish"), failed]);
+  return { files, warnings, failures };
 }

@@ -177,7 +177,7 @@ describe("tollgate merge (CLI)", () => {
     process.env["AWS_ENDPOINT_URL"] = s.endpoint;
     for (const index of [1, 2, 3]) {
       const inv = await scan(options(home, { org: true, roleName: "TollgateAudit", shard: { index, count: 3 } }));
-      saveInventory(join(dir, `shard-${index}.json`), inv);
+      await saveInventory(join(dir, `shard-${index}.json`), inv);
     }
   }, 120_000);
   afterAll(() => s.close());
