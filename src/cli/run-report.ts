@@ -6,6 +6,7 @@ import type { Inventory } from "../model/inventory.js";
 import type { ReportInput } from "../model/report.js";
 import type { RuleMeta } from "../model/rule-meta.js";
 import { atLeast, SEVERITIES, type Severity } from "../model/severity.js";
+import { countFindings, skippedByReason } from "../report/common.js";
 import { REPORT_FORMATS, writeReports, type ReportFormat } from "../report/index.js";
 import { escapeForTerminal } from "../util/escape.js";
 import type { Logger } from "../util/logger.js";
@@ -72,14 +73,19 @@ export function exitCodeFor(findings: Finding[], inventory: Inventory, failOn: S
   return incomplete ? EXIT.incomplete : EXIT.ok;
 }
 
-/** A human summary for stderr. */
-export function summarize(findings: Finding[], inventory: Inventory, log: Logger): void {
-  const count = (s: string) => findings.filter((f) => f.status === s).length;
-  log.info(`Findings: ${count("fail")} fail, ${count("pass")} pass, ${count("error")} error`);
-  const bySev = SEVERITIES.map((s) => `${s} ${findings.filter((f) => f.status === "fail" && f.severity === s).length}`).join(
-    ", ",
+/** A human summary for stderr, with the same counts as every report (countFindings). */
+export function summarize(input: ReportInput, inventory: Inventory, log: Logger): void {
+  const c = countFindings(input);
+  log.info(
+    `Findings: ${c.byStatus.fail} failing, ${c.byStatus.pass} passing, ${c.byStatus.error} error, ${c.byStatus.skipped} not probed, ${c.suppressed} suppressed`,
   );
-  log.info(`Failing by severity: ${bySev}`);
+  log.info(`Failing by severity: ${SEVERITIES.map((s) => `${s} ${c.failBySeverity[s]}`).join(", ")}`);
+  const skipped = skippedByReason(input.findings);
+  if (skipped.length) {
+    log.info(`Not probed by design (not a coverage gap):`);
+    for (const [reason, n] of skipped.slice(0, 5)) log.info(`  ${n} check(s): ${reason}`);
+    if (skipped.length > 5) log.info(`  … and ${skipped.length - 5} more reason(s) (see summary.md)`);
+  }
   if (inventory.errors.length) {
     log.warn(`coverage gaps: ${inventory.errors.length} call(s) failed; affected rules report "error":`);
     for (const e of inventory.errors.slice(0, 20)) {

@@ -82,8 +82,8 @@ export interface BaselineOptions {
 
 /**
  * Classifies failing findings against a baseline by fingerprint. Pure. Never claims "fixed" without
- * evidence: a finding that now reports `error` (for the resource or its whole scope), or whose rule did not
- * run, is left out of `fixed`.
+ * evidence: a finding that now reports `error` (for the resource or its whole scope) or `skipped`, or whose
+ * rule did not run, is left out of `fixed`.
  */
 export function classifyAgainstBaseline(
   current: Finding[],
@@ -97,7 +97,8 @@ export function classifyAgainstBaseline(
   const nowFailing = new Set<string>();
   const unknown = new Set<string>();
   for (const f of current) {
-    if (f.status !== "error") continue;
+    // Not judged now (an error, or skipped by design): no evidence it was fixed.
+    if (f.status !== "error" && f.status !== "skipped") continue;
     unknown.add(fingerprint(f));
     // A scope error (pseudo-ARN ending in `*`) leaves every resource of that rule there unjudged.
     if (f.resourceArn.endsWith(":*")) unknown.add(JSON.stringify([f.ruleId, f.account, f.region]));

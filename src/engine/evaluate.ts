@@ -76,6 +76,17 @@ export function evaluateResource(rule: Rule, resource: Resource): Finding | unde
       const v = atKeys(resource, keys[i]!);
       return v === undefined || v === null;
     });
+    // Left out by design (a probe not sent): skipped with the reason, unless something else is missing too.
+    const reasons = missing.map((p) => resource.skipped?.[p]);
+    if (reasons.every((r) => r !== undefined)) {
+      return finding(
+        rule,
+        resource,
+        "skipped",
+        `${rule.title}: not checked for ${resource.name}: ${[...new Set(reasons)].join("; ")}.`,
+        missing.map((p, i) => ({ path: p, actual: reasons[i]!, expected: "a value (left out by design)" })),
+      );
+    }
     return finding(
       rule,
       resource,

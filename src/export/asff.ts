@@ -96,7 +96,8 @@ export function hubRegion(f: Pick<Finding, "region">, homeRegion: string): strin
 
 /** ASFF `Compliance.Status` for a finding. */
 export function complianceStatus(f: Pick<Finding, "status" | "suppression">): ComplianceStatus {
-  if (f.status === "error") return "NOT_AVAILABLE";
+  // Skipped findings are never sent (planImport); were one mapped, it was not checked: never FAILED or PASSED.
+  if (f.status === "error" || f.status === "skipped") return "NOT_AVAILABLE";
   if (f.status === "pass") return "PASSED";
   // A suppressed failure is accepted risk, not a pass: WARNING keeps it visible (as Prowler does for muted).
   return f.suppression ? "WARNING" : "FAILED";

@@ -89,9 +89,14 @@ export function toOcsf(
   };
 }
 
-/** The OCSF document: a JSON array of Detection Findings, one per finding, in input order. */
+/**
+ * The OCSF document: a JSON array of Detection Findings, one per finding in input order, except `skipped` ones:
+ * a check not made by design detected nothing, so no Detection Finding describes it.
+ */
 export function renderOcsf(input: { metadata: RunMetadata; findings: Finding[] }, rules: RuleMeta[]): string {
   const byId = new Map(rules.map((r) => [r.id, r]));
-  const out = input.findings.map((f) => toOcsf(f, byId.get(f.ruleId) ?? fallbackRule(f), input.metadata));
+  const out = input.findings
+    .filter((f) => f.status !== "skipped")
+    .map((f) => toOcsf(f, byId.get(f.ruleId) ?? fallbackRule(f), input.metadata));
   return JSON.stringify(out, null, 2) + "\n";
 }

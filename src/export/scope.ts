@@ -71,12 +71,25 @@ export interface ArchivePlan {
   kept: { id: string; reason: string }[];
 }
 
-/** Plans archiving (pure): only absent findings whose scope is complete are archived. */
-export function planArchive(input: ScopeInput, existing: ImportedRef[], currentIds: ReadonlySet<string>): ArchivePlan {
+/**
+ * Plans archiving (pure): only absent findings whose scope is complete are archived. `notRechecked` names
+ * findings this run deliberately did not check (skipped), with why: they are kept whatever their scope.
+ */
+export function planArchive(
+  input: ScopeInput,
+  existing: ImportedRef[],
+  currentIds: ReadonlySet<string>,
+  notRechecked: ReadonlyMap<string, string> = new Map(),
+): ArchivePlan {
   const plan: ArchivePlan = { archive: [], kept: [] };
   const cache = new Map<string, ScopeVerdict>();
   for (const e of existing) {
     if (currentIds.has(e.id)) continue;
+    const skipped = notRechecked.get(e.id);
+    if (skipped) {
+      plan.kept.push({ id: e.id, reason: skipped });
+      continue;
+    }
     if (!e.scope) {
       plan.kept.push({ id: e.id, reason: "not a Tollgate finding Id" });
       continue;

@@ -7,8 +7,10 @@ import { InputError } from "../errors.js";
 import type { RuleMeta } from "../model/rule-meta.js";
 import type { Clock } from "../util/clock.js";
 import type { Logger } from "../util/logger.js";
+import { skipReason } from "../report/common.js";
 import {
   archivedCopy,
+  asffId,
   ASFF_ID_PREFIX,
   fallbackRule,
   fitFindingSize,
@@ -52,7 +54,8 @@ export function planImport(input: ExportInput, rules: RuleMeta[], opts: PlanOpti
   const byId = new Map(rules.map((r) => [r.id, r]));
   const groups = new Map<string, ImportGroup>();
   for (const f of input.findings) {
-    if (opts.onlyFailed && f.status !== "fail") continue;
+    // Skipped checks are not sent: Security Hub has no "not checked by design" compliance status.
+    if (f.status === "skipped" || (opts.onlyFailed && f.status !== "fail")) continue;
     const asff = fitFindingSize(
       toAsff(f, byId.get(f.ruleId) ?? fallbackRule(f), {
         metadata: input.metadata,
@@ -288,6 +291,10 @@ export async function exportToSecurityHub(opts: SecurityHubExportOptions): Promi
       opts.logger.info(`Security Hub ${g.account}/${g.region}: imported ${r.imported} of ${g.findings.length} finding(s)`);
     }
     const currentIds = new Set(groups.flatMap((g) => g.findings.map((f) => f.Id ?? "")));
+    // A check skipped this run says nothing about what an earlier run found there: keep it, never archive it.
+    const notRechecked = new Map(
+      opts.input.findings.filter((f) => f.status === "skipped").map((f) => [asffId(f), `not checked this run: ${skipReason(f)}`]),
+    );
     const ruleTypes = new Map(opts.rules.map((r) => [r.id, r.resourceType]));
     for (const t of targets) {
       const { client, imports, reads } = clientFor(t.account, t.region);
@@ -304,6 +311,7 @@ export async function exportToSecurityHub(opts: SecurityHubExportOptions): Promi
         { ...opts.input, ruleResourceTypes: ruleTypes },
         existing.map((f) => ({ id: f.Id ?? "", scope: parseAsffId(f.Id ?? "") })),
         currentIds,
+        notRechecked,
       );
       result.kept += plan.kept.length;
       for (const k of plan.kept.slice(0, 5))

@@ -1,9 +1,13 @@
 import type { Severity } from "./severity.js";
 import type { JsonValue } from "./json.js";
 
-/** Result of one rule on one resource (or scope). */
-export const FINDING_STATUSES = ["pass", "fail", "error"] as const;
-/** pass | fail | error. */
+/**
+ * Result of one rule on one resource (or scope). `error`: the rule was meant to judge and could not (a failed
+ * call, a probe that did not conclude): a coverage gap. `skipped`: deliberately not judged (an unsafe method
+ * not probed without opt-in, a private or WebSocket API), with the reason in `message`: never a gap.
+ */
+export const FINDING_STATUSES = ["pass", "fail", "error", "skipped"] as const;
+/** pass | fail | error | skipped. */
 export type FindingStatus = (typeof FINDING_STATUSES)[number];
 
 /** One piece of evidence: where in the resource, what was found, why it failed. */

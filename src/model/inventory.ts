@@ -46,6 +46,11 @@ export interface Resource {
   raw: Record<string, JsonValue>;
   /** Facts computed by enrichers from `raw` and the collection clock. */
   derived: Record<string, JsonValue>;
+  /**
+   * Facts deliberately left out (JSON pointer → why), e.g. probe checks not sent by design. A rule whose
+   * missing inputs are all listed here reports `skipped` with the reason instead of `error`.
+   */
+  skipped?: Record<string, string>;
 }
 
 /** A call that failed during collection: a coverage gap, never a pass. */

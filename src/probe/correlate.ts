@@ -116,7 +116,11 @@ export function correlate(findings: Finding[], probeResources: Resource[]): Find
       const insecure = outcome !== null && CHECKS[check].insecure.includes(outcome);
       const arns = new Set(configArns(res));
       const related = findings.filter(
-        (g) => !isProbe(g) && arns.has(g.resourceArn) && g.status !== "error" && checkOfConfigRule(g.ruleId) === check,
+        (g) =>
+          !isProbe(g) &&
+          arns.has(g.resourceArn) &&
+          (g.status === "pass" || g.status === "fail") &&
+          checkOfConfigRule(g.ruleId) === check,
       );
       const configFindings: JsonObject[] = related.map((g) => ({
         ruleId: g.ruleId,
@@ -146,7 +150,7 @@ export function correlate(findings: Finding[], probeResources: Resource[]): Find
       };
     }
     const check = checkOfConfigRule(f.ruleId);
-    if (!check || f.status === "error") return f;
+    if (!check || (f.status !== "pass" && f.status !== "fail")) return f;
     const probes = (probesByConfigArn.get(f.resourceArn) ?? []).filter((r) => outcomeOf(r, check) !== null);
     if (!probes.length) return f;
     const insecure = probes.some((r) => CHECKS[check].insecure.includes(outcomeOf(r, check)!));

@@ -10,6 +10,7 @@ import { RECORDED_RESPONSE_HEADERS, redactHeaders } from "./redact.js";
 import { corruptSignature, signRequest, type SigningCredentials } from "./sign.js";
 import {
   CHECK_OPERATIONS,
+  PROBE_CHECKS,
   SAFE_METHODS,
   type ProbeCheck,
   type ProbeExchange,
@@ -67,6 +68,11 @@ export interface ProbeOptions {
   logger?: Logger;
   /** `--probe-hosts` globs: a request to any other host is a bug and throws instead of being sent. */
   allowedHosts?: readonly string[];
+  /**
+   * Targets sent nothing by design, by id, with the reason (private or WebSocket APIs): each of their checks
+   * that would apply is `skipped`, so the report says what was not probed and why.
+   */
+  notProbed?: ReadonlyMap<string, string>;
 }
 
 /** One line of probes.json: a request sent, redacted, and what came back. */
@@ -284,14 +290,26 @@ export async function runProbes(
     const methodOk = allowed.has(method);
     const url = joinUrl(target.baseUrl, concretePath(target.path));
     const skipped: ProbeObservations["skipped"] = {};
+    const notRun: NonNullable<ProbeObservations["notRun"]> = {};
     const exchanges: ProbeExchange[] = [];
     const signed = Boolean(opts.credentials);
     const iam = e.auth === "AWS_IAM";
     const run = async (spec: StepSpec) => exchanges.push(await exchange(target, spec));
+    const source = sources.get(target.id) ?? "endpoints-file";
+    const t = e.throttle;
+    // A burst can only show throttling where it exceeds the configured burst plus a second of refill.
+    const burstApplies = Boolean(opts.throttling && t && t.burstLimit + t.rateLimit < opts.throttling.budget);
 
+    const unreachable = opts.notProbed?.get(target.id);
+    if (unreachable) {
+      // Nothing is sent; the verdicts mark each check that would apply as skipped (the others not applicable).
+      for (const c of PROBE_CHECKS) if (c !== "throttle" || (burstApplies && methodOk)) skipped[c] = unreachable;
+      return { target, source, exchanges, signed, skipped };
+    }
     if (!methodOk) {
       const why = `${method} is not sent without opt-in (allowMethods in the endpoints file); only ${[...SAFE_METHODS].join(", ")} are safe by default`;
-      for (const c of ["auth", "sigv4", "apiKey", "waf"] as const) skipped[c] = why;
+      // CORS too: a preflight alone cannot show the absence of a reflection on the method itself.
+      for (const c of ["auth", "sigv4", "apiKey", "cors", "waf"] as const) skipped[c] = why;
     }
     const probeMethod = methodOk ? method : "GET";
     const baseKey = `${target.baseUrl}|${probeMethod}`;
@@ -312,7 +330,7 @@ export async function runProbes(
         await run({ step: "signed", method, url, sign: "valid" });
         await run({ step: "badSignature", method, url, sign: "corrupt" });
         await run({ step: "staleDate", method, url, sign: "stale" });
-      } else if (iam) skipped.sigv4 = "no AWS credentials to sign with";
+      } else if (iam) notRun.sigv4 = "no AWS credentials to sign with";
     }
     if (e.httpsOnly !== false) {
       const httpBase =
@@ -358,25 +376,14 @@ export async function runProbes(
       }
     }
     let throttle: ThrottleObservation | undefined;
-    const t = e.throttle;
-    if (opts.throttling && t && methodOk) {
-      // Only where the burst can exceed the configured burst plus a second of refill; otherwise not applicable.
-      if (t.burstLimit + t.rateLimit < opts.throttling.budget) {
-        throttle = await throttleBurst(target, url, method, opts.throttling.budget);
-        if (throttle.sent < t.burstLimit + 1 && throttle.firstThrottledAt === null) {
-          skipped.throttle = `request budget exhausted after ${throttle.sent} burst requests`;
-          throttle = undefined;
-        }
+    if (opts.throttling && t && methodOk && burstApplies) {
+      throttle = await throttleBurst(target, url, method, opts.throttling.budget);
+      if (throttle.sent < t.burstLimit + 1 && throttle.firstThrottledAt === null) {
+        notRun.throttle = `request budget exhausted after ${throttle.sent} burst requests`;
+        throttle = undefined;
       }
     }
-    return {
-      target,
-      source: sources.get(target.id) ?? "endpoints-file",
-      exchanges,
-      signed,
-      skipped,
-      ...(throttle ? { throttle } : {}),
-    };
+    return { target, source, exchanges, signed, skipped, notRun, ...(throttle ? { throttle } : {}) };
   }
 
   const limit = pLimit(opts.concurrency ?? PROBE_DEFAULTS.concurrency);
@@ -384,7 +391,7 @@ export async function runProbes(
   const resources: Resource[] = [];
   const errors: CollectionError[] = [];
   for (const o of observations) {
-    const { derived, verdicts } = deriveVerdicts(o);
+    const { derived, verdicts, skipped } = deriveVerdicts(o);
     const t = o.target;
     const account = t.account ?? opts.defaultAccount ?? "000000000000";
     const region = t.region ?? "global";
@@ -400,11 +407,14 @@ export async function runProbes(
         exchanges: JSON.parse(JSON.stringify(o.exchanges)) as JsonValue,
         ...(o.throttle ? { throttle: JSON.parse(JSON.stringify(o.throttle)) as JsonObject } : {}),
         skipped: o.skipped as JsonObject,
+        ...(o.notRun && Object.keys(o.notRun).length ? { notRun: o.notRun as JsonObject } : {}),
       },
       derived,
+      ...(Object.keys(skipped).length ? { skipped } : {}),
     });
     for (const [check, v] of Object.entries(verdicts) as [ProbeCheck, (typeof verdicts)[ProbeCheck]][]) {
-      if (v.outcome !== null) continue;
+      // Left out by design is not a coverage gap: the rules report `skipped` from the resource's `skipped`.
+      if (v.outcome !== null || v.skipped) continue;
       const budgetHit = o.exchanges.some((x) => x.error?.kind === "budget");
       const failed = o.exchanges.find((x) => x.error && x.error.kind !== "budget");
       errors.push({
@@ -414,7 +424,7 @@ export async function runProbes(
         operation: CHECK_OPERATIONS[check],
         errorName: budgetHit
           ? "ProbeBudgetExhausted"
-          : o.skipped[check]
+          : o.notRun?.[check]
             ? "ProbeNotRun"
             : failed
               ? "ProbeRequestFailed"
@@ -424,6 +434,9 @@ export async function runProbes(
       });
     }
   }
-  opts.logger?.info(`Probes: ${targets.length} endpoint(s), ${budget.spent} request(s), ${errors.length} inconclusive check(s)`);
+  const notProbed = resources.reduce((n, r) => n + Object.keys(r.skipped ?? {}).length, 0);
+  opts.logger?.info(
+    `Probes: ${targets.length - (opts.notProbed?.size ?? 0)} endpoint(s), ${budget.spent} request(s), ${errors.length} inconclusive check(s), ${notProbed} not probed by design`,
+  );
   return { resources, errors, log, requestsSent: budget.spent };
 }

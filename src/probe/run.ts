@@ -154,7 +154,7 @@ export async function probeInventory(
   });
   for (const n of fromInventory.notProbed) ctx.logger.info(`Not probed: ${n.arn}: ${n.reason}`);
   const sources = new Map<string, "inventory" | "endpoints-file">();
-  for (const t of fromInventory.targets) sources.set(t.id, "inventory");
+  for (const t of [...fromInventory.targets, ...fromInventory.skipped.map((s) => s.target)]) sources.set(t.id, "inventory");
   const clash = prepared.endpoints.find((t) => sources.has(t.id));
   if (clash)
     throw new InputError(
@@ -183,13 +183,15 @@ export async function probeInventory(
     message: `not probed: ${p.message}`,
     resourceArn: p.arn,
   }));
-  if (!targets.length) {
+  if (!targets.length && !fromInventory.skipped.length) {
     return problemErrors.length ? { ...inventory, errors: [...inventory.errors, ...problemErrors] } : inventory;
   }
   ctx.logger.info(
     `Probing ${targets.length} endpoint(s) (budget ${prepared.budget} requests, ${prepared.ratePerSecond}/s per host)`,
   );
-  const result = await runProbes(targets, sources, {
+  // Targets of unreachable APIs are sent nothing; they still become probe resources whose checks are skipped.
+  const result = await runProbes([...targets, ...fromInventory.skipped.map((s) => s.target)], sources, {
+    notProbed: new Map(fromInventory.skipped.map((s) => [s.target.id, s.reason])),
     credentials: ctx.credentials,
     extraCa: prepared.extraCa,
     timeoutMs: prepared.timeoutMs,

@@ -47,6 +47,12 @@ export interface NotProbed {
   reason: string;
 }
 
+/** A target that is sent nothing by design: its checks are reported `skipped` with the reason. */
+export interface SkippedTarget {
+  target: ProbeTarget;
+  reason: string;
+}
+
 type Obj = Record<string, JsonValue | undefined>;
 const obj = (v: JsonValue | undefined): Obj | undefined =>
   v !== null && v !== undefined && typeof v === "object" && !Array.isArray(v) ? (v as Obj) : undefined;
@@ -179,12 +185,14 @@ const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
  * Derives probe targets from the inventory's REST and HTTP APIs: one per (stage, REST method) and (stage,
  * HTTP route) on the execute-api URL (unless the API disables it), plus one per custom-domain base path
  * mapped to the stage (there the domain's security policy gives the minimum TLS). Private REST APIs and
- * WebSocket APIs are returned in `notProbed`. Pure; unknown authorization types are problems, not guesses.
+ * WebSocket APIs are returned in `notProbed`, and the targets they would have given (a WebSocket API's
+ * `$connect` handshake per stage) in `skipped`, so their checks are reported as not probed rather than
+ * vanish. Pure; unknown authorization types are problems, not guesses.
  */
 export function targetsFromInventory(
   inventory: Inventory,
   opts: TargetsFromInventoryOptions = {},
-): { targets: ProbeTarget[]; problems: TargetProblem[]; notProbed: NotProbed[] } {
+): { targets: ProbeTarget[]; skipped: SkippedTarget[]; problems: TargetProblem[]; notProbed: NotProbed[] } {
   const template = opts.invokeUrlTemplate ?? DEFAULT_INVOKE_URL_TEMPLATE;
   const domainTemplate = opts.domainUrlTemplate ?? DEFAULT_DOMAIN_URL_TEMPLATE;
   const resources = inventory.resources as Resource[];
@@ -250,12 +258,16 @@ export function targetsFromInventory(
         apiKeyRequired: m["apiKeyRequired"] === true && keyFromHeader,
       });
     } else if (type === "aws.apigatewayv2.route") {
-      if (r.raw["protocolType"] === "WEBSOCKET") continue;
       const rt = obj(r.raw["route"]) ?? {};
       const routeKey = str(rt["RouteKey"]) ?? "";
+      const webSocket = r.raw["protocolType"] === "WEBSOCKET";
+      // A WebSocket API's only HTTP request is the `$connect` handshake (a GET upgrade), where auth applies;
+      // its other routes are messages on the connection.
+      if (webSocket && routeKey !== "$connect") continue;
       let method: string, path: string;
       // $default catches every method and path: probe the root with GET (ANY is probed with GET).
-      if (routeKey === "$default") [method, path] = ["ANY", "/"];
+      if (webSocket) [method, path] = ["GET", "/"];
+      else if (routeKey === "$default") [method, path] = ["ANY", "/"];
       else {
         const [mm, pp, extra] = routeKey.split(" ");
         if (!mm || !pp || extra !== undefined) {
@@ -276,7 +288,7 @@ export function targetsFromInventory(
         method,
         path,
         auth: authRaw as ProbeAuthType,
-        apiKeyRequired: false,
+        apiKeyRequired: webSocket && rt["ApiKeyRequired"] === true,
       });
     }
   }
@@ -289,7 +301,7 @@ export function targetsFromInventory(
     if (!rest && raw["ProtocolType"] === "WEBSOCKET")
       notProbed.push({ arn: api.arn, reason: "WebSocket API: its routes are messages on a connection, not HTTP requests" });
   }
-  const skippedApis = new Set(notProbed.map((n) => n.arn));
+  const skipReasons = new Map(notProbed.map((n) => [n.arn, n.reason]));
 
   // OPTIONS methods by API and path: their integration responses are the REST API's CORS configuration.
   const optionsByPath = new Map<string, Resource>();
@@ -298,10 +310,12 @@ export function targetsFromInventory(
       optionsByPath.set(`${scopeKey(e.resource, e.apiId)}|${e.path}`, e.resource);
 
   const targets: ProbeTarget[] = [];
+  const skipped: SkippedTarget[] = [];
   for (const e of endpoints) {
     const r = e.resource;
     const api = apis.get(scopeKey(r, e.apiId));
-    if (api && skippedApis.has(api.arn)) continue;
+    const skipReason = api && skipReasons.get(api.arn);
+    const add = (t: ProbeTarget) => (skipReason ? skipped.push({ target: t, reason: skipReason }) : targets.push(t));
     const rest = r.type === "aws.apigateway.method";
     const apiRaw = obj(rest ? api?.raw["restApi"] : api?.raw["api"]) ?? {};
     const executeApiEnabled = apiRaw[rest ? "disableExecuteApiEndpoint" : "DisableExecuteApiEndpoint"] !== true;
@@ -328,7 +342,7 @@ export function targetsFromInventory(
       const base = { arn: r.arn, account: r.account, region: r.region, path: e.path, method: e.method };
       if (executeApiEnabled) {
         const vars = { apiId: e.apiId, region: r.region, stage: st.name };
-        targets.push({
+        add({
           id: `${e.apiId}/${st.name} ${e.method} ${e.path}`,
           ...base,
           relatedArns,
@@ -339,7 +353,7 @@ export function targetsFromInventory(
       }
       for (const d of st.domains) {
         const basePath = d.basePath === "(none)" ? "" : d.basePath;
-        targets.push({
+        add({
           id: `${d.name}/${basePath} ${e.method} ${e.path}`,
           ...base,
           relatedArns: [...relatedArns, d.domain.arn],
@@ -351,6 +365,7 @@ export function targetsFromInventory(
     }
   }
   targets.sort((a, b) => cmp(a.id, b.id));
+  skipped.sort((a, b) => cmp(a.target.id, b.target.id));
   notProbed.sort((a, b) => cmp(a.arn, b.arn));
-  return { targets, problems, notProbed };
+  return { targets, skipped, problems, notProbed };
 }

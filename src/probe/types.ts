@@ -144,8 +144,10 @@ export interface ProbeObservations {
   signed: boolean;
   /** Whether `--probe-throttling` was on, and the throttle burst result. */
   throttle?: ThrottleObservation;
-  /** Checks not run, with the reason (budget, unsafe method, no credentials). */
+  /** Checks not run by design, with the reason (unsafe method without opt-in, API not reachable): `skipped`. */
   skipped: Partial<Record<ProbeCheck, string>>;
+  /** Checks meant to run that could not (no credentials to sign with, budget spent), with the reason: `error`. */
+  notRun?: Partial<Record<ProbeCheck, string>>;
 }
 
 /** The checks, each with its own outcome and inventory operation (errors on one do not touch the others). */

@@ -14,6 +14,8 @@ export interface CheckVerdict {
   outcome: string | null;
   /** Why the outcome is null (or a note for the report). */
   reason?: string;
+  /** The outcome is null because the check was left out by design (rules report `skipped`, not `error`). */
+  skipped?: boolean;
   /** Facts for rules and the report. */
   facts: JsonObject;
 }
@@ -42,6 +44,14 @@ function describe(x: ProbeExchange | undefined): string {
 
 type Lookup = (step: ProbeExchange["step"]) => ProbeExchange | undefined;
 
+/** The verdict of a check that was not run: left out by design (skipped) or unable to run; undefined when it ran. */
+function notRunVerdict(o: ProbeObservations, check: ProbeCheck, facts: JsonObject): CheckVerdict | undefined {
+  const byDesign = o.skipped[check];
+  if (byDesign) return { outcome: null, reason: byDesign, skipped: true, facts };
+  const failed = o.notRun?.[check];
+  return failed ? { outcome: null, reason: failed, facts } : undefined;
+}
+
 /** Whether the route is shown to exist: some request to it is answered differently from a nonexistent path. */
 export function routeKnown(get: Lookup): boolean | null {
   const base = get("baseline")?.response;
@@ -63,7 +73,8 @@ function authVerdict(o: ProbeObservations, get: Lookup, known: boolean | null): 
     unsignedAllowed: u?.response ? is2xx(u.response.status) : null,
     missingAuthTokenBaseline: base?.response ? isMissingAuthToken(base.response) : null,
   };
-  if (o.skipped.auth) return { outcome: null, reason: o.skipped.auth, facts };
+  const notRun = notRunVerdict(o, "auth", facts);
+  if (notRun) return notRun;
   if (!u?.response) return { outcome: null, reason: `the unauthenticated request got no response: ${describe(u)}`, facts };
   if (is2xx(u.response.status)) return { outcome: "not-enforced", facts };
   if (!isAuthReject(u.response.status)) {
@@ -94,7 +105,8 @@ function sigv4Verdict(o: ProbeObservations, get: Lookup): CheckVerdict {
     badSignatureRejected: rejected(bad),
     staleDateRejected: rejected(stale),
   };
-  if (o.skipped.sigv4) return { outcome: null, reason: o.skipped.sigv4, facts };
+  const notRun = notRunVerdict(o, "sigv4", facts);
+  if (notRun) return notRun;
   if (is2xx(bad?.response?.status) || is2xx(stale?.response?.status)) return { outcome: "not-verified", facts };
   if (facts["signedAccepted"] !== true) {
     return {
@@ -117,7 +129,8 @@ function apiKeyVerdict(o: ProbeObservations, get: Lookup): CheckVerdict {
   const x = o.target.expect.auth === "AWS_IAM" && o.signed ? get("signed") : get("unsigned");
   const base = get("baseline")?.response;
   const facts: JsonObject = { noApiKeyStatus: x?.response?.status ?? null, apiKeyEnforced: null };
-  if (o.skipped.apiKey) return { outcome: null, reason: o.skipped.apiKey, facts };
+  const notRun = notRunVerdict(o, "apiKey", facts);
+  if (notRun) return notRun;
   if (!x?.response) return { outcome: null, reason: `the request without x-api-key got no response: ${describe(x)}`, facts };
   if (is2xx(x.response.status)) return { outcome: "not-enforced", facts: { ...facts, apiKeyEnforced: false } };
   if (x.response.status === 403 && !isMissingAuthToken(x.response) && base && !sameResponse(x.response, base)) {
@@ -135,7 +148,8 @@ function httpsVerdict(o: ProbeObservations, get: Lookup): CheckVerdict {
   const p = get("plainHttp");
   const httpsAnswered = Boolean(get("baseline")?.response ?? get("unsigned")?.response);
   const facts: JsonObject = { plainHttpStatus: p?.response?.status ?? null, plainHttpServed: null };
-  if (o.skipped.https) return { outcome: null, reason: o.skipped.https, facts };
+  const notRun = notRunVerdict(o, "https", facts);
+  if (notRun) return notRun;
   if (p?.response) {
     const loc = p.response.headers["location"] ?? "";
     if (p.response.status >= 300 && p.response.status < 400 && loc.startsWith("https://")) {
@@ -164,7 +178,8 @@ function tlsVerdict(o: ProbeObservations, get: Lookup): CheckVerdict {
   };
   const min = o.target.expect.minTls;
   if (!min || min === "TLS_1_0") return { outcome: "not-applicable", facts };
-  if (o.skipped.tls) return { outcome: null, reason: o.skipped.tls, facts };
+  const notRun = notRunVerdict(o, "tls", facts);
+  if (notRun) return notRun;
   const results: JsonObject = {};
   let unknown: string | undefined;
   let accepted = false;
@@ -210,7 +225,8 @@ function corsVerdict(o: ProbeObservations, get: Lookup, known: boolean | null): 
     corsAllowsCredentialsWithReflection: null,
     corsReflectionConfigured: facts["corsReflectionConfigured"]!,
   };
-  if (o.skipped.cors) return { outcome: null, reason: o.skipped.cors, facts: nulled };
+  const notRun = notRunVerdict(o, "cors", nulled);
+  if (notRun) return notRun;
   const missing = xs.find((x) => !x.response);
   if (!xs.length || missing)
     return { outcome: null, reason: `a CORS probe got no response: ${describe(missing)}`, facts: nulled };
@@ -224,7 +240,8 @@ function wafVerdict(o: ProbeObservations, get: Lookup): CheckVerdict {
   const expected = o.target.expect.wafSqliXss;
   if (expected === undefined) return { outcome: "not-applicable", facts: {} };
   const facts: JsonObject = { wafBlocksMarker: null, wafConfigured: expected };
-  if (o.skipped.waf) return { outcome: null, reason: o.skipped.waf, facts };
+  const notRun = notRunVerdict(o, "waf", facts);
+  if (notRun) return notRun;
   const signedControl = o.target.expect.auth === "AWS_IAM" && o.signed;
   const control = (signedControl ? get("signed") : get("unsigned"))?.response;
   if (!control) return { outcome: null, reason: "the control request (same request without the marker) got no response", facts };
@@ -249,22 +266,30 @@ function wafVerdict(o: ProbeObservations, get: Lookup): CheckVerdict {
 
 function throttleVerdict(o: ProbeObservations): CheckVerdict {
   // Only run with --probe-throttling on a target whose configured limit the burst can exceed.
-  if (!o.throttle && !o.skipped.throttle) return { outcome: "not-applicable", facts: {} };
+  if (!o.throttle && !o.skipped.throttle && !o.notRun?.throttle) return { outcome: "not-applicable", facts: {} };
   const t = o.throttle;
   const facts: JsonObject = {
     throttleObserved: null,
     observedThreshold: t?.firstThrottledAt ?? null,
     throttleRequestsSent: t?.sent ?? 0,
   };
-  if (o.skipped.throttle) return { outcome: null, reason: o.skipped.throttle, facts };
+  const notRun = notRunVerdict(o, "throttle", facts);
+  if (notRun) return notRun;
   if (!t) return { outcome: null, reason: "the throttling burst was not sent", facts };
   if (t.firstThrottledAt !== null) return { outcome: "throttled", facts: { ...facts, throttleObserved: true } };
   if (t.errors > 0) return { outcome: null, reason: `${t.errors} of ${t.sent} burst requests got no response`, facts };
   return { outcome: "not-throttled", facts: { ...facts, throttleObserved: false } };
 }
 
-/** Verdicts of every check plus the facts rules read (`derived` of the probe resource). Pure. */
-export function deriveVerdicts(o: ProbeObservations): { derived: JsonObject; verdicts: Record<ProbeCheck, CheckVerdict> } {
+/**
+ * Verdicts of every check plus the facts rules read (`derived` of the probe resource) and the facts left out
+ * by design (`skipped`: `/derived/<check>Outcome` → reason, the probe resource's `skipped`). Pure.
+ */
+export function deriveVerdicts(o: ProbeObservations): {
+  derived: JsonObject;
+  verdicts: Record<ProbeCheck, CheckVerdict>;
+  skipped: Record<string, string>;
+} {
   const get: Lookup = (step) => o.exchanges.find((x) => x.step === step);
   const known = routeKnown(get);
   const verdicts: Record<ProbeCheck, CheckVerdict> = {
@@ -279,10 +304,12 @@ export function deriveVerdicts(o: ProbeObservations): { derived: JsonObject; ver
   };
   const derived: JsonObject = { routeKnown: known };
   const reasons: JsonObject = {};
+  const skipped: Record<string, string> = {};
   for (const [check, v] of Object.entries(verdicts) as [ProbeCheck, CheckVerdict][]) {
     derived[`${check}Outcome`] = v.outcome;
     Object.assign(derived, v.facts);
     if (v.reason) reasons[check] = v.reason;
+    if (v.outcome === null && v.skipped) skipped[`/derived/${check}Outcome`] = v.reason ?? "not checked by design";
   }
   derived["reasons"] = reasons;
   const t = o.target;
@@ -292,5 +319,5 @@ export function deriveVerdicts(o: ProbeObservations): { derived: JsonObject; ver
     relatedArns: (t.relatedArns ?? []) as JsonValue,
     ...(JSON.parse(JSON.stringify(t.expect)) as JsonObject),
   };
-  return { derived, verdicts };
+  return { derived, verdicts, skipped };
 }

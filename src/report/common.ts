@@ -39,12 +39,18 @@ export function cmp(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
-/** Counts by status and severity, as shown in summaries. */
+/**
+ * Counts by status and severity: the one set of numbers the console, findings.json, summary.md and report.html
+ * all show. The statuses and `suppressed` partition the findings: a suppressed finding is counted there only,
+ * never also as failing, so pass + fail + error + skipped + suppressed = total everywhere.
+ */
 export interface ReportCounts {
-  /** Findings per status (suppressed ones included in their status). */
+  /** Findings per status, suppressed ones excepted (`fail` = failures nobody accepted). */
   byStatus: Record<FindingStatus, number>;
-  /** Suppressed findings (any status). */
+  /** Suppressed findings (suppressions apply to failing findings). */
   suppressed: number;
+  /** Every finding. */
+  total: number;
   /** Failing, unsuppressed findings per severity. */
   failBySeverity: Record<Severity, number>;
   /** Failing, unsuppressed findings per service. */
@@ -60,16 +66,16 @@ export function isActiveFailure(f: Finding): boolean {
   return f.status === "fail" && f.suppression === undefined;
 }
 
-/** Computes the summary counts of a report. */
-export function countFindings(input: ReportInput): ReportCounts {
-  const byStatus: Record<FindingStatus, number> = { pass: 0, fail: 0, error: 0 };
+/** Computes the summary counts of a report (see ReportCounts). */
+export function countFindings(input: Pick<ReportInput, "findings" | "fixed">): ReportCounts {
+  const byStatus: Record<FindingStatus, number> = { pass: 0, fail: 0, error: 0, skipped: 0 };
   const failBySeverity = Object.fromEntries(SEVERITIES.map((s) => [s, 0])) as Record<Severity, number>;
   const failByService: Record<string, number> = {};
   let suppressed = 0;
   let newCount = 0;
   for (const f of input.findings) {
-    byStatus[f.status]++;
     if (f.suppression) suppressed++;
+    else byStatus[f.status]++;
     if (f.baseline === "new") newCount++;
     if (isActiveFailure(f)) {
       failBySeverity[f.severity]++;
@@ -80,11 +86,26 @@ export function countFindings(input: ReportInput): ReportCounts {
   return {
     byStatus,
     suppressed,
+    total: input.findings.length,
     failBySeverity,
     failByService,
     newCount,
     fixedCount: input.fixed?.length ?? 0,
   };
+}
+
+/** Why a skipped finding was not checked: the reason its evidence carries, else its message. */
+export function skipReason(f: Finding): string {
+  const r = f.evidence[0]?.actual;
+  return typeof r === "string" ? r : f.message;
+}
+
+/** Skipped findings counted per reason, most frequent first: how reports list what was not probed. */
+export function skippedByReason(findings: readonly Finding[]): [string, number][] {
+  const counts = new Map<string, number>();
+  for (const f of findings)
+    if (f.status === "skipped" && !f.suppression) counts.set(skipReason(f), (counts.get(skipReason(f)) ?? 0) + 1);
+  return [...counts].sort((a, b) => b[1] - a[1] || cmp(a[0], b[0]));
 }
 
 /** Rules by id, for lookups from findings. */

@@ -31,7 +31,7 @@ const finding = {
     resourceName: str,
     account: accountId,
     region: str,
-    status: { enum: ["pass", "fail", "error"] },
+    status: { enum: ["pass", "fail", "error", "skipped"] },
     severity,
     title: str,
     message: str,
@@ -117,13 +117,14 @@ export const FINDINGS_SCHEMA = {
     summary: {
       type: "object",
       description:
-        "Derived counts for quick reading (jq). `fail` and `failBySeverity` include suppressed findings; `suppressed` counts them separately.",
+        "Derived counts for quick reading (jq), the same the console, summary.md and report.html show. pass, fail, error, skipped and suppressed partition the findings: `fail` and `failBySeverity` count failing findings nobody accepted, `suppressed` the accepted ones; `skipped` counts checks not made by design (probes not sent).",
       required: ["pass", "fail", "error", "suppressed", "failBySeverity"],
       additionalProperties: false,
       properties: {
         pass: { type: "integer", minimum: 0 },
         fail: { type: "integer", minimum: 0 },
         error: { type: "integer", minimum: 0 },
+        skipped: { type: "integer", minimum: 0 },
         suppressed: { type: "integer", minimum: 0 },
         new: { type: "integer", minimum: 0 },
         fixed: { type: "integer", minimum: 0 },

@@ -9,7 +9,7 @@ export const HTML_CLIENT_SCRIPT = String.raw`
   var t0 = performance.now();
   var data = JSON.parse(document.getElementById("tollgate-data").textContent);
   var SEV = ["critical", "high", "medium", "low", "info"];
-  var STATUS_ORDER = { fail: 0, error: 1, pass: 2 };
+  var STATUS_ORDER = { fail: 0, error: 1, skipped: 2, pass: 3 };
   var PAGE = 100;
   var rules = {};
   data.rules.forEach(function (r) { rules[r.id] = r; });
@@ -49,7 +49,7 @@ export const HTML_CLIENT_SCRIPT = String.raw`
   fillSelect("rule", distinct(function (r) { return r.f.ruleId; }));
   fillSelect("account", distinct(function (r) { return r.f.account; }));
   fillSelect("region", distinct(function (r) { return r.f.region; }));
-  fillSelect("status", ["fail", "error", "pass"]);
+  fillSelect("status", ["fail", "error", "skipped", "pass"]);
   fillSelect("state", ["active", "suppressed", "new", "unchanged"]);
 
   function hay(r) {

@@ -1,4 +1,3 @@
-import type { Finding } from "../model/finding.js";
 import type { ReportInput } from "../model/report.js";
 import { SEVERITIES, type Severity } from "../model/severity.js";
 import { cmp, compareFindings, countFindings, toolVersionOf, type ReportOptions } from "./common.js";
@@ -81,9 +80,10 @@ function renderPage(input: ReportInput, options: ReportOptions): string {
   const baseline = input.fixed !== undefined;
 
   const tiles: Raw[] = [
-    tile("Failing", counts.byStatus.fail - countSuppressed(input.findings, "fail"), "fail", "not suppressed"),
+    tile("Failing", counts.byStatus.fail, "fail", "not suppressed"),
     tile("Errors", counts.byStatus.error, "error", "could not evaluate"),
     tile("Passing", counts.byStatus.pass, "pass"),
+    tile("Not probed", counts.byStatus.skipped, "skipped", "skipped by design"),
     tile("Suppressed", counts.suppressed, "supp"),
   ];
   if (baseline) {
@@ -203,10 +203,6 @@ ${
     </body>
   </html> `.value
 }`;
-}
-
-function countSuppressed(findings: readonly Finding[], status: Finding["status"]): number {
-  return findings.filter((f) => f.status === status && f.suppression).length;
 }
 
 function tile(label: string, n: number, cls: string, sub?: string): Raw {
@@ -381,7 +377,7 @@ tr.details td{background:#fbfbfc;padding:10px 18px}
 pre{background:var(--soft);padding:8px;overflow:auto;white-space:pre-wrap}
 .badge{display:inline-block;padding:0 6px;border-radius:10px;font-size:12px;margin-right:4px;color:#fff;background:#6e7781}
 .badge.sev-critical{background:#7b1fa2}.badge.sev-high{background:#c62828}.badge.sev-medium{background:#ef6c00}.badge.sev-low{background:#f9a825;color:#000}.badge.sev-info{background:#607d8b}
-.badge.st-fail{background:#c62828}.badge.st-pass{background:#2e7d32}.badge.st-error{background:#ef6c00}
+.badge.st-fail{background:#c62828}.badge.st-pass{background:#2e7d32}.badge.st-error{background:#ef6c00}.badge.st-skipped{background:#8c959f}
 .badge.supp{background:#57606a}.badge.base-new{background:#1565c0}.badge.base-unchanged{background:#8c959f}
 .count{color:var(--muted)}.pager{margin:8px 0}.empty{color:var(--muted)}
 footer{color:var(--muted);border-top:1px solid var(--line);padding:12px 24px;margin-top:24px}

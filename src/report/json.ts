@@ -19,11 +19,14 @@ export interface FindingsFile {
   generatedAt?: string;
   /** Run metadata of the scan. */
   metadata: RunMetadata;
-  /** Derived counts for humans and jq. */
+  /** Derived counts for humans and jq (countFindings: the same numbers every report and the console show). */
   summary: {
     pass: number;
+    /** Failing findings nobody accepted; suppressed ones are in `suppressed` only. */
     fail: number;
     error: number;
+    /** Not checked by design (e.g. probes not sent); absent in files of earlier versions. */
+    skipped?: number;
     suppressed: number;
     new?: number;
     fixed?: number;
@@ -58,9 +61,10 @@ export function toFindingsFile(input: ReportInput, options: ReportOptions = {}):
       pass: counts.byStatus.pass,
       fail: counts.byStatus.fail,
       error: counts.byStatus.error,
+      skipped: counts.byStatus.skipped,
       suppressed: counts.suppressed,
       ...(baselineUsed ? { new: counts.newCount, fixed: counts.fixedCount } : {}),
-      failBySeverity: countFailBySeverity(input.findings),
+      failBySeverity: counts.failBySeverity,
     },
     rules: [...input.rules].sort((a, b) => cmp(a.id, b.id)),
     findings: [...input.findings].sort(compareFindings),
@@ -75,13 +79,6 @@ export function toFindingsFile(input: ReportInput, options: ReportOptions = {}):
     ),
     ...(input.suppressionNotes ? { suppressionNotes: [...input.suppressionNotes] } : {}),
   };
-}
-
-// All failing findings, suppressed included: the gate and the tiles use active ones, but the file records facts.
-function countFailBySeverity(findings: readonly Finding[]): Record<Severity, number> {
-  const out: Record<Severity, number> = { critical: 0, high: 0, medium: 0, low: 0, info: 0 };
-  for (const f of findings) if (f.status === "fail") out[f.severity]++;
-  return out;
 }
 
 /** Renders `findings.json`: deterministic (sorted arrays, fixed key order), newline-terminated. */

@@ -1,7 +1,7 @@
 import type { Finding } from "../model/finding.js";
 import type { ReportInput } from "../model/report.js";
 import type { RuleMeta } from "../model/rule-meta.js";
-import { cmp, compareFindings, ruleIndex, type ReportOptions } from "./common.js";
+import { cmp, compareFindings, ruleIndex, skipReason, type ReportOptions } from "./common.js";
 
 /**
  * Escapes text for XML 1.0 content and double- or single-quoted attributes. Characters XML 1.0 cannot
@@ -28,9 +28,10 @@ export function renderJunit(input: ReportInput, options: ReportOptions = {}): st
 /** A finding's testcase counts toward exactly one of these. */
 type Outcome = "failure" | "error" | "skipped" | "pass";
 
-// A suppression is an accepted risk: CI should not go red for it, but it must stay visible.
+// A suppression is an accepted risk and a skipped check was not made by design: CI should not go red for
+// either, but both must stay visible.
 const outcomeOf = (f: Finding): Outcome =>
-  f.suppression ? "skipped" : f.status === "fail" ? "failure" : f.status === "error" ? "error" : "pass";
+  f.suppression || f.status === "skipped" ? "skipped" : f.status === "fail" ? "failure" : f.status === "error" ? "error" : "pass";
 
 /**
  * junit.xml in pieces, a testcase at a time, for writing without one string of the whole document. The counts
@@ -116,8 +117,10 @@ function testcase(f: Finding, ruleId: string, rule: RuleMeta | undefined): strin
   ].join("\n");
   switch (outcomeOf(f)) {
     case "skipped": {
-      const s = f.suppression!;
-      const why = `Suppressed (${f.status}): ${s.reason} (expires ${s.expires}${s.owner ? `, owner ${s.owner}` : ""})`;
+      const s = f.suppression;
+      const why = s
+        ? `Suppressed (${f.status}): ${s.reason} (expires ${s.expires}${s.owner ? `, owner ${s.owner}` : ""})`
+        : `Not probed: ${skipReason(f)}`;
       return `${open}>\n      <skipped message="${escapeXml(why)}"/>\n    </testcase>`;
     }
     case "failure":

@@ -1,7 +1,16 @@
 import type { Finding } from "../model/finding.js";
 import type { ReportInput } from "../model/report.js";
 import { SEVERITIES, severityRank, type Severity } from "../model/severity.js";
-import { cmp, compareFindings, countFindings, isActiveFailure, ruleIndex, toolVersionOf, type ReportOptions } from "./common.js";
+import {
+  cmp,
+  compareFindings,
+  countFindings,
+  isActiveFailure,
+  ruleIndex,
+  skippedByReason,
+  toolVersionOf,
+  type ReportOptions,
+} from "./common.js";
 
 /** Markdown options. */
 export interface MarkdownOptions extends ReportOptions {
@@ -64,7 +73,9 @@ function build(input: ReportInput, options: ReportOptions, caps: Caps): string {
   out.push(
     `## Tollgate: ${activeFail} failing${sevSummary ? ` (${sevSummary})` : ""}, ${c.byStatus.error} error${
       c.byStatus.error === 1 ? "" : "s"
-    }, ${input.coverage.length} coverage gap${input.coverage.length === 1 ? "" : "s"}`,
+    }, ${input.coverage.length} coverage gap${input.coverage.length === 1 ? "" : "s"}${
+      c.byStatus.skipped ? `, ${c.byStatus.skipped} not probed` : ""
+    }`,
     "",
     `Accounts ${mdText(m.accounts.join(", ") || "none")} · regions ${mdText(m.regions.join(", ") || "none")} · collected ${mdText(m.collectedAt)} · Tollgate ${mdText(toolVersionOf(input, options))}`,
     "",
@@ -86,7 +97,7 @@ function build(input: ReportInput, options: ReportOptions, caps: Caps): string {
   for (const s of SEVERITIES) out.push(`| ${s} | ${c.failBySeverity[s]} | ${suppressedBySev.get(s) ?? 0} |`);
   out.push(
     "",
-    `Passing: ${c.byStatus.pass} · errors: ${c.byStatus.error} · suppressed: ${c.suppressed}${
+    `Passing: ${c.byStatus.pass} · errors: ${c.byStatus.error} · not probed: ${c.byStatus.skipped} · suppressed: ${c.suppressed}${
       input.fixed ? ` · new: ${c.newCount} · fixed: ${c.fixedCount}` : ""
     }`,
     "",
@@ -153,6 +164,15 @@ function build(input: ReportInput, options: ReportOptions, caps: Caps): string {
   if (errors.length) {
     out.push(`### Could not evaluate (${errors.length})`, "");
     findingTable(out, errors, caps.list);
+    out.push("");
+  }
+
+  // Skipped by design: not a gap, but a reader must see what was not checked and why (grouped by reason).
+  const skipped = skippedByReason(input.findings);
+  if (skipped.length) {
+    out.push(`### Not probed (${c.byStatus.skipped})`, "", "| Reason | Checks |", "|---|---:|");
+    for (const [reason, n] of skipped.slice(0, caps.list)) out.push(`| ${mdText(reason)} | ${n} |`);
+    more(out, skipped.length, caps.list, "reasons");
     out.push("");
   }
 

@@ -80,14 +80,19 @@ describe("scan probes the collected inventory against the loopback data plane", 
     ).toBe("fail");
     // The custom domain with a TLS 1.2 policy refuses TLS 1.0/1.1 handshakes.
     expect(find("aws.apigateway.probe.legacy-tls-refused", "tollgate:probe:api.example.com/ GET /orders")?.status).toBe("pass");
-    // Unsafe methods are not sent: their request-level checks report error, never pass (the plain-HTTP check
-    // is a GET that only needs the listener).
+    // Unsafe methods are not sent: their request-level checks are skipped by design, never pass and never a
+    // coverage gap (the plain-HTTP check is a GET that only needs the listener, and runs).
     const post = findings.filter(
       (f) => f.resourceArn === "tollgate:probe:a1b2c3d4e5/prod POST /orders" && f.ruleId !== "aws.apigateway.probe.https-only",
     );
     expect(post.length).toBeGreaterThan(0);
-    expect(post.map((f) => f.status)).not.toContain("pass");
+    expect(new Set(post.map((f) => f.status))).toEqual(new Set(["skipped"]));
     expect(dp.requests.some((x) => x.method === "POST" || x.method === "DELETE")).toBe(false);
+    // The private and WebSocket APIs' checks are skipped with their reason too.
+    for (const arn of ["tollgate:probe:f6g7h8i9j0/v1 ANY /", "tollgate:probe:w1s2k3t4a5/prod GET /"])
+      expect(find("aws.apigateway.probe.auth-enforced", arn)?.status).toBe("skipped");
+    const { coverage } = read<{ coverage: { resourceArn?: string }[] }>("findings.json");
+    expect(coverage.filter((c) => /POST|f6g7h8i9j0|w1s2k3t4a5/.test(c.resourceArn ?? ""))).toEqual([]);
 
     // Private and WebSocket APIs are not probed, with the reason recorded.
     const log = read<{ requests: { request: { url: string } }[]; notProbed: { arn: string; reason: string }[] }>("probes.json");
@@ -107,11 +112,35 @@ describe("scan probes the collected inventory against the loopback data plane", 
       for (const t of texts) expect(t).not.toContain(secret);
   });
 
-  it("clean account: probes run through its custom domain (execute-api disabled) and find nothing (exit 0)", async () => {
-    const { r, read, dp } = await scanWithProbes(account("clean"), "clean");
+  it("clean account with POST and DELETE methods: the unsafe verbs are skipped, not errors, and the scan exits 0", async () => {
+    const { r, read, dp, out } = await scanWithProbes(account("clean"), "clean");
     expect(r.stderr).toContain("Probing");
     expect(r.code).toBe(0);
-    const { findings } = read<{ findings: Finding[] }>("findings.json");
+    const doc = read<{ findings: (Finding & { message: string })[]; coverage: unknown[]; summary: Record<string, number> }>(
+      "findings.json",
+    );
+    const { findings } = doc;
+    // Every probe check of POST and DELETE that needs the verb itself is skipped with the reason; nothing errors.
+    expect(doc.coverage).toEqual([]);
+    expect(findings.filter((f) => f.status === "error")).toEqual([]);
+    for (const verb of ["POST", "DELETE"]) {
+      const f = findings.find(
+        (x) =>
+          x.ruleId === "aws.apigateway.probe.auth-enforced" &&
+          x.resourceArn === `tollgate:probe:reports.example.org/ ${verb} /reports`,
+      );
+      expect(f?.status).toBe("skipped");
+      expect(f?.message).toContain(`${verb} is not sent without opt-in`);
+    }
+    expect(doc.summary["skipped"]).toBe(findings.filter((f) => f.status === "skipped").length);
+    expect(doc.summary["skipped"]).toBeGreaterThanOrEqual(4);
+    expect(dp.requests.some((x) => x.method === "POST" || x.method === "DELETE")).toBe(false);
+    // Every report and the console list them as not probed; JUnit marks them <skipped>; SARIF leaves them out.
+    expect(r.stderr).toMatch(/\d+ not probed/);
+    expect(r.stderr).toContain("POST is not sent without opt-in");
+    expect(readFileSync(join(out, "summary.md"), "utf8")).toContain(`### Not probed (${doc.summary["skipped"]})`);
+    expect(readFileSync(join(out, "junit.xml"), "utf8")).toContain('<skipped message="Not probed: POST is not sent');
+    expect(readFileSync(join(out, "results.sarif"), "utf8")).not.toContain("POST /reports");
     const probes = findings.filter((f) => f.resourceArn.startsWith("tollgate:probe:"));
     expect(probes.length).toBeGreaterThan(0);
     expect(probes.filter((f) => f.status === "fail")).toEqual([]);

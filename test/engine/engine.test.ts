@@ -160,6 +160,50 @@ describe("evaluation", () => {
     ]);
   });
 
+  it("reports skipped, with the reason, when every missing input was left out by design; error otherwise", () => {
+    const needs = loadRules([
+      ruleDir({ "aws.iam.user.test-rule.json": { ...baseRule, requires: ["/derived/n", "/derived/m"] } }),
+    ]);
+    const skip = (r: Resource, skipped: Record<string, string>): Resource => ({ ...r, skipped });
+    const findings = evaluate(
+      inventory([
+        skip(user("both-skipped", {}), { "/derived/n": "not sent by design", "/derived/m": "private API" }),
+        skip(user("one-skipped", { m: 1 }), { "/derived/n": "not sent by design" }),
+        // One input left out by design and another simply missing: that is a gap, not a skip.
+        skip(user("half", {}), { "/derived/n": "not sent by design" }),
+        // A skip record never hides a value that is there.
+        skip(user("present", { n: 4, m: 1 }), { "/derived/n": "not sent by design" }),
+      ]),
+      needs,
+    );
+    const by = Object.fromEntries(findings.map((f) => [f.resourceName, f]));
+    expect(by["both-skipped"]?.status).toBe("skipped");
+    expect(by["both-skipped"]?.message).toBe(
+      "A test rule for the engine: not checked for both-skipped: not sent by design; private API.",
+    );
+    expect(by["one-skipped"]?.status).toBe("skipped");
+    expect(by["one-skipped"]?.evidence).toEqual([
+      { path: "/derived/n", actual: "not sent by design", expected: "a value (left out by design)" },
+    ]);
+    expect(by["half"]?.status).toBe("error");
+    expect(by["present"]?.status).toBe("fail");
+  });
+
+  it("a collection error on the resource wins over a skip record", () => {
+    const err = {
+      account: "111122223333",
+      region: "global",
+      service: "iam",
+      operation: "GetAccountAuthorizationDetails",
+      errorName: "AccessDenied",
+      message: "denied",
+      resourceArn: "arn:aws:iam::111122223333:user/a",
+    };
+    const r: Resource = { ...user("a", {}), skipped: { "/derived/n": "not sent by design" } };
+    const needs = loadRules([ruleDir({ "aws.iam.user.test-rule.json": { ...baseRule, requires: ["/derived/n"] } })]);
+    expect(evaluate(inventory([r], [err]), needs).map((f) => f.status)).toEqual(["error"]);
+  });
+
   it("ignores errors of services the rule does not read", () => {
     const err = {
       account: "111122223333",

@@ -99,6 +99,14 @@ describe("baselines", () => {
     expect(out.fixed[0]!.baseline).toBe("fixed");
   });
 
+  it("a check skipped by design now is not fixed: it was not looked at", () => {
+    const out = classifyAgainstBaseline([f("r.a", "bob", "skipped"), f("r.a", "carol", "pass")], old, {
+      evaluatedRules: new Set(["r.a"]),
+    });
+    expect(out.fixed.map((x) => x.resourceName)).toEqual(["carol"]);
+    expect(out.findings[0]!.baseline).toBeUndefined();
+  });
+
   it("a scope-level error keeps every baseline failure of that rule there out of fixed", () => {
     const scopeError = { ...f("r.a", "x", "error"), resourceArn: "arn:aws:iam::111122223333:*" };
     expect(classifyAgainstBaseline([scopeError], old).fixed.map((x) => x.ruleId)).toEqual(["r.b", "r.c"]);

@@ -16,6 +16,8 @@ describe("OCSF 1.2 Detection Finding output", () => {
         finding(),
         finding({ status: "pass", resourceArn: "arn:aws:iam::111122223333:user/amy" }),
         finding({ suppression: { reason: "ok", expires: "2027-01-01" } }),
+        // Not checked by design: no Detection Finding describes it.
+        finding({ status: "skipped", resourceArn: "tollgate:probe:api/prod POST /orders" }),
       ]),
       [rule()],
     ),
@@ -51,5 +53,6 @@ describe("OCSF 1.2 Detection Finding output", () => {
     });
     expect(doc[1]?.["status_code"]).toBe("PASS");
     expect(doc[2]).toMatchObject({ status_id: 3, status: "Suppressed" });
+    expect(doc).toHaveLength(3);
   });
 });

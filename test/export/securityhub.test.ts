@@ -145,6 +145,26 @@ describe("Security Hub export against the simulator", () => {
     expect(byId(await hub("us-east-1"), asffId(stage("us-east-1", "keep1")))!.RecordState).toBe("ACTIVE");
   });
 
+  it("never sends a skipped check, and never archives what a skipped check did not re-check", async () => {
+    const hit = stage("us-east-1", "later-post");
+    await run(input([hit]));
+    expect(byId(await hub("us-east-1"), asffId(hit))?.RecordState).toBe("ACTIVE");
+    // Next run the same (rule, resource) is skipped by design: nothing is imported for it, and the finding
+    // imported earlier stays ACTIVE, kept with the reason, although its scope was otherwise complete.
+    const skipped = stage("us-east-1", "later-post", {
+      status: "skipped",
+      evidence: [{ path: "/derived/authOutcome", actual: "POST is not sent without opt-in", expected: "a value" }],
+    });
+    const r = await run(input([skipped, stage("us-east-1", "other", { status: "pass" })]));
+    expect(r.result.imported).toBe(1);
+    const after = byId(await hub("us-east-1"), asffId(hit))!;
+    expect(after.RecordState).toBe("ACTIVE");
+    expect(after.Compliance?.Status).toBe("FAILED");
+    expect(r.logger.lines).toContainEqual(
+      expect.stringContaining(`kept ${asffId(hit)} ACTIVE: not checked this run: POST is not sent`),
+    );
+  });
+
   it("splits 250 findings into 3 BatchImportFindings requests", async () => {
     const many = Array.from({ length: 250 }, (_, i) => stage("eu-west-1", `bulk${i}`));
     const before = s.counts.get("securityhub:BatchImportFindings") ?? 0;

@@ -68,11 +68,15 @@ export const RULES = {
   root: "aws.iam.account.root-no-access-keys",
   pw: "aws.iam.account.password-policy-strong",
   info: "aws.iam.role.unused",
+  probe: "aws.apigateway.probe.auth-enforced",
 } as const;
 
+/** Why the fixture's skipped finding was not checked. */
+export const SKIP_REASON = "POST is not sent without opt-in (allowMethods in the endpoints file)";
+
 /**
- * A small, varied report: every status and severity, two accounts, a suppression, baseline states,
- * a coverage gap, a fixed finding and probe evidence.
+ * A small, varied report: every status (a probe skipped by design included) and severity, two accounts, a
+ * suppression, baseline states, a coverage gap, a fixed finding and probe evidence.
  */
 export function makeReportInput(over: Partial<ReportInput> = {}): ReportInput {
   const rules: RuleMeta[] = [
@@ -86,6 +90,13 @@ export function makeReportInput(over: Partial<ReportInput> = {}): ReportInput {
     }),
     makeRule({ id: RULES.pw, severity: "low", resourceType: "aws.iam.account", title: "Password policy" }),
     makeRule({ id: RULES.info, severity: "info", resourceType: "aws.iam.role", title: "Unused roles" }),
+    makeRule({
+      id: RULES.probe,
+      severity: "critical",
+      resourceType: "aws.apigateway.probe",
+      title: "Endpoints configured with an authorizer refuse unauthenticated requests",
+      compliance: [{ framework: "owasp-api-2023", requirement: "API2" }],
+    }),
   ];
   const findings: Finding[] = [
     makeFinding({ ruleId: RULES.mfa, resourceName: "alice", baseline: "unchanged" }),
@@ -131,6 +142,17 @@ export function makeReportInput(over: Partial<ReportInput> = {}): ReportInput {
       resourceType: "aws.iam.role",
       resourceArn: `arn:aws:iam::${ACCOUNT_A}:role/old-role`,
       severity: "info",
+    }),
+    makeFinding({
+      ruleId: RULES.probe,
+      resourceName: "POST https://example.execute-api.us-east-1.amazonaws.com/prod/orders",
+      resourceType: "aws.apigateway.probe",
+      resourceArn: "tollgate:probe:example/prod POST /orders",
+      region: "us-east-1",
+      severity: "critical",
+      status: "skipped",
+      message: `Endpoints configured with an authorizer refuse unauthenticated requests: not checked: ${SKIP_REASON}.`,
+      evidence: [{ path: "/derived/authOutcome", actual: SKIP_REASON, expected: "a value (left out by design)" }],
     }),
   ];
   return {

@@ -150,13 +150,48 @@ describe("prober against the simulated data plane", () => {
     expect(errorsOf(result, "good GET /ghost").map((e) => e.operation)).toContain("ProbeAuth");
   });
 
-  it("never sends an unsafe method without opt-in and reports the check as not run", () => {
+  it("never sends an unsafe method without opt-in and records its checks as skipped by design, not as errors", () => {
     expect(env.dp.requests.filter((r) => !["GET", "HEAD", "OPTIONS"].includes(r.method))).toEqual([]);
     const d = derivedOf(result, "good POST /orders");
     expect(d["authOutcome"]).toBeNull();
-    expect(errorsOf(result, "good POST /orders")).toContainEqual(
-      expect.objectContaining({ operation: "ProbeAuth", errorName: "ProbeNotRun" }),
+    const res = result.resources.find((r) => r.arn === "tollgate:probe:good POST /orders")!;
+    expect(Object.keys(res.skipped ?? {}).sort()).toEqual([
+      "/derived/authOutcome",
+      "/derived/corsOutcome",
+      "/derived/sigv4Outcome",
+    ]);
+    expect(res.skipped?.["/derived/authOutcome"]).toMatch(/^POST is not sent without opt-in/);
+    // The plain-HTTP check (a GET to the listener) still ran and concluded.
+    expect(d["httpsOutcome"]).toBe("not-served");
+    expect(errorsOf(result, "good POST /orders")).toEqual([]);
+  });
+
+  it("sends nothing to a target not probed by design; a check that could not run (no credentials) is an error", async () => {
+    const before = env.dp.requests.length;
+    const unreachable = target("good", "/private-only", { auth: "AWS_IAM", apiKeyRequired: true }, { id: "private GET /iam" });
+    const unsigned = target("good", "/iam", { auth: "AWS_IAM" }, { id: "nocreds GET /iam" });
+    const r = await runProbes(
+      [unreachable, unsigned],
+      new Map(),
+      options({ credentials: undefined, notProbed: new Map([["private GET /iam", "private API"]]) }),
     );
+    const skipped = r.resources.find((x) => x.arn === "tollgate:probe:private GET /iam")!;
+    expect(skipped.raw["exchanges"]).toEqual([]);
+    expect(skipped.skipped).toEqual({
+      "/derived/authOutcome": "private API",
+      "/derived/sigv4Outcome": "private API",
+      "/derived/apiKeyOutcome": "private API",
+      "/derived/httpsOutcome": "private API",
+      "/derived/corsOutcome": "private API",
+    });
+    expect(errorsOf(r, "private GET /iam")).toEqual([]);
+    // Only the second target was sent anything.
+    expect(env.dp.requests.slice(before).length).toBeGreaterThan(0);
+    expect(env.dp.requests.slice(before).filter((x) => x.url.includes("private-only"))).toEqual([]);
+    expect(errorsOf(r, "nocreds GET /iam")).toContainEqual(
+      expect.objectContaining({ operation: "ProbeSigV4", errorName: "ProbeNotRun", message: "no AWS credentials to sign with" }),
+    );
+    expect(r.resources.find((x) => x.arn === "tollgate:probe:nocreds GET /iam")!.skipped).toBeUndefined();
   });
 
   it("catches every misbehaviour", () => {

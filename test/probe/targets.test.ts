@@ -117,14 +117,19 @@ describe("targetsFromInventory on the real collectors' resources", () => {
     expect(products?.expect.apiKeyRequired).toBeUndefined();
   });
 
-  it("private and WebSocket APIs are not probed, with the reason", () => {
-    const { targets, notProbed, problems } = targetsFromInventory(inv);
+  it("private and WebSocket APIs are not probed, with the reason; their targets are returned as skipped", () => {
+    const { targets, skipped, notProbed, problems } = targetsFromInventory(inv);
     expect(notProbed.map((n) => n.arn)).toEqual([
       "arn:aws:apigateway:us-east-1::/apis/w1s2k3t4a5",
       "arn:aws:apigateway:us-east-1::/restapis/f6g7h8i9j0",
     ]);
     expect(notProbed[1]?.reason).toContain("VPC");
     expect(targets.some((t) => t.id.startsWith("f6g7h8i9j0") || t.id.startsWith("w1s2k3t4a5"))).toBe(false);
+    // What would have been probed is kept, so the report can say which checks were not made and why: every
+    // method of the private API on each stage, and the WebSocket API's $connect handshake (its only HTTP request).
+    expect(skipped.map((x) => x.target.id)).toEqual(["f6g7h8i9j0/v1 ANY /", "w1s2k3t4a5/prod GET /"]);
+    expect(skipped[0]!.reason).toContain("VPC");
+    expect(skipped[1]).toMatchObject({ target: { expect: { auth: "CUSTOM" } }, reason: expect.stringContaining("WebSocket") });
     expect(problems).toEqual([]);
   });
 

@@ -145,6 +145,34 @@ describe("verdicts", () => {
     ).toBeNull();
   });
 
+  it("a check left out by design is skipped (a skip record, no outcome); one that could not run is not", () => {
+    const why = "POST is not sent without opt-in";
+    const { derived, verdicts, skipped } = deriveVerdicts(
+      obs({ auth: "AWS_IAM", cors: null }, [x("baseline", MAT), x("corsPreflight", MAT)], {
+        skipped: { auth: why, cors: why, apiKey: why },
+        notRun: { sigv4: "no AWS credentials to sign with" },
+      }),
+    );
+    expect(derived["authOutcome"]).toBeNull();
+    expect(verdicts.auth).toMatchObject({ skipped: true, reason: why });
+    // Only checks that would apply are skipped: no API key is required here, so that one is not applicable.
+    expect(derived["apiKeyOutcome"]).toBe("not-applicable");
+    expect(skipped).toEqual({ "/derived/authOutcome": why, "/derived/corsOutcome": why });
+    // Meant to run and could not: an error (no skip record), whose reason still reaches the report.
+    expect(derived["sigv4Outcome"]).toBeNull();
+    expect(verdicts.sigv4.skipped).toBeUndefined();
+    expect((derived["reasons"] as Record<string, string>)["sigv4"]).toBe("no AWS credentials to sign with");
+  });
+
+  it("a reflection seen on the preflight is a fail even when the rest of the CORS check was skipped", () => {
+    const evil = { status: 200, headers: { "access-control-allow-origin": "https://evil.example" } };
+    const { derived, skipped } = deriveVerdicts(
+      obs({ auth: "NONE" }, [x("baseline", MAT), x("corsPreflight", evil)], { skipped: { cors: "POST not sent" } }),
+    );
+    expect(derived["corsOutcome"]).toBe("reflects");
+    expect(skipped).toEqual({});
+  });
+
   it("records the configuration expectation for correlation", () => {
     const { derived } = deriveVerdicts(obs({ auth: "NONE", apiKeyRequired: true }, []));
     expect(derived["configExpectation"]).toEqual({

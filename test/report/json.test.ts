@@ -48,14 +48,16 @@ describe("findings.json", () => {
       findings: { resourceName: string; suppression?: unknown; baseline?: string }[];
       fixed: unknown[];
     };
+    // pass, fail, error, skipped and suppressed partition the findings: dave (suppressed) is not also failing.
     expect(doc.summary).toEqual({
       pass: 1,
-      fail: 6,
+      fail: 5,
       error: 1,
+      skipped: 1,
       suppressed: 1,
       new: 1,
       fixed: 1,
-      failBySeverity: { critical: 1, high: 3, medium: 1, low: 0, info: 1 },
+      failBySeverity: { critical: 1, high: 2, medium: 1, low: 0, info: 1 },
     });
     expect(doc.findings.find((f) => f.resourceName === "dave")?.suppression).toMatchObject({
       owner: "secops",
@@ -82,7 +84,8 @@ describe("loadFindingsFile", () => {
   it("loads a valid file", async () => {
     const p = write("ok.json", renderJson(makeReportInput()));
     const f = await loadFindingsFile(p);
-    expect(f.findings).toHaveLength(8);
+    expect(f.findings).toHaveLength(9);
+    expect(f.findings.filter((x) => x.status === "skipped")).toHaveLength(1);
   });
 
   it("names the file and the JSON pointer of the problem, with exit code 2", async () => {

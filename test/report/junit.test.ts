@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { escapeXml, renderJunit } from "../../src/report/junit.js";
 import { parseXml, type XmlElement } from "../helpers/xml.js";
-import { makeFinding, makeGap, makeReportInput, RULES } from "../helpers/report-input.js";
+import { makeFinding, makeGap, makeReportInput, RULES, SKIP_REASON } from "../helpers/report-input.js";
 
 const suite = (root: XmlElement, name: string) => root.children.find((s) => s.name === "testsuite" && s.attrs.name === name);
 const outcome = (tc: XmlElement | undefined) => tc?.children.find((c) => c.name !== "properties")?.name ?? "pass";
@@ -10,7 +10,7 @@ describe("renderJunit", () => {
   it("is well-formed with a suite per rule, a case per resource and correct outcomes", () => {
     const root = parseXml(renderJunit(makeReportInput()));
     expect(root.name).toBe("testsuites");
-    expect(root.attrs).toMatchObject({ tests: "9", failures: "5", errors: "2", skipped: "1" });
+    expect(root.attrs).toMatchObject({ tests: "10", failures: "5", errors: "2", skipped: "2" });
     const names = root.children.map((s) => s.attrs.name);
     expect(names).toEqual([...(Object.values(RULES) as string[])].sort().concat("tollgate.coverage"));
     const mfa = suite(root, RULES.mfa);
@@ -26,6 +26,12 @@ describe("renderJunit", () => {
     expect(alice?.attrs.classname).toBe(RULES.mfa);
     const pw = suite(root, RULES.pw)?.children.find((c) => c.name === "testcase");
     expect(outcome(pw)).toBe("error");
+    // A probe not sent by design is <skipped> with its reason, never an error.
+    const probe = suite(root, RULES.probe);
+    expect(probe?.attrs).toMatchObject({ tests: "1", failures: "0", errors: "0", skipped: "1" });
+    const skippedCase = probe?.children.find((c) => c.name === "testcase");
+    expect(outcome(skippedCase)).toBe("skipped");
+    expect(skippedCase?.children[0]?.attrs.message).toBe(`Not probed: ${SKIP_REASON}`);
     const gaps = suite(root, "tollgate.coverage");
     expect(gaps?.attrs.errors).toBe("1");
     expect(gaps?.children[0]?.children[0]?.attrs.message).toContain("AccessDenied (HTTP 403)");

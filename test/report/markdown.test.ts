@@ -1,16 +1,22 @@
 import { describe, expect, it } from "vitest";
 import { mdText, renderMarkdown } from "../../src/report/markdown.js";
-import { makeFinding, makeGap, makeManyFindings, makeReportInput, RULES } from "../helpers/report-input.js";
+import { makeFinding, makeGap, makeManyFindings, makeReportInput, RULES, SKIP_REASON } from "../helpers/report-input.js";
 
 describe("renderMarkdown", () => {
   const md = renderMarkdown(makeReportInput());
 
   it("leads with counts by severity and warns about coverage gaps", () => {
-    expect(md.split("\n")[0]).toBe("## Tollgate: 5 failing (1 critical, 2 high, 1 medium, 1 info), 1 error, 1 coverage gap");
+    expect(md.split("\n")[0]).toBe(
+      "## Tollgate: 5 failing (1 critical, 2 high, 1 medium, 1 info), 1 error, 1 coverage gap, 1 not probed",
+    );
     expect(md).toContain("> [!WARNING]");
     expect(md).toContain("| high | 2 | 1 |");
     expect(md).toContain("| critical | 1 | 0 |");
-    expect(md).toContain("Passing: 1 · errors: 1 · suppressed: 1 · new: 1 · fixed: 1");
+    expect(md).toContain("Passing: 1 · errors: 1 · not probed: 1 · suppressed: 1 · new: 1 · fixed: 1");
+    // What was not probed is listed by reason, apart from the errors (it is not a coverage gap).
+    expect(md).toContain("### Not probed (1)\n\n| Reason | Checks |\n|---|---:|");
+    expect(md).toContain(`| ${mdText(SKIP_REASON)} | 1 |`);
+    expect(md).toContain("### Could not evaluate (1)");
   });
 
   it("lists top failing rules most severe first", () => {
