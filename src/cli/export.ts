@@ -1,6 +1,7 @@
 import { dirname, join } from "node:path";
 import { GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
-import { clientConfig, defaultCredentials, partitionOfRegion, type AwsClientSettings } from "../aws/clients.js";
+import { defaultCredentials, partitionOfRegion, type AwsClientSettings } from "../aws/clients.js";
+import { awsClient } from "../collect/clients.js";
 import { builtInRuleDirs, loadRules } from "../engine/rules.js";
 import { InputError } from "../errors.js";
 import { toBatches } from "../export/batches.js";
@@ -90,7 +91,7 @@ export async function exportFileCommand(opts: ExportFileOptions, clock: Clock = 
 
 /** The identity of the default credentials (account and partition). */
 async function callerOf(settings: AwsClientSettings, region: string): Promise<{ account: string; partition: string }> {
-  const sts = new STSClient(clientConfig(settings, region));
+  const sts = awsClient(STSClient, settings, region, "sts");
   try {
     const id = await sts.send(new GetCallerIdentityCommand({}));
     return { account: id.Account ?? "", partition: (id.Arn ?? "").split(":")[1] || partitionOfRegion(region) };
@@ -173,7 +174,10 @@ function reportResult(r: ExportResult, log: Logger): number {
       `error: ${escapeForTerminal(`Security Hub refused ${f.id} in ${f.account}/${f.region}: ${f.errorCode}: ${f.errorMessage}`)}\n`,
     );
   if (r.failed.length > 50) process.stderr.write(`error: … and ${r.failed.length - 50} more refused findings\n`);
-  for (const e of r.callErrors) process.stderr.write(`error: Security Hub call failed: ${escapeForTerminal(e)}\n`);
+  for (const e of r.callErrors)
+    process.stderr.write(
+      `error: ${escapeForTerminal(`Security Hub call failed: ${e.account}/${e.region} ${e.operation}: ${e.errorName}: ${e.message}`)}\n`,
+    );
   return r.failed.length || r.callErrors.length ? EXPORT_FAILED_EXIT : 0;
 }
 

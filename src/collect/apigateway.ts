@@ -16,7 +16,7 @@ import { apiGatewayAccountArn, domainArn, restApiArn, restMethodArn, restStageAr
 import type { CollectionError, Resource } from "../model/inventory.js";
 import { toJson } from "../util/json.js";
 import { createClient, limited } from "./clients.js";
-import { attempt, callSite, type UnitContext, type UnitResult } from "./context.js";
+import { attempt, callSite, listingOf, type UnitContext, type UnitResult } from "./context.js";
 import { drain, tokenLoop } from "./paging.js";
 
 const SERVICE = "apigateway";
@@ -32,14 +32,21 @@ export async function collectApiGateway(ctx: UnitContext): Promise<UnitResult> {
   const { account, region, partition } = ctx;
   const errors: CollectionError[] = [];
   const where = callSite(ctx, SERVICE);
+  const list = listingOf(ctx, SERVICE);
   const pageSize = Math.min(ctx.options.regionalPageSize, MAX_LIMIT);
   const client = createClient(APIGatewayClient, ctx, SERVICE, region);
   const base = { account, region, derived: {} };
   try {
     const [apis, usagePlans, domains, settings] = await Promise.all([
-      attempt(errors, where("GetRestApis"), () => drain(paginateGetRestApis({ client, pageSize }, {}), (p) => p.items)),
-      attempt(errors, where("GetUsagePlans"), () => drain(paginateGetUsagePlans({ client, pageSize }, {}), (p) => p.items)),
-      attempt(errors, where("GetDomainNames"), () => drain(paginateGetDomainNames({ client, pageSize }, {}), (p) => p.items)),
+      attempt(errors, where("GetRestApis"), () =>
+        drain(list("GetRestApis"), paginateGetRestApis({ client, pageSize }, {}), (p) => p.items),
+      ),
+      attempt(errors, where("GetUsagePlans"), () =>
+        drain(list("GetUsagePlans"), paginateGetUsagePlans({ client, pageSize }, {}), (p) => p.items),
+      ),
+      attempt(errors, where("GetDomainNames"), () =>
+        drain(list("GetDomainNames"), paginateGetDomainNames({ client, pageSize }, {}), (p) => p.items),
+      ),
       attempt(errors, where("GetAccount"), () => client.send(new GetAccountCommand({}))),
     ]);
     const resources: Resource[] = [
@@ -69,21 +76,25 @@ export async function collectApiGateway(ctx: UnitContext): Promise<UnitResult> {
     const apiArn = restApiArn(partition, region, id);
     const [resources, stages, authorizers, gatewayResponses] = await Promise.all([
       attempt(errors, where("GetResources", apiArn), () =>
-        drain(paginateGetResources({ client, pageSize }, { restApiId: id, embed: ["methods"] }), (p) => p.items),
+        drain(
+          list("GetResources"),
+          paginateGetResources({ client, pageSize }, { restApiId: id, embed: ["methods"] }),
+          (p) => p.items,
+        ),
       ),
       attempt(errors, where("GetStages", apiArn), async () => (await client.send(new GetStagesCommand({ restApiId: id }))).item),
       attempt(errors, where("GetAuthorizers", apiArn), () =>
         tokenLoop(
+          list("GetAuthorizers"),
           (position) => client.send(new GetAuthorizersCommand({ restApiId: id, limit: pageSize, position })),
           (p) => p.items,
-          (p) => p.position,
         ),
       ),
       attempt(errors, where("GetGatewayResponses", apiArn), () =>
         tokenLoop(
+          list("GetGatewayResponses"),
           (position) => client.send(new GetGatewayResponsesCommand({ restApiId: id, limit: pageSize, position })),
           (p) => p.items,
-          (p) => p.position,
         ),
       ),
     ]);
@@ -136,7 +147,7 @@ export async function collectApiGateway(ctx: UnitContext): Promise<UnitResult> {
     const name = d.domainName ?? "";
     const arn = domainArn(partition, region, name);
     const mappings = await attempt(errors, where("GetBasePathMappings", arn), () =>
-      drain(paginateGetBasePathMappings({ client, pageSize }, { domainName: name }), (p) => p.items),
+      drain(list("GetBasePathMappings"), paginateGetBasePathMappings({ client, pageSize }, { domainName: name }), (p) => p.items),
     );
     return {
       ...base,

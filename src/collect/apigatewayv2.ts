@@ -14,7 +14,7 @@ import { domainArn, httpApiArn } from "../aws/arns.js";
 import type { CollectionError, Resource } from "../model/inventory.js";
 import { toJson } from "../util/json.js";
 import { createClient, limited } from "./clients.js";
-import { attempt, callSite, type UnitContext, type UnitResult } from "./context.js";
+import { attempt, callSite, listingOf, type UnitContext, type UnitResult } from "./context.js";
 import { tokenLoop } from "./paging.js";
 
 // Inventory name; the client still signs as `apigateway` (the SigV4 service both API Gateway APIs share).
@@ -30,6 +30,7 @@ export async function collectApiGatewayV2(ctx: UnitContext): Promise<UnitResult>
   const { account, region, partition } = ctx;
   const errors: CollectionError[] = [];
   const where = callSite(ctx, SERVICE);
+  const listing = listingOf(ctx, SERVICE);
   // MaxResults is a string in the v2 API.
   const MaxResults = String(Math.min(ctx.options.regionalPageSize, MAX_RESULTS));
   const client = createClient(ApiGatewayV2Client, ctx, SERVICE, region);
@@ -38,16 +39,16 @@ export async function collectApiGatewayV2(ctx: UnitContext): Promise<UnitResult>
     const [apis, domains] = await Promise.all([
       attempt(errors, where("GetApis"), () =>
         tokenLoop(
+          listing("GetApis"),
           (NextToken) => client.send(new GetApisCommand({ MaxResults, NextToken })),
           (p) => p.Items,
-          (p) => p.NextToken,
         ),
       ),
       attempt(errors, where("GetDomainNames"), () =>
         tokenLoop(
+          listing("GetDomainNames"),
           (NextToken) => client.send(new GetDomainNamesCommand({ MaxResults, NextToken })),
           (p) => p.Items,
-          (p) => p.NextToken,
         ),
       ),
     ]);
@@ -62,11 +63,11 @@ export async function collectApiGatewayV2(ctx: UnitContext): Promise<UnitResult>
   async function collectApi(api: Api): Promise<Resource[]> {
     const ApiId = api.ApiId ?? "";
     const apiArn = httpApiArn(partition, region, ApiId);
-    const list = <P extends { NextToken?: string | undefined }, T>(
+    const list = <P extends object, T>(
       operation: string,
       call: (NextToken: string | undefined) => Promise<P>,
       items: (p: P) => T[] | undefined,
-    ) => attempt(errors, where(operation, apiArn), () => tokenLoop(call, items, (p) => p.NextToken));
+    ) => attempt(errors, where(operation, apiArn), () => tokenLoop(listing(operation), call, items));
     const [stages, routes, authorizers, integrations] = await Promise.all([
       list(
         "GetStages",
@@ -129,9 +130,9 @@ export async function collectApiGatewayV2(ctx: UnitContext): Promise<UnitResult>
     const arn = domainArn(partition, region, DomainName);
     const mappings = await attempt(errors, where("GetApiMappings", arn), () =>
       tokenLoop(
+        listing("GetApiMappings"),
         (NextToken) => client.send(new GetApiMappingsCommand({ DomainName, MaxResults, NextToken })),
         (p) => p.Items,
-        (p) => p.NextToken,
       ),
     );
     return {

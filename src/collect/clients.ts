@@ -1,21 +1,35 @@
-import { clientConfig } from "../aws/clients.js";
+import { clientConfig, type AwsClientSettings } from "../aws/clients.js";
 import type { InstrumentableClient, UnitContext } from "./context.js";
+import { responseCheckPlugin } from "./response-check.js";
 
 /** Constructor shape shared by the AWS SDK v3 clients. */
 export type ClientClass<C> = new (config: ReturnType<typeof clientConfig>) => C;
 
 /**
- * Creates an SDK client for a collector: standard config (credentials, adaptive retries, user agent; endpoint
- * left to AWS_ENDPOINT_URL / AWS_ENDPOINT_URL_<SERVICE>) plus the scan's instrumentation. Every collector
- * builds its clients here, so rate limits and counting apply everywhere.
+ * Builds every AWS SDK client Tollgate uses (collectors, account set-up, Security Hub export): the standard config
+ * (credentials, adaptive retries, user agent, bounded HTTP handler; endpoint left to AWS_ENDPOINT_URL /
+ * AWS_ENDPOINT_URL_<SERVICE>) and the check of every answer against the operation's contract. `service` is the
+ * service as Tollgate names it (`apigatewayv2` for API Gateway v2), the key of response-contracts.ts.
  */
+export function awsClient<C extends InstrumentableClient>(
+  Ctor: ClientClass<C>,
+  settings: AwsClientSettings,
+  region: string,
+  service: string,
+): C {
+  const client = new Ctor(clientConfig(settings, region));
+  responseCheckPlugin(service).applyToStack(client.middlewareStack);
+  return client;
+}
+
+/** A collector's client: `awsClient` plus the scan's instrumentation (rate limits, call counting). */
 export function createClient<C extends InstrumentableClient>(
   Ctor: ClientClass<C>,
   ctx: UnitContext,
   service: string,
   region: string,
 ): C {
-  const client = new Ctor(clientConfig(ctx.settings, region));
+  const client = awsClient(Ctor, ctx.settings, region, service);
   ctx.instrumentClient?.(client, service);
   return client;
 }

@@ -3,6 +3,7 @@ import { isAwsCallFailure, toCollectionError } from "../aws/call-error.js";
 import type { CollectionError, Resource } from "../model/inventory.js";
 import type { Clock } from "../util/clock.js";
 import type { Logger } from "../util/logger.js";
+import { MAX_PAGES, type Listing } from "./paging.js";
 
 /** Polling bounds for the IAM credential report. */
 export interface ReportPolling {
@@ -17,6 +18,8 @@ export interface CollectOptions {
   authDetailsPageSize: number;
   /** Page size for regional list calls (API Gateway limit/maxResults, WAFv2 Limit; clamped per service). */
   regionalPageSize: number;
+  /** Pages one listing may take before it is refused (PageLimitExceeded). */
+  maxPages: number;
   reportPolling: ReportPolling;
 }
 
@@ -24,6 +27,7 @@ export interface CollectOptions {
 export const DEFAULT_COLLECT_OPTIONS: CollectOptions = {
   authDetailsPageSize: 1000,
   regionalPageSize: 500,
+  maxPages: MAX_PAGES,
   reportPolling: { initialDelayMs: 500, maxDelayMs: 5000, timeoutMs: 300_000 },
 };
 
@@ -91,6 +95,11 @@ export function callSite(
     operation,
     ...(resourceArn ? { resourceArn } : {}),
   });
+}
+
+/** The collector's listings of `service`, each under the unit's page cap (for drain and tokenLoop). */
+export function listingOf(ctx: Pick<UnitContext, "options">, service: string): (operation: string) => Listing {
+  return (operation) => ({ service, operation, maxPages: ctx.options.maxPages });
 }
 
 /** A real sleep. */

@@ -12,7 +12,6 @@ import {
   type OpenIDConnectProviderListEntry,
   type ManagedPolicyDetail,
   type RoleDetail,
-  type ServerCertificateMetadata,
   type UserDetail,
   type VirtualMFADevice,
 } from "@aws-sdk/client-iam";
@@ -21,7 +20,8 @@ import { createClient } from "./clients.js";
 import type { JsonValue } from "../model/json.js";
 import type { CollectionError, Resource } from "../model/inventory.js";
 import { toJson } from "../util/json.js";
-import { attempt, type UnitContext, type UnitResult } from "./context.js";
+import { attempt, listingOf, type UnitContext, type UnitResult } from "./context.js";
+import { drain } from "./paging.js";
 import { parseCredentialReport, type CredentialReportRow } from "./credential-report.js";
 
 const SERVICE = "iam";
@@ -36,6 +36,7 @@ export async function collectIam(ctx: UnitContext): Promise<UnitResult> {
   const region = "global";
   const errors: CollectionError[] = [];
   const where = (operation: string) => ({ account: ctx.account, region, service: SERVICE, operation });
+  const listing = listingOf(ctx, SERVICE);
   const client = createClient(IAMClient, ctx, SERVICE, iamRegion(ctx.partition));
   try {
     const [details, report, passwordPolicy, summary, mfa, oidc, certificates] = await Promise.all([
@@ -47,24 +48,26 @@ export async function collectIam(ctx: UnitContext): Promise<UnitResult> {
         where("GetAccountSummary"),
         async () => (await client.send(new GetAccountSummaryCommand({}))).SummaryMap ?? {},
       ),
-      attempt(errors, where("ListVirtualMFADevices"), async () => {
-        const out: VirtualMFADevice[] = [];
-        for await (const page of paginateListVirtualMFADevices({ client, pageSize: 1000 }, {}))
-          out.push(...(page.VirtualMFADevices ?? []));
-        return out;
-      }),
+      attempt(errors, where("ListVirtualMFADevices"), () =>
+        drain(
+          listing("ListVirtualMFADevices"),
+          paginateListVirtualMFADevices({ client, pageSize: 1000 }, {}),
+          (p) => p.VirtualMFADevices,
+        ),
+      ),
       // One unpaginated account-wide call; the ARNs are all trust analysis needs.
       attempt(
         errors,
         where("ListOpenIDConnectProviders"),
         async () => (await client.send(new ListOpenIDConnectProvidersCommand({}))).OpenIDConnectProviderList ?? [],
       ),
-      attempt(errors, where("ListServerCertificates"), async () => {
-        const out: ServerCertificateMetadata[] = [];
-        for await (const page of paginateListServerCertificates({ client, pageSize: 1000 }, {}))
-          out.push(...(page.ServerCertificateMetadataList ?? []));
-        return out;
-      }),
+      attempt(errors, where("ListServerCertificates"), () =>
+        drain(
+          listing("ListServerCertificates"),
+          paginateListServerCertificates({ client, pageSize: 1000 }, {}),
+          (p) => p.ServerCertificateMetadataList,
+        ),
+      ),
     ]);
     const resources = buildResources(ctx, details, report, passwordPolicy, summary, mfa, oidc);
     for (const c of certificates ?? []) {
@@ -93,7 +96,12 @@ interface AuthDetails {
 
 async function authorizationDetails(client: IAMClient, ctx: UnitContext): Promise<AuthDetails> {
   const out: AuthDetails = { users: [], groups: [], roles: [], policies: [] };
-  for await (const page of paginateGetAccountAuthorizationDetails({ client, pageSize: ctx.options.authDetailsPageSize }, {})) {
+  const pages = await drain(
+    listingOf(ctx, SERVICE)("GetAccountAuthorizationDetails"),
+    paginateGetAccountAuthorizationDetails({ client, pageSize: ctx.options.authDetailsPageSize }, {}),
+    (page) => [page],
+  );
+  for (const page of pages) {
     out.users.push(...(page.UserDetailList ?? []));
     out.groups.push(...(page.GroupDetailList ?? []));
     out.roles.push(...(page.RoleDetailList ?? []));

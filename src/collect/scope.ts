@@ -6,8 +6,11 @@ import { clientConfig, iamRegion, partitionOfRegion, type AwsClientSettings } fr
 import { isAwsCallFailure, toCollectionError } from "../aws/call-error.js";
 import { ExitError, InputError } from "../errors.js";
 import type { CollectionError } from "../model/inventory.js";
+import { awsClient } from "./clients.js";
 import type { InstrumentableClient } from "./context.js";
+import { drain } from "./paging.js";
 import type { StackPlugin } from "./rate-limit.js";
+import { responseCheckPlugin } from "./response-check.js";
 import { FALLBACK_REGIONS } from "./tuning.js";
 
 /** An AWS credential set as a provider returns it. */
@@ -65,7 +68,7 @@ const BAD_CREDENTIALS = new Set([
 ]);
 
 async function getCallerIdentity(settings: AwsClientSettings, region: string, plugin?: StackPlugin): Promise<CallerIdentity> {
-  const sts = new STSClient(clientConfig(settings, region));
+  const sts = awsClient(STSClient, settings, region, "sts");
   if (plugin) plugin.applyToStack(sts.middlewareStack as unknown as InstrumentableClient["middlewareStack"]);
   try {
     const id = await sts.send(new GetCallerIdentityCommand({}));
@@ -92,15 +95,18 @@ export async function callerIdentity(settings: AwsClientSettings, region: string
 /** The organisation's ACTIVE accounts (organizations:ListAccounts, paginated), sorted. */
 export async function listOrganizationAccounts(settings: AwsClientSettings, partition: string): Promise<string[]> {
   // Organizations is a global service served from the partition's home region.
-  const client = new OrganizationsClient(clientConfig(settings, iamRegion(partition)));
+  const client = awsClient(OrganizationsClient, settings, iamRegion(partition), "organizations");
   try {
+    const accounts = await drain(
+      { service: "organizations", operation: "ListAccounts" },
+      paginateListAccounts({ client }, {}),
+      (p) => p.Accounts,
+    );
     const ids: string[] = [];
-    for await (const page of paginateListAccounts({ client }, {})) {
-      for (const a of page.Accounts ?? []) {
-        // `State` supersedes the deprecated `Status`; accept either so older responses work.
-        const state = a.State ?? a.Status;
-        if (a.Id && state === "ACTIVE") ids.push(a.Id);
-      }
+    for (const a of accounts) {
+      // `State` supersedes the deprecated `Status`; accept either so older responses work.
+      const state = a.State ?? a.Status;
+      if (a.Id && state === "ACTIVE") ids.push(a.Id);
     }
     return [...new Set(ids)].sort();
   } finally {
@@ -120,7 +126,7 @@ export interface DiscoveredRegions {
  * scanned and the failure is recorded, so the scan reports itself incomplete.
  */
 export async function discoverRegions(settings: AwsClientSettings, account: string, region: string): Promise<DiscoveredRegions> {
-  const client = new EC2Client(clientConfig(settings, region));
+  const client = awsClient(EC2Client, settings, region, "ec2");
   try {
     const out = await client.send(new DescribeRegionsCommand({ AllRegions: false }));
     const regions = (out.Regions ?? [])
@@ -194,7 +200,8 @@ export async function assumeRoleIn(
     masterCredentials: base.credentials,
     // The same client settings as every other client (the master credentials take precedence over its own).
     clientConfig: clientConfig(base, role.region),
-    ...(role.rateLimit ? { clientPlugins: [role.rateLimit.caller] as never[] } : {}),
+    // The STS client of the provider checks AssumeRole's answers like every other client.
+    clientPlugins: [responseCheckPlugin("sts"), ...(role.rateLimit ? [role.rateLimit.caller] : [])] as never[],
   });
   const settings: AwsClientSettings = { ...base, credentials: shareCredentials(credentials) };
   try {

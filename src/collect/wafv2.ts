@@ -10,7 +10,7 @@ import type { JsonValue } from "../model/json.js";
 import type { CollectionError, Resource } from "../model/inventory.js";
 import { toJson } from "../util/json.js";
 import { createClient, limited } from "./clients.js";
-import { attempt, callSite, type UnitContext, type UnitResult } from "./context.js";
+import { attempt, callSite, listingOf, type UnitContext, type UnitResult } from "./context.js";
 import { tokenLoop } from "./paging.js";
 
 const SERVICE = "wafv2";
@@ -25,6 +25,7 @@ export async function collectWafv2(ctx: UnitContext): Promise<UnitResult> {
   const { account, region } = ctx;
   const errors: CollectionError[] = [];
   const where = callSite(ctx, SERVICE);
+  const listing = listingOf(ctx, SERVICE);
   const Limit = Math.min(ctx.options.regionalPageSize, MAX_LIMIT);
   const client = createClient(WAFV2Client, ctx, SERVICE, region);
   try {
@@ -32,16 +33,16 @@ export async function collectWafv2(ctx: UnitContext): Promise<UnitResult> {
     const [acls, loggingList] = await Promise.all([
       attempt(errors, where("ListWebACLs"), () =>
         tokenLoop(
+          listing("ListWebACLs"),
           (NextMarker) => client.send(new ListWebACLsCommand({ Scope: "REGIONAL", Limit, NextMarker })),
           (p) => p.WebACLs,
-          (p) => p.NextMarker,
         ),
       ),
       attempt(errors, where("ListLoggingConfigurations"), () =>
         tokenLoop(
+          listing("ListLoggingConfigurations"),
           (NextMarker) => client.send(new ListLoggingConfigurationsCommand({ Scope: "REGIONAL", Limit, NextMarker })),
           (p) => p.LoggingConfigurations,
-          (p) => p.NextMarker,
         ),
       ),
     ]);

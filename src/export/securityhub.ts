@@ -1,8 +1,16 @@
-import { BatchImportFindingsCommand, GetFindingsCommand, SecurityHubClient } from "@aws-sdk/client-securityhub";
+import {
+  BatchImportFindingsCommand,
+  GetFindingsCommand,
+  SecurityHubClient,
+  type GetFindingsCommandOutput,
+} from "@aws-sdk/client-securityhub";
 import { GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
 import { fromTemporaryCredentials } from "@aws-sdk/credential-providers";
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from "@smithy/types";
-import { clientConfig, type AwsClientSettings } from "../aws/clients.js";
+import type { AwsClientSettings } from "../aws/clients.js";
+import { awsClient } from "../collect/clients.js";
+import { tokenLoop } from "../collect/paging.js";
+import { responseCheckPlugin } from "../collect/response-check.js";
 import { InputError } from "../errors.js";
 import type { RuleMeta } from "../model/rule-meta.js";
 import type { Clock } from "../util/clock.js";
@@ -94,8 +102,17 @@ export interface ExportResult {
   /** Absent findings kept ACTIVE because their scope was not re-checked completely. */
   kept: number;
   failed: FailedFinding[];
-  /** Calls that failed outright (after the SDK's retries), with account and Region. */
-  callErrors: string[];
+  /** Calls that failed outright (after the SDK's retries). */
+  callErrors: ExportCallError[];
+}
+
+/** A Security Hub call that failed outright (after the SDK's retries). */
+export interface ExportCallError {
+  account: string;
+  region: string;
+  operation: string;
+  errorName: string;
+  message: string;
 }
 
 /** Options of `exportToSecurityHub`. */
@@ -145,6 +162,7 @@ export function credentialsResolver(opts: {
           RoleSessionName: "tollgate-securityhub",
         },
         clientConfig: { region: opts.region },
+        clientPlugins: [responseCheckPlugin("sts")] as never[],
       });
       cache.set(account, c);
     }
@@ -161,7 +179,7 @@ async function verifyAccounts(accounts: string[], opts: SecurityHubExportOptions
   const out = new Map<string, Credentials>();
   for (const account of accounts) {
     const credentials = opts.credentialsFor(account);
-    const sts = new STSClient(clientConfig({ ...opts.settings, credentials }, opts.homeRegion));
+    const sts = awsClient(STSClient, { ...opts.settings, credentials }, opts.homeRegion, "sts");
     try {
       const id = await sts.send(new GetCallerIdentityCommand({}));
       if (id.Account !== account)
@@ -236,28 +254,27 @@ async function activeTollgateFindings(
   region: string,
   product: string,
 ) {
-  const out: AsffFinding[] = [];
-  let token: string | undefined;
-  do {
-    await bucket.take();
-    const res = await client.send(
-      new GetFindingsCommand({
-        Filters: {
-          ProductArn: [{ Value: product, Comparison: "EQUALS" }],
-          // Our Id prefix, not the GeneratorId: other custom tools share the account's default product.
-          Id: [{ Value: ASFF_ID_PREFIX, Comparison: "PREFIX" }],
-          RecordState: [{ Value: "ACTIVE", Comparison: "EQUALS" }],
-          AwsAccountId: [{ Value: account, Comparison: "EQUALS" }],
-          Region: [{ Value: region, Comparison: "EQUALS" }],
-        },
-        MaxResults: 100,
-        ...(token ? { NextToken: token } : {}),
-      }),
-    );
-    out.push(...(res.Findings ?? []));
-    token = res.NextToken || undefined;
-  } while (token);
-  return out;
+  return tokenLoop(
+    { service: "securityhub", operation: "GetFindings" },
+    async (token): Promise<GetFindingsCommandOutput> => {
+      await bucket.take();
+      return client.send(
+        new GetFindingsCommand({
+          Filters: {
+            ProductArn: [{ Value: product, Comparison: "EQUALS" }],
+            // Our Id prefix, not the GeneratorId: other custom tools share the account's default product.
+            Id: [{ Value: ASFF_ID_PREFIX, Comparison: "PREFIX" }],
+            RecordState: [{ Value: "ACTIVE", Comparison: "EQUALS" }],
+            AwsAccountId: [{ Value: account, Comparison: "EQUALS" }],
+            Region: [{ Value: region, Comparison: "EQUALS" }],
+          },
+          MaxResults: 100,
+          ...(token ? { NextToken: token } : {}),
+        }),
+      );
+    },
+    (p) => p.Findings,
+  );
 }
 
 /** Exports a run's findings to each account's own Security Hub, then archives resolved ones within complete scopes. */
@@ -275,7 +292,7 @@ export async function exportToSecurityHub(opts: SecurityHubExportOptions): Promi
     const key = `${account}|${region}`;
     let c = clients.get(key);
     if (!c) {
-      c = new SecurityHubClient(clientConfig({ ...opts.settings, credentials: creds.get(account)! }, region));
+      c = awsClient(SecurityHubClient, { ...opts.settings, credentials: creds.get(account)! }, region, "securityhub");
       clients.set(key, c);
       // Per account and Region, as the quotas are: BatchImportFindings 10/s, GetFindings 3/s.
       buckets.set(key, { imports: new TokenBucket(opts.importRate ?? 10, opts.importRate ?? 10), reads: new TokenBucket(3, 3) });
@@ -304,7 +321,13 @@ export async function exportToSecurityHub(opts: SecurityHubExportOptions): Promi
         existing = await activeTollgateFindings(client, reads, t.account, t.region, product);
       } catch (e) {
         // Without the list nothing can be archived safely; say so and fail the export rather than claim success.
-        result.callErrors.push(`${t.account}/${t.region} GetFindings: ${errName(e)}: ${(e as Error).message}`);
+        result.callErrors.push({
+          account: t.account,
+          region: t.region,
+          operation: "GetFindings",
+          errorName: errName(e),
+          message: (e as Error).message,
+        });
         continue;
       }
       const plan = planArchive(
