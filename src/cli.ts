@@ -83,7 +83,10 @@ function probeOptions(cmd: Command, withNoProbe: boolean): Command {
       "--probe-hosts <globs>",
       "comma-separated host globs probes may reach (default: any host from the inventory and the endpoints file)",
     )
-    .option("--ca-file <file>", "an extra trusted CA certificate (PEM) for probes, added to the system CAs")
+    .option(
+      "--ca-file <file>",
+      "an extra trusted CA certificate (PEM) for probes, added to Node's bundled CAs (the environment cannot add or disable CAs)",
+    )
     .option("--probe-throttling", "also send a throttling burst where a limit is configured (opt-in)")
     .addOption(
       new Option("--throttle-budget <n>", "requests per throttling burst (max 500)").default(50).argParser(parsePositive),

@@ -13,7 +13,7 @@ export interface WireSend {
   headers: Record<string, string>;
   /** Per-request timeout (connect + response headers + capped body). */
   timeoutMs: number;
-  /** Extra trusted CA certificates (PEM), added to Node's defaults; certificate checks are never turned off. */
+  /** Extra trusted CA certificates (PEM), added to Node's bundled CAs; certificate checks are never turned off. */
   extraCa?: string;
   /** Pin the TLS version range (legacy-handshake probes). */
   tlsVersion?: { min: NodeTlsVersion; max: NodeTlsVersion };
@@ -92,13 +92,24 @@ export function sendOnce(req: WireSend, now: () => number = () => performance.no
       ...(isHttps
         ? {
             servername: /^[\d.]+$|:/.test(url.hostname) ? undefined : url.hostname,
-            ca: req.extraCa ? [...rootCertificates, req.extraCa] : undefined,
+            // Verification is set here, on every connection, never left to defaults: Node's default follows
+            // NODE_TLS_REJECT_UNAUTHORIZED=0, and its default CA list follows NODE_EXTRA_CA_CERTS and
+            // --use-openssl-ca. The trust store is Node's bundled Mozilla CAs plus --ca-file, nothing else.
+            rejectUnauthorized: true,
+            ca: req.extraCa ? [...rootCertificates, req.extraCa] : [...rootCertificates],
             ...(req.tlsVersion ? { minVersion: req.tlsVersion.min, maxVersion: req.tlsVersion.max } : {}),
             ...(req.ciphers ? { ciphers: req.ciphers } : {}),
           }
         : {}),
     };
     const client = (isHttps ? https : http).request(options, (res) => {
+      // Belt and braces: a response over a connection whose certificate was not verified is never believed.
+      if (isHttps && (res.socket as TLSSocket).authorized !== true) {
+        const reason = (res.socket as TLSSocket).authorizationError;
+        done({ error: { kind: "tls-cert", message: `certificate not verified${reason ? ` (${String(reason)})` : ""}` } });
+        res.destroy();
+        return;
+      }
       const chunks: Buffer[] = [];
       let size = 0;
       const headers: Record<string, string> = {};

@@ -186,6 +186,10 @@ export async function probeInventory(
   if (!targets.length && !fromInventory.skipped.length) {
     return problemErrors.length ? { ...inventory, errors: [...inventory.errors, ...problemErrors] } : inventory;
   }
+  if (process.env["NODE_TLS_REJECT_UNAUTHORIZED"] === "0" || process.env["NODE_EXTRA_CA_CERTS"])
+    ctx.logger.warn(
+      "probes ignore NODE_TLS_REJECT_UNAUTHORIZED and NODE_EXTRA_CA_CERTS: certificates are always verified, extra CAs come from --ca-file only",
+    );
   ctx.logger.info(
     `Probing ${targets.length} endpoint(s) (budget ${prepared.budget} requests, ${prepared.ratePerSecond}/s per host)`,
   );

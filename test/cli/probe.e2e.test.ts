@@ -104,6 +104,29 @@ describe("tollgate probe end to end", () => {
     }
   });
 
+  it("the environment cannot turn certificate checks off or add a CA: only --ca-file does", async () => {
+    const insecure = { ...cliEnv, NODE_TLS_REJECT_UNAUTHORIZED: "0", NODE_EXTRA_CA_CERTS: env.pki.caFile };
+    const args = (out: string) => ["probe", "--probe-endpoints", endpointsFile("tls"), "--probe-rate", "1000", "--out", out];
+    const before = env.dp.requests.length;
+    const r = await runCli(args(join(tmp, "tls-env")), insecure);
+    expect(r.stderr).toContain("probes ignore NODE_TLS_REJECT_UNAUTHORIZED");
+    // Nothing verified, so nothing concluded: every check is a coverage gap (exit 3), the open route is not
+    // even reached, and no HTTPS request got past the handshake.
+    expect(r.code).toBe(3);
+    const findings = JSON.parse(readFileSync(join(tmp, "tls-env", "findings.json"), "utf8")) as {
+      findings: { ruleId: string; status: string }[];
+    };
+    const probeFindings = findings.findings.filter((f) => f.ruleId.startsWith("aws.apigateway.probe."));
+    expect(probeFindings.length).toBeGreaterThan(0);
+    expect(probeFindings.filter((f) => f.status === "pass" || f.status === "fail")).toEqual([]);
+    expect(env.dp.requests.slice(before).filter((q) => q.listener !== "http")).toEqual([]);
+    const log = JSON.parse(readFileSync(join(tmp, "tls-env", "probes.json"), "utf8")) as { requests: { error: string | null }[] };
+    expect(log.requests.some((x) => x.error?.startsWith("tls-cert"))).toBe(true);
+    // The same run with the CA given the supported way concludes (and finds the open route).
+    const ok = await runCli([...args(join(tmp, "tls-ca")), "--ca-file", env.pki.caFile], insecure);
+    expect(ok.code).toBe(1);
+  });
+
   it("exit 2 with the JSON pointer for a bad endpoints file", async () => {
     const file = join(tmp, "bad.json");
     writeFileSync(

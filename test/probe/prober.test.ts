@@ -295,6 +295,29 @@ describe("prober safety", () => {
     expect(x?.error?.kind).toBe("tls-cert");
   });
 
+  it("NODE_TLS_REJECT_UNAUTHORIZED=0 in the environment does not turn certificate checks off", async () => {
+    const before = env.dp.requests.length;
+    const saved = process.env["NODE_TLS_REJECT_UNAUTHORIZED"];
+    process.env["NODE_TLS_REJECT_UNAUTHORIZED"] = "0";
+    let r: ProbeRunResult;
+    try {
+      r = await runProbes([target("good", "/iam", { auth: "AWS_IAM", ...full })], new Map(), options({ extraCa: undefined }));
+    } finally {
+      if (saved === undefined) delete process.env["NODE_TLS_REJECT_UNAUTHORIZED"];
+      else process.env["NODE_TLS_REJECT_UNAUTHORIZED"] = saved;
+    }
+    const d = r.resources[0]!.derived;
+    for (const outcome of ["authOutcome", "sigv4Outcome", "corsOutcome", "wafOutcome"]) expect(d[outcome]).toBeNull();
+    const exchanges = r.resources[0]!.raw["exchanges"] as { step: string; response?: unknown; error?: { kind: string } }[];
+    expect(exchanges.filter((x) => x.response && x.step !== "plainHttp")).toEqual([]);
+    // Legacy handshakes are refused by the server before any certificate; every other HTTPS request by us.
+    const https = exchanges.filter((x) => !["plainHttp", "tls10", "tls11"].includes(x.step));
+    expect(https.length).toBeGreaterThan(3);
+    for (const x of https) expect(x.error?.kind).toBe("tls-cert");
+    // Not one request got past the handshake.
+    expect(env.dp.requests.slice(before).filter((q) => q.listener !== "http")).toEqual([]);
+  });
+
   it("without credentials, SigV4 checks are inconclusive rather than passed", async () => {
     const r = await runProbes([target("good", "/iam", { auth: "AWS_IAM" })], new Map(), options({ credentials: undefined }));
     expect(r.resources[0]!.derived["sigv4Outcome"]).toBeNull();
