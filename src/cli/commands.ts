@@ -21,6 +21,8 @@ import type { ReportInput } from "../model/report.js";
 import type { Severity } from "../model/severity.js";
 import { fromFindingsFile, loadFindingsFile, renderReport, type ReportFormat } from "../report/index.js";
 import { parseFindingsFile } from "../report/load.js";
+import { secretHashKeyFromEnv } from "../secrets/redaction.js";
+import { scrubContext } from "../secrets/scrub.js";
 import { systemClock, type Clock } from "../util/clock.js";
 import { escapeJsonForTerminal } from "../util/escape.js";
 import { stderrLogger, type Logger } from "../util/logger.js";
@@ -196,6 +198,7 @@ export async function scanCommand(opts: ScanCommandOptions, clock: Clock = syste
   // Config, profile, rules and probe options load first: bad input is refused before any AWS call is made.
   const setup = loadSetup(opts);
   const probes = prepareProbes(opts);
+  const secretHashKey = secretHashKeyFromEnv();
   if (opts.probeOnly) return probeCommand({ ...opts, probe: true }, clock);
   // The config file's scan section, with the command-line flags over it key by key.
   const scanSettings: ScanSettingsFile = { ...(setup.config.scan ?? {}), ...scanSettingsFromFlags(opts) };
@@ -214,6 +217,7 @@ export async function scanCommand(opts: ScanCommandOptions, clock: Clock = syste
     logger: log,
     toolVersion: version,
     progress: chooseProgress({ quiet: opts.quiet, stream: process.stderr, env: process.env }),
+    secretHashKey,
   });
   let interrupted = false;
   const onSignal = (signal: NodeJS.Signals): void => {
@@ -293,13 +297,14 @@ export async function probeCommand(opts: ProbeCommandOptions, clock: Clock = sys
   const log = stderrLogger({ quiet: opts.quiet });
   const setup = loadSetup(opts);
   const probes = prepareProbes({ ...opts, probe: true });
+  const secrets = scrubContext(secretHashKeyFromEnv());
   if (!opts.inventory && !opts.probeEndpoints) {
     throw new InputError("probe: give --probe-endpoints FILE and/or --inventory FILE (targets are never guessed)");
   }
   const version = toolVersion();
   const now = clock().toISOString();
   const base: Inventory = opts.inventory
-    ? loadInventory(opts.inventory)
+    ? loadInventory(opts.inventory, secrets)
     : {
         kind: "tollgate-inventory",
         formatVersion: INVENTORY_FORMAT_VERSION,
@@ -331,7 +336,7 @@ export async function probeCommand(opts: ProbeCommandOptions, clock: Clock = sys
 export async function evaluateCommand(opts: ReportOptions & { inventory: string }, clock: Clock = systemClock): Promise<number> {
   const log = stderrLogger({ quiet: opts.quiet });
   const setup = loadSetup(opts);
-  const inventory = loadInventory(opts.inventory);
+  const inventory = loadInventory(opts.inventory, scrubContext(secretHashKeyFromEnv()));
   return (await reportRun(inventory, setup, opts, log, clock)).code;
 }
 
@@ -383,8 +388,9 @@ export async function mergeCommand(
     );
   }
   const setup = loadSetup(opts);
+  const secrets = scrubContext(secretHashKeyFromEnv());
   const { inventory, missing } = mergeShardInventories(
-    texts.map((t, i) => ({ inventory: parseInventory(t, opts.inventories[i]!), source: opts.inventories[i]! })),
+    texts.map((t, i) => ({ inventory: parseInventory(t, opts.inventories[i]!, secrets), source: opts.inventories[i]! })),
   );
   texts.length = 0; // the parsed inventories are all that is needed from here
   const m = inventory.metadata.merged!;

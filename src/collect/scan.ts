@@ -5,6 +5,8 @@ import { loadIamAnalysisData, type IamAnalysisData } from "../analysis/iam/index
 import { enrich } from "../enrich/index.js";
 import { SharedHttpHandler } from "../aws/http.js";
 import { InputError } from "../errors.js";
+import { scrubContext, scrubError, scrubResource } from "../secrets/scrub.js";
+import type { SecretHashKey } from "../secrets/redaction.js";
 import { INVENTORY_FORMAT_VERSION, type CollectionError, type Inventory, type Resource } from "../model/inventory.js";
 import type { Clock } from "../util/clock.js";
 import type { Logger } from "../util/logger.js";
@@ -42,6 +44,8 @@ export interface ScanOptions {
   collectors?: ServiceCollector[];
   /** IAM analysis data already loaded (tests, repeated scans); loaded once per scan otherwise. */
   iamAnalysis?: IamAnalysisData;
+  /** Key of the change-detection hash of redacted secret values (TOLLGATE_SECRET_HASH_KEY); none: no hash. */
+  secretHashKey?: SecretHashKey | undefined;
 }
 
 /** A running scan. */
@@ -81,6 +85,7 @@ export function startScan(opts: ScanOptions): ScanRun {
   const limiters = new RateLimiters(tuning.rateLimits);
   /** An account's STS bucket: STS is called in the home region only. */
   const stsBucket = (account: string) => ({ account, region: opts.homeRegion, service: "sts" });
+  const secrets = scrubContext(opts.secretHashKey);
 
   // Loaded while collection runs; enrichers receive it explicitly and stay pure. Until it is loaded (an early
   // interruption) access facts are not derived, so the rules needing them report error, never pass.
@@ -170,8 +175,9 @@ export function startScan(opts: ScanOptions): ScanRun {
         };
       }
       if (ended) return;
-      resources.push(...result.resources);
-      errors.push(...result.errors);
+      // Every collector's output passes here: secret values are replaced before anything is kept or written.
+      for (const r of result.resources) resources.push(scrubResource(r, secrets));
+      for (const e of result.errors) errors.push(scrubError(e, secrets));
       pending.delete(unitKey(unit));
       progress.finished(unit, { resources: result.resources.length, errors: result.errors.length, calls });
     });

@@ -1,11 +1,10 @@
-import { readFileSync } from "node:fs";
-import { join } from "node:path";
 import { parsePolicyDocument, type NormalizedCondition, type NormalizedStatement } from "../analysis/iam/policy.js";
 import { RESTRICTING_KEYS, conditionRestricts } from "../analysis/iam/trust.js";
 import type { CollectionError, Resource } from "../model/inventory.js";
 import type { JsonObject, JsonValue } from "../model/json.js";
 import { globMatch } from "../util/glob.js";
-import { packageRoot } from "../util/paths.js";
+import { SecretMatcher, type SecretPatterns } from "../secrets/patterns.js";
+import { parseRedactionMarker } from "../secrets/redaction.js";
 import type { EnrichResult } from "./iam.js";
 import { restThrottling } from "./regional.js";
 
@@ -16,51 +15,16 @@ const arr = (v: JsonValue | undefined): JsonValue[] | undefined => (Array.isArra
 const str = (v: JsonValue | undefined): string | undefined => (typeof v === "string" ? v : undefined);
 const scope = (r: Pick<Resource, "account" | "region">) => `${r.account}|${r.region}`;
 
-/** Name and value patterns (case-insensitive regular expressions) of stage variables that look like secrets. */
-export interface SecretPatterns {
-  /** A variable whose name matches one of these is reported. */
-  names: string[];
-  /** A variable whose value matches one of these is reported (the value itself is never stored). */
-  values: string[];
-  /** Values that only reference a secret (Secrets Manager/SSM ARNs): a name match alone is then not reported. */
-  ignoreValues: string[];
-}
-
-/** Parses `rules/data/secret-patterns.json`; throws on a bad shape or an invalid regular expression. */
-export function parseSecretPatterns(json: unknown): SecretPatterns {
-  const o = json as { names?: unknown; values?: unknown; ignoreValues?: unknown } | null;
-  const list = (v: unknown, field: string): string[] => {
-    if (!Array.isArray(v) || v.some((x) => typeof x !== "string"))
-      throw new Error(`secret-patterns.json: ${field} must be an array of strings`);
-    for (const p of v as string[]) new RegExp(p, "i"); // throws SyntaxError naming the bad pattern
-    return v as string[];
-  };
-  return {
-    names: list(o?.names, "names"),
-    values: list(o?.values, "values"),
-    ignoreValues: list(o?.ignoreValues ?? [], "ignoreValues"),
-  };
-}
-
-let cachedPatterns: SecretPatterns | undefined;
-/** The shipped secret patterns, read once (rules/data is part of the package). */
-export function defaultSecretPatterns(): SecretPatterns {
-  cachedPatterns ??= parseSecretPatterns(
-    JSON.parse(readFileSync(join(packageRoot(), "rules", "data", "secret-patterns.json"), "utf8")),
-  );
-  return cachedPatterns;
-}
-
-/** Names (never values) of the variables that look like secrets, sorted. */
-export function secretLikeVariables(variables: JsonValue | undefined, patterns: SecretPatterns): string[] {
-  const names = patterns.names.map((p) => new RegExp(p, "i"));
-  const values = patterns.values.map((p) => new RegExp(p, "i"));
-  const refs = patterns.ignoreValues.map((p) => new RegExp(p, "i"));
+/**
+ * Names (never values) of the stage variables that look like secrets, sorted: the collector already replaced
+ * their values with redaction markers (src/secrets/scrub.ts), which still say why; a variable named like a
+ * secret with an empty value counts too.
+ */
+export function secretLikeVariables(variables: JsonValue | undefined, matcher: SecretMatcher): string[] {
   const out: string[] = [];
   for (const [k, v] of Object.entries(obj(variables) ?? {})) {
     const value = typeof v === "string" ? v : "";
-    if (values.some((re) => re.test(value))) out.push(k);
-    else if (names.some((re) => re.test(k)) && !refs.some((re) => re.test(value))) out.push(k);
+    if (parseRedactionMarker(value) || matcher.field(k, value) || matcher.secretName(k, value)) out.push(k);
   }
   return out.sort();
 }
@@ -252,7 +216,7 @@ export function resourcePolicyFacts(policy: JsonValue | undefined): JsonObject |
 export interface ApiSecurityContext {
   /** Collection errors; when absent, facts that depend on a complete listing are null. */
   errors?: readonly CollectionError[] | undefined;
-  /** Stage-variable secret patterns. */
+  /** What looks like a secret (rules/data/secret-patterns.json). */
   secretPatterns: SecretPatterns;
 }
 
@@ -271,6 +235,7 @@ const throttleOk = (p: Obj) => {
 export function enrichApiSecurity(resources: Resource[], ctx: ApiSecurityContext): EnrichResult {
   const derived = new Map<Resource, JsonObject>();
   const errors = ctx.errors;
+  const secrets = new SecretMatcher(ctx.secretPatterns);
   const failed = (service: string, ops: string[], s: string) =>
     errors === undefined ||
     errors.some(
@@ -378,7 +343,7 @@ export function enrichApiSecurity(resources: Resource[], ctx: ApiSecurityContext
           return { method: key, ...t } as JsonObject;
         });
         derived.set(r, {
-          secretVariables: secretLikeVariables(stage["variables"], ctx.secretPatterns),
+          secretVariables: secretLikeVariables(stage["variables"], secrets),
           throttling: limits
             ? {
                 methods: limits,
@@ -407,7 +372,7 @@ export function enrichApiSecurity(resources: Resource[], ctx: ApiSecurityContext
       case "aws.apigatewayv2.stage": {
         const stage = obj(r.raw["stage"]) ?? {};
         derived.set(r, {
-          secretVariables: secretLikeVariables(stage["StageVariables"], ctx.secretPatterns),
+          secretVariables: secretLikeVariables(stage["StageVariables"], secrets),
         });
         break;
       }

@@ -2,7 +2,8 @@ import type { IamAnalysisData } from "../analysis/iam/index.js";
 import type { JsonObject } from "../model/json.js";
 import type { CollectionError, Resource } from "../model/inventory.js";
 import { enrichAccess } from "./access.js";
-import { defaultSecretPatterns, enrichApiSecurity, type SecretPatterns } from "./api-security.js";
+import { defaultSecretPatterns, type SecretPatterns } from "../secrets/patterns.js";
+import { enrichApiSecurity } from "./api-security.js";
 import { enrichIam, type EnrichResult } from "./iam.js";
 import { enrichRegional } from "./regional.js";
 
@@ -20,7 +21,7 @@ export interface EnrichContext {
    * unless the listing is known complete, so without this they are null.
    */
   errors?: readonly CollectionError[] | undefined;
-  /** Stage-variable secret patterns; default: rules/data/secret-patterns.json. */
+  /** What looks like a secret; default: rules/data/secret-patterns.json. */
   secretPatterns?: SecretPatterns | undefined;
 }
 

@@ -5,6 +5,7 @@ import { newAjv } from "../util/ajv.js";
 import { InputError } from "../errors.js";
 import { RESOURCE_TYPES, type Inventory } from "../model/inventory.js";
 import { writeFileAtomic } from "../util/atomic-write.js";
+import { scrubContext, scrubInventory, type ScrubContext } from "../secrets/scrub.js";
 import { packageRoot } from "../util/paths.js";
 import { stableStringifyChunks } from "../util/stable-json.js";
 
@@ -67,8 +68,11 @@ export async function saveInventory(path: string, inv: Inventory): Promise<void>
   await writeFileAtomic(path, inventoryChunks(inv));
 }
 
-/** Parses and validates inventory text; a corrupt, truncated or foreign document is an InputError naming the problem. */
-export function parseInventory(text: string, source: string): Inventory {
+/**
+ * Parses and validates inventory text; a corrupt, truncated or foreign document is an InputError naming the
+ * problem. Secret values an older Tollgate stored are redacted on the way in, so they never reach a report.
+ */
+export function parseInventory(text: string, source: string, secrets: ScrubContext = scrubContext()): Inventory {
   let data: unknown;
   try {
     data = JSON.parse(text);
@@ -93,16 +97,16 @@ export function parseInventory(text: string, source: string): Inventory {
   inv.resources.forEach((r, i) => {
     if (!known.has(r.type)) throw new InputError(`${source}: /resources/${i}/type: unknown resource type ${r.type}`);
   });
-  return inv;
+  return scrubInventory(inv, secrets);
 }
 
-/** Reads and validates an inventory file. */
-export function loadInventory(path: string): Inventory {
+/** Reads and validates an inventory file (secret values redacted, see parseInventory). */
+export function loadInventory(path: string, secrets?: ScrubContext): Inventory {
   let text: string;
   try {
     text = readFileSync(path, "utf8");
   } catch (e) {
     throw new InputError(`${path}: cannot read inventory: ${(e as Error).message}`);
   }
-  return parseInventory(text, path);
+  return parseInventory(text, path, secrets);
 }

@@ -6,7 +6,8 @@ import type { JsonObject, JsonValue } from "../model/json.js";
 import type { Logger } from "../util/logger.js";
 import { sendOnce, type NodeTlsVersion, type WireResult, type WireSend } from "./http.js";
 import { HostRateLimiter, realSleep, RequestBudget, type Now, type Sleep } from "./limits.js";
-import { RECORDED_RESPONSE_HEADERS, redactHeaders } from "./redact.js";
+import { scrubContext, type ScrubContext } from "../secrets/scrub.js";
+import { ProbeRedactor, RECORDED_RESPONSE_HEADERS } from "./redact.js";
 import { corruptSignature, signRequest, type SigningCredentials } from "./sign.js";
 import {
   CHECK_OPERATIONS,
@@ -73,6 +74,8 @@ export interface ProbeOptions {
    * that would apply is `skipped`, so the report says what was not probed and why.
    */
   notProbed?: ReadonlyMap<string, string>;
+  /** Secret patterns for what endpoints send back (default: rules/data/secret-patterns.json). */
+  secrets?: ScrubContext;
 }
 
 /** One line of probes.json: a request sent, redacted, and what came back. */
@@ -119,10 +122,11 @@ function joinUrl(base: string, path: string): string {
   return `${base.replace(/\/+$/, "")}${path.startsWith("/") ? path : `/${path}`}`;
 }
 
-function recordResponse(r: WireResult): RecordedResponse | undefined {
+/** The response as recorded: chosen headers, the error message and an excerpt, all redacted before they are cut. */
+function recordResponse(r: WireResult, redact: ProbeRedactor): RecordedResponse | undefined {
   if (r.status === undefined || !r.headers) return undefined;
   const headers: Record<string, string> = {};
-  for (const h of RECORDED_RESPONSE_HEADERS) if (r.headers[h] !== undefined) headers[h] = r.headers[h];
+  for (const h of RECORDED_RESPONSE_HEADERS) if (r.headers[h] !== undefined) headers[h] = redact.text(r.headers[h]);
   const out: RecordedResponse = { status: r.status, headers };
   const text = r.body?.toString("utf8") ?? "";
   try {
@@ -131,12 +135,12 @@ function recordResponse(r: WireResult): RecordedResponse | undefined {
       j && typeof j === "object"
         ? ((j as Record<string, unknown>)["message"] ?? (j as Record<string, unknown>)["Message"])
         : undefined;
-    if (typeof m === "string") out.message = m.slice(0, 300);
+    if (typeof m === "string") out.message = redact.text(m).slice(0, 300);
   } catch {
     /* not JSON: no message */
   }
   // Success bodies are the API's data: never copied into reports. Error bodies are short and diagnostic.
-  if (r.status >= 300 && text) out.bodyExcerpt = text.slice(0, 200);
+  if (r.status >= 300 && text) out.bodyExcerpt = redact.text(text).slice(0, 200);
   return out;
 }
 
@@ -175,6 +179,7 @@ export async function runProbes(
   const clock = opts.clock ?? (() => new Date());
   const random = opts.random ?? (() => randomBytes(6).toString("hex"));
   const log: ProbeLogEntry[] = [];
+  const redact = new ProbeRedactor(opts.secrets ?? scrubContext(), opts.credentials);
   const baselines = new Map<string, Promise<ProbeExchange>>();
 
   async function exchange(target: ProbeTarget, spec: StepSpec): Promise<ProbeExchange> {
@@ -184,7 +189,10 @@ export async function runProbes(
       throw new Error(`probe to ${url.hostname} refused: not in --probe-hosts ${opts.allowedHosts.join(",")}`);
     }
     const headers: Record<string, string> = { "user-agent": opts.userAgent, accept: "application/json", ...spec.headers };
-    const base = { step: spec.step, request: { method: spec.method, url: spec.url, headers: redactHeaders(headers) } };
+    const base = {
+      step: spec.step,
+      request: { method: spec.method, url: redact.text(spec.url), headers: redact.headers(headers) },
+    };
     if (!budget.take()) {
       return { ...base, error: { kind: "budget", message: `request budget of ${budget.total} exhausted` }, elapsedMs: 0 };
     }
@@ -199,7 +207,7 @@ export async function runProbes(
       );
       Object.assign(headers, signed);
       if (spec.sign === "corrupt") headers["authorization"] = corruptSignature(headers["authorization"]!);
-      base.request.headers = redactHeaders(headers);
+      base.request.headers = redact.headers(headers);
     }
     await limiter.acquire(url.host);
     const r = await send({
@@ -211,11 +219,12 @@ export async function runProbes(
       ...(spec.tlsVersion ? { tlsVersion: spec.tlsVersion } : {}),
       ...(spec.ciphers ? { ciphers: spec.ciphers } : {}),
     });
-    const response = recordResponse(r);
+    const response = recordResponse(r, redact);
+    const error = r.error ? { ...r.error, message: redact.text(r.error.message) } : undefined;
     const x: ProbeExchange = {
       ...base,
       ...(response ? { response } : {}),
-      ...(r.error ? { error: r.error } : {}),
+      ...(error ? { error } : {}),
       elapsedMs: r.elapsedMs,
       ...(r.tls ? { tls: r.tls } : {}),
     };
@@ -224,7 +233,7 @@ export async function runProbes(
       step: spec.step,
       request: x.request,
       status: response?.status ?? null,
-      error: r.error ? `${r.error.kind}: ${r.error.message}` : null,
+      error: error ? `${error.kind}: ${error.message}` : null,
       elapsedMs: r.elapsedMs,
       tls: r.tls ?? null,
     });
@@ -274,7 +283,7 @@ export async function runProbes(
     log.push({
       target: target.id,
       step: "throttle",
-      request: { method, url, headers: redactHeaders({ "user-agent": opts.userAgent }) },
+      request: { method, url: redact.text(url), headers: redact.headers({ "user-agent": opts.userAgent }) },
       status: first !== null ? 429 : null,
       error: null,
       elapsedMs: 0,

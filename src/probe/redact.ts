@@ -1,8 +1,9 @@
+import { REDACTED } from "../secrets/redaction.js";
+import { scrubText, type ScrubContext } from "../secrets/scrub.js";
+import type { SigningCredentials } from "./sign.js";
+
 /** Headers whose values are credentials: never written to reports, logs or the request log. */
 export const SECRET_HEADERS = new Set(["authorization", "x-amz-security-token", "x-api-key", "cookie", "proxy-authorization"]);
-
-/** The placeholder written instead of a secret. */
-export const REDACTED = "[redacted]";
 
 /**
  * Copies headers with secret values replaced. Signed `Authorization` headers keep their non-secret shape
@@ -37,3 +38,52 @@ export const RECORDED_RESPONSE_HEADERS = [
   "strict-transport-security",
   "via",
 ] as const;
+
+/**
+ * SigV4 material wherever it shows up in text an endpoint sent back: any signature (a 64-digit hex run, which is
+ * also what a SHA-256 looks like; nothing a verdict needs), and the values of presigned-URL credentials.
+ */
+const SIGV4_IN_TEXT: [RegExp, string][] = [
+  [/\b[0-9a-f]{64}\b/gi, REDACTED],
+  [/(x-amz-security-token[=:]\s*)[^&\s"'<>,;]+/gi, `$1${REDACTED}`],
+  [/(x-amz-credential=|credential=)[^/\s"'<>,;&]+/gi, `$1${REDACTED}`],
+];
+
+/**
+ * Redacts everything the prober records (URLs, headers, response headers, messages, body excerpts, errors):
+ * the scanner's own access key id, secret key and session token in every form an echo may take, any SigV4
+ * signature, and every secret-shaped value (rules/data/secret-patterns.json). An endpoint that echoes the
+ * request back, in a body or a header, therefore echoes nothing secret into probes.json or the reports.
+ */
+export class ProbeRedactor {
+  /** Known secret strings, longest first (a token may contain a key id). */
+  private readonly known: string[];
+
+  constructor(
+    private readonly secrets: ScrubContext,
+    credentials?: SigningCredentials,
+  ) {
+    const forms = new Set<string>();
+    for (const s of [credentials?.accessKeyId, credentials?.secretAccessKey, credentials?.sessionToken]) {
+      // Short strings would redact ordinary text; real credentials are 16 characters or more.
+      if (!s || s.length < 8) continue;
+      forms.add(s).add(encodeURIComponent(s)).add(s.replaceAll("/", "\\/"));
+    }
+    this.known = [...forms].sort((a, b) => b.length - a.length);
+  }
+
+  /** Text with every secret replaced. */
+  text(s: string): string {
+    let out = s;
+    for (const k of this.known) if (out.includes(k)) out = out.split(k).join(REDACTED);
+    for (const [re, to] of SIGV4_IN_TEXT) out = out.replace(re, to);
+    return scrubText(out, this.secrets);
+  }
+
+  /** Request headers as recorded: credentials by header name (redactHeaders), every other value as text. */
+  headers(headers: Record<string, string>): Record<string, string> {
+    const out = redactHeaders(headers);
+    for (const [k, v] of Object.entries(out)) if (!SECRET_HEADERS.has(k)) out[k] = this.text(v);
+    return out;
+  }
+}

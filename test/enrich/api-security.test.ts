@@ -1,12 +1,6 @@
 import { describe, expect, it } from "vitest";
-import {
-  defaultSecretPatterns,
-  enrichApiSecurity,
-  parseSecretPatterns,
-  resourcePolicyFacts,
-  restCors,
-  secretLikeVariables,
-} from "../../src/enrich/api-security.js";
+import { enrichApiSecurity, resourcePolicyFacts, restCors, secretLikeVariables } from "../../src/enrich/api-security.js";
+import { defaultSecretMatcher, defaultSecretPatterns, parseSecretPatterns } from "../../src/secrets/patterns.js";
 import type { CollectionError, Resource, ResourceType } from "../../src/model/inventory.js";
 import type { JsonValue } from "../../src/model/json.js";
 
@@ -122,13 +116,19 @@ describe("secret-looking stage variables", () => {
       upstream: "https://user:pa55@example.com",
       key: "AKIAABCDEFGHIJKLMNOP",
     };
-    const names = secretLikeVariables(vars, defaultSecretPatterns());
+    const names = secretLikeVariables(vars, defaultSecretMatcher());
     expect(names).toEqual(["dbPassword", "key", "upstream"]);
     expect(JSON.stringify(names)).not.toContain("hunter2");
   });
-  it("a bad pattern file is refused", () => {
-    expect(() => parseSecretPatterns({ names: ["("], values: [] })).toThrow();
-    expect(() => parseSecretPatterns({ names: "x", values: [] })).toThrow(/names must be an array/);
+  it("values the collector already redacted still count, by the pattern their marker names", () => {
+    const vars = { apiToken: "[redacted name:token]", backend: "prod", key: "[redacted value:aws-access-key-id]", pin: "" };
+    expect(secretLikeVariables(vars, defaultSecretMatcher())).toEqual(["apiToken", "key"]);
+    expect(secretLikeVariables({ dbPassword: "" }, defaultSecretMatcher())).toEqual(["dbPassword"]);
+  });
+  it("a bad pattern file is refused, naming the pattern", () => {
+    expect(() => parseSecretPatterns({ names: { broken: "(" }, values: {} })).toThrow(/names\/broken/);
+    expect(() => parseSecretPatterns({ names: ["x"], values: {} })).toThrow(/names must be an object/);
+    expect(() => parseSecretPatterns({ names: { "Bad Id": "x" }, values: {} })).toThrow(/ids are lower-case/);
   });
 });
 

@@ -3,7 +3,7 @@ import type { DataPlaneStage } from "../../fixtures/simulator/dataplane.js";
 import { mintJwt } from "../../fixtures/simulator/dataplane.js";
 import type { CollectionError, Resource } from "../../src/model/inventory.js";
 import { runProbes, type ProbeOptions, type ProbeRunResult } from "../../src/probe/prober.js";
-import type { ProbeExpectation, ProbeTarget } from "../../src/probe/types.js";
+import type { ProbeExpectation, ProbeTarget, RecordedResponse } from "../../src/probe/types.js";
 import { dataPlane, PROBE_API_KEY, PROBE_CREDS } from "../helpers/dataplane.js";
 
 const JWT = { issuer: "https://issuer.example", audience: "tollgate-test", secret: "jwt-secret-Do-Not-Leak" };
@@ -45,6 +45,15 @@ const STAGES: DataPlaneStage[] = [
     routes: [{ method: "GET", path: "/", auth: "NONE" }],
   },
   { apiId: "unlimited", stage: "prod", routes: [{ method: "GET", path: "/", auth: "NONE" }] },
+  {
+    apiId: "echo",
+    stage: "prod",
+    misbehave: { echoRequest: true },
+    routes: [
+      { method: "GET", path: "/iam", auth: "AWS_IAM" },
+      { method: "GET", path: "/open", auth: "NONE" },
+    ],
+  },
 ];
 
 let env: Awaited<ReturnType<typeof dataPlane>>;
@@ -272,6 +281,38 @@ describe("prober against the simulated data plane", () => {
       extraCa: env.pki.caCert,
     });
     expect(no.status).toBe(401);
+  });
+});
+
+describe("an endpoint that echoes the request back", () => {
+  it("gets no credential, signature or token into the exchanges, the request log or the verdicts", async () => {
+    const before = env.dp.requests.length;
+    const r = await runProbes(
+      [target("echo", "/iam", { auth: "AWS_IAM", ...full }), target("echo", "/open", { auth: "NONE", ...full })],
+      new Map(),
+      options(),
+    );
+    const sent = env.dp.requests.slice(before);
+    const signatures = sent.map((q) => /Signature=([0-9a-f]{64})/.exec(q.headers["authorization"] ?? "")?.[1]).filter(Boolean);
+    expect(signatures.length).toBeGreaterThan(0);
+    expect(sent.some((q) => q.headers["x-amz-security-token"] === PROBE_CREDS.sessionToken)).toBe(true);
+    const written = JSON.stringify({ resources: r.resources, errors: r.errors, log: r.log });
+    for (const secret of [PROBE_CREDS.accessKeyId, PROBE_CREDS.secretAccessKey, PROBE_CREDS.sessionToken, ...signatures])
+      expect(written).not.toContain(secret!);
+    // The echo was recorded, redacted: in the message, the body excerpt and the echoing response headers.
+    const exchanges = r.resources.flatMap(
+      (x) => x.raw["exchanges"] as unknown as { step: string; response?: RecordedResponse }[],
+    );
+    const signed = exchanges.find((x) => x.step === "signed")!.response!;
+    expect(signed.message).toMatch(
+      /^echo: authorization=AWS4-HMAC-SHA256 Credential=\[redacted\]\/\d{8}\/us-east-1\/execute-api\/aws4_request, SignedHeaders=[a-z0-9;-]+, Signature=\[redacted\]; x-amz-security-token=\[redacted\];/,
+    );
+    expect(signed.headers["www-authenticate"]).toContain("Signature=[redacted]");
+    expect(signed.headers["x-amzn-requestid"]).toBe("[redacted]");
+    expect(signed.headers["location"]).toMatch(/X-Amz-Security-Token=\[redacted\]$/);
+    const refused = exchanges.find((x) => x.step === "badSignature")!.response!;
+    expect(refused.status).toBe(403);
+    expect(refused.bodyExcerpt).toContain("Credential=[redacted]/");
   });
 });
 
