@@ -132,11 +132,31 @@ function githubSubjectBreadth(v: PositiveValue): "any-repo" | "any-ref" | null {
   return /[*?]/.test(m[2] ?? "") ? "any-ref" : null;
 }
 
+/** Cognito identity pools' token issuer, as a trust policy names it (`.cn` in the China partition). */
+const COGNITO_IDENTITY = /^cognito-identity\.amazonaws\.com(\.cn)?$/i;
+
 function oidcHost(federated: string, known: readonly string[] | undefined): string | undefined {
-  if (federated === "cognito-identity.amazonaws.com") return federated;
   const m = /:oidc-provider\/(.+)$/.exec(federated);
   if (m?.[1]) return m[1];
   return known?.includes(federated) ? federated : undefined;
+}
+
+/**
+ * A role trusted by Cognito identity pools, scoped as AWS documents it: `cognito-identity.amazonaws.com:aud` is
+ * the identity pool id and `amr` (optional) says authenticated or unauthenticated. The token's `sub` is the
+ * identity id, which no trust policy pins, so only the audience matters: without a concrete pool id (absent, or
+ * a wildcard pattern), identity pools of any AWS account can obtain this role's credentials.
+ */
+function analyseCognitoIdentity(s: NormalizedStatement, federated: string): TrustFinding[] {
+  const key = `${federated.toLowerCase()}:aud`;
+  const auds = positiveValues(s.condition, key);
+  const wide = auds.filter((v) => v.value === "" || (v.like && /[*?]/.test(v.value)));
+  if (auds.length > 0 && wide.length === 0) return [];
+  const detail =
+    auds.length === 0
+      ? `No condition on ${federated}:aud naming the identity pool; identity pools of any AWS account can obtain credentials for this role`
+      : `${federated}:aud pattern ${wide.map((v) => v.value).join(", ")} admits identity pools other than the intended one, including other accounts'`;
+  return [{ code: "trust-oidc-no-audience", statementIndex: s.index, principal: federated, detail }];
 }
 
 function analyseOidc(s: NormalizedStatement, federated: string, host: string, ctx: TrustContext): TrustFinding[] {
@@ -207,6 +227,10 @@ export function analyzeTrustPolicy(policy: NormalizedPolicy, ctx: TrustContext):
       }
     }
     for (const fed of p.entries["Federated"] ?? []) {
+      if (COGNITO_IDENTITY.test(fed)) {
+        out.push(...analyseCognitoIdentity(s, fed));
+        continue;
+      }
       const host = oidcHost(fed, ctx.oidcProviderArns);
       if (host) out.push(...analyseOidc(s, fed, host, ctx));
     }

@@ -240,3 +240,45 @@ describe("OIDC web identity", () => {
     ).toEqual([]);
   });
 });
+
+describe("Cognito identity pools", () => {
+  const COGNITO = "cognito-identity.amazonaws.com";
+  const POOL = "us-east-1:7c1e2f3a-4b5c-6d7e-8f90-a1b2c3d4e5f6";
+  const pool = (condition?: unknown): Stmt => assume({ Federated: COGNITO }, condition, "sts:AssumeRoleWithWebIdentity");
+  const aud = (op: string, value: unknown) => ({ [op]: { [`${COGNITO}:aud`]: value } });
+  const amr = (value: string) => ({ "ForAnyValue:StringLike": { [`${COGNITO}:amr`]: value } });
+
+  it.each([
+    // The trust AWS documents for identity pool roles: aud is the pool id, amr the kind of identity.
+    ["unauthenticated role as documented", pool({ ...aud("StringEquals", POOL), ...amr("unauthenticated") }), []],
+    ["authenticated role as documented", pool({ ...aud("StringEquals", POOL), ...amr("authenticated") }), []],
+    ["aud pinned, no amr", pool(aud("StringEquals", POOL)), []],
+    ["two pools, each named", pool(aud("StringEquals", [POOL, "eu-west-1:00000000-1111-2222-3333-444444444444"])), []],
+    ["StringLike without a wildcard names one pool", pool(aud("StringLike", POOL)), []],
+    ["no condition at all", pool(), ["trust-oidc-no-audience"]],
+    ["amr only: any account's identity pool", pool(amr("unauthenticated")), ["trust-oidc-no-audience"]],
+    [
+      "aud pattern us-east-1:*",
+      pool({ ...aud("StringLike", "us-east-1:*"), ...amr("authenticated") }),
+      ["trust-oidc-no-audience"],
+    ],
+    ["one wildcard among pool ids", pool(aud("StringLike", [POOL, "*"])), ["trust-oidc-no-audience"]],
+    ["aud only under StringNotEquals", pool(aud("StringNotEquals", POOL)), ["trust-oidc-no-audience"]],
+    ["aud only under ForAllValues", pool(aud("ForAllValues:StringEquals", POOL)), ["trust-oidc-no-audience"]],
+  ] as const)("%s", async (_n, s, expected) => {
+    expect(await codes(s as Stmt)).toEqual(expected);
+  });
+
+  it("names the issuer and says that other accounts' identity pools are admitted", async () => {
+    const [f] = await trust(pool(amr("unauthenticated")));
+    expect(f).toMatchObject({ code: "trust-oidc-no-audience", principal: COGNITO, statementIndex: 0 });
+    const r = await run({
+      RoleDetailList: [{ RoleName: "r", Arn: roleArn("r"), AssumeRolePolicyDocument: doc(pool(amr("unauthenticated"))) }],
+    });
+    expect(r.principals[0]!.facts.trust!.findings[0]!.detail).toContain("any AWS account");
+  });
+
+  it("is never checked against the account's OIDC provider list (Cognito is not an IAM OIDC provider)", async () => {
+    expect(await codes(pool(aud("StringEquals", POOL)), [])).toEqual([]);
+  });
+});
