@@ -8,6 +8,8 @@ import {
   parseList,
   parsePositive,
   parsePositiveInt,
+  parseRegion,
+  parseRegionList,
   parseSeverity,
   parseStdoutFormat,
   parseTextJson,
@@ -110,7 +112,7 @@ export function buildProgram(): Command {
     program
       .command("scan")
       .description("collect the account's inventory over the AWS APIs, evaluate the rules and write reports")
-      .option("--regions <list>", "comma-separated regions (default: the account's enabled regions)", parseList)
+      .option("--regions <list>", "comma-separated regions (default: the account's enabled regions)", parseRegionList)
       .option("--accounts <list>", "comma-separated account ids to scan by assuming --role-name in each", parseList)
       .option("--role-name <name>", "role to assume in each scanned account (other than the caller's own)")
       .option("--external-id <id>", "sts:ExternalId to pass when assuming --role-name")
@@ -128,7 +130,12 @@ export function buildProgram(): Command {
       )
       .option("--securityhub", "after writing the reports, import the findings into each account's Security Hub")
       .option("--securityhub-only-failed", "with --securityhub: send failing findings only")
-      .option("--securityhub-home-region <region>", "with --securityhub: Region for findings of global services (IAM)")
+      .addOption(
+        new Option(
+          "--securityhub-home-region <region>",
+          "with --securityhub: Region for findings of global services (IAM)",
+        ).argParser(parseRegion),
+      )
       .option("--probe-only", "only probe (targets from --inventory and/or --probe-endpoints), no collection")
       .option("--inventory <file>", "with --probe-only: a saved inventory whose API endpoints to probe"),
   );
@@ -198,7 +205,12 @@ export function buildProgram(): Command {
     .addOption(new Option("--format <format>", "ocsf (OCSF 1.2 Detection Findings) or asff").choices(["ocsf", "asff"]))
     .option("--out <file>", "write here instead of stdout")
     .option("--only-failed", "asff: failing findings only")
-    .option("--home-region <region>", "asff: Region for findings of global services (default: the first scanned Region)")
+    .addOption(
+      new Option(
+        "--home-region <region>",
+        "asff: Region for findings of global services (default: the first scanned Region)",
+      ).argParser(parseRegion),
+    )
     .option("--rules <dir>", "an extra rule pack folder (repeatable), for its metadata", collect)
     .option("--quiet", "no progress on stderr")
     .action(async (opts: { from?: string; format?: "ocsf" | "asff" }) => {
@@ -214,7 +226,12 @@ export function buildProgram(): Command {
     .option("--out <dir>", "where --dry-run writes asff.json (default: the folder of --from)")
     .option("--only-failed", "send failing findings only (fixed ones are still archived)")
     .option("--no-archive", "do not archive earlier findings that this run resolved")
-    .option("--home-region <region>", "Region for findings of global services (default: the first scanned Region)")
+    .addOption(
+      new Option(
+        "--home-region <region>",
+        "Region for findings of global services (default: the first scanned Region)",
+      ).argParser(parseRegion),
+    )
     .option("--role-name <name>", "role to assume in accounts other than the caller's")
     .option("--profile <name>", "AWS profile from the shared config")
     .addOption(

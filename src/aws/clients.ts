@@ -1,6 +1,26 @@
-import { fromNodeProviderChain } from "@aws-sdk/credential-providers";
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from "@smithy/types";
 import type { SharedHttpHandler } from "./http.js";
+
+/**
+ * The AWS services Tollgate calls, with the SDK's service id, which names their endpoint settings
+ * (`AWS_ENDPOINT_URL_API_GATEWAY`, `api_gateway = endpoint_url = …` in a `services` section).
+ */
+export const AWS_SERVICE_IDS = {
+  iam: "IAM",
+  sts: "STS",
+  ec2: "EC2",
+  organizations: "Organizations",
+  apigateway: "API Gateway",
+  apigatewayv2: "ApiGatewayV2",
+  wafv2: "WAFV2",
+  cloudtrail: "CloudTrail",
+  config: "Config Service",
+  securityhub: "SecurityHub",
+  sso: "SSO",
+} as const;
+
+/** A service Tollgate calls, as Tollgate names it. */
+export type AwsService = keyof typeof AWS_SERVICE_IDS;
 
 /** Settings shared by every AWS client Tollgate builds. */
 export interface AwsClientSettings {
@@ -12,25 +32,20 @@ export interface AwsClientSettings {
   userAgent: string;
   /** Connection pool shared by the run's clients; each client opens its own when absent. */
   http?: SharedHttpHandler;
-}
-
-/** Options for the default credential chain. */
-export interface CredentialOptions {
-  /** Named profile from ~/.aws/config (SSO, role chaining and web identity profiles included). */
-  profile?: string;
+  /**
+   * Endpoints from the standard configuration (see `loadAwsConfig`), per service; a service without one uses
+   * the SDK's default endpoint for the region.
+   */
+  endpoints?: Partial<Record<AwsService, string>>;
 }
 
 /**
- * The standard AWS credential chain: environment, SSO, shared config/credentials files, credential
- * process, web identity token file, then container and instance metadata. Endpoints are not touched here,
- * so AWS_ENDPOINT_URL and AWS_ENDPOINT_URL_<SERVICE> keep working through the SDK's own resolution.
+ * Client configuration for one service in one region: adaptive retries (client-side rate limiting on
+ * throttling) and the service's configured endpoint. The endpoint is passed explicitly because the SDK reads
+ * `endpoint_url` from AWS_PROFILE's profile only, never from the profile a client is given.
  */
-export function defaultCredentials(opts: CredentialOptions): AwsCredentialIdentityProvider {
-  return fromNodeProviderChain(opts.profile ? { profile: opts.profile } : {});
-}
-
-/** Client configuration for one region: adaptive retries (client-side rate limiting on throttling). */
-export function clientConfig(settings: AwsClientSettings, region: string, profile?: string) {
+export function clientConfig(settings: AwsClientSettings, region: string, service: AwsService) {
+  const endpoint = settings.endpoints?.[service];
   return {
     region,
     credentials: settings.credentials,
@@ -41,7 +56,7 @@ export function clientConfig(settings: AwsClientSettings, region: string, profil
     // right after constructing a client, before any request, which is what this SDK option requires.
     cacheMiddleware: true,
     ...(settings.http ? { requestHandler: settings.http } : {}),
-    ...(profile ? { profile } : {}),
+    ...(endpoint ? { endpoint } : {}),
   };
 }
 

@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import { dirname, isAbsolute, join } from "node:path";
-import { defaultCredentials } from "../aws/clients.js";
+import { endpointUrls, loadAwsConfig } from "../aws/config.js";
+import { withCredentialAdvice } from "../aws/credential-errors.js";
 import { chooseProgress } from "../collect/progress.js";
 import { startScan } from "../collect/scan.js";
 import type { Shard } from "../collect/shard.js";
@@ -93,7 +94,7 @@ export interface ScanCommandOptions extends ReportOptions, ProbeCliOptions {
   /** Import the findings into Security Hub after the reports are written. */
   securityhub?: boolean;
   /** Security Hub options (`--securityhub-*`), used with `securityhub`. */
-  securityhubOptions?: Omit<SecurityHubOptions, "profile" | "maxAttempts">;
+  securityhubOptions?: Omit<SecurityHubOptions, "profile" | "aws" | "maxAttempts">;
 }
 
 /** The scan settings the CLI flags give (the config file's `scan` section is merged under these). */
@@ -202,12 +203,15 @@ export async function scanCommand(opts: ScanCommandOptions, clock: Clock = syste
   if (opts.probeOnly) return probeCommand({ ...opts, probe: true }, clock);
   // The config file's scan section, with the command-line flags over it key by key.
   const scanSettings: ScanSettingsFile = { ...(setup.config.scan ?? {}), ...scanSettingsFromFlags(opts) };
-  const homeRegion = process.env["AWS_REGION"] ?? process.env["AWS_DEFAULT_REGION"] ?? scanSettings.regions?.[0] ?? "us-east-1";
+  // The standard AWS configuration (profile, region, endpoints, credentials), checked before any call.
+  const aws = await loadAwsConfig({ ...(opts.profile ? { profile: opts.profile } : {}), logger: log });
+  const homeRegion = aws.region?.value ?? scanSettings.regions?.[0] ?? "us-east-1";
   const version = toolVersion();
-  const credentials = defaultCredentials(opts.profile ? { profile: opts.profile } : {});
+  const credentials = aws.credentials;
   const run = startScan({
     settings: {
       credentials,
+      endpoints: endpointUrls(aws),
       maxAttempts: scanSettings.maxAttempts ?? DEFAULT_MAX_ATTEMPTS,
       userAgent: `tollgate/${version}`,
     },
@@ -243,7 +247,7 @@ export async function scanCommand(opts: ScanCommandOptions, clock: Clock = syste
   process.on("SIGTERM", onSignal);
   let collected: Inventory;
   try {
-    collected = await run.done;
+    collected = await withCredentialAdvice(aws, run.done);
   } finally {
     if (!interrupted) {
       process.off("SIGINT", onSignal);
@@ -271,7 +275,7 @@ export async function scanCommand(opts: ScanCommandOptions, clock: Clock = syste
     input.rules,
     {
       ...opts.securityhubOptions,
-      ...(opts.profile ? { profile: opts.profile } : {}),
+      aws,
       maxAttempts: scanSettings.maxAttempts ?? DEFAULT_MAX_ATTEMPTS,
       outDir: opts.out,
     },
@@ -321,7 +325,8 @@ export async function probeCommand(opts: ProbeCommandOptions, clock: Clock = sys
         resources: [],
         errors: [],
       };
-  const credentials = await resolveSigningCredentials(defaultCredentials(opts.profile ? { profile: opts.profile } : {}), log);
+  const aws = await loadAwsConfig({ ...(opts.profile ? { profile: opts.profile } : {}), logger: log });
+  const credentials = await resolveSigningCredentials(aws.credentials, log);
   const inventory = await probeInventory(base, probes, {
     credentials,
     logger: log,

@@ -1,9 +1,9 @@
 import { dirname, join } from "node:path";
-import { GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
-import { defaultCredentials, partitionOfRegion, type AwsClientSettings } from "../aws/clients.js";
-import { awsClient } from "../collect/clients.js";
+import type { AwsClientSettings } from "../aws/clients.js";
+import { endpointUrls, loadAwsConfig, type AwsConfig } from "../aws/config.js";
+import { withCredentialAdvice } from "../aws/credential-errors.js";
+import { callerIdentity } from "../collect/scope.js";
 import { builtInRuleDirs, loadRules } from "../engine/rules.js";
-import { InputError } from "../errors.js";
 import { toBatches } from "../export/batches.js";
 import { loadExportInput, type ExportInput } from "../export/findings-file.js";
 import { renderOcsf } from "../export/ocsf.js";
@@ -43,6 +43,8 @@ export interface SecurityHubOptions {
   homeRegion?: string;
   roleName?: string;
   profile?: string;
+  /** The run's AWS configuration, when a scan already read it (else read here, with `profile`). */
+  aws?: AwsConfig;
   maxAttempts?: number;
 }
 
@@ -58,8 +60,16 @@ function metasFor(extraRuleDirs: string[] | undefined): RuleMeta[] {
   return ruleMetas(loadRules([...builtInRuleDirs(), ...(extraRuleDirs ?? [])]));
 }
 
-function homeRegionOf(input: ExportInput, explicit: string | undefined): string {
-  return explicit ?? input.metadata.regions[0] ?? process.env["AWS_REGION"] ?? process.env["AWS_DEFAULT_REGION"] ?? "us-east-1";
+/** Region for findings of global services: the flag, else the first scanned region, else the configured one. */
+function homeRegionOf(input: ExportInput, explicit: string | undefined, configured?: string): string {
+  return (
+    explicit ??
+    input.metadata.regions[0] ??
+    configured ??
+    process.env["AWS_REGION"] ??
+    process.env["AWS_DEFAULT_REGION"] ??
+    "us-east-1"
+  );
 }
 
 /** `tollgate export --from findings.json --format ocsf|asff`: writes the converted findings (stdout or --out FILE). */
@@ -87,21 +97,6 @@ export async function exportFileCommand(opts: ExportFileOptions, clock: Clock = 
     stderrLogger({ quiet: opts.quiet }).info(`Wrote ${opts.out}`);
   } else process.stdout.write(escapeJsonForTerminal(text));
   return 0;
-}
-
-/** The identity of the default credentials (account and partition). */
-async function callerOf(settings: AwsClientSettings, region: string): Promise<{ account: string; partition: string }> {
-  const sts = awsClient(STSClient, settings, region, "sts");
-  try {
-    const id = await sts.send(new GetCallerIdentityCommand({}));
-    return { account: id.Account ?? "", partition: (id.Arn ?? "").split(":")[1] || partitionOfRegion(region) };
-  } catch (e) {
-    throw new InputError(
-      `cannot identify the caller with sts:GetCallerIdentity in ${region}: ${(e as { name?: string }).name ?? "Error"}: ${(e as Error).message}. Check the credentials (environment, --profile, SSO login).`,
-    );
-  } finally {
-    sts.destroy();
-  }
 }
 
 /** Writes `asff.json`: the exact BatchImportFindings requests an import would send (archiving not included). */
@@ -138,19 +133,22 @@ export async function runSecurityHubExport(
     log.info(`Dry run: wrote ${path} (nothing imported; archiving needs the hub and is not part of a dry run)`);
     return 0;
   }
-  const homeRegion = homeRegionOf(input, opts.homeRegion);
+  const aws = opts.aws ?? (await loadAwsConfig({ ...(opts.profile ? { profile: opts.profile } : {}), logger: log }));
+  const homeRegion = homeRegionOf(input, opts.homeRegion, aws.region?.value);
   const settings: AwsClientSettings = {
-    credentials: defaultCredentials(opts.profile ? { profile: opts.profile } : {}),
+    credentials: aws.credentials,
+    endpoints: endpointUrls(aws),
     maxAttempts: opts.maxAttempts ?? 8,
     userAgent: `tollgate/${toolVersion()}`,
   };
-  const caller = await callerOf(settings, homeRegion);
+  const caller = await withCredentialAdvice(aws, callerIdentity(settings, homeRegion));
   const result = await exportToSecurityHub({
     input,
     rules,
     settings,
     credentialsFor: credentialsResolver({
       base: settings.credentials,
+      ...(settings.endpoints?.sts ? { stsEndpoint: settings.endpoints.sts } : {}),
       callerAccount: caller.account,
       partition: caller.partition,
       region: homeRegion,

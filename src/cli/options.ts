@@ -1,4 +1,6 @@
 import { InvalidArgumentError } from "commander";
+import { checkRegion } from "../aws/regions.js";
+import { ExitError } from "../errors.js";
 import { isSeverity, type Severity } from "../model/severity.js";
 
 /** Parses `--fail-on`. */
@@ -53,4 +55,20 @@ export function parsePositiveInt(v: string): number {
 export function parseTextJson(v: string): "text" | "json" {
   if (v !== "text" && v !== "json") throw new InvalidArgumentError("must be text or json");
   return v;
+}
+
+/** Parses a region option: one AWS has (a typo would otherwise fail every call made in it). */
+export function parseRegion(v: string): string {
+  try {
+    checkRegion(v, "region");
+  } catch (e) {
+    if (e instanceof ExitError) throw new InvalidArgumentError(e.message.replace(/^region: /, ""));
+    throw e;
+  }
+  return v;
+}
+
+/** Parses a comma-separated list of regions, each checked like `parseRegion`. */
+export function parseRegionList(v: string, prev: string[] = []): string[] {
+  return parseList(v, prev).map(parseRegion);
 }

@@ -1,4 +1,4 @@
-import { clientConfig, type AwsClientSettings } from "../aws/clients.js";
+import { clientConfig, type AwsClientSettings, type AwsService } from "../aws/clients.js";
 import type { InstrumentableClient, UnitContext } from "./context.js";
 import { responseCheckPlugin } from "./response-check.js";
 
@@ -7,17 +7,16 @@ export type ClientClass<C> = new (config: ReturnType<typeof clientConfig>) => C;
 
 /**
  * Builds every AWS SDK client Tollgate uses (collectors, account set-up, Security Hub export): the standard config
- * (credentials, adaptive retries, user agent, bounded HTTP handler; endpoint left to AWS_ENDPOINT_URL /
- * AWS_ENDPOINT_URL_<SERVICE>) and the check of every answer against the operation's contract. `service` is the
+ * (credentials, adaptive retries, user agent, bounded HTTP handler, the service's configured endpoint) and the check of every answer against the operation's contract. `service` is the
  * service as Tollgate names it (`apigatewayv2` for API Gateway v2), the key of response-contracts.ts.
  */
 export function awsClient<C extends InstrumentableClient>(
   Ctor: ClientClass<C>,
   settings: AwsClientSettings,
   region: string,
-  service: string,
+  service: AwsService,
 ): C {
-  const client = new Ctor(clientConfig(settings, region));
+  const client = new Ctor(clientConfig(settings, region, service));
   responseCheckPlugin(service).applyToStack(client.middlewareStack);
   return client;
 }
@@ -26,7 +25,7 @@ export function awsClient<C extends InstrumentableClient>(
 export function createClient<C extends InstrumentableClient>(
   Ctor: ClientClass<C>,
   ctx: UnitContext,
-  service: string,
+  service: AwsService,
   region: string,
 ): C {
   const client = awsClient(Ctor, ctx.settings, region, service);

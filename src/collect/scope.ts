@@ -4,7 +4,7 @@ import { GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
 import { fromTemporaryCredentials } from "@aws-sdk/credential-providers";
 import { clientConfig, iamRegion, partitionOfRegion, type AwsClientSettings } from "../aws/clients.js";
 import { isAwsCallFailure, toCollectionError } from "../aws/call-error.js";
-import { ExitError, InputError } from "../errors.js";
+import { callerIdentityError } from "../aws/credential-errors.js";
 import type { CollectionError } from "../model/inventory.js";
 import { awsClient } from "./clients.js";
 import type { InstrumentableClient } from "./context.js";
@@ -57,16 +57,6 @@ export interface CallerIdentity {
   partition: string;
 }
 
-const BAD_CREDENTIALS = new Set([
-  "InvalidClientTokenId",
-  "SignatureDoesNotMatch",
-  "ExpiredToken",
-  "ExpiredTokenException",
-  "UnrecognizedClientException",
-  "CredentialsProviderError",
-  "AccessDenied",
-]);
-
 async function getCallerIdentity(settings: AwsClientSettings, region: string, plugin?: StackPlugin): Promise<CallerIdentity> {
   const sts = awsClient(STSClient, settings, region, "sts");
   if (plugin) plugin.applyToStack(sts.middlewareStack as unknown as InstrumentableClient["middlewareStack"]);
@@ -79,16 +69,15 @@ async function getCallerIdentity(settings: AwsClientSettings, region: string, pl
   }
 }
 
-/** Identifies the caller; credentials that do not work are bad input, reported clearly. */
+/**
+ * Identifies the caller, resolving the credentials on the way: a CallerIdentityError (exit 2 for credentials that do
+ * not work, 3 when STS could not answer) that the CLI explains with the run's AWS configuration.
+ */
 export async function callerIdentity(settings: AwsClientSettings, region: string): Promise<CallerIdentity> {
   try {
     return await getCallerIdentity(settings, region);
   } catch (e) {
-    const name = (e as { name?: string }).name ?? "Error";
-    const msg = `cannot identify the caller with sts:GetCallerIdentity in ${region}: ${name}: ${(e as Error).message}`;
-    if (BAD_CREDENTIALS.has(name)) throw new InputError(`${msg}. Check the credentials (environment, --profile, SSO login).`);
-    const err = toCollectionError(e, { account: "unknown", region, service: "sts", operation: "GetCallerIdentity" });
-    throw new ExitError(`${msg} (HTTP ${err.httpStatus ?? "n/a"}); nothing was collected`, 3);
+    throw callerIdentityError(e, region);
   }
 }
 
@@ -199,7 +188,7 @@ export async function assumeRoleIn(
     },
     masterCredentials: base.credentials,
     // The same client settings as every other client (the master credentials take precedence over its own).
-    clientConfig: clientConfig(base, role.region),
+    clientConfig: clientConfig(base, role.region, "sts"),
     // The STS client of the provider checks AssumeRole's answers like every other client.
     clientPlugins: [responseCheckPlugin("sts"), ...(role.rateLimit ? [role.rateLimit.caller] : [])] as never[],
   });

@@ -1,3 +1,4 @@
+import { checkRegion } from "../aws/regions.js";
 import { InputError } from "../errors.js";
 import type { Shard } from "./shard.js";
 
@@ -141,7 +142,10 @@ export function validateScanSettings(data: unknown, source = "scan settings"): S
   const s = data as Record<string, unknown>;
   for (const k of Object.keys(s)) if (!KEYS.has(k)) throw new InputError(`${source}/${k}: unknown setting`);
   const out: ScanSettingsFile = {};
-  if (s["regions"] !== undefined) out.regions = stringList(s["regions"], `${source}/regions`, REGION, "a region name");
+  if (s["regions"] !== undefined) {
+    out.regions = stringList(s["regions"], `${source}/regions`, REGION, "a region name");
+    out.regions.forEach((r, i) => checkRegion(r, `${source}/regions/${i}`));
+  }
   if (s["accounts"] !== undefined)
     out.accounts = stringList(s["accounts"], `${source}/accounts`, ACCOUNT, "a 12-digit account id");
   if (s["roleName"] !== undefined) {

@@ -144,6 +144,8 @@ export function credentialsResolver(opts: {
   partition: string;
   region: string;
   roleName?: string;
+  /** The configured STS endpoint, if any (the assumed roles' STS client must use it too). */
+  stsEndpoint?: string;
 }): CredentialsFor {
   const cache = new Map<string, Credentials>();
   return (account) => {
@@ -161,7 +163,7 @@ export function credentialsResolver(opts: {
           RoleArn: `arn:${opts.partition}:iam::${account}:role/${opts.roleName}`,
           RoleSessionName: "tollgate-securityhub",
         },
-        clientConfig: { region: opts.region },
+        clientConfig: { region: opts.region, ...(opts.stsEndpoint ? { endpoint: opts.stsEndpoint } : {}) },
         clientPlugins: [responseCheckPlugin("sts")] as never[],
       });
       cache.set(account, c);

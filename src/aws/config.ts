@@ -1,0 +1,276 @@
+import { getDefaultRoleAssumer, getDefaultRoleAssumerWithWebIdentity } from "@aws-sdk/client-sts";
+import { fromEnv, fromNodeProviderChain } from "@aws-sdk/credential-providers";
+import { getHomeDir, loadSharedConfigFiles } from "@smithy/core/config";
+import type { AwsCredentialIdentityProvider } from "@smithy/types";
+import { join } from "node:path";
+import { InputError } from "../errors.js";
+import type { Logger } from "../util/logger.js";
+import { AWS_SERVICE_IDS, type AwsService } from "./clients.js";
+import { checkRegion } from "./regions.js";
+
+/** A setting and where it was set, so a message can send the user to the right place. */
+export interface Sourced {
+  value: string;
+  /** `--profile`, `AWS_REGION`, `endpoint_url of profile "x" in ~/.aws/config`, … */
+  source: string;
+}
+
+/** How the selected credentials are obtained, for messages that say what to fix. */
+export type CredentialKind =
+  | "environment"
+  | "static"
+  | "sso"
+  | "assume-role"
+  | "credential-process"
+  | "web-identity"
+  | "no-credentials-in-profile"
+  | "chain";
+
+/** Where the credentials come from. */
+export interface CredentialSource {
+  kind: CredentialKind;
+  /** The profile they come from, if one. */
+  profile?: Sourced;
+  /** The profile's settings that matter for messages (role_arn, source_profile, sso_session, credential_process). */
+  settings: Record<string, string>;
+}
+
+/** The standard AWS configuration of a run, read once, the way the AWS CLI reads it. */
+export interface AwsConfig {
+  /** The selected profile (`--profile`, else AWS_PROFILE); absent means `default`, which need not exist. */
+  profile?: Sourced;
+  /** AWS_REGION, AWS_DEFAULT_REGION or the profile's `region`, in that order. */
+  region?: Sourced;
+  /** Endpoints set for the services Tollgate calls; a service without one uses AWS's endpoint. */
+  endpoints: Partial<Record<AwsService, Sourced>>;
+  credentialSource: CredentialSource;
+  /** The credential provider for the run (memoised and refreshed by the SDK). */
+  credentials: AwsCredentialIdentityProvider;
+  /** The shared files read. */
+  files: { config: string; credentials: string };
+}
+
+/** Options of `loadAwsConfig`. */
+export interface AwsConfigOptions {
+  /** `--profile`: overrides AWS_PROFILE, and environment credentials, as in the AWS CLI. */
+  profile?: string;
+  /** Receives the SDK's credential warnings. */
+  logger?: Logger;
+}
+
+type Section = Record<string, string | undefined>;
+
+function isSet(v: string | undefined): v is string {
+  return v !== undefined && v !== "";
+}
+
+/** A boolean setting as the SDK reads it: exactly `true` or `false`. */
+function flag(value: string | undefined, source: string): boolean {
+  if (value === undefined || value === "") return false;
+  if (value === "true" || value === "false") return value === "true";
+  throw new InputError(`${source}: must be true or false, got ${JSON.stringify(value)}`);
+}
+
+/**
+ * Refuses an endpoint URL the SDK could not use (exit 2), naming where it was set: a typo would otherwise
+ * surface as a connection error per call, or send requests somewhere unintended.
+ */
+export function checkEndpointUrl(value: string, source: string): void {
+  const problem = (why: string): never => {
+    throw new InputError(
+      `${source}: ${JSON.stringify(value)} ${why}; an endpoint is an http(s) URL such as https://iam.amazonaws.com or http://127.0.0.1:4566`,
+    );
+  };
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    return problem("is not a URL");
+  }
+  if (url.protocol !== "https:" && url.protocol !== "http:") problem(`has scheme ${url.protocol} (not http or https)`);
+  if (!url.hostname) problem("has no host");
+  if (url.username || url.password) problem("carries credentials");
+  if (url.search || url.hash) problem("has a query or fragment");
+}
+
+/** How a profile obtains credentials, judged from its settings as the SDK's resolvers do. */
+function profileKind(section: Section): CredentialKind {
+  if (isSet(section["role_arn"]) && isSet(section["web_identity_token_file"])) return "web-identity";
+  if (isSet(section["role_arn"]) && (isSet(section["source_profile"]) || isSet(section["credential_source"])))
+    return "assume-role";
+  if (isSet(section["sso_session"]) || isSet(section["sso_start_url"]) || isSet(section["sso_account_id"])) return "sso";
+  if (isSet(section["aws_access_key_id"]) && isSet(section["aws_secret_access_key"])) return "static";
+  if (isSet(section["credential_process"])) return "credential-process";
+  return "no-credentials-in-profile";
+}
+
+/** Settings of a profile worth naming in messages (never secrets). */
+function messageSettings(section: Section): Record<string, string> {
+  const keys = [
+    "role_arn",
+    "source_profile",
+    "credential_source",
+    "sso_session",
+    "sso_start_url",
+    "sso_account_id",
+    "sso_role_name",
+  ];
+  const out: Record<string, string> = {};
+  for (const k of [...keys, "credential_process", "web_identity_token_file"]) if (isSet(section[k])) out[k] = section[k];
+  return out;
+}
+
+/**
+ * Reads the standard AWS configuration as the AWS CLI does and checks it before any call: the profile
+ * (`--profile`, else AWS_PROFILE) must exist in the config or credentials file; the region (AWS_REGION,
+ * AWS_DEFAULT_REGION, the profile's `region`) must be one AWS has; each endpoint (AWS_ENDPOINT_URL_<SERVICE>,
+ * AWS_ENDPOINT_URL, the profile's `services` section, its `endpoint_url`, unless AWS_IGNORE_CONFIGURED_ENDPOINT_URLS
+ * or `ignore_configured_endpoint_urls`) must be an http(s) URL. Anything wrong is an InputError (exit 2) naming the
+ * variable, flag or file. Credentials follow the CLI's precedence: `--profile`, then AWS_ACCESS_KEY_ID and
+ * AWS_SECRET_ACCESS_KEY, then AWS_PROFILE or `default` with the SDK's chain (SSO, role_arn + source_profile,
+ * credential_process, web identity, container and instance metadata).
+ */
+export async function loadAwsConfig(opts: AwsConfigOptions = {}): Promise<AwsConfig> {
+  const env = process.env;
+  const files = {
+    config: env["AWS_CONFIG_FILE"] || join(getHomeDir(), ".aws", "config"),
+    credentials: env["AWS_SHARED_CREDENTIALS_FILE"] || join(getHomeDir(), ".aws", "credentials"),
+  };
+  const loaded = await loadSharedConfigFiles({ configFilepath: files.config, filepath: files.credentials, ignoreCache: true });
+  const profile: Sourced | undefined = isSet(opts.profile)
+    ? { value: opts.profile, source: "--profile" }
+    : isSet(env["AWS_PROFILE"])
+      ? { value: env["AWS_PROFILE"], source: "AWS_PROFILE" }
+      : undefined;
+  const name = profile?.value ?? "default";
+  const inConfig = loaded.configFile[name] as Section | undefined;
+  const inCredentials = loaded.credentialsFile[name] as Section | undefined;
+  if (profile && !inConfig && !inCredentials) {
+    const known = [
+      ...new Set([...Object.keys(loaded.configFile).filter((k) => !k.includes(".")), ...Object.keys(loaded.credentialsFile)]),
+    ].sort();
+    throw new InputError(
+      `${profile.source} ${name}: no profile named ${JSON.stringify(name)} in ${files.config} or ${files.credentials} ` +
+        `(${known.length ? `profiles there: ${known.join(", ")}` : "no profiles there"}). Create it with ` +
+        `\`aws configure --profile ${name}\` (access keys) or \`aws configure sso --profile ${name}\` (IAM Identity Center), ` +
+        "or select an existing one",
+    );
+  }
+  // The SDK merges a profile's two sections, the credentials file winning.
+  const section: Section = { ...(inConfig ?? {}), ...(inCredentials ?? {}) };
+  const where = (key: string) => `${key} of profile ${JSON.stringify(name)} in ${files.config}`;
+
+  let region: Sourced | undefined;
+  if (isSet(env["AWS_REGION"])) region = { value: env["AWS_REGION"], source: "AWS_REGION" };
+  else if (isSet(env["AWS_DEFAULT_REGION"])) region = { value: env["AWS_DEFAULT_REGION"], source: "AWS_DEFAULT_REGION" };
+  else if (isSet(inConfig?.["region"])) region = { value: inConfig["region"], source: where("region") };
+  if (region) checkRegion(region.value, region.source);
+
+  const endpoints: AwsConfig["endpoints"] = {};
+  const ignore = isSet(env["AWS_IGNORE_CONFIGURED_ENDPOINT_URLS"])
+    ? flag(env["AWS_IGNORE_CONFIGURED_ENDPOINT_URLS"], "AWS_IGNORE_CONFIGURED_ENDPOINT_URLS")
+    : flag(inConfig?.["ignore_configured_endpoint_urls"], where("ignore_configured_endpoint_urls"));
+  if (!ignore) {
+    const servicesName = inConfig?.["services"];
+    let services: Section | undefined;
+    if (isSet(servicesName)) {
+      services = loaded.configFile[`services.${servicesName}`] as Section | undefined;
+      if (!services)
+        throw new InputError(`${where("services")}: names section [services ${servicesName}], which is not in the file`);
+    }
+    for (const [service, id] of Object.entries(AWS_SERVICE_IDS) as [AwsService, string][]) {
+      const envKey = `AWS_ENDPOINT_URL_${id.toUpperCase().replaceAll(" ", "_")}`;
+      const fileKey = `${id.toLowerCase().replaceAll(" ", "_")}.endpoint_url`;
+      let found: Sourced | undefined;
+      if (isSet(env[envKey])) found = { value: env[envKey], source: envKey };
+      else if (isSet(env["AWS_ENDPOINT_URL"])) found = { value: env["AWS_ENDPOINT_URL"], source: "AWS_ENDPOINT_URL" };
+      else if (isSet(services?.[fileKey]))
+        found = { value: services[fileKey], source: `${fileKey} of [services ${servicesName}] in ${files.config}` };
+      else if (isSet(inConfig?.["endpoint_url"])) found = { value: inConfig["endpoint_url"], source: where("endpoint_url") };
+      if (!found) continue;
+      checkEndpointUrl(found.value, found.source);
+      endpoints[service] = found;
+    }
+  }
+
+  const envKeys = isSet(env["AWS_ACCESS_KEY_ID"]) && isSet(env["AWS_SECRET_ACCESS_KEY"]);
+  let credentialSource: CredentialSource;
+  if (profile?.source !== "--profile" && envKeys) credentialSource = { kind: "environment", settings: {} };
+  else if (inConfig || inCredentials)
+    credentialSource = {
+      kind: profileKind(section),
+      profile: profile ?? { value: name, source: "default" },
+      settings: messageSettings(section),
+    };
+  else if (isSet(env["AWS_WEB_IDENTITY_TOKEN_FILE"]) && isSet(env["AWS_ROLE_ARN"]))
+    credentialSource = { kind: "web-identity", settings: { role_arn: env["AWS_ROLE_ARN"] } };
+  else credentialSource = { kind: "chain", settings: {} };
+
+  if (profile?.source === "--profile" && envKeys)
+    opts.logger?.info(
+      `Using profile ${name} (--profile); AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY in the environment are ignored, as the AWS CLI does`,
+    );
+  return {
+    ...(profile ? { profile } : {}),
+    ...(region ? { region } : {}),
+    endpoints,
+    credentialSource,
+    credentials: credentialsProvider(profile, region, endpoints, credentialSource.kind === "environment", opts.logger),
+    files,
+  };
+}
+
+/**
+ * The credential provider. The SDK's nested clients (STS for role_arn and web identity, SSO for IAM Identity
+ * Center) read `endpoint_url` from AWS_PROFILE's profile only, so with `--profile` their configured endpoints are
+ * given to them here; without one configured, the SDK's defaults stand.
+ */
+function credentialsProvider(
+  profile: Sourced | undefined,
+  region: Sourced | undefined,
+  endpoints: AwsConfig["endpoints"],
+  fromEnvironment: boolean,
+  logger: Logger | undefined,
+): AwsCredentialIdentityProvider {
+  if (fromEnvironment) return fromEnv();
+  const sts = endpoints.sts?.value;
+  const stsOptions = {
+    ...(profile ? { profile: profile.value } : {}),
+    ...(region ? { region: region.value } : {}),
+    ...(sts ? { endpoint: sts } : {}),
+  };
+  return fromNodeProviderChain({
+    ...(profile ? { profile: profile.value } : {}),
+    logger: sdkLogger(logger),
+    ...(sts
+      ? {
+          roleAssumer: getDefaultRoleAssumer(stsOptions),
+          roleAssumerWithWebIdentity: getDefaultRoleAssumerWithWebIdentity(stsOptions),
+        }
+      : {}),
+    ...(endpoints.sso ? { clientConfig: { endpoint: endpoints.sso.value } } : {}),
+  });
+}
+
+/**
+ * The SDK's credential logger: warnings go to Tollgate's log on one line, except the multi-line notice that a profile
+ * and environment keys are both set, which `loadAwsConfig` replaces with its own line (the SDK would print it with
+ * console.warn otherwise).
+ */
+function sdkLogger(logger: Logger | undefined) {
+  const ignore = () => undefined;
+  return {
+    debug: ignore,
+    info: ignore,
+    error: ignore,
+    warn: (...args: unknown[]) => {
+      const text = args.map(String).join(" ");
+      if (!text.includes("Multiple credential sources detected")) logger?.warn(text.replace(/\s*\n\s*/g, " ").trim());
+    },
+  };
+}
+
+/** The endpoints as client settings take them. */
+export function endpointUrls(config: Pick<AwsConfig, "endpoints">): Partial<Record<AwsService, string>> {
+  return Object.fromEntries(Object.entries(config.endpoints).map(([k, v]) => [k, v.value]));
+}
