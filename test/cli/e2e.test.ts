@@ -273,7 +273,9 @@ describe("tollgate CLI end to end against the simulator", () => {
     const env = { ...simEnv(s, demo), AWS_SECRET_ACCESS_KEY: "definitely-not-the-right-secret" };
     const r = await runCli(["scan", "--no-probe", "--out", join(tmp, "denied")], env);
     expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/the secret access key from the AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY .* does not match its access key id/);
+    expect(r.stderr).toMatch(
+      /the secret access key from the AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY .* does not match its access key id/,
+    );
   });
 
   it("--help works on every command", async () => {
