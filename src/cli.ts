@@ -1,6 +1,8 @@
 #!/usr/bin/env node
 import { Command, CommanderError, InvalidArgumentError, Option } from "commander";
-import { evaluateCommand, mergeCommand, probeCommand, reportCommand, scanCommand } from "./cli/commands.js";
+import { evaluateCommand, mergeCommand, probeCommand, reportCommand, scanCommand, type CommandEnv } from "./cli/commands.js";
+import { SignalRouter } from "./cli/lifecycle.js";
+import { DURATION_HINT, parseDuration } from "./util/duration.js";
 import { parseShard } from "./collect/shard.js";
 import { exportFileCommand, exportSecurityHubCommand } from "./cli/export.js";
 import {
@@ -98,8 +100,14 @@ function probeOptions(cmd: Command, withNoProbe: boolean): Command {
     .addOption(new Option("--probe-timeout <ms>", "timeout per probe request").default(5000).argParser(parsePositive));
 }
 
-/** Builds the command-line program. */
-export function buildProgram(): Command {
+/** Parses `--max-duration`. */
+function parseMaxDuration(v: string): string {
+  if (parseDuration(v) === undefined) throw new InvalidArgumentError(`must be ${DURATION_HINT}`);
+  return v;
+}
+
+/** Builds the command-line program; `env` carries the signal router of a running CLI (none in tests of parsing). */
+export function buildProgram(env: CommandEnv = {}): Command {
   const program = new Command("tollgate")
     .description("Audits the security of APIs on AWS and proves what it finds.")
     .version(toolVersion())
@@ -124,6 +132,12 @@ export function buildProgram(): Command {
       )
       .addOption(
         new Option(
+          "--max-duration <duration>",
+          "bound for collection and probing (e.g. 90s, 30m, 1h30m): when reached, stop, save what was collected, report it and exit 3",
+        ).argParser(parseMaxDuration),
+      )
+      .addOption(
+        new Option(
           "--shard <i/n>",
           "scan only shard i of n of the (account, region) units; combine with `tollgate merge`",
         ).argParser((v: string) => parseShard(v)),
@@ -140,13 +154,16 @@ export function buildProgram(): Command {
       .option("--inventory <file>", "with --probe-only: a saved inventory whose API endpoints to probe"),
   );
   probeOptions(program.commands.at(-1)!, true).action(async (opts) => {
-    process.exitCode = await scanCommand({
-      ...opts,
-      securityhubOptions: {
-        onlyFailed: opts.securityhubOnlyFailed ?? false,
-        ...(opts.securityhubHomeRegion ? { homeRegion: opts.securityhubHomeRegion } : {}),
+    process.exitCode = await scanCommand(
+      {
+        ...opts,
+        securityhubOptions: {
+          onlyFailed: opts.securityhubOnlyFailed ?? false,
+          ...(opts.securityhubHomeRegion ? { homeRegion: opts.securityhubHomeRegion } : {}),
+        },
       },
-    });
+      env,
+    );
   });
 
   probeOptions(
@@ -160,7 +177,7 @@ export function buildProgram(): Command {
     ),
     false,
   ).action(async (opts) => {
-    process.exitCode = await probeCommand(opts);
+    process.exitCode = await probeCommand(opts, env);
   });
 
   reportOptions(
@@ -169,7 +186,7 @@ export function buildProgram(): Command {
       .description("evaluate the rules on a saved inventory, offline and without credentials")
       .requiredOption("--inventory <file>", "inventory saved by `tollgate scan --save-inventory`"),
   ).action(async (opts) => {
-    process.exitCode = await evaluateCommand(opts);
+    process.exitCode = await evaluateCommand(opts, env);
   });
 
   reportOptions(
@@ -179,7 +196,7 @@ export function buildProgram(): Command {
       .argument("<inventories...>", "shard inventories, one per shard")
       .option("--save-inventory <file>", "also save the merged inventory"),
   ).action(async (inventories: string[], opts) => {
-    process.exitCode = await mergeCommand({ ...opts, inventories });
+    process.exitCode = await mergeCommand({ ...opts, inventories }, env);
   });
 
   program
@@ -194,7 +211,7 @@ export function buildProgram(): Command {
     .option("--out <dir>", "output folder", "reports")
     .option("--quiet", "no progress on stderr")
     .action(async (opts) => {
-      process.exitCode = await reportCommand(opts);
+      process.exitCode = await reportCommand(opts, env);
     });
 
   const exp = program
@@ -285,8 +302,10 @@ export function buildProgram(): Command {
 }
 
 async function main(): Promise<void> {
+  // One SIGINT/SIGTERM listener for the whole process: a run in progress stops and saves; otherwise exit at once.
+  const router = new SignalRouter().install();
   try {
-    await buildProgram().parseAsync(process.argv);
+    await buildProgram({ router }).parseAsync(process.argv);
   } catch (e) {
     if (e instanceof CommanderError) {
       // Help and version exit 0; usage errors are bad input.

@@ -8,32 +8,37 @@ import type { Shard } from "../collect/shard.js";
 import { DEFAULT_MAX_ATTEMPTS, validateScanSettings, type ScanSettingsFile } from "../collect/tuning.js";
 import { loadConfig } from "../config/load.js";
 import type { TollgateConfig } from "../config/types.js";
-import { classifyAgainstBaseline, readBaseline } from "../engine/baseline.js";
-import { evaluate } from "../engine/evaluate.js";
+import { readBaseline, type BaselineFinding } from "../engine/baseline.js";
 import { loadProfile, type Profile } from "../engine/profiles.js";
 import { builtInRuleDirs, loadRuleSet, type RuleSet } from "../engine/rules.js";
-import { applySuppressions } from "../engine/suppress.js";
-import { EXIT, InputError, OutputError } from "../errors.js";
-import { loadInventory, parseInventory, saveInventory } from "../inventory/io.js";
+import { InputError, type OutputError } from "../errors.js";
+import { loadInventory, parseInventory } from "../inventory/io.js";
 import { mergeShardFindings, mergeShardInventories } from "../inventory/merge.js";
-import type { Finding } from "../model/finding.js";
 import { INVENTORY_FORMAT_VERSION, type Inventory } from "../model/inventory.js";
 import type { ReportInput } from "../model/report.js";
 import type { Severity } from "../model/severity.js";
-import { fromFindingsFile, loadFindingsFile, renderReport, type ReportFormat } from "../report/index.js";
+import {
+  assertProbePlanUsable,
+  planProbes,
+  prepareProbes,
+  probeUserAgent,
+  resolveSigningCredentials,
+  type ProbeCliOptions,
+  type ProbeLog,
+} from "../probe/run.js";
+import { fromFindingsFile, loadFindingsFile, type ReportFormat } from "../report/index.js";
 import { parseFindingsFile } from "../report/load.js";
 import { secretHashKeyFromEnv } from "../secrets/redaction.js";
 import { scrubContext } from "../secrets/scrub.js";
 import { systemClock, type Clock } from "../util/clock.js";
-import { escapeJsonForTerminal } from "../util/escape.js";
 import { stderrLogger, type Logger } from "../util/logger.js";
 import { toolVersion } from "../version.js";
-import { correlate } from "../probe/correlate.js";
-import { PROBE_RESOURCE_TYPE } from "../probe/prober.js";
-import { prepareProbes, probeInventory, probeUserAgent, resolveSigningCredentials, type ProbeCliOptions } from "../probe/run.js";
 import { runSecurityHubExport, type SecurityHubOptions } from "./export.js";
+import { RunStop, SignalRouter } from "./lifecycle.js";
 import type { StdoutFormat } from "./options.js";
-import { exitCodeFor, reportInput, summarize, textTable, withOutputFailures, writeReportFiles } from "./run-report.js";
+import { checkOutputs, checkScanScope, maxDurationMs, runOutputs } from "./preflight.js";
+import { exitCodeFor, withOutputFailures, writeReportFiles } from "./run-report.js";
+import { collectStage, evaluateStage, probeStage, saveInventoryStage, writeStage } from "./stages.js";
 
 /** Options shared by scan and evaluate. */
 export interface ReportOptions {
@@ -50,11 +55,13 @@ export interface ReportOptions {
   baseline?: string;
 }
 
-/** Config, profile and rules for a run, loaded (and validated) before anything else happens. */
+/** Config, profile, rules and baseline for a run, loaded (and validated) before anything else happens. */
 export interface RunSetup {
   config: TollgateConfig;
   profile: Profile;
   ruleSet: RuleSet;
+  /** The `--baseline` file's findings, when one was given. */
+  baseline?: BaselineFinding[];
 }
 
 /** The config's profile; a profile file path is taken relative to the config file, not the working directory. */
@@ -64,8 +71,13 @@ export function configProfile(config: TollgateConfig): string | undefined {
   return join(dirname(config.file), p);
 }
 
-/** Loads the config file, the selected profile and the rules with the profile's overrides. */
-export function loadSetup(opts: Pick<ReportOptions, "config" | "profileRules" | "rules">): RunSetup {
+/**
+ * Loads the config file, the selected profile, the rules with the profile's overrides and the baseline: all of them
+ * before the run's first AWS call or output, so a bad file is refused (exit 2) before anything is collected.
+ */
+export async function loadSetup(
+  opts: Pick<ReportOptions, "config" | "profileRules" | "rules" | "baseline" | "quiet">,
+): Promise<RunSetup> {
   const config = loadConfig(opts.config);
   const profile = loadProfile(opts.profileRules ?? configProfile(config) ?? "default");
   const ruleSet = loadRuleSet(
@@ -73,7 +85,13 @@ export function loadSetup(opts: Pick<ReportOptions, "config" | "profileRules" | 
     profile.overrides,
     `profile ${profile.id} (${profile.file})`,
   );
-  return { config, profile, ruleSet };
+  if (!opts.baseline) return { config, profile, ruleSet };
+  const baseline = await readBaseline(opts.baseline);
+  if (baseline.skipped)
+    stderrLogger({ quiet: opts.quiet }).warn(
+      `${opts.baseline}: ${baseline.skipped} baseline entries lack ruleId/resourceArn/account/region/status; ignored`,
+    );
+  return { config, profile, ruleSet, baseline: baseline.findings };
 }
 
 /** Options of `tollgate scan`. */
@@ -91,6 +109,8 @@ export interface ScanCommandOptions extends ReportOptions, ProbeCliOptions {
   maxAttempts?: number;
   /** `i/n`: scan only this shard of the (account, region) units. */
   shard?: Shard;
+  /** `--max-duration`: bound for collection and probing, e.g. `30m`. */
+  maxDuration?: string;
   /** Import the findings into Security Hub after the reports are written. */
   securityhub?: boolean;
   /** Security Hub options (`--securityhub-*`), used with `securityhub`. */
@@ -107,104 +127,84 @@ export function scanSettingsFromFlags(opts: ScanCommandOptions): ScanSettingsFil
   if (opts.org) raw["org"] = true;
   if (opts.maxAttempts !== undefined) raw["maxAttempts"] = opts.maxAttempts;
   if (opts.shard) raw["shard"] = opts.shard;
+  if (opts.maxDuration !== undefined) raw["maxDuration"] = opts.maxDuration;
   // Same validation as the config file, with flag names in the message.
   return validateScanSettings(raw, "command line");
 }
 
-/** Where an interrupted scan leaves its partial inventory. */
+/** Where a stopped run leaves its inventory: the `--save-inventory` path, else `<out>/inventory.partial.json`. */
 export function partialInventoryPath(opts: Pick<ScanCommandOptions, "saveInventory" | "out">): string {
   return opts.saveInventory ?? join(opts.out, "inventory.partial.json");
 }
 
+/** What a command needs from its caller besides its options: the clock and the process's signal router. */
+export interface CommandEnv {
+  clock?: Clock;
+  /** Routes SIGINT/SIGTERM to the run in progress (installed once by the CLI; none: signals are not handled). */
+  router?: SignalRouter;
+}
+
+/** The inventory-like view exitCodeFor reads, from what was reported. */
+function reported(input: ReportInput): Pick<Inventory, "metadata" | "errors"> {
+  return { metadata: input.metadata, errors: input.coverage };
+}
+
 /**
- * Evaluates, applies suppressions and the baseline, writes reports and prints what was asked; returns the
- * exit code (suppressed and, with a baseline, unchanged failures do not count) and what was reported.
+ * Evaluates (correlation, suppressions, baseline), writes the reports and the probe log, prints what was asked, and
+ * returns the exit code (suppressed and, with a baseline, unchanged failures do not count; a file that could not be
+ * written makes it 3) and what was reported.
  */
-async function reportRun(
+async function evaluateAndWrite(
   inventory: Inventory,
   setup: RunSetup,
   opts: ReportOptions,
+  stop: RunStop,
   log: Logger,
   clock: Clock,
-): Promise<{ code: number; input: ReportInput }> {
-  const { rules, aliases, knownIds } = setup.ruleSet;
-  // The baseline is read before evaluating, so a bad file is refused (exit 2) before any output is written.
-  const baseline = opts.baseline ? readBaseline(opts.baseline) : undefined;
-  if (baseline?.skipped)
-    log.warn(`${opts.baseline}: ${baseline.skipped} baseline entries lack ruleId/resourceArn/account/region/status; ignored`);
-  // Probe results confirm or contradict configuration findings; without probe resources this changes nothing.
-  let findings = correlate(
-    evaluate(inventory, rules),
-    inventory.resources.filter((r) => r.type === PROBE_RESOURCE_TYPE),
-  );
-  const suppressed = applySuppressions(findings, setup.config.suppressions, clock(), aliases);
-  findings = suppressed.findings;
-  for (const w of suppressed.expired) log.warn(w);
-  for (const w of suppressed.stale) log.warn(w);
-  let fixed: Finding[] | undefined;
-  if (baseline) {
-    const aliasOf = new Map<string, string>();
-    for (const [id, list] of aliases) for (const a of list) aliasOf.set(a, id);
-    const outcome = classifyAgainstBaseline(findings, baseline.findings, {
-      aliasOf,
-      evaluatedRules: new Set(rules.map((r) => r.id)),
-    });
-    findings = outcome.findings;
-    fixed = outcome.fixed;
-  }
-  const notes = [...suppressed.expired, ...suppressed.stale];
-  const input: ReportInput = {
-    ...reportInput(inventory, findings, rules, knownIds),
-    ...(fixed ? { fixed } : {}),
-    ...(notes.length ? { suppressionNotes: notes } : {}),
-  };
-  const written = await writeReportFiles(opts.out, input, log);
-  summarize(input, inventory, log);
-  if (fixed) {
-    const count = (b: string) => findings.filter((f) => f.baseline === b).length;
-    log.info(`Against the baseline: ${count("new")} new, ${count("unchanged")} unchanged, ${fixed.length} fixed`);
-  }
-  if (opts.format === "json" || opts.format === "sarif") {
-    process.stdout.write(
-      escapeJsonForTerminal(renderReport(opts.format, input, { toolVersion: inventory.metadata.toolVersion }).text),
-    );
-  } else if (opts.format === "text") process.stdout.write(textTable(findings));
-  return { code: withOutputFailures(exitCodeFor(findings, inventory, opts.failOn), written.failures), input };
+  probeLog?: ProbeLog,
+): Promise<{ code: number; input: ReportInput; failures: OutputError[] }> {
+  const evaluated = await evaluateStage(inventory, setup, stop, log, clock);
+  const failures = await writeStage(evaluated, { out: opts.out, format: opts.format, probeLog }, stop, log);
+  const code = withOutputFailures(exitCodeFor(evaluated.input.findings, reported(evaluated.input), opts.failOn), failures);
+  return { code, input: evaluated.input, failures };
 }
 
 /**
- * Saves the inventory to `path`; a file that cannot be written (disk full, permission) is reported on stderr and
- * returned, never thrown, so the reports of the run are still written.
+ * Keeps the inventory of a run once probing is over: at `--save-inventory` when given; otherwise, for a stopped run,
+ * at `<out>/inventory.partial.json` (marked `complete: false` when collection or probing did not finish). Called again
+ * at the end for a run stopped later (evaluation, writing); saves at most once.
  */
-async function saveInventoryReported(
-  path: string,
-  inventory: Inventory,
-  log: Logger,
-  what = "inventory",
-): Promise<OutputError[]> {
-  try {
-    await saveInventory(path, inventory);
-    log.info(`Saved ${what} to ${path}`);
-    return [];
-  } catch (e) {
-    if (!(e instanceof OutputError)) throw e;
-    log.warn(e.message);
-    return [e];
-  }
+function inventoryKeeper(opts: { saveInventory?: string; out: string }, log: Logger) {
+  let saved = false;
+  const failures: OutputError[] = [];
+  return {
+    failures,
+    async keep(inventory: Inventory, stopped: boolean, what?: string): Promise<void> {
+      if (saved || (!opts.saveInventory && !stopped)) return;
+      saved = true;
+      failures.push(...(await saveInventoryStage(partialInventoryPath(opts), inventory, log, what)));
+    },
+  };
 }
 
-/** `tollgate scan`: collect, evaluate, report. SIGINT/SIGTERM save the partial inventory and exit 3. */
-export async function scanCommand(opts: ScanCommandOptions, clock: Clock = systemClock): Promise<number> {
+/** `tollgate scan`: collect, probe, evaluate, report. A stop (signal, `--max-duration`) saves what it has and exits 3. */
+export async function scanCommand(opts: ScanCommandOptions, env: CommandEnv = {}): Promise<number> {
+  const clock = env.clock ?? systemClock;
   const log = stderrLogger({ quiet: opts.quiet });
-  // Config, profile, rules and probe options load first: bad input is refused before any AWS call is made.
-  const setup = loadSetup(opts);
+  // Everything the scan needs is checked before its first AWS call; bad input exits 2 naming the file or flag.
+  const setup = await loadSetup(opts);
   const probes = prepareProbes(opts);
   const secretHashKey = secretHashKeyFromEnv();
-  if (opts.probeOnly) return probeCommand({ ...opts, probe: true }, clock);
+  if (opts.probeOnly) return probeCommand({ ...opts, probe: true }, env);
   // The config file's scan section, with the command-line flags over it key by key.
   const scanSettings: ScanSettingsFile = { ...(setup.config.scan ?? {}), ...scanSettingsFromFlags(opts) };
+  checkScanScope(scanSettings);
+  const deadline = maxDurationMs(scanSettings, opts.maxDuration ? "--max-duration" : (setup.config.file ?? "config"));
+  await checkOutputs(runOutputs(opts));
   // The standard AWS configuration (profile, region, endpoints, credentials), checked before any call.
   const aws = await loadAwsConfig({ ...(opts.profile ? { profile: opts.profile } : {}), logger: log });
+
+  const stop = new RunStop({ log, router: env.router ?? new SignalRouter(), ...(deadline ? { maxDurationMs: deadline } : {}) });
   const homeRegion = aws.region?.value ?? scanSettings.regions?.[0] ?? "us-east-1";
   const version = toolVersion();
   const credentials = aws.credentials;
@@ -223,56 +223,29 @@ export async function scanCommand(opts: ScanCommandOptions, clock: Clock = syste
     progress: chooseProgress({ quiet: opts.quiet, stream: process.stderr, env: process.env }),
     secretHashKey,
   });
-  let interrupted = false;
-  const onSignal = (signal: NodeJS.Signals): void => {
-    // A second signal means "stop now", even while the partial inventory is being written.
-    if (interrupted) process.exit(130);
-    interrupted = true;
-    const path = partialInventoryPath(opts);
-    log.warn(`${signal}: scan interrupted; writing the partial inventory to ${path} (a second signal exits at once)`);
-    saveInventory(path, run.snapshot()).then(
-      () => {
-        log.warn(
-          `partial inventory saved to ${path} (complete: false); evaluate it with \`tollgate evaluate --inventory ${path}\``,
-        );
-        process.exit(EXIT.incomplete);
-      },
-      (e: unknown) => {
-        log.warn(`cannot write the partial inventory: ${(e as Error).message}`);
-        process.exit(EXIT.incomplete);
-      },
-    );
-  };
-  process.on("SIGINT", onSignal);
-  process.on("SIGTERM", onSignal);
-  let collected: Inventory;
-  try {
-    collected = await withCredentialAdvice(aws, run.done);
-  } finally {
-    if (!interrupted) {
-      process.off("SIGINT", onSignal);
-      process.off("SIGTERM", onSignal);
-    }
-  }
-  if (interrupted) return new Promise<number>(() => undefined); // the signal handler exits
+  const collected = await collectStage({ ...run, done: withCredentialAdvice(aws, run.done) }, stop);
   // Live probes run on the collected API endpoints (and --probe-endpoints) unless --no-probe.
-  const inventory = probes.enabled
-    ? await probeInventory(collected, probes, {
-        credentials: await resolveSigningCredentials(credentials, log),
-        logger: log,
-        userAgent: probeUserAgent(version),
-        outDir: opts.out,
-      })
-    : collected;
-  const saveFailures = opts.saveInventory ? await saveInventoryReported(opts.saveInventory, inventory, log) : [];
-  const reported = await reportRun(inventory, setup, opts, log, clock);
-  const code = withOutputFailures(reported.code, saveFailures);
-  const input = reported.input;
-  if (!opts.securityhub) return code;
+  const signing = probes.enabled && !stop.stopped ? await resolveSigningCredentials(credentials, log) : undefined;
+  const probed = await probeStage(
+    collected,
+    probes,
+    { credentials: signing, logger: log, userAgent: probeUserAgent(version) },
+    stop,
+  );
+  const keeper = inventoryKeeper(opts, log);
+  await keeper.keep(probed.inventory, stop.stopped);
+  const result = await evaluateAndWrite(probed.inventory, setup, opts, stop, log, clock, probed.log);
+  await keeper.keep(probed.inventory, stop.stopped);
+  const code = withOutputFailures(result.code, keeper.failures);
+  if (!opts.securityhub) return stop.finish(code);
+  if (stop.stopped || result.failures.length) {
+    log.warn("Security Hub import skipped: the run was stopped or its reports were not all written");
+    return stop.finish(code);
+  }
   // After the reports are on disk, so a failed import never loses the scan's results.
   const shCode = await runSecurityHubExport(
-    input,
-    input.rules,
+    result.input,
+    result.input.rules,
     {
       ...opts.securityhubOptions,
       aws,
@@ -283,7 +256,7 @@ export async function scanCommand(opts: ScanCommandOptions, clock: Clock = syste
     clock,
   );
   // Failing findings (1) keep precedence so CI gates on them still trip; otherwise a failed export is not a success.
-  return code === 1 || shCode === 0 ? code : shCode;
+  return stop.finish(code === 1 || shCode === 0 ? code : shCode);
 }
 
 /** Options of `tollgate probe`. */
@@ -293,56 +266,64 @@ export interface ProbeCommandOptions extends ReportOptions, ProbeCliOptions {
   saveInventory?: string;
 }
 
+/** The inventory `probe` starts from: a saved one, or an empty one for endpoints-file targets only. */
+function probeBaseInventory(opts: ProbeCommandOptions, now: string): Inventory {
+  if (opts.inventory) return loadInventory(opts.inventory, scrubContext(secretHashKeyFromEnv()));
+  return {
+    kind: "tollgate-inventory",
+    formatVersion: INVENTORY_FORMAT_VERSION,
+    metadata: {
+      toolVersion: toolVersion(),
+      collectedAt: now,
+      finishedAt: now,
+      partition: "aws",
+      accounts: [],
+      regions: [],
+      services: [],
+      complete: true,
+    },
+    resources: [],
+    errors: [],
+  };
+}
+
 /**
  * `tollgate probe` (and `scan --probe-only`): live probes only, on targets from a saved inventory and/or an
  * endpoints file, without collecting. The probe results are evaluated on their own (plus the saved inventory).
+ * Every target is known up front, so one outside `--probe-hosts` is refused (exit 2) before any request.
  */
-export async function probeCommand(opts: ProbeCommandOptions, clock: Clock = systemClock): Promise<number> {
+export async function probeCommand(opts: ProbeCommandOptions, env: CommandEnv = {}): Promise<number> {
+  const clock = env.clock ?? systemClock;
   const log = stderrLogger({ quiet: opts.quiet });
-  const setup = loadSetup(opts);
+  const setup = await loadSetup(opts);
   const probes = prepareProbes({ ...opts, probe: true });
-  const secrets = scrubContext(secretHashKeyFromEnv());
   if (!opts.inventory && !opts.probeEndpoints) {
     throw new InputError("probe: give --probe-endpoints FILE and/or --inventory FILE (targets are never guessed)");
   }
-  const version = toolVersion();
-  const now = clock().toISOString();
-  const base: Inventory = opts.inventory
-    ? loadInventory(opts.inventory, secrets)
-    : {
-        kind: "tollgate-inventory",
-        formatVersion: INVENTORY_FORMAT_VERSION,
-        metadata: {
-          toolVersion: version,
-          collectedAt: now,
-          finishedAt: now,
-          partition: "aws",
-          accounts: [],
-          regions: [],
-          services: [],
-          complete: true,
-        },
-        resources: [],
-        errors: [],
-      };
+  await checkOutputs(runOutputs(opts));
+  const base = probeBaseInventory(opts, clock().toISOString());
+  assertProbePlanUsable(planProbes(base, probes), probes);
   const aws = await loadAwsConfig({ ...(opts.profile ? { profile: opts.profile } : {}), logger: log });
+
+  const stop = new RunStop({ log, router: env.router ?? new SignalRouter() });
   const credentials = await resolveSigningCredentials(aws.credentials, log);
-  const inventory = await probeInventory(base, probes, {
-    credentials,
-    logger: log,
-    userAgent: probeUserAgent(version),
-    outDir: opts.out,
-  });
-  const saveFailures = opts.saveInventory ? await saveInventoryReported(opts.saveInventory, inventory, log) : [];
-  return withOutputFailures((await reportRun(inventory, setup, opts, log, clock)).code, saveFailures);
+  const probed = await probeStage(base, probes, { credentials, logger: log, userAgent: probeUserAgent(toolVersion()) }, stop);
+  const keeper = inventoryKeeper(opts, log);
+  await keeper.keep(probed.inventory, stop.stopped);
+  const result = await evaluateAndWrite(probed.inventory, setup, opts, stop, log, clock, probed.log);
+  await keeper.keep(probed.inventory, stop.stopped);
+  return stop.finish(withOutputFailures(result.code, keeper.failures));
 }
 
 /** `tollgate evaluate --inventory FILE`: offline, no credentials. */
-export async function evaluateCommand(opts: ReportOptions & { inventory: string }, clock: Clock = systemClock): Promise<number> {
+export async function evaluateCommand(opts: ReportOptions & { inventory: string }, env: CommandEnv = {}): Promise<number> {
+  const clock = env.clock ?? systemClock;
   const log = stderrLogger({ quiet: opts.quiet });
-  const setup = loadSetup(opts);
+  const setup = await loadSetup(opts);
+  await checkOutputs(runOutputs(opts));
   const inventory = loadInventory(opts.inventory, scrubContext(secretHashKeyFromEnv()));
-  return (await reportRun(inventory, setup, opts, log, clock)).code;
+  const stop = new RunStop({ log, router: env.router ?? new SignalRouter() });
+  return stop.finish((await evaluateAndWrite(inventory, setup, opts, stop, log, clock)).code);
 }
 
 /**
@@ -352,8 +333,9 @@ export async function evaluateCommand(opts: ReportOptions & { inventory: string 
  */
 export async function mergeCommand(
   opts: ReportOptions & { inventories: string[]; saveInventory?: string },
-  clock: Clock = systemClock,
+  env: CommandEnv = {},
 ): Promise<number> {
+  const clock = env.clock ?? systemClock;
   const log = stderrLogger({ quiet: opts.quiet });
   const texts = opts.inventories.map((f) => {
     try {
@@ -377,6 +359,7 @@ export async function mergeCommand(
   };
   if (kinds[0] === "tollgate-findings") {
     if (opts.saveInventory) throw new InputError("--save-inventory: findings files carry no inventory to save");
+    await checkOutputs(runOutputs(opts));
     const { input, missing } = mergeShardFindings(
       texts.map((t, i) => ({
         input: fromFindingsFile(parseFindingsFile(t, opts.inventories[i]!)),
@@ -386,13 +369,13 @@ export async function mergeCommand(
     const m = input.metadata.merged!;
     log.info(`Merged findings of shards ${m.shards.join(", ")} of ${m.count}: ${input.findings.length} findings`);
     warnMissing(missing, m.count);
+    const stop = new RunStop({ log, router: env.router ?? new SignalRouter() });
+    stop.enter("writing");
     const written = await writeReportFiles(opts.out, input, log);
-    return withOutputFailures(
-      exitCodeFor(input.findings, { metadata: input.metadata, errors: input.coverage } as Inventory, opts.failOn),
-      written.failures,
-    );
+    return stop.finish(withOutputFailures(exitCodeFor(input.findings, reported(input), opts.failOn), written.failures));
   }
-  const setup = loadSetup(opts);
+  const setup = await loadSetup(opts);
+  await checkOutputs(runOutputs(opts));
   const secrets = scrubContext(secretHashKeyFromEnv());
   const { inventory, missing } = mergeShardInventories(
     texts.map((t, i) => ({ inventory: parseInventory(t, opts.inventories[i]!, secrets), source: opts.inventories[i]! })),
@@ -401,21 +384,26 @@ export async function mergeCommand(
   const m = inventory.metadata.merged!;
   log.info(`Merged shards ${m.shards.join(", ")} of ${m.count}: ${inventory.resources.length} resources`);
   warnMissing(missing, m.count);
-  const saveFailures = opts.saveInventory
-    ? await saveInventoryReported(opts.saveInventory, inventory, log, "merged inventory")
-    : [];
-  return withOutputFailures((await reportRun(inventory, setup, opts, log, clock)).code, saveFailures);
+  const stop = new RunStop({ log, router: env.router ?? new SignalRouter() });
+  const saveFailures = opts.saveInventory ? await saveInventoryStage(opts.saveInventory, inventory, log, "merged inventory") : [];
+  return stop.finish(withOutputFailures((await evaluateAndWrite(inventory, setup, opts, stop, log, clock)).code, saveFailures));
 }
 
 /** `tollgate report --from findings.json`: re-renders saved results, no AWS. */
-export async function reportCommand(opts: {
-  from: string;
-  format: ReportFormat[];
-  out: string;
-  quiet?: boolean;
-}): Promise<number> {
+export async function reportCommand(
+  opts: {
+    from: string;
+    format: ReportFormat[];
+    out: string;
+    quiet?: boolean;
+  },
+  env: CommandEnv = {},
+): Promise<number> {
   const log = stderrLogger({ quiet: opts.quiet });
+  await checkOutputs(runOutputs(opts));
   const file = await loadFindingsFile(opts.from);
+  const stop = new RunStop({ log, router: env.router ?? new SignalRouter() });
+  stop.enter("writing");
   const written = await writeReportFiles(opts.out, fromFindingsFile(file), log, opts.format);
-  return withOutputFailures(0, written.failures);
+  return stop.finish(withOutputFailures(0, written.failures));
 }

@@ -64,7 +64,7 @@ export function withOutputFailures(code: number, failures: readonly unknown[]): 
 }
 
 /** Exit code: 1 if a counted failure is at or above the threshold, else 3 if the scan was incomplete, else 0. */
-export function exitCodeFor(findings: Finding[], inventory: Inventory, failOn: Severity): number {
+export function exitCodeFor(findings: Finding[], inventory: Pick<Inventory, "metadata" | "errors">, failOn: Severity): number {
   const failing = findings.some(
     (f) => f.status === "fail" && !f.suppression && f.baseline !== "unchanged" && atLeast(f.severity, failOn),
   );
@@ -74,7 +74,7 @@ export function exitCodeFor(findings: Finding[], inventory: Inventory, failOn: S
 }
 
 /** A human summary for stderr, with the same counts as every report (countFindings). */
-export function summarize(input: ReportInput, inventory: Inventory, log: Logger): void {
+export function summarize(input: ReportInput, inventory: Pick<Inventory, "metadata" | "errors">, log: Logger): void {
   const c = countFindings(input);
   log.info(
     `Findings: ${c.byStatus.fail} failing, ${c.byStatus.pass} passing, ${c.byStatus.error} error, ${c.byStatus.skipped} not probed, ${c.suppressed} suppressed`,

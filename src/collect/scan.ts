@@ -10,6 +10,7 @@ import type { SecretHashKey } from "../secrets/redaction.js";
 import { INVENTORY_FORMAT_VERSION, type CollectionError, type Inventory, type Resource } from "../model/inventory.js";
 import type { Clock } from "../util/clock.js";
 import type { Logger } from "../util/logger.js";
+import type { StopReason } from "../util/stop.js";
 import { DEFAULT_COLLECT_OPTIONS, realSleep, type CollectOptions, type UnitContext } from "./context.js";
 import { createCallPool } from "./pool.js";
 import { silentProgress, type ScanProgress, type UnitRef } from "./progress.js";
@@ -54,9 +55,10 @@ export interface ScanRun {
   done: Promise<Inventory>;
   /**
    * What was collected so far, marked `complete: false`; every unit (and account) that had not finished is
-   * recorded as a `ScanInterrupted` error so its rules report `error`, never `pass`.
+   * recorded as an error named after `reason` (default `ScanInterrupted`) so its rules report `error`, never
+   * `pass`. Units still running are abandoned: nothing they return later is added.
    */
-  snapshot(): Inventory;
+  snapshot(reason?: StopReason): Inventory;
 }
 
 /**
@@ -294,14 +296,14 @@ export function startScan(opts: ScanOptions): ScanRun {
 
   return {
     done: run().finally(() => http.close()),
-    snapshot: () => {
+    snapshot: (reason) => {
       ended = true;
       progress.close();
       const interrupted = (u: { account: string; region: string; service: string }): CollectionError => ({
         ...u,
         operation: "*",
-        errorName: "ScanInterrupted",
-        message: "the scan was interrupted before this finished",
+        errorName: reason?.errorName ?? "ScanInterrupted",
+        message: reason?.message ?? "the scan was interrupted before this finished",
       });
       const extra = [
         ...[...settingUp].map((account) => interrupted({ account, region: "global", service: "*" })),

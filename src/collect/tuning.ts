@@ -1,5 +1,6 @@
 import { checkRegion } from "../aws/regions.js";
 import { InputError } from "../errors.js";
+import { DURATION_HINT, parseDuration } from "../util/duration.js";
 import type { Shard } from "./shard.js";
 
 /** A client-side token bucket: `rps` tokens per second, at most `burst` saved up. */
@@ -31,6 +32,8 @@ export interface ScanSettingsFile {
   rateLimits?: Record<string, RateLimit>;
   /** Scan only shard `index` of `count` of the (account, region) units (`--shard i/n`); CLI only. */
   shard?: Shard;
+  /** Bound for collection and probing (`--max-duration`), e.g. `30m`; when reached the scan stops and saves. */
+  maxDuration?: string;
 }
 
 /** Fully resolved tuning: every default applied. */
@@ -113,6 +116,7 @@ const KEYS = new Set([
   "concurrency",
   "rateLimits",
   "shard",
+  "maxDuration",
 ]);
 
 function positiveInt(v: unknown, where: string): number {
@@ -211,6 +215,11 @@ export function validateScanSettings(data: unknown, source = "scan settings"): S
     )
       throw new InputError(`${source}/shard: must be { index, count } with 1 <= index <= count`);
     out.shard = { index, count };
+  }
+  if (s["maxDuration"] !== undefined) {
+    if (typeof s["maxDuration"] !== "string" || parseDuration(s["maxDuration"]) === undefined)
+      throw new InputError(`${source}/maxDuration: must be ${DURATION_HINT}, got ${JSON.stringify(s["maxDuration"])}`);
+    out.maxDuration = s["maxDuration"];
   }
   if (out.org && out.accounts?.length) throw new InputError(`${source}: use either accounts or org, not both`);
   return out;

@@ -50,6 +50,12 @@ export const CONFIG_SCHEMA = {
         externalId: { type: "string", minLength: 2 },
         org: { type: "boolean" },
         maxAttempts: POS_INT,
+        maxDuration: {
+          type: "string",
+          pattern: "^(\\d+h)?(\\d+m)?(\\d+s)?$",
+          minLength: 2,
+          description: "Bound for collection and probing, e.g. 30m, 90s, 1h30m; when reached the scan stops, saves and exits 3.",
+        },
         concurrency: {
           type: "object",
           additionalProperties: false,

@@ -112,6 +112,17 @@ export function evaluateResource(rule: Rule, resource: Resource): Finding | unde
  * for each affected resource and for the scope as a whole (resources may be missing), never `pass`.
  */
 export function evaluate(inventory: Inventory, rules: Rule[]): Finding[] {
+  const findings: Finding[] = [];
+  for (const _ of evaluateStepwise(inventory, rules, findings));
+  return findings;
+}
+
+/**
+ * evaluate() one rule at a time: rules run in id order, each appending its findings to `findings`, and the rule's
+ * id is yielded once they are all in. A caller may pause between rules (to stay responsive) or stop: the findings
+ * so far are then complete for exactly the rules yielded.
+ */
+export function* evaluateStepwise(inventory: Inventory, rules: Rule[], findings: Finding[]): Generator<string> {
   // Resources are put in report order (account, region, ARN) once and rules run in id order, so findings
   // come out sorted without sorting a million of them at the end.
   const byType = new Map<string, Resource[]>();
@@ -121,7 +132,6 @@ export function evaluate(inventory: Inventory, rules: Rule[]): Finding[] {
     typesByArn.set(r.arn, (typesByArn.get(r.arn) ?? new Set()).add(r.type));
   }
   for (const list of byType.values()) list.sort(compareResources);
-  const findings: Finding[] = [];
   for (const rule of [...rules].sort((a, b) => cmp(a.id, b.id))) {
     const src = RESOURCE_TYPE_SOURCES[rule.resourceType];
     const errors = relevantErrors(rule, inventory.errors);
@@ -198,8 +208,8 @@ export function evaluate(inventory: Inventory, rules: Rule[]): Finding[] {
       const slice = sortFindings(findings.slice(start));
       for (let i = 0; i < slice.length; i++) findings[start + i] = slice[i]!;
     }
+    yield rule.id;
   }
-  return findings;
 }
 
 function cmp(a: string, b: string): number {

@@ -4,6 +4,7 @@ import pLimit from "p-limit";
 import type { CollectionError, Resource } from "../model/inventory.js";
 import type { JsonObject, JsonValue } from "../model/json.js";
 import type { Logger } from "../util/logger.js";
+import { stopReasonOf, whenAborted } from "../util/stop.js";
 import { sendOnce, type NodeTlsVersion, type WireResult, type WireSend } from "./http.js";
 import { HostRateLimiter, realSleep, RequestBudget, type Now, type Sleep } from "./limits.js";
 import { scrubContext, type ScrubContext } from "../secrets/scrub.js";
@@ -22,6 +23,9 @@ import {
   type ThrottleObservation,
 } from "./types.js";
 import { deriveVerdicts, EVIL_ORIGIN } from "./verdict.js";
+
+/** Thrown inside a target's steps once the run has stopped, so no further request is sent for it. */
+class ProbeStopped extends Error {}
 
 /** The inventory resource type of probe results. */
 export const PROBE_RESOURCE_TYPE = "aws.apigateway.probe" as const;
@@ -76,6 +80,12 @@ export interface ProbeOptions {
   notProbed?: ReadonlyMap<string, string>;
   /** Secret patterns for what endpoints send back (default: rules/data/secret-patterns.json). */
   secrets?: ScrubContext;
+  /**
+   * Stops the run early (Ctrl-C, `--max-duration`): targets not finished by then are recorded as errors named
+   * after the signal's StopReason, so their probe rules report `error`; requests still in flight are logged
+   * without an answer. What finished is kept.
+   */
+  signal?: AbortSignal;
 }
 
 /** One line of probes.json: a request sent, redacted, and what came back. */
@@ -180,6 +190,7 @@ export async function runProbes(
   const random = opts.random ?? (() => randomBytes(6).toString("hex"));
   const log: ProbeLogEntry[] = [];
   const redact = new ProbeRedactor(opts.secrets ?? scrubContext(), opts.credentials);
+  const inFlight = new Set<ProbeLogEntry>();
   const baselines = new Map<string, Promise<ProbeExchange>>();
 
   async function exchange(target: ProbeTarget, spec: StepSpec): Promise<ProbeExchange> {
@@ -210,6 +221,18 @@ export async function runProbes(
       base.request.headers = redact.headers(headers);
     }
     await limiter.acquire(url.host);
+    if (opts.signal?.aborted) throw new ProbeStopped();
+    // Logged as sent now, so a request still unanswered when the run stops is in probes.json all the same.
+    const pending: ProbeLogEntry = {
+      target: target.id,
+      step: spec.step,
+      request: base.request,
+      status: null,
+      error: null,
+      elapsedMs: 0,
+      tls: null,
+    };
+    inFlight.add(pending);
     const r = await send({
       method: spec.method,
       url: spec.url,
@@ -218,7 +241,7 @@ export async function runProbes(
       ...(opts.extraCa ? { extraCa: opts.extraCa } : {}),
       ...(spec.tlsVersion ? { tlsVersion: spec.tlsVersion } : {}),
       ...(spec.ciphers ? { ciphers: spec.ciphers } : {}),
-    });
+    }).finally(() => inFlight.delete(pending));
     const response = recordResponse(r, redact);
     const error = r.error ? { ...r.error, message: redact.text(r.error.message) } : undefined;
     const x: ProbeExchange = {
@@ -396,10 +419,38 @@ export async function runProbes(
   }
 
   const limit = pLimit(opts.concurrency ?? PROBE_DEFAULTS.concurrency);
-  const observations = await Promise.all(targets.map((t) => limit(() => probeTarget(t))));
+  const signal = opts.signal;
+  const stopped = signal ? whenAborted(signal).then(() => undefined) : new Promise<undefined>(() => undefined);
+  const observations = await Promise.all(
+    targets.map((t) => {
+      const probed = limit(() => (signal?.aborted ? undefined : probeTarget(t))).catch((e: unknown) => {
+        if (e instanceof ProbeStopped) return undefined;
+        throw e;
+      });
+      // A stop does not wait for targets in progress: they are recorded as not finished.
+      return signal ? Promise.race([probed, stopped]) : probed;
+    }),
+  );
   const resources: Resource[] = [];
   const errors: CollectionError[] = [];
+  const unfinished = targets.filter((_, i) => observations[i] === undefined);
+  if (unfinished.length && signal) {
+    const why = stopReasonOf(signal);
+    for (const t of unfinished)
+      errors.push({
+        account: t.account ?? opts.defaultAccount ?? "000000000000",
+        region: t.region ?? "global",
+        service: "probe",
+        operation: "*",
+        errorName: why.errorName,
+        message: `not probed: ${why.message}`,
+        resourceArn: probeArn(t),
+      });
+    for (const entry of inFlight) log.push({ ...entry, error: `stopped: ${why.message}; no answer recorded` });
+    inFlight.clear();
+  }
   for (const o of observations) {
+    if (!o) continue;
     const { derived, verdicts, skipped } = deriveVerdicts(o);
     const t = o.target;
     const account = t.account ?? opts.defaultAccount ?? "000000000000";
@@ -445,7 +496,9 @@ export async function runProbes(
   }
   const notProbed = resources.reduce((n, r) => n + Object.keys(r.skipped ?? {}).length, 0);
   opts.logger?.info(
-    `Probes: ${targets.length - (opts.notProbed?.size ?? 0)} endpoint(s), ${budget.spent} request(s), ${errors.length} inconclusive check(s), ${notProbed} not probed by design`,
+    `Probes: ${targets.length - (opts.notProbed?.size ?? 0)} endpoint(s), ${budget.spent} request(s), ${errors.length} inconclusive check(s), ${notProbed} not probed by design` +
+      (unfinished.length ? `, ${unfinished.length} endpoint(s) not finished` : ""),
   );
-  return { resources, errors, log, requestsSent: budget.spent };
+  // A copy: answers that arrive after a stop must not change what was reported.
+  return { resources, errors, log: [...log], requestsSent: budget.spent };
 }

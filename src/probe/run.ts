@@ -7,7 +7,7 @@ import type { Logger } from "../util/logger.js";
 import { writeFileAtomic } from "../util/atomic-write.js";
 import { stableStringify } from "../util/stable-json.js";
 import { loadProbeEndpoints } from "./endpoints-file.js";
-import { PROBE_DEFAULTS, runProbes, type ProbeLogEntry } from "./prober.js";
+import { PROBE_DEFAULTS, probeArn, runProbes, type ProbeLogEntry } from "./prober.js";
 import type { SigningCredentials } from "./sign.js";
 import { hostAllowed, parseProbeHosts } from "./hosts.js";
 import {
@@ -15,6 +15,7 @@ import {
   DEFAULT_INVOKE_URL_TEMPLATE,
   targetsFromInventory,
   type NotProbed,
+  type SkippedTarget,
 } from "./targets-from-inventory.js";
 import type { ProbeTarget } from "./types.js";
 
@@ -99,9 +100,18 @@ export function prepareProbes(opts: ProbeCliOptions): PreparedProbes {
     if (!extraCa.includes("-----BEGIN CERTIFICATE-----"))
       throw new InputError(`${opts.caFile}: --ca-file is not a PEM certificate`);
   }
+  const endpoints = opts.probeEndpoints ? loadProbeEndpoints(opts.probeEndpoints) : [];
+  // Endpoints-file targets are known before the run: one outside --probe-hosts is refused now, not after the scan.
+  for (const t of endpoints) {
+    const outside = hostsOutside(t, probeHosts);
+    if (outside.length)
+      throw new InputError(
+        `--probe-hosts ${probeHosts!.join(",")}: endpoint ${JSON.stringify(t.id)} of ${opts.probeEndpoints} would reach ${outside.join(", ")}; nothing was sent`,
+      );
+  }
   return {
     enabled: opts.probe !== false,
-    endpoints: opts.probeEndpoints ? loadProbeEndpoints(opts.probeEndpoints) : [],
+    endpoints,
     ...(extraCa ? { extraCa } : {}),
     invokeUrlTemplate: template,
     ...(opts.httpInvokeUrlTemplate ? { httpInvokeUrlTemplate: opts.httpInvokeUrlTemplate } : {}),
@@ -136,66 +146,171 @@ export async function resolveSigningCredentials(
 /** The request log file written next to the reports. */
 export const PROBE_LOG_FILE = "probes.json";
 
+/** The targets of a probe run, and the endpoints that will not be probed, with why. */
+export interface ProbePlan {
+  /** Endpoints to probe (inventory-derived first, then the endpoints file's). */
+  targets: ProbeTarget[];
+  /** Inventory endpoints sent nothing by design (private or WebSocket APIs): their checks are `skipped`. */
+  skipped: SkippedTarget[];
+  /** Where each target came from. */
+  sources: Map<string, "inventory" | "endpoints-file">;
+  /** Endpoints of the inventory that are not probed by design (private, WebSocket, …). */
+  notProbed: NotProbed[];
+  /** Inventory endpoints whose configuration could not be read as a probe target. */
+  problems: { arn: string; message: string }[];
+  /** Targets whose host is outside `--probe-hosts`: never sent a request. */
+  refused: { target: ProbeTarget; hosts: string[] }[];
+  /** Endpoints-file entries whose id is also derived from the inventory: not probed. */
+  clashes: ProbeTarget[];
+}
+
+/** Hosts of a target's URLs outside the allow-list (empty when there is no allow-list or all are inside). */
+function hostsOutside(t: ProbeTarget, allowed: readonly string[] | undefined): string[] {
+  if (!allowed) return [];
+  const out = new Set<string>();
+  for (const u of [t.baseUrl, t.httpBaseUrl])
+    if (u !== undefined && !hostAllowed(new URL(u).hostname, allowed)) out.add(new URL(u).hostname);
+  return [...out].sort();
+}
+
 /**
- * Probes the inventory's API Gateway endpoints plus the endpoints file, merges the results into the inventory
- * (resources and errors) and writes the request log. Returns the inventory unchanged when there is nothing
- * to probe (no file is written then).
+ * Plans a probe run (pure): targets derived from the inventory plus the endpoints file, minus those outside
+ * `--probe-hosts` and endpoints-file entries clashing with a derived id. Targets known before the run starts
+ * (the endpoints file, a saved `--inventory`) are checked up front with assertProbePlanUsable instead.
  */
-export async function probeInventory(
-  inventory: Inventory,
-  prepared: PreparedProbes,
-  ctx: { credentials?: SigningCredentials | undefined; logger: Logger; userAgent: string; outDir: string },
-): Promise<Inventory> {
-  if (!prepared.enabled) return inventory;
+export function planProbes(inventory: Inventory, prepared: PreparedProbes): ProbePlan {
   const fromInventory = targetsFromInventory(inventory, {
     invokeUrlTemplate: prepared.invokeUrlTemplate,
     ...(prepared.httpInvokeUrlTemplate ? { httpInvokeUrlTemplate: prepared.httpInvokeUrlTemplate } : {}),
     domainUrlTemplate: prepared.domainUrlTemplate,
   });
-  for (const n of fromInventory.notProbed) ctx.logger.info(`Not probed: ${n.arn}: ${n.reason}`);
   const sources = new Map<string, "inventory" | "endpoints-file">();
   for (const t of [...fromInventory.targets, ...fromInventory.skipped.map((s) => s.target)]) sources.set(t.id, "inventory");
-  const clash = prepared.endpoints.find((t) => sources.has(t.id));
+  const clashes = prepared.endpoints.filter((t) => sources.has(t.id));
+  const fromFile = prepared.endpoints.filter((t) => !sources.has(t.id));
+  for (const t of fromFile) sources.set(t.id, "endpoints-file");
+  const refused: ProbePlan["refused"] = [];
+  const targets: ProbeTarget[] = [];
+  for (const t of [...fromInventory.targets, ...fromFile]) {
+    const hosts = hostsOutside(t, prepared.probeHosts);
+    if (hosts.length) refused.push({ target: t, hosts });
+    else targets.push(t);
+  }
+  return {
+    targets,
+    skipped: fromInventory.skipped,
+    sources,
+    notProbed: fromInventory.notProbed,
+    problems: fromInventory.problems,
+    refused,
+    clashes,
+  };
+}
+
+/**
+ * Refuses (InputError, exit 2, before any request or AWS call) a plan whose targets were all known up front:
+ * an endpoint outside `--probe-hosts`, or an endpoints-file id that the inventory also derives.
+ */
+export function assertProbePlanUsable(plan: ProbePlan, prepared: PreparedProbes): void {
+  const clash = plan.clashes[0];
   if (clash)
     throw new InputError(
       `--probe-endpoints: endpoint id ${JSON.stringify(clash.id)} is also derived from the inventory; rename it`,
     );
-  for (const t of prepared.endpoints) sources.set(t.id, "endpoints-file");
-  const targets = [...fromInventory.targets, ...prepared.endpoints];
-  if (prepared.probeHosts) {
-    // Checked before any request: a target outside the allow-list is a mistake to stop at, not to skip.
-    const outside = new Set<string>();
-    for (const t of targets)
-      for (const u of [t.baseUrl, t.httpBaseUrl])
-        if (u !== undefined && !hostAllowed(new URL(u).hostname, prepared.probeHosts)) outside.add(new URL(u).hostname);
-    if (outside.size)
-      throw new InputError(
-        `--probe-hosts ${prepared.probeHosts.join(",")}: probes would reach ${[...outside].sort().join(", ")}; nothing was sent`,
-      );
-  }
+  if (plan.refused.length)
+    throw new InputError(
+      `--probe-hosts ${prepared.probeHosts!.join(",")}: probes would reach ${[...new Set(plan.refused.flatMap((r) => r.hosts))].sort().join(", ")}; nothing was sent`,
+    );
+}
+
+/** What a probe run leaves for probes.json: every request sent (redacted) and every endpoint not probed, with why. */
+export interface ProbeLog {
+  requests: ProbeLogEntry[];
+  notProbed: NotProbed[];
+}
+
+/**
+ * Probes the inventory's API Gateway endpoints plus the endpoints file and merges the results into the inventory
+ * (resources and errors). Endpoints that appear only now (derived from the collected inventory) and fall outside
+ * `--probe-hosts` are refused, listed and recorded as errors (their rules report `error`), never sent a request;
+ * the same goes for an endpoints-file id that clashes with a derived one. With `signal`, a stop keeps what finished
+ * (see runProbes). Returns the inventory unchanged and no log when there is nothing to probe.
+ */
+export async function probeInventory(
+  inventory: Inventory,
+  prepared: PreparedProbes,
+  ctx: { credentials?: SigningCredentials | undefined; logger: Logger; userAgent: string; signal?: AbortSignal | undefined },
+): Promise<{ inventory: Inventory; log?: ProbeLog }> {
+  if (!prepared.enabled) return { inventory };
+  const plan = planProbes(inventory, prepared);
+  for (const n of plan.notProbed) ctx.logger.info(`Not probed: ${n.arn}: ${n.reason}`);
   const account = inventory.metadata.accounts[0];
-  const problemErrors = fromInventory.problems.map((p) => ({
-    account: account ?? "000000000000",
-    region: "global",
+  const notRun = (t: ProbeTarget, errorName: string, message: string) => ({
+    account: t.account ?? account ?? "000000000000",
+    region: t.region ?? "global",
     service: "probe",
-    operation: "ProbeAuth",
-    errorName: "ProbeTargetUnknown",
-    message: `not probed: ${p.message}`,
-    resourceArn: p.arn,
-  }));
-  if (!targets.length && !fromInventory.skipped.length) {
-    return problemErrors.length ? { ...inventory, errors: [...inventory.errors, ...problemErrors] } : inventory;
+    operation: "*",
+    errorName,
+    message,
+    resourceArn: probeArn(t),
+  });
+  const planErrors = [
+    ...plan.problems.map((p) => ({
+      account: account ?? "000000000000",
+      region: "global",
+      service: "probe",
+      operation: "ProbeAuth",
+      errorName: "ProbeTargetUnknown",
+      message: `not probed: ${p.message}`,
+      resourceArn: p.arn,
+    })),
+    ...plan.refused.map(({ target, hosts }) =>
+      notRun(
+        target,
+        "ProbeHostRefused",
+        `not probed: ${hosts.join(", ")} is outside --probe-hosts ${prepared.probeHosts!.join(",")}`,
+      ),
+    ),
+    ...plan.clashes.map((t) =>
+      notRun(t, "ProbeTargetClash", `not probed: endpoints-file id ${JSON.stringify(t.id)} is also derived from the inventory`),
+    ),
+  ];
+  const refusedNotes: NotProbed[] = [
+    ...plan.refused.map(({ target, hosts }) => ({
+      arn: target.arn ?? probeArn(target),
+      reason: `refused: ${hosts.join(", ")} is outside --probe-hosts`,
+    })),
+    ...plan.clashes.map((t) => ({
+      arn: probeArn(t),
+      reason: "refused: its endpoints-file id is also derived from the inventory",
+    })),
+  ];
+  if (plan.refused.length) {
+    ctx.logger.warn(
+      `--probe-hosts ${prepared.probeHosts!.join(",")}: ${plan.refused.length} endpoint(s) found in the inventory are outside it and were not probed (their probe rules report error):`,
+    );
+    for (const { target, hosts } of plan.refused) ctx.logger.warn(`  refused: ${target.id} (${hosts.join(", ")})`);
+  }
+  for (const t of plan.clashes)
+    ctx.logger.warn(
+      `--probe-endpoints: endpoint id ${JSON.stringify(t.id)} is also derived from the inventory; not probed (rename it)`,
+    );
+  const withPlanErrors = (inv: Inventory): Inventory =>
+    planErrors.length ? { ...inv, errors: [...inv.errors, ...planErrors] } : inv;
+  if (!plan.targets.length && !plan.skipped.length) {
+    const log = refusedNotes.length ? { requests: [], notProbed: [...plan.notProbed, ...refusedNotes] } : undefined;
+    return { inventory: withPlanErrors(inventory), ...(log ? { log } : {}) };
   }
   if (process.env["NODE_TLS_REJECT_UNAUTHORIZED"] === "0" || process.env["NODE_EXTRA_CA_CERTS"])
     ctx.logger.warn(
       "probes ignore NODE_TLS_REJECT_UNAUTHORIZED and NODE_EXTRA_CA_CERTS: certificates are always verified, extra CAs come from --ca-file only",
     );
   ctx.logger.info(
-    `Probing ${targets.length} endpoint(s) (budget ${prepared.budget} requests, ${prepared.ratePerSecond}/s per host)`,
+    `Probing ${plan.targets.length} endpoint(s) (budget ${prepared.budget} requests, ${prepared.ratePerSecond}/s per host)`,
   );
   // Targets of unreachable APIs are sent nothing; they still become probe resources whose checks are skipped.
-  const result = await runProbes([...targets, ...fromInventory.skipped.map((s) => s.target)], sources, {
-    notProbed: new Map(fromInventory.skipped.map((s) => [s.target.id, s.reason])),
+  const result = await runProbes([...plan.targets, ...plan.skipped.map((s) => s.target)], plan.sources, {
+    notProbed: new Map(plan.skipped.map((s) => [s.target.id, s.reason])),
     credentials: ctx.credentials,
     extraCa: prepared.extraCa,
     timeoutMs: prepared.timeoutMs,
@@ -206,20 +321,23 @@ export async function probeInventory(
     ...(account ? { defaultAccount: account } : {}),
     logger: ctx.logger,
     ...(prepared.probeHosts ? { allowedHosts: prepared.probeHosts } : {}),
+    ...(ctx.signal ? { signal: ctx.signal } : {}),
   });
-  await writeProbeLog(ctx.outDir, result.log, fromInventory.notProbed);
   return {
-    ...inventory,
-    metadata: { ...inventory.metadata, services: [...new Set([...inventory.metadata.services, "probe"])] },
-    resources: [...inventory.resources, ...result.resources],
-    errors: [...inventory.errors, ...problemErrors, ...result.errors],
+    inventory: withPlanErrors({
+      ...inventory,
+      metadata: { ...inventory.metadata, services: [...new Set([...inventory.metadata.services, "probe"])] },
+      resources: [...inventory.resources, ...result.resources],
+      errors: [...inventory.errors, ...result.errors],
+    }),
+    log: { requests: result.log, notProbed: [...plan.notProbed, ...refusedNotes] },
   };
 }
 
-/** Writes probes.json (every request sent, redacted) atomically. */
-export async function writeProbeLog(dir: string, log: ProbeLogEntry[], notProbed: NotProbed[] = []): Promise<string> {
+/** Writes probes.json (every request sent, redacted; every endpoint not probed) atomically into `dir`. */
+export async function writeProbeLog(dir: string, log: ProbeLog): Promise<string> {
   const path = join(dir, PROBE_LOG_FILE);
-  await writeFileAtomic(path, stableStringify({ kind: "tollgate-probe-log", requests: log, notProbed }));
+  await writeFileAtomic(path, stableStringify({ kind: "tollgate-probe-log", requests: log.requests, notProbed: log.notProbed }));
   return path;
 }
 

@@ -155,12 +155,19 @@ describe("scan probes the collected inventory against the loopback data plane", 
     expect(dp.requests.every((x) => x.url.startsWith("/_domain/"))).toBe(true);
   });
 
-  it("--probe-hosts refuses, before any request, targets outside the allow-list (exit 2)", async () => {
+  it("--probe-hosts: endpoints the scan found outside the allow-list get no request, are listed, and report error (exit 3)", async () => {
     // Both hosts are loopback: even a broken guard could not send a probe off this machine.
-    const { r, dp } = await scanWithProbes(account("clean"), "hosts", ["--probe-hosts", "127.0.0.2"]);
-    expect(r.code).toBe(2);
-    expect(r.stderr).toContain("--probe-hosts");
-    expect(r.stderr).toContain("127.0.0.1");
+    const { r, dp, read } = await scanWithProbes(account("clean"), "hosts", ["--probe-hosts", "127.0.0.2"]);
     expect(dp.requests.length).toBe(0);
+    // Nothing collected is thrown away: the endpoints are refused, the rest of the run goes on.
+    expect(r.code).toBe(3);
+    expect(r.stderr).toMatch(/--probe-hosts 127\.0\.0\.2: \d+ endpoint\(s\) found in the inventory are outside it/);
+    expect(r.stderr).toMatch(/refused: .* \(127\.0\.0\.1\)/);
+    const f = read<{ findings: Finding[]; coverage: { errorName: string }[] }>("findings.json");
+    expect(f.coverage.some((c) => c.errorName === "ProbeHostRefused")).toBe(true);
+    const probeFindings = f.findings.filter((x) => x.resourceArn.startsWith("tollgate:probe:"));
+    expect(probeFindings.length).toBeGreaterThan(0);
+    expect(probeFindings.every((x) => x.status === "error")).toBe(true);
+    expect(f.findings.some((x) => x.ruleId.startsWith("aws.iam.") && x.status === "pass")).toBe(true);
   });
 });

@@ -1,3 +1,4 @@
+import { createServer, type AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { DataPlaneStage } from "../../fixtures/simulator/dataplane.js";
 import { mintJwt } from "../../fixtures/simulator/dataplane.js";
@@ -363,5 +364,56 @@ describe("prober safety", () => {
     const r = await runProbes([target("good", "/iam", { auth: "AWS_IAM" })], new Map(), options({ credentials: undefined }));
     expect(r.resources[0]!.derived["sigv4Outcome"]).toBeNull();
     expect(r.errors).toContainEqual(expect.objectContaining({ operation: "ProbeSigV4", errorName: "ProbeNotRun" }));
+  });
+});
+
+describe("prober stopped early", () => {
+  it("keeps the endpoints that finished, records the others as not finished, and logs requests still unanswered", async () => {
+    // A loopback server that accepts connections and never answers: its endpoint is still in progress at the stop.
+    const silent = createServer(() => undefined);
+    await new Promise<void>((r) => silent.listen(0, "127.0.0.1", r));
+    const port = (silent.address() as AddressInfo).port;
+    try {
+      const done = target("good", "/iam", { auth: "AWS_IAM" });
+      const hung: ProbeTarget = {
+        ...target("good", "/hung", { auth: "NONE" }),
+        id: "hung",
+        baseUrl: `https://127.0.0.1:${port}/prod`,
+      };
+      const controller = new AbortController();
+      const running = runProbes([done, hung], new Map(), options({ signal: controller.signal, timeoutMs: 60_000 }));
+      // Stop once the data plane's endpoint has had time to finish (the silent one never can).
+      await new Promise((r) => setTimeout(r, 1500));
+      controller.abort({ errorName: "ScanInterrupted", message: "the run was interrupted (SIGINT) during probing" });
+      const r = await running;
+      expect(r.resources.map((x) => x.arn)).toEqual(["tollgate:probe:good GET /iam"]);
+      expect(r.resources[0]!.derived["authOutcome"]).toBe("enforced");
+      expect(r.errors).toContainEqual({
+        account: "111122223333",
+        region: "us-east-1",
+        service: "probe",
+        operation: "*",
+        errorName: "ScanInterrupted",
+        message: "not probed: the run was interrupted (SIGINT) during probing",
+        resourceArn: "tollgate:probe:hung",
+      });
+      const unanswered = r.log.filter((e) => e.target === "hung");
+      expect(unanswered).toHaveLength(1);
+      expect(unanswered[0]).toMatchObject({ status: null, error: expect.stringMatching(/^stopped: .*no answer recorded$/) });
+    } finally {
+      silent.close();
+    }
+  });
+
+  it("a run already stopped sends nothing and records every endpoint as not finished", async () => {
+    const controller = new AbortController();
+    controller.abort({ errorName: "MaxDurationReached", message: "--max-duration 1s was reached during collection" });
+    const r = await runProbes([target("good", "/iam", { auth: "AWS_IAM" })], new Map(), options({ signal: controller.signal }));
+    expect(r.requestsSent).toBe(0);
+    expect(r.log).toEqual([]);
+    expect(r.resources).toEqual([]);
+    expect(r.errors).toEqual([
+      expect.objectContaining({ errorName: "MaxDurationReached", resourceArn: "tollgate:probe:good GET /iam" }),
+    ]);
   });
 });
