@@ -71,10 +71,19 @@ function listJson(dir: string): string[] {
   const out: string[] = [];
   for (const name of entries) {
     const full = join(dir, name);
-    if (statSync(full).isDirectory()) out.push(...listJson(full));
+    if (readable(full, () => statSync(full)).isDirectory()) out.push(...listJson(full));
     else if (name.endsWith(".json")) out.push(full);
   }
   return out;
+}
+
+/** Runs a file-system read; a failure (dangling link, no permission) is bad input naming the file, not a crash. */
+function readable<T>(path: string, read: () => T): T {
+  try {
+    return read();
+  } catch (e) {
+    throw new InputError(`${path}: cannot read rule file: ${(e as Error).message}`);
+  }
 }
 
 let ruleSchemaValidator: ValidateFunction | undefined;
@@ -205,7 +214,10 @@ export function loadRuleSet(
   for (const dir of dirs) {
     for (const path of listJson(dir)) {
       const rel = path.startsWith(root + sep) ? relative(root, path).split(sep).join("/") : path;
-      const rule = parseRuleFile(readFileSync(path, "utf8"), rel);
+      const rule = parseRuleFile(
+        readable(path, () => readFileSync(path, "utf8")),
+        rel,
+      );
       for (const id of [rule.id, ...(rule.aliases ?? [])]) {
         const prev = seen.get(id);
         if (prev) throw new InputError(`${rel}: /id: ${id} is already defined by ${prev}`);

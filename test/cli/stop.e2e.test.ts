@@ -1,7 +1,7 @@
 // A run stopped in any phase (SIGINT/SIGTERM, --max-duration) keeps what it has: the (partial) inventory and the
 // reports of what was evaluated, every unfinished unit recorded as an error, exit 3, no half-written or stray file.
 // Real child processes, real signals, the simulator's real wire protocols and a loopback data plane.
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -439,6 +439,16 @@ describe("everything the run needs is checked before the first AWS call", () => 
     await refusedBeforeAws(scan(join(dir, "missing.json")), /missing\.json: cannot read/);
     await refusedBeforeAws(scan(join(dir, "trunc.json")), /trunc\.json: (cannot read baseline|.*truncated)/);
     await refusedBeforeAws(scan(join(dir, "sarif.json")), /sarif\.json: \/findings: a baseline must be a findings\.json/);
+  });
+
+  it("a rule pack with an unreadable file (a dangling link) is bad input naming the file, not a crash", async () => {
+    const pack = join(tmp, "broken-pack");
+    mkdirSync(pack, { recursive: true });
+    symlinkSync(join(pack, "gone.json"), join(pack, "rule.json"));
+    await refusedBeforeAws(
+      ["scan", "--no-probe", "--rules", pack, "--out", join(tmp, "broken-out")],
+      /broken-pack\/rule\.json: cannot read rule file: ENOENT/,
+    );
   });
 
   it("--org or several --accounts without --role-name, and an endpoints file outside --probe-hosts, are refused before collecting", async () => {
