@@ -131,6 +131,15 @@ export function buildProgram(env: CommandEnv = {}): Command {
         new Option("--max-attempts <n>", "attempts per AWS call, retries included (default: 8)").argParser(parsePositiveInt),
       )
       .addOption(
+        new Option("--connect-timeout <ms>", "time to connect to AWS, per attempt (default: 10000)").argParser(parsePositiveInt),
+      )
+      .addOption(
+        new Option(
+          "--request-timeout <ms>",
+          "time one attempt of an AWS call may take, up to the answer's last byte (default: 60000)",
+        ).argParser(parsePositiveInt),
+      )
+      .addOption(
         new Option(
           "--max-duration <duration>",
           "bound for collection and probing (e.g. 90s, 30m, 1h30m): when reached, stop, save what was collected, report it and exit 3",
@@ -256,10 +265,23 @@ export function buildProgram(env: CommandEnv = {}): Command {
         .default(8)
         .argParser((v) => Number.parseInt(v, 10)),
     )
+    .addOption(
+      new Option("--connect-timeout <ms>", "time to connect to AWS, per attempt (default: 10000)").argParser(parsePositiveInt),
+    )
+    .addOption(
+      new Option(
+        "--request-timeout <ms>",
+        "time one attempt of an AWS call may take, up to the answer's last byte (default: 60000)",
+      ).argParser(parsePositiveInt),
+    )
     .option("--rules <dir>", "an extra rule pack folder (repeatable), for its metadata", collect)
     .option("--quiet", "no progress on stderr (errors still shown)")
-    .action(async (opts) => {
-      process.exitCode = await exportSecurityHubCommand(opts);
+    .action(async ({ connectTimeout, requestTimeout, ...opts }) => {
+      process.exitCode = await exportSecurityHubCommand({
+        ...opts,
+        ...(connectTimeout ? { connectTimeoutMs: connectTimeout } : {}),
+        ...(requestTimeout ? { requestTimeoutMs: requestTimeout } : {}),
+      });
     });
 
   const rules = program.command("rules").description("the rule catalogue: list rules and frameworks, show one rule");

@@ -1,5 +1,5 @@
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from "@smithy/types";
-import type { SharedHttpHandler } from "./http.js";
+import { BoundedHttpHandler, type CallTimeouts, type SharedHttpHandler } from "./http.js";
 
 /**
  * The AWS services Tollgate calls, with the SDK's service id, which names their endpoint settings
@@ -30,8 +30,10 @@ export interface AwsClientSettings {
   maxAttempts: number;
   /** Identifies Tollgate in CloudTrail and in the account's logs. */
   userAgent: string;
-  /** Connection pool shared by the run's clients; each client opens its own when absent. */
+  /** Connection pool shared by the run's clients (with its own timeouts); each client opens its own when absent. */
   http?: SharedHttpHandler;
+  /** Timeouts of a client's own handler when there is no shared pool (default DEFAULT_CALL_TIMEOUTS). */
+  timeouts?: CallTimeouts;
   /**
    * Endpoints from the standard configuration (see `loadAwsConfig`), per service; a service without one uses
    * the SDK's default endpoint for the region.
@@ -41,7 +43,8 @@ export interface AwsClientSettings {
 
 /**
  * Client configuration for one service in one region: adaptive retries (client-side rate limiting on
- * throttling) and the service's configured endpoint. The endpoint is passed explicitly because the SDK reads
+ * throttling), an HTTP handler that bounds every attempt in time (the run's shared pool, or the client's own) and
+ * the service's configured endpoint. The endpoint is passed explicitly because the SDK reads
  * `endpoint_url` from AWS_PROFILE's profile only, never from the profile a client is given.
  */
 export function clientConfig(settings: AwsClientSettings, region: string, service: AwsService) {
@@ -55,7 +58,7 @@ export function clientConfig(settings: AwsClientSettings, region: string, servic
     // Resolve each command's middleware chain once per client, not on every call: Tollgate adds its middleware
     // right after constructing a client, before any request, which is what this SDK option requires.
     cacheMiddleware: true,
-    ...(settings.http ? { requestHandler: settings.http } : {}),
+    requestHandler: settings.http ?? new BoundedHttpHandler(settings.timeouts),
     ...(endpoint ? { endpoint } : {}),
   };
 }

@@ -1,17 +1,74 @@
 import { Agent as HttpAgent } from "node:http";
 import { Agent as HttpsAgent } from "node:https";
+import { Readable } from "node:stream";
 import { NodeHttpHandler } from "@smithy/node-http-handler";
 
+/** How long one attempt of an AWS call may take. */
+export interface CallTimeouts {
+  /** Establishing the TCP connection. */
+  connectMs: number;
+  /** One attempt, from sending the request to the last byte of the answer (also the longest silence on its socket). */
+  requestMs: number;
+}
+
 /**
- * One keep-alive connection pool for every SDK client of a run. Collectors build a client per (account,
- * region, service) unit, and each client would otherwise open its own pool: 1,150 clients (and as many TLS
- * handshakes) for a 50-account organisation. Endpoints are untouched; this only decides how sockets are reused.
- * Clients call `destroy()` when their unit ends, which must not close sockets other clients are using, so
+ * Defaults: a connection takes well under a second even through a proxy; an answer comes within seconds, and 60 s
+ * (the AWS CLI's read timeout) leaves room for a multi-megabyte page on a slow link.
+ */
+export const DEFAULT_CALL_TIMEOUTS: CallTimeouts = { connectMs: 10_000, requestMs: 60_000 };
+
+const timeoutError = (ms: number): Error =>
+  Object.assign(new Error(`the answer did not finish within the request timeout of ${ms} ms`), {
+    name: "TimeoutError",
+    code: "ETIMEDOUT",
+  });
+
+/**
+ * An HTTP handler that bounds every attempt in time: the connection (`connectMs`), the wait for the answer and any
+ * silence on the socket, and the whole attempt up to the answer's last byte (`requestMs`, so an answer that trickles
+ * in cannot hold a call forever). A breach is a TimeoutError, which the SDK retries like any transient fault; the
+ * last one is recorded as the call's error.
+ */
+export class BoundedHttpHandler extends NodeHttpHandler {
+  constructor(
+    private readonly timeouts: CallTimeouts = DEFAULT_CALL_TIMEOUTS,
+    agents: { httpAgent?: HttpAgent; httpsAgent?: HttpsAgent } = {},
+  ) {
+    super({
+      connectionTimeout: timeouts.connectMs,
+      requestTimeout: timeouts.requestMs,
+      // Without it the SDK only logs a warning when requestTimeout passes.
+      throwOnRequestTimeout: true,
+      socketTimeout: timeouts.requestMs,
+      ...agents,
+    });
+  }
+
+  override async handle(...args: Parameters<NodeHttpHandler["handle"]>): ReturnType<NodeHttpHandler["handle"]> {
+    const started = Date.now();
+    const out = await super.handle(...args);
+    const body: unknown = out.response.body;
+    if (body instanceof Readable) {
+      const ms = this.timeouts.requestMs;
+      const timer = setTimeout(() => body.destroy(timeoutError(ms)), Math.max(0, ms - (Date.now() - started)));
+      // The timer must not keep the process alive for a body nobody reads any more.
+      timer.unref();
+      body.once("close", () => clearTimeout(timer));
+    }
+    return out;
+  }
+}
+
+/**
+ * One keep-alive connection pool for every SDK client of a run, with the run's timeouts. Collectors build a client
+ * per (account, region, service) unit, and each client would otherwise open its own pool: 1,150 clients (and as
+ * many TLS handshakes) for a 50-account organisation. Endpoints are untouched; this only decides how sockets are
+ * reused. Clients call `destroy()` when their unit ends, which must not close sockets other clients are using, so
  * `destroy()` does nothing here and the run calls `close()` once at its end.
  */
-export class SharedHttpHandler extends NodeHttpHandler {
-  constructor(maxSockets: number) {
-    super({
+export class SharedHttpHandler extends BoundedHttpHandler {
+  constructor(maxSockets: number, timeouts: CallTimeouts = DEFAULT_CALL_TIMEOUTS) {
+    super(timeouts, {
       httpAgent: new HttpAgent({ keepAlive: true, maxSockets }),
       httpsAgent: new HttpsAgent({ keepAlive: true, maxSockets }),
     });

@@ -107,6 +107,9 @@ export interface ScanCommandOptions extends ReportOptions, ProbeCliOptions {
   profile?: string;
   saveInventory?: string;
   maxAttempts?: number;
+  /** `--connect-timeout` and `--request-timeout`, in milliseconds. */
+  connectTimeout?: number;
+  requestTimeout?: number;
   /** `i/n`: scan only this shard of the (account, region) units. */
   shard?: Shard;
   /** `--max-duration`: bound for collection and probing, e.g. `30m`. */
@@ -114,7 +117,7 @@ export interface ScanCommandOptions extends ReportOptions, ProbeCliOptions {
   /** Import the findings into Security Hub after the reports are written. */
   securityhub?: boolean;
   /** Security Hub options (`--securityhub-*`), used with `securityhub`. */
-  securityhubOptions?: Omit<SecurityHubOptions, "profile" | "aws" | "maxAttempts">;
+  securityhubOptions?: Omit<SecurityHubOptions, "profile" | "aws" | "maxAttempts" | "connectTimeoutMs" | "requestTimeoutMs">;
 }
 
 /** The scan settings the CLI flags give (the config file's `scan` section is merged under these). */
@@ -126,6 +129,8 @@ export function scanSettingsFromFlags(opts: ScanCommandOptions): ScanSettingsFil
   if (opts.externalId !== undefined) raw["externalId"] = opts.externalId;
   if (opts.org) raw["org"] = true;
   if (opts.maxAttempts !== undefined) raw["maxAttempts"] = opts.maxAttempts;
+  if (opts.connectTimeout !== undefined) raw["connectTimeoutMs"] = opts.connectTimeout;
+  if (opts.requestTimeout !== undefined) raw["requestTimeoutMs"] = opts.requestTimeout;
   if (opts.shard) raw["shard"] = opts.shard;
   if (opts.maxDuration !== undefined) raw["maxDuration"] = opts.maxDuration;
   // Same validation as the config file, with flag names in the message.
@@ -250,6 +255,8 @@ export async function scanCommand(opts: ScanCommandOptions, env: CommandEnv = {}
       ...opts.securityhubOptions,
       aws,
       maxAttempts: scanSettings.maxAttempts ?? DEFAULT_MAX_ATTEMPTS,
+      ...(scanSettings.connectTimeoutMs ? { connectTimeoutMs: scanSettings.connectTimeoutMs } : {}),
+      ...(scanSettings.requestTimeoutMs ? { requestTimeoutMs: scanSettings.requestTimeoutMs } : {}),
       outDir: opts.out,
     },
     log,

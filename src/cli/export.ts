@@ -3,6 +3,7 @@ import type { AwsClientSettings } from "../aws/clients.js";
 import { endpointUrls, loadAwsConfig, type AwsConfig } from "../aws/config.js";
 import { withCredentialAdvice } from "../aws/credential-errors.js";
 import { callerIdentity } from "../collect/scope.js";
+import { callTimeouts } from "../collect/tuning.js";
 import { builtInRuleDirs, loadRules } from "../engine/rules.js";
 import { toBatches } from "../export/batches.js";
 import { loadExportInput, type ExportInput } from "../export/findings-file.js";
@@ -46,6 +47,9 @@ export interface SecurityHubOptions {
   /** The run's AWS configuration, when a scan already read it (else read here, with `profile`). */
   aws?: AwsConfig;
   maxAttempts?: number;
+  /** Per-call timeouts in milliseconds (defaults: DEFAULT_CALL_TIMEOUTS). */
+  connectTimeoutMs?: number;
+  requestTimeoutMs?: number;
 }
 
 /** Options of `tollgate export securityhub`. */
@@ -140,6 +144,7 @@ export async function runSecurityHubExport(
     endpoints: endpointUrls(aws),
     maxAttempts: opts.maxAttempts ?? 8,
     userAgent: `tollgate/${toolVersion()}`,
+    timeouts: callTimeouts(opts),
   };
   const caller = await withCredentialAdvice(aws, callerIdentity(settings, homeRegion));
   const result = await exportToSecurityHub({
@@ -153,6 +158,7 @@ export async function runSecurityHubExport(
       partition: caller.partition,
       region: homeRegion,
       ...(opts.roleName ? { roleName: opts.roleName } : {}),
+      timeouts: settings.timeouts!,
     }),
     homeRegion,
     onlyFailed: opts.onlyFailed ?? false,

@@ -75,8 +75,8 @@ export function startScan(opts: ScanOptions): ScanRun {
   const scope = opts.scan ?? {};
   const tuning = resolveTuning(scope);
   // Calls in flight never exceed the global concurrency, so neither need the pool's sockets.
-  const http = new SharedHttpHandler(tuning.concurrency.global);
-  const base: AwsClientSettings = { ...opts.settings, maxAttempts: tuning.maxAttempts, http };
+  const http = new SharedHttpHandler(tuning.concurrency.global, tuning.timeouts);
+  const base: AwsClientSettings = { ...opts.settings, maxAttempts: tuning.maxAttempts, http, timeouts: tuning.timeouts };
   const collectors = opts.collectors ?? COLLECTORS;
   const progress = opts.progress ?? silentProgress;
   const options: CollectOptions = { ...DEFAULT_COLLECT_OPTIONS, ...opts.collect };

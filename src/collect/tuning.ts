@@ -1,3 +1,4 @@
+import { DEFAULT_CALL_TIMEOUTS, type CallTimeouts } from "../aws/http.js";
 import { checkRegion } from "../aws/regions.js";
 import { InputError } from "../errors.js";
 import { DURATION_HINT, parseDuration } from "../util/duration.js";
@@ -26,6 +27,10 @@ export interface ScanSettingsFile {
   org?: boolean;
   /** Attempts per AWS call, retries included. */
   maxAttempts?: number;
+  /** Milliseconds to establish a connection to AWS (`--connect-timeout`). */
+  connectTimeoutMs?: number;
+  /** Milliseconds one attempt of an AWS call may take, up to the answer's last byte (`--request-timeout`). */
+  requestTimeoutMs?: number;
   /** Concurrent AWS calls, overall and per service. */
   concurrency?: { global?: number; perService?: Record<string, number> };
   /** Token buckets keyed by `service` or `service:Operation`. */
@@ -39,6 +44,7 @@ export interface ScanSettingsFile {
 /** Fully resolved tuning: every default applied. */
 export interface ScanTuning {
   maxAttempts: number;
+  timeouts: CallTimeouts;
   concurrency: { global: number; perService: Record<string, number> };
   rateLimits: Record<string, RateLimit>;
 }
@@ -113,6 +119,8 @@ const KEYS = new Set([
   "externalId",
   "org",
   "maxAttempts",
+  "connectTimeoutMs",
+  "requestTimeoutMs",
   "concurrency",
   "rateLimits",
   "shard",
@@ -167,6 +175,8 @@ export function validateScanSettings(data: unknown, source = "scan settings"): S
     out.org = s["org"];
   }
   if (s["maxAttempts"] !== undefined) out.maxAttempts = positiveInt(s["maxAttempts"], `${source}/maxAttempts`);
+  for (const k of ["connectTimeoutMs", "requestTimeoutMs"] as const)
+    if (s[k] !== undefined) out[k] = positiveInt(s[k], `${source}/${k}`);
   if (s["concurrency"] !== undefined) {
     const c = s["concurrency"];
     if (c === null || typeof c !== "object" || Array.isArray(c)) throw new InputError(`${source}/concurrency: must be an object`);
@@ -225,10 +235,19 @@ export function validateScanSettings(data: unknown, source = "scan settings"): S
   return out;
 }
 
+/** The timeouts of every AWS call: the settings' own, else the defaults. */
+export function callTimeouts(s: Pick<ScanSettingsFile, "connectTimeoutMs" | "requestTimeoutMs">): CallTimeouts {
+  return {
+    connectMs: s.connectTimeoutMs ?? DEFAULT_CALL_TIMEOUTS.connectMs,
+    requestMs: s.requestTimeoutMs ?? DEFAULT_CALL_TIMEOUTS.requestMs,
+  };
+}
+
 /** Applies the defaults to a scan section; overrides replace defaults key by key. */
 export function resolveTuning(s: ScanSettingsFile): ScanTuning {
   return {
     maxAttempts: s.maxAttempts ?? DEFAULT_MAX_ATTEMPTS,
+    timeouts: callTimeouts(s),
     concurrency: {
       global: s.concurrency?.global ?? DEFAULT_CONCURRENCY.global,
       perService: { ...DEFAULT_CONCURRENCY.perService, ...(s.concurrency?.perService ?? {}) },

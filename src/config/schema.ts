@@ -56,6 +56,11 @@ export const CONFIG_SCHEMA = {
           minLength: 2,
           description: "Bound for collection and probing, e.g. 30m, 90s, 1h30m; when reached the scan stops, saves and exits 3.",
         },
+        connectTimeoutMs: { ...POS_INT, description: "Milliseconds to establish a connection to AWS (default 10000)." },
+        requestTimeoutMs: {
+          ...POS_INT,
+          description: "Milliseconds one attempt of an AWS call may take, up to the answer's last byte (default 60000).",
+        },
         concurrency: {
           type: "object",
           additionalProperties: false,

@@ -8,6 +8,7 @@ import { GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
 import { fromTemporaryCredentials } from "@aws-sdk/credential-providers";
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from "@smithy/types";
 import type { AwsClientSettings } from "../aws/clients.js";
+import { BoundedHttpHandler, type CallTimeouts } from "../aws/http.js";
 import { awsClient } from "../collect/clients.js";
 import { tokenLoop } from "../collect/paging.js";
 import { responseCheckPlugin } from "../collect/response-check.js";
@@ -146,6 +147,8 @@ export function credentialsResolver(opts: {
   roleName?: string;
   /** The configured STS endpoint, if any (the assumed roles' STS client must use it too). */
   stsEndpoint?: string;
+  /** Timeouts of the role's STS calls (default DEFAULT_CALL_TIMEOUTS). */
+  timeouts?: CallTimeouts;
 }): CredentialsFor {
   const cache = new Map<string, Credentials>();
   return (account) => {
@@ -163,7 +166,11 @@ export function credentialsResolver(opts: {
           RoleArn: `arn:${opts.partition}:iam::${account}:role/${opts.roleName}`,
           RoleSessionName: "tollgate-securityhub",
         },
-        clientConfig: { region: opts.region, ...(opts.stsEndpoint ? { endpoint: opts.stsEndpoint } : {}) },
+        clientConfig: {
+          region: opts.region,
+          requestHandler: new BoundedHttpHandler(opts.timeouts),
+          ...(opts.stsEndpoint ? { endpoint: opts.stsEndpoint } : {}),
+        },
         clientPlugins: [responseCheckPlugin("sts")] as never[],
       });
       cache.set(account, c);
