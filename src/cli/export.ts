@@ -10,6 +10,7 @@ import { loadExportInput, type ExportInput } from "../export/findings-file.js";
 import { renderOcsf } from "../export/ocsf.js";
 import {
   credentialsResolver,
+  describeCallError,
   EXPORT_FAILED_EXIT,
   exportToSecurityHub,
   planImport,
@@ -170,18 +171,17 @@ export async function runSecurityHubExport(
 }
 
 function reportResult(r: ExportResult, log: Logger): number {
+  const unsent = r.callErrors.reduce((n, e) => n + (e.skippedFindings ?? 0), 0);
   log.info(
-    `Security Hub: ${r.imported} imported, ${r.archived} archived, ${r.kept} kept active (scope not re-checked), ${r.failed.length} failed`,
+    `Security Hub: ${r.imported} imported, ${r.archived} archived, ${r.kept} kept active (scope not re-checked), ${r.failed.length} failed` +
+      (unsent ? `, ${unsent} not sent (refused)` : ""),
   );
   for (const f of r.failed.slice(0, 50))
     process.stderr.write(
       `error: ${escapeForTerminal(`Security Hub refused ${f.id} in ${f.account}/${f.region}: ${f.errorCode}: ${f.errorMessage}`)}\n`,
     );
   if (r.failed.length > 50) process.stderr.write(`error: … and ${r.failed.length - 50} more refused findings\n`);
-  for (const e of r.callErrors)
-    process.stderr.write(
-      `error: ${escapeForTerminal(`Security Hub call failed: ${e.account}/${e.region} ${e.operation}: ${e.errorName}: ${e.message}`)}\n`,
-    );
+  for (const e of r.callErrors) process.stderr.write(`error: ${escapeForTerminal(describeCallError(e))}\n`);
   return r.failed.length || r.callErrors.length ? EXPORT_FAILED_EXIT : 0;
 }
 

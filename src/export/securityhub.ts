@@ -114,6 +114,58 @@ export interface ExportCallError {
   operation: string;
   errorName: string;
   message: string;
+  /**
+   * Set when the error refuses the caller in the whole account (access denied, credentials that do not work) or
+   * Region (Security Hub not enabled there): nothing more was sent there, and `skippedFindings` were not imported.
+   */
+  stopped?: "account" | "region";
+  skippedFindings?: number;
+}
+
+// Errors every further call in the same account would meet too: the caller lacks the permission, or its credentials
+// do not work. A denial by a Region-scoped SCP looks the same; the one line names the Region it came from.
+const ACCOUNT_REFUSALS = new Set([
+  "AccessDeniedException",
+  "AccessDenied",
+  "UnrecognizedClientException",
+  "InvalidClientTokenId",
+  "InvalidSignatureException",
+  "SignatureDoesNotMatch",
+  "ExpiredToken",
+  "ExpiredTokenException",
+  "CredentialsProviderError",
+]);
+// Security Hub is not enabled (the account is not subscribed) in this Region.
+const REGION_REFUSALS = new Set(["InvalidAccessException"]);
+
+/** A refusal of the whole account or Region, thrown out of the batch loop so nothing more is tried there. */
+class ScopeRefused extends Error {
+  constructor(
+    readonly error: unknown,
+    readonly scope: "account" | "region",
+    /** Findings of the group imported before the refusal. */
+    readonly imported: number,
+  ) {
+    super((error as Error).message);
+  }
+}
+
+/** One line for a failed call; for a refusal, what was left unsent because of it. */
+export function describeCallError(e: ExportCallError): string {
+  const error = `${e.errorName}: ${e.message}`;
+  if (!e.stopped) return `Security Hub call failed: ${e.account}/${e.region} ${e.operation}: ${error}`;
+  const where = e.stopped === "account" ? `account ${e.account}` : `${e.account}/${e.region}`;
+  return (
+    `Security Hub refused the caller in ${where} (${e.operation} in ${e.region}): ${error}. Nothing more was sent ` +
+    `there: ${e.skippedFindings ?? 0} finding(s) not imported, nothing archived`
+  );
+}
+
+function refusalScope(e: unknown): "account" | "region" | undefined {
+  const name = errName(e);
+  if (ACCOUNT_REFUSALS.has(name)) return "account";
+  if (REGION_REFUSALS.has(name)) return "region";
+  return undefined;
 }
 
 /** Options of `exportToSecurityHub`. */
@@ -234,6 +286,9 @@ async function importFindings(
         for (const f of res.FailedFindings ?? [])
           failures.set(f.Id ?? "?", { code: f.ErrorCode ?? "Unknown", message: f.ErrorMessage ?? "" });
       } catch (e) {
+        // A refusal of the whole account or Region: no retry, no further batch (one attempt, one line).
+        const scope = refusalScope(e);
+        if (scope) throw new ScopeRefused(e, scope, imported);
         for (const f of batch) failures.set(f.Id ?? "?", { code: errName(e), message: (e as Error).message });
       }
     }
@@ -295,6 +350,27 @@ export async function exportToSecurityHub(opts: SecurityHubExportOptions): Promi
   // Every account is verified before anything is imported: a mismatch must not leave a half-done export.
   const creds = await verifyAccounts(accounts, opts);
   const result: ExportResult = { imported: 0, archived: 0, kept: 0, failed: [], callErrors: [] };
+  /** Accounts (key: id) and Regions (key: `id|region`) that refused the caller: nothing more is sent there. */
+  const stopped = new Map<string, ExportCallError>();
+  const stopOf = (account: string, region: string) => stopped.get(account) ?? stopped.get(`${account}|${region}`);
+  /** Records a refusal of the whole account or Region (one entry, one line); false for any other error. */
+  const refuse = (e: unknown, account: string, region: string, operation: string): boolean => {
+    const error = e instanceof ScopeRefused ? e.error : e;
+    const scope = e instanceof ScopeRefused ? e.scope : refusalScope(e);
+    if (!scope) return false;
+    const entry: ExportCallError = {
+      account,
+      region,
+      operation,
+      errorName: errName(error),
+      message: (error as Error).message,
+      stopped: scope,
+      skippedFindings: 0,
+    };
+    stopped.set(scope === "account" ? account : `${account}|${region}`, entry);
+    result.callErrors.push(entry);
+    return true;
+  };
   const clients = new Map<string, SecurityHubClient>();
   const buckets = new Map<string, { imports: TokenBucket; reads: TokenBucket }>();
   const clientFor = (account: string, region: string) => {
@@ -309,9 +385,25 @@ export async function exportToSecurityHub(opts: SecurityHubExportOptions): Promi
     return { client: c, ...buckets.get(key)! };
   };
   try {
-    for (const g of groups) {
+    /** Imports a group unless its account or Region refused the caller (then, or on this very group). */
+    const importUnlessRefused = async (g: ImportGroup, operation: string) => {
+      const stop = stopOf(g.account, g.region);
+      if (stop) return { imported: 0, failed: [], skipped: g.findings.length };
       const { client, imports } = clientFor(g.account, g.region);
-      const r = await importFindings(client, imports, g, opts);
+      try {
+        return { ...(await importFindings(client, imports, g, opts)), skipped: 0 };
+      } catch (e) {
+        if (!(e instanceof ScopeRefused) || !refuse(e, g.account, g.region, operation)) throw e;
+        return { imported: e.imported, failed: [], skipped: g.findings.length - e.imported };
+      }
+    };
+    for (const g of groups) {
+      const r = await importUnlessRefused(g, "BatchImportFindings");
+      if (r.skipped) {
+        stopOf(g.account, g.region)!.skippedFindings! += r.skipped;
+        result.imported += r.imported;
+        continue;
+      }
       result.imported += r.imported;
       result.failed.push(...r.failed);
       opts.logger.info(`Security Hub ${g.account}/${g.region}: imported ${r.imported} of ${g.findings.length} finding(s)`);
@@ -323,12 +415,14 @@ export async function exportToSecurityHub(opts: SecurityHubExportOptions): Promi
     );
     const ruleTypes = new Map(opts.rules.map((r) => [r.id, r.resourceType]));
     for (const t of targets) {
-      const { client, imports, reads } = clientFor(t.account, t.region);
+      if (stopOf(t.account, t.region)) continue;
+      const { client, reads } = clientFor(t.account, t.region);
       const product = productArn(opts.input.metadata.partition, t.region, t.account);
       let existing: AsffFinding[];
       try {
         existing = await activeTollgateFindings(client, reads, t.account, t.region, product);
       } catch (e) {
+        if (refuse(e, t.account, t.region, "GetFindings")) continue;
         // Without the list nothing can be archived safely; say so and fail the export rather than claim success.
         result.callErrors.push({
           account: t.account,
@@ -358,8 +452,9 @@ export async function exportToSecurityHub(opts: SecurityHubExportOptions): Promi
           const at = new Date(Math.max(Date.parse(updatedAt), stored + 1000)).toISOString();
           return archivedCopy(f, at);
         });
-      const r = await importFindings(client, imports, { account: t.account, region: t.region, findings: archived }, opts);
+      const r = await importUnlessRefused({ account: t.account, region: t.region, findings: archived }, "BatchImportFindings");
       result.archived += r.imported;
+      if (r.skipped) continue;
       result.failed.push(...r.failed);
       opts.logger.info(`Security Hub ${t.account}/${t.region}: archived ${r.imported} resolved finding(s)`);
     }
