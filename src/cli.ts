@@ -64,6 +64,20 @@ function catalogOptions(cmd: Command): Command {
     .option("--profile-rules <name>", "rule profile: default, strict, or a profile JSON file");
 }
 
+/** Per-call timeouts of the AWS calls, shared by scan and export securityhub (see docs/scanning.md). */
+function timeoutOptions(cmd: Command): Command {
+  return cmd
+    .addOption(
+      new Option("--connect-timeout <ms>", "time to connect to AWS, per attempt (default: 10000)").argParser(parsePositiveInt),
+    )
+    .addOption(
+      new Option(
+        "--request-timeout <ms>",
+        "time one attempt of an AWS call may take, up to the answer's last byte (default: 60000)",
+      ).argParser(parsePositiveInt),
+    );
+}
+
 /** Live probe options shared by scan and probe (see docs/probes.md). */
 function probeOptions(cmd: Command, withNoProbe: boolean): Command {
   if (withNoProbe) cmd.option("--no-probe", "do not send live probes to the API endpoints found (probes run by default)");
@@ -131,15 +145,6 @@ export function buildProgram(env: CommandEnv = {}): Command {
         new Option("--max-attempts <n>", "attempts per AWS call, retries included (default: 8)").argParser(parsePositiveInt),
       )
       .addOption(
-        new Option("--connect-timeout <ms>", "time to connect to AWS, per attempt (default: 10000)").argParser(parsePositiveInt),
-      )
-      .addOption(
-        new Option(
-          "--request-timeout <ms>",
-          "time one attempt of an AWS call may take, up to the answer's last byte (default: 60000)",
-        ).argParser(parsePositiveInt),
-      )
-      .addOption(
         new Option(
           "--max-duration <duration>",
           "bound for collection and probing (e.g. 90s, 30m, 1h30m): when reached, stop, save what was collected, report it and exit 3",
@@ -162,7 +167,7 @@ export function buildProgram(env: CommandEnv = {}): Command {
       .option("--probe-only", "only probe (targets from --inventory and/or --probe-endpoints), no collection")
       .option("--inventory <file>", "with --probe-only: a saved inventory whose API endpoints to probe"),
   );
-  probeOptions(program.commands.at(-1)!, true).action(async (opts) => {
+  probeOptions(timeoutOptions(program.commands.at(-1)!), true).action(async (opts) => {
     process.exitCode = await scanCommand(
       {
         ...opts,
@@ -244,8 +249,7 @@ export function buildProgram(env: CommandEnv = {}): Command {
         throw new InputError("tollgate export needs --from FILE and --format ocsf|asff (or the securityhub subcommand)");
       process.exitCode = await exportFileCommand({ ...opts, from: opts.from, format: opts.format });
     });
-  exp
-    .command("securityhub")
+  timeoutOptions(exp.command("securityhub"))
     .description("import findings into each account's own AWS Security Hub, archiving resolved ones")
     .requiredOption("--from <file>", "findings.json written by scan or evaluate")
     .option("--dry-run", "write asff.json (the exact import batches) instead of importing")
@@ -264,15 +268,6 @@ export function buildProgram(env: CommandEnv = {}): Command {
       new Option("--max-attempts <n>", "attempts per AWS call, retries included")
         .default(8)
         .argParser((v) => Number.parseInt(v, 10)),
-    )
-    .addOption(
-      new Option("--connect-timeout <ms>", "time to connect to AWS, per attempt (default: 10000)").argParser(parsePositiveInt),
-    )
-    .addOption(
-      new Option(
-        "--request-timeout <ms>",
-        "time one attempt of an AWS call may take, up to the answer's last byte (default: 60000)",
-      ).argParser(parsePositiveInt),
     )
     .option("--rules <dir>", "an extra rule pack folder (repeatable), for its metadata", collect)
     .option("--quiet", "no progress on stderr (errors still shown)")
