@@ -68,3 +68,11 @@ export function toCollectionError(
     message: (err.message ?? String(e)).slice(0, 500),
   };
 }
+
+/**
+ * One failed call as evidence text: `service:Operation failed: ErrorName (HTTP n): message`. Error findings cite
+ * their calls this way, and coverage causes (src/report/coverage.ts) find the findings a call left unevaluated by that form.
+ */
+export function describeCallError(e: CollectionError): string {
+  return `${e.service}:${e.operation} failed: ${e.errorName}${e.httpStatus ? ` (HTTP ${e.httpStatus})` : ""}: ${e.message}`;
+}

@@ -1,5 +1,6 @@
 import type { Evidence, Finding, FindingStatus } from "../model/finding.js";
 import type { CollectionError, Inventory, Resource } from "../model/inventory.js";
+import { describeCallError } from "../aws/call-error.js";
 import { atKeys } from "../util/json.js";
 import { evidenceFromErrors } from "./evidence.js";
 import { RESOURCE_TYPE_SOURCES } from "./resource-types.js";
@@ -11,11 +12,7 @@ export function scopeArn(partition: string, service: string, account: string, re
 }
 
 function errorEvidence(errors: CollectionError[]): Evidence[] {
-  return errors.map((e) => ({
-    path: "",
-    actual: `${e.service}:${e.operation} failed: ${e.errorName}${e.httpStatus ? ` (HTTP ${e.httpStatus})` : ""}: ${e.message}`,
-    expected: "the data this rule needs must be collected",
-  }));
+  return errors.map((e) => ({ path: "", actual: describeCallError(e), expected: "the data this rule needs must be collected" }));
 }
 
 /** Errors that make a rule unable to judge: a failed source operation, or a unit that failed as a whole. */

@@ -1,0 +1,237 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { beforeAll, describe, expect, it } from "vitest";
+import type { AccountFile } from "../../fixtures/simulator/account-file.js";
+import { authorizationFor, createAuthorizer } from "../../fixtures/simulator/authorize.js";
+import { isAllowed, wildcardMatch } from "../../fixtures/simulator/policy-eval.js";
+import type { OperationHook } from "../../fixtures/simulator/server.js";
+import { managedPolicyReferences } from "../../fixtures/simulator/services/iam.js";
+import { CALL_PERMISSIONS, READONLY_POLICY_FILE } from "../../src/aws/permissions.js";
+import { scan } from "../../src/collect/scan.js";
+import { evaluate } from "../../src/engine/evaluate.js";
+import { builtInRuleDirs, loadRules } from "../../src/engine/rules.js";
+import { gapCauses } from "../../src/report/coverage.js";
+import { cleanAccount, memberAccount, readonlyPolicy } from "../helpers/accounts.js";
+import { account, ROOT, scanOptions, sim, SIM_NOW } from "../helpers/sim.js";
+
+const demo = account("demo");
+const rules = loadRules(builtInRuleDirs());
+type Statement = { Sid?: string; Action: string[]; Resource: string | string[] };
+const policyStatements = (readonlyPolicy() as { Statement: Statement[] }).Statement;
+
+/** The inventory's `service:Operation` for a simulator request (v2 is its own service in the inventory). */
+function inventoryKey(service: string, operation: string): string {
+  if (service === "apigateway" && operation.startsWith("v2:")) return `apigatewayv2:${operation.slice(3)}`;
+  if (service === "sts" && operation === "AssumeRole") return "*:AssumeRole";
+  return `${service}:${operation}`;
+}
+
+const withCallerPolicy = (a: AccountFile, policy: unknown): AccountFile => ({
+  ...structuredClone(a),
+  callers: [{ ...a.callers[0]!, policy: policy as Record<string, unknown> }],
+});
+
+describe("CALL_PERMISSIONS: the permission behind every call, and the policy statement granting it", () => {
+  const HOME = "100000000001";
+  const MEMBER = "200000000002";
+  const seen = new Map<string, { action: string; resource: string }[]>();
+  const record: OperationHook = (info) => {
+    const auth = authorizationFor(info);
+    if (!auth) return undefined;
+    const key = inventoryKey(info.service, info.operation);
+    seen.set(key, [...(seen.get(key) ?? []), auth]);
+    return undefined;
+  };
+
+  beforeAll(async () => {
+    const home = cleanAccount(HOME, "PERMHOME", {
+      regions: ["us-east-1"],
+      organization: {
+        accounts: [
+          { id: HOME, status: "ACTIVE" },
+          { id: MEMBER, status: "ACTIVE" },
+        ],
+      },
+    });
+    const member = memberAccount(MEMBER, "PERMMEMBER", {
+      roleName: "TollgateAudit",
+      trustedAccount: HOME,
+      regions: ["us-east-1"],
+    });
+    const s = await sim([demo, home, member], { now: () => SIM_NOW, hooks: [record] });
+    process.env["AWS_ENDPOINT_URL"] = s.endpoint;
+    try {
+      await scan(scanOptions(demo));
+      await scan(scanOptions(home, { scan: { org: true, roleName: "TollgateAudit" } }));
+    } finally {
+      await s.close();
+    }
+  }, 60_000);
+
+  it("names every call a full scan makes (organisation and assumed roles included), and nothing it never makes", () => {
+    expect([...seen.keys()].sort()).toEqual(Object.keys(CALL_PERMISSIONS).sort());
+  });
+
+  it("gives the action and resource AWS authorises, and its statement in policy/tollgate-readonly.json grants them", () => {
+    for (const [key, requests] of seen) {
+      const p = CALL_PERMISSIONS[key]!;
+      for (const r of requests) {
+        expect({ key, action: r.action }).toEqual({ key, action: p.action });
+        expect({
+          key,
+          resource: r.resource,
+          matches: wildcardMatch(p.resource.replace("{partition}", "aws").replace("<role-name>", "*"), r.resource),
+        }).toEqual({
+          key,
+          resource: r.resource,
+          matches: true,
+        });
+        if (key === "*:AssumeRole") continue;
+        const statement = policyStatements.find((s) => s.Sid === p.sid);
+        expect({ key, sid: p.sid, found: statement !== undefined }).toEqual({ key, sid: p.sid, found: true });
+        const only = { Version: "2012-10-17", Statement: [{ ...statement, Effect: "Allow" }] };
+        expect({ key, resource: r.resource, allowed: isAllowed([only], r.action, r.resource) }).toEqual({
+          key,
+          resource: r.resource,
+          allowed: true,
+        });
+      }
+    }
+  });
+
+  it(`${READONLY_POLICY_FILE} grants nothing beyond these calls`, () => {
+    const granted = policyStatements.flatMap((s) => s.Action).sort();
+    const needed = [
+      ...new Set(
+        Object.values(CALL_PERMISSIONS)
+          .filter((p) => p.sid)
+          .map((p) => p.action),
+      ),
+    ].sort();
+    expect(granted).toEqual(needed);
+  });
+});
+
+describe("a scanner holding only an AWS managed policy", () => {
+  const managed = (name: string) => managedPolicyReferences()[name]!.document.Statement;
+  async function scanWith(...statements: unknown[]) {
+    const a = withCallerPolicy(demo, { Version: "2012-10-17", Statement: statements });
+    const authz = createAuthorizer();
+    const s = await sim([a], { now: () => SIM_NOW, hooks: [authz.hook] });
+    process.env["AWS_ENDPOINT_URL"] = s.endpoint;
+    try {
+      const inv = await scan(scanOptions(a, { scan: { maxAttempts: 1 } }));
+      return { inv, denials: authz.denials, findings: evaluate(inv, rules) };
+    } finally {
+      await s.close();
+    }
+  }
+
+  const apigw = (path: string) => `apigateway:GET arn:aws:apigateway:${path}`;
+  const denied = (d: { action: string; resource: string }[]) => [...new Set(d.map((x) => `${x.action} ${x.resource}`))].sort();
+  // The demo's deliberately malformed customer policy is a gap of its own, whatever the scanner holds.
+  const MALFORMED = "iam:GetAccountAuthorizationDetails:MalformedPolicyDocument";
+
+  it("SecurityAudit: API Gateway account settings, usage plans and base path mappings are denied; one cause each", async () => {
+    const { inv, denials, findings } = await scanWith(...managed("SecurityAudit"));
+    expect(denied(denials)).toEqual(
+      [
+        apigw("eu-west-1::/account"),
+        apigw("eu-west-1::/usageplans"),
+        apigw("us-east-1::/account"),
+        apigw("us-east-1::/domainnames/api.example.com/basepathmappings"),
+        apigw("us-east-1::/domainnames/legacy.example.com/basepathmappings"),
+        apigw("us-east-1::/usageplans"),
+      ].sort(),
+    );
+    const causes = gapCauses(inv.errors, findings);
+    expect(causes.map((c) => c.key)).toEqual([
+      "apigateway:GetAccount:denied",
+      "apigateway:GetBasePathMappings:denied",
+      "apigateway:GetUsagePlans:denied",
+      MALFORMED,
+    ]);
+    expect(causes.filter((c) => c.denied).map((c) => [c.permission?.resource, c.grant])).toEqual([
+      ["arn:aws:apigateway:*::/account", { file: READONLY_POLICY_FILE, sid: "TollgateApiGatewayReadOnly" }],
+      [
+        "arn:aws:apigateway:*::/domainnames/*/basepathmappings",
+        { file: READONLY_POLICY_FILE, sid: "TollgateApiGatewayReadOnly" },
+      ],
+      ["arn:aws:apigateway:*::/usageplans", { file: READONLY_POLICY_FILE, sid: "TollgateApiGatewayReadOnly" }],
+    ]);
+  });
+
+  it("SecurityAudit plus policy/securityaudit-addon.json: no call is denied", async () => {
+    const addon = JSON.parse(readFileSync(join(ROOT, "policy", "securityaudit-addon.json"), "utf8")) as { Statement: unknown[] };
+    const { inv, denials } = await scanWith(...managed("SecurityAudit"), ...addon.Statement);
+    expect(denials).toEqual([]);
+    expect(gapCauses(inv.errors, []).map((c) => c.key)).toEqual([MALFORMED]);
+  });
+
+  it("ViewOnlyAccess: also the IAM account-wide reads, the web ACLs' rules and the trails' status and selectors", async () => {
+    const { inv, denials, findings } = await scanWith(...managed("ViewOnlyAccess"));
+    expect(denied(denials)).toEqual(
+      [
+        apigw("eu-west-1::/account"),
+        apigw("eu-west-1::/usageplans"),
+        apigw("us-east-1::/account"),
+        apigw("us-east-1::/domainnames/api.example.com/basepathmappings"),
+        apigw("us-east-1::/domainnames/legacy.example.com/basepathmappings"),
+        apigw("us-east-1::/usageplans"),
+        "cloudtrail:GetEventSelectors *",
+        "cloudtrail:GetTrailStatus *",
+        // GetCredentialReport is never reached: the report cannot be generated first.
+        "iam:GenerateCredentialReport *",
+        "iam:GetAccountAuthorizationDetails *",
+        "iam:GetAccountPasswordPolicy *",
+        "wafv2:GetWebACL *",
+      ].sort(),
+    );
+    expect(
+      gapCauses(inv.errors, findings)
+        .map((c) => c.key)
+        .sort(),
+    ).toEqual(
+      [
+        "apigateway:GetAccount:denied",
+        "apigateway:GetBasePathMappings:denied",
+        "apigateway:GetUsagePlans:denied",
+        "cloudtrail:GetEventSelectors:denied",
+        "cloudtrail:GetTrailStatus:denied",
+        "iam:GenerateCredentialReport:denied",
+        "iam:GetAccountAuthorizationDetails:denied",
+        "iam:GetAccountPasswordPolicy:denied",
+        "wafv2:GetWebACL:denied",
+      ].sort(),
+    );
+  });
+});
+
+describe("docs/permissions.md lists exactly what each managed policy lacks", () => {
+  const docs = readFileSync(join(ROOT, "docs", "permissions.md"), "utf8");
+  /** A concrete request for a permission pattern: a region for the region slot, an id for every other wildcard. */
+  const sample = (resource: string) =>
+    resource === "*" ? "*" : resource.replace("{partition}", "aws").replace(":*::", ":us-east-1::").replace(/\*/g, "abc123");
+  const lacks = (docs_: unknown[]) =>
+    Object.entries(CALL_PERMISSIONS)
+      .filter(([key, p]) => key !== "*:AssumeRole" && !isAllowed(docs_ as never[], p.action, sample(p.resource)))
+      .map(([key, p]) => `${key}|${p.action}|${p.resource.replace("{partition}", "aws")}`)
+      .sort();
+  const listed = (heading: string) => {
+    const section = docs.slice(docs.indexOf(heading)).split(/\n#{2,3} /)[0]!;
+    return [...section.matchAll(/^- `([^`]+)`: `([^`]+)` on `([^`]+)`$/gm)].map((m) => `${m[1]}|${m[2]}|${m[3]}`).sort();
+  };
+
+  for (const [name, ref] of Object.entries(managedPolicyReferences())) {
+    it(`${name} (${ref.version})`, () => {
+      const heading = `### ${name} (${ref.version}, ${ref.updated.slice(0, 10)})`;
+      expect(docs).toContain(heading);
+      expect(listed(heading)).toEqual(lacks([ref.document]));
+    });
+  }
+
+  it("SecurityAudit with policy/securityaudit-addon.json lacks nothing", () => {
+    const addon = JSON.parse(readFileSync(join(ROOT, "policy", "securityaudit-addon.json"), "utf8")) as unknown;
+    expect(lacks([managedPolicyReferences()["SecurityAudit"]!.document, addon])).toEqual([]);
+  });
+});
