@@ -88,14 +88,14 @@ function probeOptions(cmd: Command, withNoProbe: boolean): Command {
     )
     .option(
       "--invoke-url-template <url>",
-      "invoke URL of a stage: {apiId}, {region}, {stage}",
-      "https://{apiId}.execute-api.{region}.amazonaws.com/{stage}",
+      "invoke URL of a stage: {apiId}, {region}, {stage} (default: https://{apiId}.execute-api.{region}.amazonaws.com/{stage}; " +
+        "required to probe APIs read from an emulator)",
     )
     .option("--http-invoke-url-template <url>", "plain-HTTP URL for the http:// check (default: the https URL on port 80)")
     .option(
       "--domain-url-template <url>",
-      "URL of a custom domain's base path: {domain}, {basePath}",
-      "https://{domain}/{basePath}",
+      "URL of a custom domain's base path: {domain}, {basePath} (default: https://{domain}/{basePath}; " +
+        "required to probe domains read from an emulator)",
     )
     .option(
       "--probe-hosts <globs>",

@@ -2,6 +2,7 @@ import { readFileSync } from "node:fs";
 import { dirname, isAbsolute, join } from "node:path";
 import { endpointUrls, loadAwsConfig } from "../aws/config.js";
 import { withCredentialAdvice } from "../aws/credential-errors.js";
+import { apiGatewayEmulator } from "../aws/emulator.js";
 import { chooseProgress } from "../collect/progress.js";
 import { startScan } from "../collect/scan.js";
 import type { Shard } from "../collect/shard.js";
@@ -208,6 +209,8 @@ export async function scanCommand(opts: ScanCommandOptions, env: CommandEnv = {}
   await checkOutputs(runOutputs(opts));
   // The standard AWS configuration (profile, region, endpoints, credentials), checked before any call.
   const aws = await loadAwsConfig({ ...(opts.profile ? { profile: opts.profile } : {}), logger: log });
+  const emulator = probes.enabled ? await apiGatewayEmulator(aws) : undefined;
+  if (emulator) probes.emulator = emulator;
 
   const stop = new RunStop({ log, router: env.router ?? new SignalRouter(), ...(deadline ? { maxDurationMs: deadline } : {}) });
   const homeRegion = aws.region?.value ?? scanSettings.regions?.[0] ?? "us-east-1";
@@ -309,8 +312,11 @@ export async function probeCommand(opts: ProbeCommandOptions, env: CommandEnv = 
   }
   await checkOutputs(runOutputs(opts));
   const base = probeBaseInventory(opts, clock().toISOString());
-  assertProbePlanUsable(planProbes(base, probes), probes);
+  // Read before planning: an inventory read from an emulator is not probed at AWS's default URLs.
   const aws = await loadAwsConfig({ ...(opts.profile ? { profile: opts.profile } : {}), logger: log });
+  const emulator = await apiGatewayEmulator(aws);
+  if (emulator) probes.emulator = emulator;
+  assertProbePlanUsable(planProbes(base, probes), probes);
 
   const stop = new RunStop({ log, router: env.router ?? new SignalRouter() });
   const credentials = await resolveSigningCredentials(aws.credentials, log);

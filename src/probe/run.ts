@@ -45,6 +45,10 @@ export interface PreparedProbes {
   invokeUrlTemplate: string;
   httpInvokeUrlTemplate?: string;
   domainUrlTemplate: string;
+  /** Which templates the user gave (the others are AWS's defaults, wrong for an emulator's inventory). */
+  templatesGiven: { invoke: boolean; domain: boolean };
+  /** The emulator the inventory's API Gateway was read from (`apiGatewayEmulator`), set once the AWS configuration is read. */
+  emulator?: { value: string; source: string; why: string };
   /** Host globs probes may reach; undefined = any host derived from the inventory and the endpoints file. */
   probeHosts?: string[];
   throttling?: { budget: number };
@@ -116,6 +120,7 @@ export function prepareProbes(opts: ProbeCliOptions): PreparedProbes {
     invokeUrlTemplate: template,
     ...(opts.httpInvokeUrlTemplate ? { httpInvokeUrlTemplate: opts.httpInvokeUrlTemplate } : {}),
     domainUrlTemplate: domainTemplate,
+    templatesGiven: { invoke: opts.invokeUrlTemplate !== undefined, domain: opts.domainUrlTemplate !== undefined },
     ...(probeHosts ? { probeHosts } : {}),
     ...(opts.probeThrottling ? { throttling: { budget: throttleBudget } } : {}),
     budget: positive("--probe-budget", opts.probeBudget, PROBE_DEFAULTS.budget),
@@ -162,6 +167,8 @@ export interface ProbePlan {
   refused: { target: ProbeTarget; hosts: string[] }[];
   /** Endpoints-file entries whose id is also derived from the inventory: not probed. */
   clashes: ProbeTarget[];
+  /** Why targets on a URL template left at AWS's default are skipped (the inventory came from an emulator). */
+  unreachable: string[];
 }
 
 /** Hosts of a target's URLs outside the allow-list (empty when there is no allow-list or all are inside). */
@@ -179,10 +186,20 @@ function hostsOutside(t: ProbeTarget, allowed: readonly string[] | undefined): s
  * (the endpoints file, a saved `--inventory`) are checked up front with assertProbePlanUsable instead.
  */
 export function planProbes(inventory: Inventory, prepared: PreparedProbes): ProbePlan {
+  // An emulator's API ids mean nothing on AWS: the default templates would reach whoever owns them there.
+  const e = prepared.emulator;
+  const emulated = (flag: string) =>
+    e &&
+    `API Gateway was read from ${e.value} (${e.source}), ${e.why}: an emulator, whose APIs are not on AWS's hosts; ` +
+      `give ${flag} for the emulator's data plane to probe them`;
+  const invokeUnreachable = prepared.templatesGiven.invoke ? undefined : emulated("--invoke-url-template");
+  const domainUnreachable = prepared.templatesGiven.domain ? undefined : emulated("--domain-url-template");
   const fromInventory = targetsFromInventory(inventory, {
     invokeUrlTemplate: prepared.invokeUrlTemplate,
     ...(prepared.httpInvokeUrlTemplate ? { httpInvokeUrlTemplate: prepared.httpInvokeUrlTemplate } : {}),
     domainUrlTemplate: prepared.domainUrlTemplate,
+    ...(invokeUnreachable ? { invokeUnreachable } : {}),
+    ...(domainUnreachable ? { domainUnreachable } : {}),
   });
   const sources = new Map<string, "inventory" | "endpoints-file">();
   for (const t of [...fromInventory.targets, ...fromInventory.skipped.map((s) => s.target)]) sources.set(t.id, "inventory");
@@ -204,6 +221,7 @@ export function planProbes(inventory: Inventory, prepared: PreparedProbes): Prob
     problems: fromInventory.problems,
     refused,
     clashes,
+    unreachable: [invokeUnreachable, domainUnreachable].filter((r): r is string => r !== undefined),
   };
 }
 
@@ -244,6 +262,11 @@ export async function probeInventory(
   if (!prepared.enabled) return { inventory };
   const plan = planProbes(inventory, prepared);
   for (const n of plan.notProbed) ctx.logger.info(`Not probed: ${n.arn}: ${n.reason}`);
+  // The emulator's endpoints are skipped as one (or two: stages and domains) reasons, said once each.
+  const perReason = new Map<string, number>();
+  for (const t of plan.skipped)
+    if (plan.unreachable.includes(t.reason)) perReason.set(t.reason, (perReason.get(t.reason) ?? 0) + 1);
+  for (const [reason, n] of perReason) ctx.logger.warn(`Not probed: ${n} endpoint(s): ${reason}`);
   const account = inventory.metadata.accounts[0];
   const notRun = (t: ProbeTarget, errorName: string, message: string) => ({
     account: t.account ?? account ?? "000000000000",

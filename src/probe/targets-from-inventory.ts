@@ -33,6 +33,10 @@ export interface TargetsFromInventoryOptions {
   httpInvokeUrlTemplate?: string;
   /** Custom-domain URL template, see DEFAULT_DOMAIN_URL_TEMPLATE. */
   domainUrlTemplate?: string;
+  /** Why no target on the invoke URL template can be probed (e.g. an emulator's APIs on the AWS default): skipped. */
+  invokeUnreachable?: string;
+  /** Why no target on the custom-domain template can be probed: skipped. */
+  domainUnreachable?: string;
 }
 
 /** A target derivation problem (e.g. an unknown authorization type): reported, never guessed. */
@@ -314,8 +318,12 @@ export function targetsFromInventory(
   for (const e of endpoints) {
     const r = e.resource;
     const api = apis.get(scopeKey(r, e.apiId));
-    const skipReason = api && skipReasons.get(api.arn);
-    const add = (t: ProbeTarget) => (skipReason ? skipped.push({ target: t, reason: skipReason }) : targets.push(t));
+    const apiSkip = api && skipReasons.get(api.arn);
+    const add = (t: ProbeTarget, unreachable: string | undefined) => {
+      const reason = apiSkip || unreachable;
+      if (reason) skipped.push({ target: t, reason });
+      else targets.push(t);
+    };
     const rest = r.type === "aws.apigateway.method";
     const apiRaw = obj(rest ? api?.raw["restApi"] : api?.raw["api"]) ?? {};
     const executeApiEnabled = apiRaw[rest ? "disableExecuteApiEndpoint" : "DisableExecuteApiEndpoint"] !== true;
@@ -342,25 +350,31 @@ export function targetsFromInventory(
       const base = { arn: r.arn, account: r.account, region: r.region, path: e.path, method: e.method };
       if (executeApiEnabled) {
         const vars = { apiId: e.apiId, region: r.region, stage: st.name };
-        add({
-          id: `${e.apiId}/${st.name} ${e.method} ${e.path}`,
-          ...base,
-          relatedArns,
-          baseUrl: renderInvokeUrl(template, vars),
-          ...(opts.httpInvokeUrlTemplate ? { httpBaseUrl: renderInvokeUrl(opts.httpInvokeUrlTemplate, vars) } : {}),
-          expect,
-        });
+        add(
+          {
+            id: `${e.apiId}/${st.name} ${e.method} ${e.path}`,
+            ...base,
+            relatedArns,
+            baseUrl: renderInvokeUrl(template, vars),
+            ...(opts.httpInvokeUrlTemplate ? { httpBaseUrl: renderInvokeUrl(opts.httpInvokeUrlTemplate, vars) } : {}),
+            expect,
+          },
+          opts.invokeUnreachable,
+        );
       }
       for (const d of st.domains) {
         const basePath = d.basePath === "(none)" ? "" : d.basePath;
-        add({
-          id: `${d.name}/${basePath} ${e.method} ${e.path}`,
-          ...base,
-          relatedArns: [...relatedArns, d.domain.arn],
-          baseUrl: renderDomainUrl(domainTemplate, { domain: d.name, basePath }),
-          // Plain HTTP is checked on the execute-api URL; a domain has no separate plain-HTTP template.
-          expect: { ...expect, httpsOnly: false, ...(d.minTls ? { minTls: d.minTls } : {}) },
-        });
+        add(
+          {
+            id: `${d.name}/${basePath} ${e.method} ${e.path}`,
+            ...base,
+            relatedArns: [...relatedArns, d.domain.arn],
+            baseUrl: renderDomainUrl(domainTemplate, { domain: d.name, basePath }),
+            // Plain HTTP is checked on the execute-api URL; a domain has no separate plain-HTTP template.
+            expect: { ...expect, httpsOnly: false, ...(d.minTls ? { minTls: d.minTls } : {}) },
+          },
+          opts.domainUnreachable,
+        );
       }
     }
   }

@@ -316,6 +316,66 @@ describe("the probe signer and the Security Hub export honour --profile too", ()
   });
 });
 
+describe("endpoints on an emulator: probes are skipped unless a URL template says where its data plane is", () => {
+  interface Findings {
+    findings: { ruleId: string; status: string; message: string }[];
+  }
+  const probeFindings = (out: string) =>
+    (JSON.parse(readFileSync(join(out, "findings.json"), "utf8")) as Findings).findings.filter((f) =>
+      f.ruleId.includes(".probe."),
+    );
+  const requests = (out: string) =>
+    (JSON.parse(readFileSync(join(out, "probes.json"), "utf8")) as { requests: unknown[] }).requests;
+
+  it("no template: every probe of the inventory's APIs is skipped with the reason, nothing is sent, exit 0", async () => {
+    const c = setup(
+      {},
+      {
+        AWS_ACCESS_KEY_ID: key(home).accessKeyId,
+        AWS_SECRET_ACCESS_KEY: key(home).secretAccessKey,
+        AWS_REGION: "us-east-1",
+        AWS_ENDPOINT_URL: s.endpoint,
+      },
+    );
+    const r = await runCli(["scan", "--regions", "us-east-1", "--out", c.out], c.env);
+    expect(r.code).toBe(0);
+    const probes = probeFindings(c.out);
+    expect(probes.length).toBeGreaterThan(0);
+    expect(probes.every((f) => f.status === "skipped")).toBe(true);
+    expect(probes[0]!.message).toContain(`API Gateway was read from ${s.endpoint} (AWS_ENDPOINT_URL), a loopback address`);
+    expect(probes[0]!.message).toMatch(/give --(invoke|domain)-url-template/);
+    expect(requests(c.out)).toEqual([]);
+    expect(r.stderr.match(/Not probed: \d+ endpoint\(s\): API Gateway was read from/g)?.length).toBeGreaterThan(0);
+  });
+
+  it("with the templates given, the same endpoints are probed (here a closed port: inconclusive, not skipped)", async () => {
+    const c = setup(
+      {},
+      {
+        AWS_ACCESS_KEY_ID: key(home).accessKeyId,
+        AWS_SECRET_ACCESS_KEY: key(home).secretAccessKey,
+        AWS_REGION: "us-east-1",
+        AWS_ENDPOINT_URL: s.endpoint,
+      },
+    );
+    const templates = [
+      "--invoke-url-template",
+      "https://127.0.0.1:9/{apiId}/{stage}",
+      "--domain-url-template",
+      "https://127.0.0.1:9/_domain/{domain}/{basePath}",
+    ];
+    const r = await runCli(
+      ["scan", "--regions", "us-east-1", "--out", c.out, ...templates, "--probe-hosts", "127.0.0.1", "--probe-timeout", "2000"],
+      c.env,
+    );
+    expect(r.stderr).not.toContain("internal error");
+    const probes = probeFindings(c.out);
+    expect(probes.some((f) => f.status === "error")).toBe(true);
+    expect(probes.some((f) => f.message.includes("API Gateway was read from"))).toBe(false);
+    expect(requests(c.out).length).toBeGreaterThan(0);
+  });
+});
+
 describe("bad configuration is refused before any AWS call (exit 2), naming the variable, flag or file", () => {
   const refused = async (c: ReturnType<typeof setup>, args: string[], ...texts: string[]) => {
     const r = await scan(c, args);
