@@ -472,9 +472,11 @@ describe("everything the run needs is checked before the first AWS call", () => 
 
   it("API endpoints found only by the scan outside --probe-hosts are refused and listed, and the collection is kept", async () => {
     const out = join(tmp, "refused");
-    // Default invoke URLs (execute-api.amazonaws.com) with probes allowed on 127.0.0.1 only: nothing may be sent.
-    const r = await startCli(["scan", "--regions", "us-east-1", "--probe-hosts", "127.0.0.1", "--out", out], simEnv(s, demo))
-      .done;
+    // AWS's invoke URLs (execute-api.amazonaws.com) with probes allowed on 127.0.0.1 only: nothing may be sent. The
+    // template is given: left out, the simulator's (an emulator's) APIs would be skipped before any host check.
+    const template = ["--invoke-url-template", "https://{apiId}.execute-api.{region}.amazonaws.com/{stage}"];
+    const args = ["scan", "--regions", "us-east-1", ...template, "--probe-hosts", "127.0.0.1", "--out", out];
+    const r = await startCli(args, simEnv(s, demo)).done;
     // The demo account has failing findings at --fail-on high: 1 takes precedence over 3 (incomplete).
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(
