@@ -108,6 +108,32 @@ export function skippedByReason(findings: readonly Finding[]): [string, number][
   return [...counts].sort((a, b) => b[1] - a[1] || cmp(a[0], b[0]));
 }
 
+/**
+ * How live probes bear on a finding: `observed` for a probe rule's own finding (its verdict is what the live
+ * endpoint did), `confirmed` / `contradicted` for a configuration finding a conclusive probe agreed or disagreed
+ * with, undefined when no probe spoke to it.
+ */
+export type ProbeRelation = "observed" | "confirmed" | "contradicted";
+
+/** The probe relation of a finding (see ProbeRelation), read from its `probe` evidence. */
+export function probeRelation(f: Finding): ProbeRelation | undefined {
+  if (f.resourceType === PROBE_RESOURCE_TYPE) return "observed";
+  const p = f.probe;
+  if (p === null || typeof p !== "object" || Array.isArray(p)) return undefined;
+  if (p["confirmed"] === true) return "confirmed";
+  if (p["contradicted"] === true) return "contradicted";
+  return undefined;
+}
+
+/** True for a failure a live request proved: a failing probe rule, or a failing configuration finding a probe confirmed. */
+export function isLiveConfirmed(f: Finding): boolean {
+  const r = probeRelation(f);
+  return f.status === "fail" && (r === "observed" || r === "confirmed");
+}
+
+/** Resource type of live probe results (src/probe). */
+const PROBE_RESOURCE_TYPE = "aws.apigateway.probe";
+
 /** Rules by id, for lookups from findings. */
 export function ruleIndex(rules: readonly RuleMeta[]): Map<string, RuleMeta> {
   return new Map(rules.map((r) => [r.id, r]));
