@@ -70,8 +70,10 @@ function build(input: ReportInput, options: ReportOptions, caps: Caps): string {
   const sevSummary = SEVERITIES.filter((s) => c.failBySeverity[s] > 0)
     .map((s) => `${c.failBySeverity[s]} ${s}`)
     .join(", ");
+  // With a baseline, what changed comes first: that is what a reviewer of a pull request or a nightly run acts on.
+  const change = input.fixed ? `${c.newCount} new, ${c.fixedCount} fixed since baseline; ` : "";
   out.push(
-    `## Tollgate: ${activeFail} failing${sevSummary ? ` (${sevSummary})` : ""}, ${c.byStatus.error} error${
+    `## Tollgate: ${change}${activeFail} failing${sevSummary ? ` (${sevSummary})` : ""}, ${c.byStatus.error} error${
       c.byStatus.error === 1 ? "" : "s"
     }, ${input.coverage.length} coverage gap${input.coverage.length === 1 ? "" : "s"}${
       c.byStatus.skipped ? `, ${c.byStatus.skipped} not probed` : ""
@@ -86,6 +88,19 @@ function build(input: ReportInput, options: ReportOptions, caps: Caps): string {
       `> ${!m.complete ? "The scan did not complete. " : ""}${input.coverage.length} API call${input.coverage.length === 1 ? "" : "s"} failed, so parts of the estate were not checked. A missing failure there proves nothing; see **Coverage gaps** below.`,
       "",
     );
+  }
+
+  if (input.fixed) {
+    const fresh = input.findings.filter((f) => f.baseline === "new" && f.status === "fail").sort(compareFindings);
+    out.push(`### New since baseline (${fresh.length})`, "");
+    if (fresh.length) findingTable(out, fresh, caps.list);
+    else out.push("No new failing findings.");
+    out.push("");
+    const fixed = [...input.fixed].sort(compareFindings);
+    out.push(`### Fixed since baseline (${fixed.length})`, "");
+    if (fixed.length) findingTable(out, fixed, caps.list);
+    else out.push("Nothing fixed since the baseline.");
+    out.push("");
   }
 
   // Counts by severity.
@@ -128,32 +143,23 @@ function build(input: ReportInput, options: ReportOptions, caps: Caps): string {
     out.push("");
   }
 
-  if (input.fixed) {
-    const fresh = input.findings.filter((f) => f.baseline === "new" && f.status === "fail").sort(compareFindings);
-    out.push(`### New since baseline (${fresh.length})`, "");
-    if (fresh.length) findingTable(out, fresh, caps.list);
-    else out.push("No new failing findings.");
-    out.push("");
-    const fixed = [...input.fixed].sort(compareFindings);
-    out.push(`### Fixed since baseline (${fixed.length})`, "");
-    if (fixed.length) findingTable(out, fixed, caps.list);
-    else out.push("Nothing fixed since the baseline.");
-    out.push("");
-  }
-
   if (input.coverage.length) {
     const gaps = [...input.coverage].sort(
-      (a, b) => cmp(a.account, b.account) || cmp(a.region, b.region) || cmp(a.operation, b.operation),
+      (a, b) =>
+        cmp(a.account, b.account) ||
+        cmp(a.region, b.region) ||
+        cmp(a.operation, b.operation) ||
+        cmp(a.resourceArn ?? "", b.resourceArn ?? ""),
     );
     out.push(
       `### Coverage gaps (${gaps.length})`,
       "",
-      "| Account | Region | Service | Operation | Error | HTTP |",
-      "|---|---|---|---|---|---|",
+      "| Account | Region | Service | Operation | Resource | Error | HTTP |",
+      "|---|---|---|---|---|---|---|",
     );
     for (const e of gaps.slice(0, caps.list)) {
       out.push(
-        `| ${mdText(e.account)} | ${mdText(e.region)} | ${mdText(e.service)} | ${mdText(e.operation)} | ${mdText(e.errorName)} | ${e.httpStatus ?? ""} |`,
+        `| ${mdText(e.account)} | ${mdText(e.region)} | ${mdText(e.service)} | ${mdText(e.operation)} | ${mdText(e.resourceArn ?? "")} | ${mdText(e.errorName)} | ${e.httpStatus ?? ""} |`,
       );
     }
     more(out, gaps.length, caps.list, "gaps");

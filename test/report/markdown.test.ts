@@ -7,7 +7,7 @@ describe("renderMarkdown", () => {
 
   it("leads with counts by severity and warns about coverage gaps", () => {
     expect(md.split("\n")[0]).toBe(
-      "## Tollgate: 5 failing (1 critical, 2 high, 1 medium, 1 info), 1 error, 1 coverage gap, 1 not probed",
+      "## Tollgate: 1 new, 1 fixed since baseline; 5 failing (1 critical, 2 high, 1 medium, 1 info), 1 error, 1 coverage gap, 1 not probed",
     );
     expect(md).toContain("> [!WARNING]");
     expect(md).toContain("| high | 2 | 1 |");
@@ -31,14 +31,36 @@ describe("renderMarkdown", () => {
       /### New since baseline \(1\)\n\n\| Severity[^\n]*\n[^\n]*\n\| high \| `aws\.iam\.user\.mfa-required` \| bob \|/,
     );
     expect(md).toMatch(/### Fixed since baseline \(1\)[\s\S]*\| erin \|/);
-    expect(md).toContain("| 222222222222 | global | iam | GetCredentialReport | AccessDenied | 403 |");
+    expect(md).toContain("| 222222222222 | global | iam | GetCredentialReport |  | AccessDenied | 403 |");
     expect(md).toContain("### Could not evaluate (1)");
     expect(md).toContain("| `aws.iam.user.mfa-required` | dave | Break-glass user, hardware MFA in safe | 2027-01-01 | secops |");
     expect(md).toContain("matched nothing \\(stale\\).");
   });
 
+  it("states new and fixed before the counts and the rest", () => {
+    const at = (s: string) => md.indexOf(s);
+    expect(at("### New since baseline")).toBeGreaterThan(0);
+    expect(at("### New since baseline")).toBeLessThan(at("### Fixed since baseline"));
+    expect(at("### Fixed since baseline")).toBeLessThan(at("| Severity | Failing | Suppressed |"));
+    expect(at("### Fixed since baseline")).toBeLessThan(at("### Top failing rules"));
+  });
+
+  it("names the resource of a coverage gap that concerns one", () => {
+    const out = renderMarkdown(
+      makeReportInput({
+        coverage: [
+          makeGap({ operation: "GetStages", service: "apigateway", resourceArn: "arn:aws:apigateway:us-east-1::/restapis/a1" }),
+        ],
+      }),
+    );
+    expect(out).toContain(
+      "| 222222222222 | global | apigateway | GetStages | arn:aws:apigateway:us-east-1::/restapis/a1 | AccessDenied | 403 |",
+    );
+  });
+
   it("omits baseline sections without a baseline", () => {
     const plain = renderMarkdown(makeReportInput({ fixed: undefined, coverage: [] }));
+    expect(plain.split("\n")[0]).not.toContain("since baseline");
     expect(plain).not.toContain("since baseline");
     expect(plain).not.toContain("[!WARNING]");
   });
