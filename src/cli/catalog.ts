@@ -75,21 +75,32 @@ export function renderFrameworkList(fw: Framework, entries: CatalogEntry[], form
   const reqs = fw.requirements.map((r) => {
     const rules = r.rules.map((id) => ({ id, enabled: byId.get(id)?.enabled ?? false, severity: byId.get(id)?.severity }));
     const covered = rules.some((x) => x.enabled);
-    return { id: r.id, title: r.title, covered, rules, ...(r.notes ? { notes: r.notes } : {}) };
+    return {
+      id: r.id,
+      title: r.title,
+      covered,
+      rules,
+      ...(r.outOfScope ? { outOfScope: r.outOfScope } : {}),
+      ...(r.notes ? { notes: r.notes } : {}),
+    };
   });
   if (format === "json") {
     return JSON.stringify({ framework: fw.id, name: fw.name, version: fw.version, requirements: reqs }, null, 2) + "\n";
   }
   const covered = reqs.filter((r) => r.covered).length;
+  const outside = reqs.filter((r) => r.outOfScope).length;
   const rows = reqs.map((r) => [
     r.id,
     r.title,
-    r.rules.length === 0
-      ? "not covered by Tollgate"
-      : r.rules.map((x) => (x.enabled ? x.id : `${x.id} (disabled)`)).join(", ") + (r.covered ? "" : " — not covered"),
+    r.outOfScope
+      ? "outside Tollgate's scope"
+      : r.rules.length === 0
+        ? "not covered by Tollgate"
+        : r.rules.map((x) => (x.enabled ? x.id : `${x.id} (disabled)`)).join(", ") + (r.covered ? "" : " — not covered"),
   ]);
   return (
-    `${fw.name} ${fw.version} (${fw.id}): ${covered} of ${reqs.length} requirements covered by enabled rules\n\n` +
+    `${fw.name} ${fw.version} (${fw.id}): ${covered} of ${reqs.length} requirements covered by enabled rules` +
+    `${outside ? `, ${outside} outside Tollgate's scope` : ""}\n\n` +
     table(["REQUIREMENT", "TITLE", "RULES"], rows)
   );
 }
@@ -185,11 +196,20 @@ export function renderRulesDoc(entries: CatalogEntry[], frameworks: Framework[])
   ];
   for (const fw of frameworks) {
     const covered = fw.requirements.filter((r) => r.rules.length > 0).length;
+    const outside = fw.requirements.filter((r) => r.outOfScope).length;
     out.push(`### ${fw.name} ${fw.version} (\`${fw.id}\`)`, "");
-    out.push(`${covered} of ${fw.requirements.length} requirements mapped to rules.`, "");
+    out.push(
+      `${covered} of ${fw.requirements.length} requirements mapped to rules; ${outside} outside Tollgate's scope. Sources: ${fw.sources
+        .map((s) => `[${esc(s.title)}](${s.url})`)
+        .join("; ")}.`,
+      "",
+    );
     out.push("| requirement | title | rules |", "| --- | --- | --- |");
     for (const r of fw.requirements) {
-      out.push(`| ${r.id} | ${esc(r.title)} | ${r.rules.map((id) => `\`${id}\``).join(", ") || "not covered by Tollgate"} |`);
+      const rules = r.outOfScope
+        ? `outside Tollgate's scope: ${esc(r.outOfScope)}`
+        : r.rules.map((id) => `\`${id}\``).join(", ") || "not covered by Tollgate";
+      out.push(`| ${r.id} | ${esc(r.title)} | ${rules} |`);
     }
     out.push("");
   }

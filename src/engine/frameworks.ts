@@ -5,15 +5,28 @@ import { describeAjvErrors } from "../inventory/io.js";
 import { newAjv } from "../util/ajv.js";
 import { packageRoot } from "../util/paths.js";
 
-/** A compliance framework: requirement → rule ids. */
+/** One requirement (control) of a framework and the rules that judge it. */
+export interface FrameworkRequirement {
+  id: string;
+  title: string;
+  /** Rule ids; empty when Tollgate does not judge the requirement. */
+  rules: string[];
+  /** Why the requirement is outside Tollgate's scope (set only when `rules` is empty); absent = in scope. */
+  outOfScope?: string;
+  notes?: string;
+}
+
+/** A compliance framework: requirement → rule ids, every requirement of the framework listed. */
 export interface Framework {
   id: string;
   name: string;
   version: string;
   url?: string;
   notes?: string;
-  /** Requirements; an empty `rules` list means "not covered by Tollgate". */
-  requirements: { id: string; title: string; rules: string[]; notes?: string }[];
+  /** Where the requirement list comes from. */
+  sources: { title: string; url: string }[];
+  /** Requirements; no rules and no `outOfScope` means "in scope, not covered yet". */
+  requirements: FrameworkRequirement[];
 }
 
 /** Loads and validates every framework file in `rules/frameworks`. */

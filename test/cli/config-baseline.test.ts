@@ -176,7 +176,9 @@ describe("tollgate rules", () => {
     expect(rules.map((r) => r.id)).toContain("aws.iam.server-certificate.not-expired");
     const owasp = await runCli(["rules", "list", "--framework", "owasp-api-2023"], env);
     expect(owasp.code).toBe(0);
-    expect(owasp.stdout).toMatch(/^API1\s+Broken Object Level Authorization\s+not covered by Tollgate$/m);
+    expect(owasp.stdout).toMatch(/^API1\s+Broken Object Level Authorization\s+outside Tollgate's scope$/m);
+    expect(owasp.stdout).toMatch(/^API5\s+Broken Function Level Authorization\s+not covered by Tollgate$/m);
+    expect(owasp.stdout.split("\n")[0]).toMatch(/: 4 of 10 requirements covered by enabled rules, 5 outside Tollgate's scope$/);
     expect(owasp.stdout).toMatch(
       /^API8\s+Security Misconfiguration\s+aws\.iam\.server-certificate\.not-expired, aws\.apigateway\.stage\.waf-associated, /m,
     );

@@ -104,6 +104,42 @@ describe("the rule catalogue", () => {
     expect(fsbp.requirements.find((r) => r.id === "IAM.1")!.rules).toContain("aws.iam.policy.no-full-admin-attached");
   });
 
+  it("frameworks list every requirement of the standard, with sources, and say which are outside Tollgate's scope", () => {
+    const fw = Object.fromEntries(loadFrameworks().map((f) => [f.id, f]));
+    const ids = (id: string) => fw[id]!.requirements.map((r) => r.id);
+    // CIS v3.0.0 has 62 recommendations in five sections and v5.0.0 63 (its 1.3 security questions is gone; RDS
+    // gains Multi-AZ, EC2 moves to Networking with CIFS added); each is listed once, in benchmark order.
+    expect(ids("cis-aws-3.0")).toHaveLength(62);
+    expect(ids("cis-aws-5.0")).toHaveLength(63);
+    for (const id of ["1.22", "2.1.4", "2.2.1", "2.4.1", "3.9", "4.16", "5.6"]) expect(ids("cis-aws-3.0")).toContain(id);
+    for (const id of ["1.21", "2.2.4", "2.3.1", "3.9", "4.16", "5.1.2", "5.7"]) expect(ids("cis-aws-5.0")).toContain(id);
+    expect(ids("cis-aws-5.0").slice(-8)).toEqual(["5.1.1", "5.1.2", "5.2", "5.3", "5.4", "5.5", "5.6", "5.7"]);
+    // Every other Security Hub service appears once, as outside the scope.
+    for (const id of ["S3.*", "EC2.*", "Lambda.*", "KMS.*"]) expect(ids("aws-fsbp")).toContain(id);
+    for (const f of Object.values(fw)) {
+      expect(f.sources.length, f.id).toBeGreaterThan(0);
+      expect(new Set(f.requirements.map((r) => r.id)).size, f.id).toBe(f.requirements.length);
+      for (const r of f.requirements) if (r.outOfScope) expect(r.rules, `${f.id} ${r.id}`).toEqual([]);
+    }
+    const scope = (f: string, id: string) => fw[f]!.requirements.find((r) => r.id === id)!;
+    expect(scope("cis-aws-5.0", "2.1.1").outOfScope).toMatch(/S3/);
+    expect(scope("cis-aws-5.0", "4.3").outOfScope).toMatch(/metric filters/);
+    expect(scope("owasp-api-2023", "API1").outOfScope).toMatch(/Application logic/);
+    // In scope but not covered yet: no rules, no outOfScope.
+    expect(scope("aws-fsbp", "IAM.17")).toMatchObject({ rules: [] });
+    expect(scope("aws-fsbp", "IAM.17").outOfScope).toBeUndefined();
+  });
+
+  it("the framework schema refuses a requirement outside the scope that names rules, and a framework without sources", () => {
+    const validate = newAjv().compile(
+      JSON.parse(readFileSync(join(ROOT, "rules/schema/framework.schema.json"), "utf8")) as object,
+    );
+    const base = { id: "x", name: "X", version: "1", sources: [{ title: "t", url: "https://example.com/" }] };
+    expect(validate({ ...base, requirements: [{ id: "1", title: "t", rules: [], outOfScope: "S3" }] })).toBe(true);
+    expect(validate({ ...base, requirements: [{ id: "1", title: "t", rules: ["a"], outOfScope: "S3" }] })).toBe(false);
+    expect(validate({ ...base, sources: undefined, requirements: [] })).toBe(false);
+  });
+
   it("every rule is cited by at least one framework requirement, or listed as uncited with a reason", () => {
     const index = complianceIndex(loadFrameworks(), loadRuleSet(builtInRuleDirs()).knownIds);
     const uncited = (
