@@ -170,7 +170,7 @@ async function evaluateAndWrite(
   probeLog?: ProbeLog,
 ): Promise<{ code: number; input: ReportInput; failures: OutputError[] }> {
   const evaluated = await evaluateStage(inventory, setup, stop, log, clock);
-  const failures = await writeStage(evaluated, { out: opts.out, format: opts.format, probeLog }, stop, log);
+  const failures = await writeStage(evaluated, { out: opts.out, format: opts.format, probeLog, failOn: opts.failOn }, stop, log);
   const code = withOutputFailures(exitCodeFor(evaluated.input.findings, reported(evaluated.input), opts.failOn), failures);
   return { code, input: evaluated.input, failures };
 }
@@ -384,7 +384,7 @@ export async function mergeCommand(
     warnMissing(missing, m.count);
     const stop = new RunStop({ log, router: env.router ?? new SignalRouter() });
     stop.enter("writing");
-    const written = await writeReportFiles(opts.out, input, log);
+    const written = await writeReportFiles(opts.out, input, log, undefined, opts.failOn);
     return stop.finish(withOutputFailures(exitCodeFor(input.findings, reported(input), opts.failOn), written.failures));
   }
   const setup = await loadSetup(opts);

@@ -43,15 +43,21 @@ export interface WrittenReports {
 
 /**
  * Writes every report format into `dir`; prints renderer warnings (e.g. SARIF truncation) and every file that could
- * not be written (disk full, permission) on stderr. A failed file does not stop the others.
+ * not be written (disk full, permission) on stderr. A failed file does not stop the others. The built-in
+ * frameworks are added for report.html's framework view, and `failOn` makes its verdict the exit code's.
  */
 export async function writeReportFiles(
   dir: string,
   input: ReportInput,
   log: Logger,
   formats: readonly ReportFormat[] = REPORT_FORMATS,
+  failOn?: Severity,
 ): Promise<WrittenReports> {
-  const { files, warnings, failures } = await writeReports(dir, formats, input, { toolVersion: input.metadata.toolVersion });
+  const withFrameworks = { ...input, frameworks: input.frameworks ?? loadFrameworks() };
+  const { files, warnings, failures } = await writeReports(dir, formats, withFrameworks, {
+    toolVersion: input.metadata.toolVersion,
+    ...(failOn ? { failOn } : {}),
+  });
   for (const w of warnings) log.warn(w);
   for (const f of failures) log.warn(f.message);
   if (files.length) log.info(`Wrote ${files.join(", ")}`);

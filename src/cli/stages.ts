@@ -14,6 +14,7 @@ import type { SigningCredentials } from "../probe/sign.js";
 import { renderReport, type ReportFormat } from "../report/index.js";
 import type { Clock } from "../util/clock.js";
 import { escapeJsonForTerminal } from "../util/escape.js";
+import type { Severity } from "../model/severity.js";
 import type { Logger } from "../util/logger.js";
 import { stopReasonOf, whenAborted } from "../util/stop.js";
 import type { RunStop } from "./lifecycle.js";
@@ -155,6 +156,8 @@ export interface WriteStageOptions {
   formats?: readonly ReportFormat[];
   /** The probe run's log, written as probes.json beside the reports. */
   probeLog?: ProbeLog | undefined;
+  /** The run's --fail-on, so report.html's verdict is the exit code's. */
+  failOn?: Severity;
 }
 
 /**
@@ -180,7 +183,7 @@ export async function writeStage(
       failures.push(e);
     }
   }
-  const written = await writeReportFiles(opts.out, input, log, opts.formats);
+  const written = await writeReportFiles(opts.out, input, log, opts.formats, opts.failOn);
   failures.push(...written.failures);
   summarize(input, { metadata: input.metadata, errors: input.coverage }, log);
   if (input.fixed) {

@@ -4,30 +4,9 @@ import { InputError } from "../errors.js";
 import { describeAjvErrors } from "../inventory/io.js";
 import { newAjv } from "../util/ajv.js";
 import { packageRoot } from "../util/paths.js";
+import type { Framework } from "../model/framework.js";
 
-/** One requirement (control) of a framework and the rules that judge it. */
-export interface FrameworkRequirement {
-  id: string;
-  title: string;
-  /** Rule ids; empty when Tollgate does not judge the requirement. */
-  rules: string[];
-  /** Why the requirement is outside Tollgate's scope (set only when `rules` is empty); absent = in scope. */
-  outOfScope?: string;
-  notes?: string;
-}
-
-/** A compliance framework: requirement → rule ids, every requirement of the framework listed. */
-export interface Framework {
-  id: string;
-  name: string;
-  version: string;
-  url?: string;
-  notes?: string;
-  /** Where the requirement list comes from. */
-  sources: { title: string; url: string }[];
-  /** Requirements; no rules and no `outOfScope` means "in scope, not covered yet". */
-  requirements: FrameworkRequirement[];
-}
+export type { Framework, FrameworkRequirement } from "../model/framework.js";
 
 /** Loads and validates every framework file in `rules/frameworks`. */
 export function loadFrameworks(dir = join(packageRoot(), "rules", "frameworks")): Framework[] {

@@ -1,3 +1,4 @@
+import type { Framework } from "./framework.js";
 import type { CollectionError, RunMetadata } from "./inventory.js";
 import type { Finding } from "./finding.js";
 import type { RuleMeta } from "./rule-meta.js";
@@ -16,4 +17,6 @@ export interface ReportInput {
   fixed?: Finding[];
   /** Stale suppressions (matched nothing) and expired ones, for the record. */
   suppressionNotes?: string[];
+  /** The compliance frameworks to score the findings against (report.html's framework view); none when absent. */
+  frameworks?: Framework[];
 }

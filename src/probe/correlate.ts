@@ -81,6 +81,24 @@ function requestsFor(r: Resource, check: ProbeCheck): JsonValue[] {
   return out;
 }
 
+/** What the configuration says about one check, so reports can put it beside what the probe saw. */
+const CONFIGURED: Record<ProbeCheck, string[]> = {
+  auth: ["auth"],
+  sigv4: ["auth"],
+  apiKey: ["apiKeyRequired"],
+  https: ["httpsOnly"],
+  tls: ["minTls"],
+  cors: ["cors"],
+  waf: ["wafSqliXss"],
+  throttle: ["throttle"],
+};
+
+function configuredFor(r: Resource, check: ProbeCheck): JsonObject {
+  const ce = r.derived["configExpectation"];
+  if (!ce || typeof ce !== "object" || Array.isArray(ce)) return {};
+  return Object.fromEntries(CONFIGURED[check].filter((k) => ce[k] !== undefined).map((k) => [k, ce[k]!]));
+}
+
 function outcomeOf(r: Resource, check: ProbeCheck): string | null {
   const v = r.derived[CHECKS[check].field];
   return typeof v === "string" && v !== "not-applicable" ? v : null;
@@ -93,8 +111,9 @@ function reasonOf(r: Resource, check: ProbeCheck): JsonValue {
 
 /**
  * Joins live probe results with configuration findings. Pure: returns new findings.
- * - Each probe finding gets `probe` = the requests behind its verdict and the configuration findings about the
- *   same method/route/stage and topic, each marked `confirms` or `contradicts`.
+ * - Each probe finding gets `probe` = the requests behind its verdict, what the configuration says about the
+ *   check (`configured`), and the configuration findings about the same method/route/stage and topic, each
+ *   marked `confirms` or `contradicts`.
  * - Each configuration finding with a matching, conclusive probe gets `probe` = { confirmed, contradicted,
  *   check, probes[] }: confirmed when the live behaviour agrees with its verdict (a failing "no WAF" finding
  *   whose marker passed), contradicted when it does not (a passing "authorizer attached" finding whose route
@@ -131,6 +150,7 @@ export function correlate(findings: Finding[], probeResources: Resource[]): Find
       const contradicted = configFindings.filter((c) => c["relation"] === "contradicts");
       const probe: JsonObject = {
         check,
+        configured: configuredFor(res, check),
         outcome,
         reason: reasonOf(res, check),
         requests: requestsFor(res, check),
@@ -162,6 +182,7 @@ export function correlate(findings: Finding[], probeResources: Resource[]): Find
       probes: probes.map((r) => ({
         probeArn: r.arn,
         endpoint: r.name,
+        configured: configuredFor(r, check),
         outcome: outcomeOf(r, check),
         requests: requestsFor(r, check),
       })),

@@ -15,7 +15,12 @@ export interface ReportOptions {
   toolVersion?: string;
   /** ISO time to print as "generated at"; omitted when not given so output stays deterministic. */
   generatedAt?: string;
+  /** The run's `--fail-on`, so report.html's verdict is the exit code's (default: the CLI's default, high). */
+  failOn?: FailOn;
 }
+
+/** The threshold a run fails at: a severity, or `none` for report-only runs. */
+export type FailOn = Severity | "none";
 
 /** Service of a resource type: its second dotted segment (`aws.iam.user` → `iam`). */
 export function serviceOf(resourceType: string): string {

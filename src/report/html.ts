@@ -1,10 +1,28 @@
+import { createHash } from "node:crypto";
+import type { Finding } from "../model/finding.js";
 import type { ReportInput } from "../model/report.js";
-import { SEVERITIES, type Severity } from "../model/severity.js";
+import { SEVERITIES } from "../model/severity.js";
 import { cmp, compareFindings, countFindings, toolVersionOf, type ReportOptions } from "./common.js";
+import { CONTROL_STATUSES, frameworkResults, type ControlStatus, type FrameworkResult } from "./compliance.js";
 import { HTML_CLIENT_SCRIPT } from "./html-client.js";
+import { HTML_CSS } from "./html-style.js";
+import { overview, type GapCause, type Overview, type TopRisk } from "./overview.js";
 
-/** The Content-Security-Policy of report.html: inline style and script only, no fetches of any kind. */
-export const HTML_CSP = "default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src data:";
+const sha256 = (text: string) => `'sha256-${createHash("sha256").update(text, "utf8").digest("base64")}'`;
+
+/**
+ * The Content-Security-Policy of report.html. The one script and the one stylesheet are allowed by their hashes
+ * (no `'unsafe-inline'`), so markup that AWS data might smuggle in could run nothing and style nothing; nothing
+ * may be fetched, framed, posted or used as a base URL.
+ */
+export const HTML_CSP = [
+  "default-src 'none'",
+  `script-src ${sha256(HTML_CLIENT_SCRIPT)}`,
+  `style-src ${sha256(HTML_CSS)}`,
+  "img-src data:",
+  "base-uri 'none'",
+  "form-action 'none'",
+].join("; ");
 
 /** Escapes text for HTML element content and quoted attribute values. */
 export function escapeHtml(s: string): string {
@@ -34,17 +52,13 @@ class Raw {
 }
 const raw = (s: string): Raw => new Raw(s);
 const join = (parts: Raw[]): Raw => raw(parts.map((p) => p.value).join(""));
+const when = (cond: unknown, part: () => Raw): Raw => (cond ? part() : raw(""));
+/** 20000 → "20,000", the same on every host (no locale data involved). */
+const num = (n: number) => String(n).replace(/\B(?=(\d{3})+$)/g, ",");
+const plural = (n: number, one: string, many = `${one}s`) => `${num(n)} ${n === 1 ? one : many}`;
 
-const SEV_COLOR: Record<Severity, string> = {
-  critical: "#7b1fa2",
-  high: "#c62828",
-  medium: "#ef6c00",
-  low: "#f9a825",
-  info: "#607d8b",
-};
-
-/** Rows of the fixed-findings and coverage tables rendered into the page; the rest are in findings.json. */
-const MAX_STATIC_ROWS = 1000;
+/** Rows of the static drill-down tables (failed calls per cause, fixed findings); the rest are in findings.json. */
+const MAX_STATIC_ROWS = 200;
 
 /** Renders report.html: one self-contained file, no network access, data escaped, rows built with DOM APIs. */
 export function renderHtml(input: ReportInput, options: ReportOptions = {}): string {
@@ -75,259 +89,446 @@ export function* renderHtmlChunks(input: ReportInput, options: ReportOptions = {
 }
 
 function renderPage(input: ReportInput, options: ReportOptions): string {
-  const counts = countFindings(input);
   const m = input.metadata;
-  const baseline = input.fixed !== undefined;
-
-  const tiles: Raw[] = [
-    tile("Failing", counts.byStatus.fail, "fail", "not suppressed"),
-    tile("Errors", counts.byStatus.error, "error", "could not evaluate"),
-    tile("Passing", counts.byStatus.pass, "pass"),
-    tile("Not probed", counts.byStatus.skipped, "skipped", "skipped by design"),
-    tile("Suppressed", counts.suppressed, "supp"),
-  ];
-  if (baseline) {
-    tiles.push(tile("New", counts.newCount, "new", "since baseline"));
-    tiles.push(tile("Fixed", counts.fixedCount, "fixed", "since baseline"));
-  }
-  if (input.coverage.length) tiles.push(tile("Coverage gaps", input.coverage.length, "gap", "calls that failed"));
-  const sevTiles = SEVERITIES.map((s) => tile(s, counts.failBySeverity[s], `sev-${s}`, "failing"));
-
-  const services = Object.entries(counts.failByService).sort((a, b) => b[1] - a[1] || cmp(a[0], b[0]));
-
-  return `<!doctype html>
-${
-  html`<html lang="en">
-    <head>
-      <meta charset="utf-8" />
-      <meta http-equiv="Content-Security-Policy" content="${HTML_CSP}" />
-      <meta name="viewport" content="width=device-width, initial-scale=1" />
-      <meta name="referrer" content="no-referrer" />
-      <title>Tollgate report — ${m.accounts.join(", ")}</title>
-      <style>
-        ${raw(CSS)}
-      </style>
-    </head>
-    <body>
-      <header>
-        <h1>Tollgate report</h1>
-        <p class="meta">
-          Accounts <b>${m.accounts.join(", ") || "none"}</b> · Regions <b>${m.regions.join(", ") || "none"}</b> · Partition
-          ${m.partition} · Collected ${m.collectedAt} · Tollgate
-          ${toolVersionOf(input, options)}${options.generatedAt ? ` · Generated ${options.generatedAt}` : ""}
-        </p>
-      </header>
-      <main>
-        ${incompleteBanner(input)}${coverageSection(input)}
-        <section aria-label="Summary">
-          <div class="tiles">${join(tiles)}</div>
-          <div class="tiles sev">${join(sevTiles)}</div>
-        </section>
-        <section class="charts" aria-label="Charts">
-          <figure>
-            <figcaption>Failing findings by severity</figcaption>
-            ${barChart(
-              SEVERITIES.map((s) => [s, counts.failBySeverity[s], SEV_COLOR[s]]),
-              "failing findings by severity",
-            )}
-          </figure>
-          <figure>
-            <figcaption>Failing findings by service${services.length > 15 ? " (top 15)" : ""}</figcaption>
-            ${barChart(
-              services.slice(0, 15).map(([s, n]) => [s, n, "#1565c0"]),
-              "failing findings by service",
-            )}
-          </figure>
-        </section>
-        <section id="findings" aria-label="Findings">
-          <h2>Findings</h2>
-          <noscript><p class="warn">The findings table needs JavaScript. All findings are also in findings.json.</p></noscript>
-          <div class="filters">
-            <input
-              id="q"
-              type="search"
-              placeholder="Search rule, resource, ARN, message, evidence…"
-              aria-label="Search findings"
-            />
-            ${join(
-              ["severity", "service", "rule", "account", "region", "status", "state"].map(
-                (k) =>
-                  html`<label
-                    >${k}<select id="f-${k}">
-                      <option value="">all</option>
-                    </select></label
-                  >`,
-              ),
-            )}
-            <button id="reset" type="button">Reset</button>
+  const ov = overview(input, options.failOn);
+  const frameworks = frameworkResults(input);
+  const fixed = input.fixed ? [...input.fixed].sort(compareFindings) : undefined;
+  const head =
+    `<!doctype html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n` +
+    `<meta http-equiv="Content-Security-Policy" content="${escapeHtml(HTML_CSP)}">\n` +
+    `<meta name="viewport" content="width=device-width, initial-scale=1">\n<meta name="referrer" content="no-referrer">\n` +
+    `<meta name="color-scheme" content="light dark">\n` +
+    `<title>${escapeHtml(`Tollgate report: ${ov.verdict.status} — ${m.accounts.join(", ")}`)}</title>\n` +
+    `<style>${HTML_CSS}</style>\n</head>\n`;
+  const body = html`<body>
+    <a class="skip" href="#views">Skip to the findings</a>
+    <header>
+      <h1>Tollgate report</h1>
+      <p class="meta">
+        Accounts <b>${m.accounts.join(", ") || "none"}</b> · Regions <b>${m.regions.join(", ") || "none"}</b> · Partition
+        ${m.partition} · Collected ${m.collectedAt} · Tollgate
+        ${toolVersionOf(input, options)}${options.generatedAt ? ` · Generated ${options.generatedAt}` : ""}
+      </p>
+    </header>
+    <main>
+      <section id="overview" aria-label="Overview">
+        <div class="ov">${verdictCard(input, ov)}${severityCard(input)}</div>
+        <div class="ov">${risksCard(ov)}${coverageCard(input, ov, frameworks)}</div>
+      </section>
+      <section id="views" aria-label="Findings">
+        <div class="tabs" role="tablist" aria-label="Views">
+          ${tab("rule", "By rule", true)}${tab("resource", "By resource")}${tab("framework", "By framework")}${tab(
+            "table",
+            "All findings",
+          )}${when(fixed, () => tab("fixed", `Fixed since baseline (${fixed!.length})`))}
+        </div>
+        <div class="filters" id="filters">
+          <label class="search"
+            >Search<input id="q" type="search" placeholder="rule, resource, ARN, message, evidence…" aria-label="Search findings"
+          /></label>
+          <details id="more-filters">
+            <summary>Filters</summary>
+            <div class="sel">
+              ${join(
+                ["severity", "status", "state", "service", "account", "region", "rule"].map(
+                  (k) =>
+                    html`<label
+                      >${k}<select id="f-${k}">
+                        <option value="">all</option>
+                      </select></label
+                    >`,
+                ),
+              )}
+            </div>
+          </details>
+          <label class="check"><input type="checkbox" id="show-pass" /> <span id="show-pass-label">Show passing</span></label>
+          <button id="reset" type="button">Reset</button>
+        </div>
+        <p id="count" class="count" aria-live="polite"></p>
+        <noscript><p>The rule, resource and table views need JavaScript; every finding is also in findings.json.</p></noscript>
+        <div role="tabpanel" id="view-rule" aria-labelledby="tab-rule"></div>
+        <div role="tabpanel" id="view-resource" aria-labelledby="tab-resource" hidden></div>
+        <div role="tabpanel" id="view-framework" aria-labelledby="tab-framework" hidden>${frameworkView(frameworks)}</div>
+        <div role="tabpanel" id="view-table" aria-labelledby="tab-table" hidden>
+          <div class="scroll">
+            <table class="findings">
+              <thead>
+                <tr>
+                  ${join(
+                    [
+                      ["severity", "Severity"],
+                      ["status", "Status"],
+                      ["rule", "Rule"],
+                      ["resource", "Resource"],
+                      ["service", "Service"],
+                      ["account", "Account"],
+                      ["region", "Region"],
+                    ].map(
+                      ([k, label]) =>
+                        html`<th data-sort="${k}" aria-sort="none">
+                          <button type="button">${label}</button>
+                        </th>`,
+                    ),
+                  )}
+                  <th>Message</th>
+                </tr>
+              </thead>
+              <tbody id="rows"></tbody>
+            </table>
           </div>
-          <p id="count" class="count" aria-live="polite"></p>
-          <table class="findings">
-            <thead>
-              <tr>
-                ${join(
-                  [
-                    ["severity", "Severity"],
-                    ["status", "Status"],
-                    ["rule", "Rule"],
-                    ["resource", "Resource"],
-                    ["service", "Service"],
-                    ["account", "Account"],
-                    ["region", "Region"],
-                  ].map(
-                    ([k, label]) =>
-                      html`<th data-sort="${k}" aria-sort="none">
-                        <button type="button">${label}</button>
-                      </th>`,
-                  ),
-                )}
-                <th>Message</th>
-              </tr>
-            </thead>
-            <tbody id="rows"></tbody>
-          </table>
           <div class="pager">
             <button id="prev" type="button">Previous</button> <span id="page"></span>
             <button id="next" type="button">Next</button>
           </div>
-        </section>
-        ${fixedSection(input)}${notesSection(input)}
-      </main>
-      <footer>Generated by Tollgate. This file makes no network requests; its data is embedded below.</footer>
-      <script type="application/json" id="tollgate-data">
-        ${raw(DATA_SLOT)}
-      </script>
-      <script>
-        ${raw(HTML_CLIENT_SCRIPT)};
-      </script>
-    </body>
-  </html> `.value
-}`;
+        </div>
+        ${when(fixed, () => fixedView(fixed!))}
+      </section>
+      ${notesSection(input)}
+    </main>
+    <footer>Generated by Tollgate. This file makes no network requests; its data is embedded below.</footer>
+  </body>`.value;
+  // The scripts are plain strings, not template output: the client script's bytes must be exactly the ones hashed.
+  const tail =
+    `\n<script type="application/json" id="tollgate-data">${DATA_SLOT}</script>\n` +
+    `<script>${HTML_CLIENT_SCRIPT}</script>\n</html>\n`;
+  return head + body + tail;
 }
 
-function tile(label: string, n: number, cls: string, sub?: string): Raw {
-  return html`<div class="tile ${cls}" data-tile="${label.toLowerCase()}">
-    <div class="n">${n}</div>
-    <div class="l">${label}</div>
-    ${sub ? html`<div class="s">${sub}</div>` : raw("")}
+function tab(id: string, label: string, selected = false): Raw {
+  return html`<button
+    type="button"
+    role="tab"
+    id="tab-${id}"
+    aria-controls="view-${id}"
+    aria-selected="${selected ? "true" : "false"}"
+    tabindex="${selected ? "0" : "-1"}"
+  >
+    ${label}
+  </button>`;
+}
+
+const VERDICT_WORD = { fail: "Fail", incomplete: "Incomplete", pass: "Pass" } as const;
+
+function verdictCard(input: ReportInput, ov: Overview): Raw {
+  const v = ov.verdict;
+  return html`<div id="verdict" class="card verdict v-${v.status}" role="status">
+    <div class="v-head">
+      <span class="v-word">${VERDICT_WORD[v.status]}</span
+      ><span class="muted"
+        >${input.findings.length ? plural(input.findings.length, "check") : "no checks"} on
+        ${plural(input.metadata.accounts.length, "account")}</span
+      >
+    </div>
+    <ul class="why">
+      ${join(v.why.map((w) => html`<li>${w}</li>`))}
+    </ul>
   </div>`;
 }
 
-function barChart(rows: [string, number, string][], label: string): Raw {
-  if (!rows.length) return html`<p class="empty">No failing findings.</p>`;
-  const max = Math.max(1, ...rows.map((r) => r[1]));
-  const rowH = 24;
-  const labelW = 120;
-  const barW = 300;
-  const h = rows.length * rowH + 4;
-  const bars = rows.map(([name, n, color], i) => {
-    const y = i * rowH + 2;
-    const w = Math.round((n / max) * barW);
-    return html`<g
-      ><title>${name}: ${n}</title><text x="${labelW - 6}" y="${y + 16}" text-anchor="end">${name}</text
-      ><rect x="${labelW}" y="${y + 3}" width="${w}" height="${rowH - 8}" fill="${color}"></rect
-      ><text x="${labelW + w + 6}" y="${y + 16}">${n}</text></g
-    >`;
-  });
-  return html`<svg
-    xmlns="http://www.w3.org/2000/svg"
-    role="img"
-    aria-label="${label}"
-    viewBox="0 0 ${labelW + barW + 60} ${h}"
-    width="${labelW + barW + 60}"
-    height="${h}"
-  >
-    ${join(bars)}
-  </svg>`;
+function severityCard(input: ReportInput): Raw {
+  const c = countFindings(input);
+  const baseline = input.fixed !== undefined;
+  const unchanged = input.findings.filter((f) => f.baseline === "unchanged").length;
+  const skipped = c.byStatus.skipped;
+  const tally: [string, number][] = [
+    ["passing", c.byStatus.pass],
+    ["errors", c.byStatus.error],
+    ["suppressed", c.suppressed],
+    ...(skipped ? ([["not probed", skipped]] as [string, number][]) : []),
+  ];
+  return html`<div id="counts" class="card" aria-label="Failing findings by severity">
+    <h2>Failing findings by severity</h2>
+    <div class="sevs">
+      ${join(
+        SEVERITIES.map(
+          (s) =>
+            html`<button type="button" class="sev s-${s}${c.failBySeverity[s] ? "" : " zero"}" data-severity="${s}">
+              <span class="n">${c.failBySeverity[s]}</span><span class="l">${s}</span>
+            </button>`,
+        ),
+      )}
+    </div>
+    <p class="tally">${join(tally.map(([l, n], i) => html`${i ? " · " : ""}<b>${n}</b> ${l}`))}</p>
+    ${when(
+      baseline,
+      () =>
+        html`<p class="tally" id="baseline-counts">
+          Since the baseline: <span class="badge b-new">${c.newCount} new</span
+          ><span class="badge b-fixed">${c.fixedCount} fixed</span><span class="badge b-unchanged">${unchanged} unchanged</span>
+        </p>`,
+    )}
+  </div>`;
 }
 
-function incompleteBanner(input: ReportInput): Raw {
-  if (input.metadata.complete) return raw("");
-  return html`<div class="banner gap" role="alert">
-    <strong>Incomplete scan.</strong> The scan was interrupted or some units never ran; missing failures prove nothing.
-  </div> `;
+function risksCard(ov: Overview): Raw {
+  const more = ov.failingRules - ov.topRisks.length;
+  return html`<section id="top-risks" class="card" aria-label="Fix first">
+    <h2>Fix first</h2>
+    ${
+      ov.topRisks.length
+        ? html`<ol class="risks">
+              ${join(ov.topRisks.map(riskItem))}
+            </ol>
+            ${when(more > 0, () => html`<p class="muted">…and ${plural(more, "more failing rule")} in the rule view below.</p>`)}`
+        : html`<p class="muted">No failing findings.</p>`
+    }
+  </section>`;
 }
 
-function coverageSection(input: ReportInput): Raw {
-  if (!input.coverage.length) return raw("");
-  const gaps = [...input.coverage].sort(
-    (a, b) => cmp(a.account, b.account) || cmp(a.region, b.region) || cmp(a.service, b.service) || cmp(a.operation, b.operation),
+function riskItem(r: TopRisk): Raw {
+  const names = r.resources.join(", ") + (r.count > r.resources.length ? ` and ${r.count - r.resources.length} more` : "");
+  return html`<li class="risk" data-rule="${r.ruleId}">
+    <div>
+      <span class="badge sev-${r.severity}">${r.severity}</span>${when(
+        r.liveConfirmed,
+        () => html`<span class="badge b-live" title="A live probe request proved it">confirmed live</span>`,
+      )}${when(r.newCount, () => html`<span class="badge b-new">${r.newCount} new</span>`)}<span class="t"
+        ><a href="#rule=${encodeURIComponent(r.ruleId)}" data-rule="${r.ruleId}">${r.title}</a></span
+      >
+    </div>
+    <div class="where">${plural(r.count, "resource")}: ${names}</div>
+    ${when(r.fix, () => html`<p class="fix"><b>Fix:</b> ${r.fix}</p>`)}
+  </li>`;
+}
+
+function coverageCard(input: ReportInput, ov: Overview, frameworks: FrameworkResult[]): Raw {
+  const errors = input.findings.filter((f) => f.status === "error").length;
+  const complete = input.metadata.complete && !input.coverage.length && !errors;
+  return html`<section id="coverage" class="card" aria-label="Coverage">
+    <h2>What was not checked</h2>
+    ${
+      complete && !ov.skipped.length
+        ? html`<p class="muted">Everything was read and every check that ran concluded.</p>`
+        : html`${when(
+            !input.metadata.complete,
+            () => html`<p><b>The scan did not finish</b>: some accounts or regions were never read.</p>`,
+          )}
+          ${when(
+            input.coverage.length || errors,
+            () =>
+              html`<p>
+                  ${plural(input.coverage.length, "AWS call")} failed; ${plural(errors, "check")} could not be judged and report
+                  <b>error</b>, never pass.
+                </p>
+                <ul class="gaps" id="gap-causes">
+                  ${join(ov.gaps.map(gapItem))}${when(
+                    ov.otherErrors,
+                    () => html`<li>${plural(ov.otherErrors, "other check")} could not be judged (see status “error”).</li>`,
+                  )}
+                </ul>`,
+          )}
+          ${when(ov.skipped.length, () => skippedDrill(ov.skipped))}`
+    }
+    ${when(
+      frameworks.length,
+      () =>
+        html`<div class="scores" aria-label="Compliance scores">
+          ${join(
+            frameworks.map(
+              (f) =>
+                html`<button type="button" class="score" data-framework="${f.framework.id}">
+                  ${shortName(f)} <b>${scoreText(f)}</b>
+                </button>`,
+            ),
+          )}
+        </div>`,
+    )}
+  </section>`;
+}
+
+function gapItem(g: GapCause): Raw {
+  const calls = [...g.calls].sort(
+    (a, b) => cmp(a.account, b.account) || cmp(a.region, b.region) || cmp(a.resourceArn ?? "", b.resourceArn ?? ""),
   );
-  const rows = gaps.slice(0, MAX_STATIC_ROWS).map(
-    (e) =>
-      html`<tr>
-        <td>${e.account}</td>
-        <td>${e.region}</td>
-        <td>${e.service}</td>
-        <td>${e.operation}</td>
-        <td>${e.errorName}</td>
-        <td>${e.httpStatus ?? ""}</td>
-        <td>${e.resourceArn ?? ""}</td>
-        <td>${e.message}</td>
-      </tr>`,
-  );
-  const more = gaps.length > MAX_STATIC_ROWS ? html`<p>${gaps.length - MAX_STATIC_ROWS} more in findings.json.</p>` : raw("");
-  return html`<section id="coverage" class="banner gap" role="alert" aria-label="Coverage gaps">
-    <h2>Coverage gaps: ${gaps.length} call${gaps.length === 1 ? "" : "s"} failed</h2>
-    <p>
-      Tollgate could not read everything. Rules that depend on these calls report <b>error</b>, never pass: no failures here does
-      not mean compliant.
+  const what = g.findings
+    ? `${plural(g.findings, "check")} (${plural(g.rules, "rule")}) could not be judged`
+    : "no check depended on it";
+  return html`<li>
+    <details class="drill">
+      <summary><b>${g.title}</b>: ${plural(g.calls.length, "call")}; ${what}</summary>
+      <div class="scroll">
+        <table>
+          <thead>
+            <tr>
+              <th>Account</th>
+              <th>Region</th>
+              <th>Resource</th>
+              <th>HTTP</th>
+              <th>Detail</th>
+            </tr>
+          </thead>
+          <tbody>
+            ${join(
+              calls.slice(0, MAX_STATIC_ROWS).map(
+                (e) =>
+                  html`<tr>
+                    <td>${e.account}</td>
+                    <td>${e.region}</td>
+                    <td>${e.resourceArn ?? ""}</td>
+                    <td>${e.httpStatus ?? ""}</td>
+                    <td>${e.message}</td>
+                  </tr>`,
+              ),
+            )}
+          </tbody>
+        </table>
+      </div>
+      ${when(calls.length > MAX_STATIC_ROWS, () => html`<p>${calls.length - MAX_STATIC_ROWS} more in findings.json.</p>`)}
+    </details>
+  </li>`;
+}
+
+function skippedDrill(skipped: Finding[]): Raw {
+  const list = [...skipped].sort(compareFindings);
+  return html`<details class="drill" id="skipped">
+    <summary><b>${plural(list.length, "probe")} not sent by design</b> (not a gap)</summary>
+    <ul>
+      ${join(list.slice(0, MAX_STATIC_ROWS).map((f) => html`<li><code>${f.ruleId}</code> ${f.resourceName}: ${f.message}</li>`))}
+    </ul>
+    ${when(list.length > MAX_STATIC_ROWS, () => html`<p>${list.length - MAX_STATIC_ROWS} more in findings.json.</p>`)}
+  </details>`;
+}
+
+const shortName = (f: FrameworkResult) =>
+  f.framework.id === "aws-fsbp"
+    ? "AWS FSBP"
+    : f.framework.id.startsWith("cis-aws-")
+      ? `CIS ${f.framework.version.replace(/\.0$/, "")}`
+      : f.framework.id === "owasp-api-2023"
+        ? "OWASP API 2023"
+        : f.framework.name;
+
+const scoreText = (f: FrameworkResult) => (f.score === null ? "no data" : `${Math.round(f.score * 100)}%`);
+
+const CONTROL_LABEL: Record<ControlStatus, string> = {
+  pass: "pass",
+  fail: "fail",
+  error: "error",
+  "no-data": "no resources",
+  "not-run": "rules not run",
+  "not-covered": "not covered",
+  outside: "outside scope",
+};
+
+function frameworkView(results: FrameworkResult[]): Raw {
+  if (!results.length) return html`<p class="muted">No compliance frameworks were given to this report.</p>`;
+  return join(results.map(frameworkSection));
+}
+
+function frameworkSection(r: FrameworkResult): Raw {
+  const fw = r.framework;
+  const inScope = r.controls.filter((c) => c.status !== "outside");
+  const outside = r.controls.filter((c) => c.status === "outside");
+  const judged = r.counts.pass + r.counts.fail + r.counts.error;
+  return html`<section class="fw card" id="fw-${fw.id}" aria-label="${fw.name} ${fw.version}">
+    <div class="fw-head">
+      <h2>${fw.name} ${fw.version}</h2>
+      <span class="fw-score" data-score="${fw.id}">${scoreText(r)}</span>
+      <span class="muted"
+        >${judged ? `${r.counts.pass} of ${plural(judged, "judged control")} pass` : "no control could be judged"}</span
+      >
+    </div>
+    <meter class="bar" min="0" max="100" value="${r.score === null ? 0 : Math.round(r.score * 100)}" aria-hidden="true"></meter>
+    <div class="fw-counts">
+      ${join(
+        CONTROL_STATUSES.filter((s) => r.counts[s]).map(
+          (s) => html`<span class="badge cs-${s}">${r.counts[s]} ${CONTROL_LABEL[s]}</span>`,
+        ),
+      )}
+    </div>
+    <div class="scroll">
+      <table class="controls">
+        <thead>
+          <tr>
+            <th>Control</th>
+            <th>Title</th>
+            <th>Status</th>
+            <th>Findings</th>
+          </tr>
+        </thead>
+        <tbody>
+          ${join(inScope.map((c) => controlRow(fw.id, c)))}
+        </tbody>
+      </table>
+    </div>
+    ${when(
+      outside.length,
+      () =>
+        html`<details class="drill outside">
+          <summary>${plural(outside.length, "control")} outside Tollgate's scope</summary>
+          <ul>
+            ${join(
+              outside.map(
+                (c) => html`<li><b>${c.requirement.id}</b> ${c.requirement.title}: ${c.requirement.outOfScope ?? ""}</li>`,
+              ),
+            )}
+          </ul>
+        </details>`,
+    )}
+    <p class="muted">
+      Score: passing controls ÷ judged controls (pass, fail, error); an error counts as not passed. Sources:
+      ${join(fw.sources.map((s, i) => html`${i ? "; " : ""}<a href="${s.url}" rel="noopener noreferrer">${s.title}</a>`))}.
     </p>
-    <table>
-      <thead>
-        <tr>
-          <th>Account</th>
-          <th>Region</th>
-          <th>Service</th>
-          <th>Operation</th>
-          <th>Error</th>
-          <th>HTTP</th>
-          <th>Resource</th>
-          <th>Detail</th>
-        </tr>
-      </thead>
-      <tbody>
-        ${join(rows)}
-      </tbody>
-    </table>
-    ${more}
-  </section> `;
+  </section>`;
 }
 
-function fixedSection(input: ReportInput): Raw {
-  if (!input.fixed) return raw("");
-  const fixed = [...input.fixed].sort(compareFindings);
-  const rows = fixed.slice(0, MAX_STATIC_ROWS).map(
-    (f) =>
-      html`<tr>
-        <td><span class="badge sev-${f.severity}">${f.severity}</span></td>
-        <td>${f.ruleId}</td>
-        <td title="${f.resourceArn}">${f.resourceName}</td>
-        <td>${f.account}</td>
-        <td>${f.region}</td>
-      </tr>`,
-  );
-  return html`<section id="fixed" aria-label="Fixed since baseline">
-    <h2>Fixed since baseline (${fixed.length})</h2>
+function controlRow(framework: string, c: FrameworkResult["controls"][number]): Raw {
+  const req = c.requirement;
+  const partial = c.rulesRun > 0 && c.rulesRun < req.rules.length ? ` (${c.rulesRun} of ${req.rules.length} rules ran)` : "";
+  const counts = [c.failing && `${c.failing} failing`, c.errors && `${c.errors} error`, c.passing && `${c.passing} passing`]
+    .filter(Boolean)
+    .join(", ");
+  return html`<tr data-control="${framework} ${req.id}">
+    <td class="id">${req.id}</td>
+    <td>${req.title}${when(req.notes, () => html`<div class="muted">${req.notes ?? ""}</div>`)}</td>
+    <td><span class="badge cs-${c.status}">${CONTROL_LABEL[c.status]}</span>${partial}</td>
+    <td>
+      ${when(
+        req.rules.length && (c.failing || c.errors || c.passing),
+        () =>
+          html`<button type="button" class="show" data-rules="${req.rules.join(" ")}" data-label="${framework} ${req.id}">
+            ${counts}
+          </button>`,
+      )}
+    </td>
+  </tr>`;
+}
+
+function fixedView(fixed: Finding[]): Raw {
+  return html`<div role="tabpanel" id="view-fixed" aria-labelledby="tab-fixed" hidden>
     ${
       fixed.length
-        ? html`<table>
-            <thead>
-              <tr>
-                <th>Severity</th>
-                <th>Rule</th>
-                <th>Resource</th>
-                <th>Account</th>
-                <th>Region</th>
-              </tr>
-            </thead>
-            <tbody>
-              ${join(rows)}
-            </tbody>
-          </table>`
+        ? html`<div class="scroll">
+              <table>
+                <thead>
+                  <tr>
+                    <th>Severity</th>
+                    <th>Rule</th>
+                    <th>Resource</th>
+                    <th>Account</th>
+                    <th>Region</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  ${join(
+                    fixed.slice(0, MAX_STATIC_ROWS).map(
+                      (f) =>
+                        html`<tr>
+                          <td><span class="badge sev-${f.severity}">${f.severity}</span></td>
+                          <td>${f.ruleId}</td>
+                          <td title="${f.resourceArn}">${f.resourceName}</td>
+                          <td>${f.account}</td>
+                          <td>${f.region}</td>
+                        </tr>`,
+                    ),
+                  )}
+                </tbody>
+              </table>
+            </div>
+            ${when(fixed.length > MAX_STATIC_ROWS, () => html`<p>${fixed.length - MAX_STATIC_ROWS} more in findings.json.</p>`)}`
         : html`<p>Nothing fixed since the baseline.</p>`
     }
-  </section> `;
+  </div>`;
 }
 
 function notesSection(input: ReportInput): Raw {
@@ -338,47 +539,5 @@ function notesSection(input: ReportInput): Raw {
     <ul>
       ${join(notes.map((n) => html`<li>${n}</li>`))}
     </ul>
-  </section> `;
+  </section>`;
 }
-
-const CSS = `
-:root{--fg:#1b1f24;--muted:#57606a;--bg:#fff;--line:#d0d7de;--soft:#f6f8fa}
-*{box-sizing:border-box}
-body{font:14px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;color:var(--fg);background:var(--bg);margin:0}
-header,main,footer{padding:0 24px}
-header{border-bottom:1px solid var(--line);background:var(--soft)}
-h1{margin:0;padding:14px 0 4px;font-size:22px}
-.meta{color:var(--muted);margin:0 0 12px;overflow-wrap:anywhere}
-section{margin:18px 0}
-.banner{border:2px solid #c62828;background:#fff4f4;border-radius:6px;padding:10px 14px}
-.banner h2{margin:4px 0;color:#b71c1c;font-size:17px}
-.banner table{background:#fff}
-.tiles{display:flex;flex-wrap:wrap;gap:10px;margin-bottom:10px}
-.tile{border:1px solid var(--line);border-radius:6px;padding:8px 14px;min-width:120px;background:var(--soft)}
-.tile .n{font-size:24px;font-weight:700}.tile .l{text-transform:capitalize}.tile .s{color:var(--muted);font-size:12px}
-.tile.fail .n,.tile.gap .n{color:#c62828}.tile.pass .n{color:#2e7d32}.tile.error .n{color:#ef6c00}
-.tile.sev-critical{border-left:5px solid #7b1fa2}.tile.sev-high{border-left:5px solid #c62828}.tile.sev-medium{border-left:5px solid #ef6c00}.tile.sev-low{border-left:5px solid #f9a825}.tile.sev-info{border-left:5px solid #607d8b}
-.charts{display:flex;flex-wrap:wrap;gap:24px}.charts figure{margin:0}.charts figcaption{font-weight:600;margin-bottom:4px}
-svg text{font:12px system-ui,sans-serif;fill:var(--fg)}
-.filters{display:flex;flex-wrap:wrap;gap:8px;align-items:end;margin-bottom:6px}
-.filters label{display:flex;flex-direction:column;font-size:12px;color:var(--muted);text-transform:capitalize}
-.filters select,.filters input,button{font:inherit;padding:4px 6px;border:1px solid var(--line);border-radius:4px;background:#fff}
-#q{min-width:320px;flex:1}
-table{border-collapse:collapse;width:100%}
-th,td{border-bottom:1px solid var(--line);padding:5px 8px;text-align:left;vertical-align:top;overflow-wrap:anywhere}
-th{background:var(--soft);position:sticky;top:0;white-space:nowrap;overflow-wrap:normal}
-td.account,td.region,td.sev,td.service{white-space:nowrap;overflow-wrap:normal}
-th button{border:0;background:none;font-weight:600;padding:0;cursor:pointer}
-th[aria-sort=ascending] button::after{content:" \\25B2"}th[aria-sort=descending] button::after{content:" \\25BC"}
-tr.finding{cursor:pointer}tr.finding:hover{background:#f0f6ff}tr.finding:focus{outline:2px solid #1565c0}
-td.message{max-width:480px}
-tr.details td{background:#fbfbfc;padding:10px 18px}
-.dsec h4{margin:8px 0 4px}.dsec p{margin:2px 0}
-pre{background:var(--soft);padding:8px;overflow:auto;white-space:pre-wrap}
-.badge{display:inline-block;padding:0 6px;border-radius:10px;font-size:12px;margin-right:4px;color:#fff;background:#6e7781}
-.badge.sev-critical{background:#7b1fa2}.badge.sev-high{background:#c62828}.badge.sev-medium{background:#ef6c00}.badge.sev-low{background:#f9a825;color:#000}.badge.sev-info{background:#607d8b}
-.badge.st-fail{background:#c62828}.badge.st-pass{background:#2e7d32}.badge.st-error{background:#ef6c00}.badge.st-skipped{background:#8c959f}
-.badge.supp{background:#57606a}.badge.base-new{background:#1565c0}.badge.base-unchanged{background:#8c959f}
-.count{color:var(--muted)}.pager{margin:8px 0}.empty{color:var(--muted)}
-footer{color:var(--muted);border-top:1px solid var(--line);padding:12px 24px;margin-top:24px}
-`;

@@ -41,6 +41,7 @@ export function renderReport(format: ReportFormat, input: ReportInput, options: 
   const base: ReportOptions = {
     ...(options.toolVersion !== undefined ? { toolVersion: options.toolVersion } : {}),
     ...(options.generatedAt !== undefined ? { generatedAt: options.generatedAt } : {}),
+    ...(options.failOn !== undefined ? { failOn: options.failOn } : {}),
   };
   switch (format) {
     case "sarif":

@@ -36,6 +36,7 @@ export async function writeReports(
     const base = {
       ...(options.toolVersion !== undefined ? { toolVersion: options.toolVersion } : {}),
       ...(options.generatedAt !== undefined ? { generatedAt: options.generatedAt } : {}),
+      ...(options.failOn !== undefined ? { failOn: options.failOn } : {}),
     };
     // The reports that grow with every finding (pass ones included) are streamed a finding at a time, never
     // built as one string; SARIF is bounded by GitHub's limits (25,000 results, 10 MB gzipped), Markdown by

@@ -36,7 +36,11 @@ function probe(derived: JsonObject, id = "p1"): Resource {
         },
       ],
     },
-    derived: { configExpectation: { resourceArn: METHOD, relatedArns: [STAGE] }, reasons: {}, ...derived },
+    derived: {
+      configExpectation: { resourceArn: METHOD, relatedArns: [STAGE], auth: "COGNITO_USER_POOLS", wafSqliXss: false },
+      reasons: {},
+      ...derived,
+    },
   };
 }
 
@@ -69,6 +73,8 @@ describe("correlate", () => {
     const [c, p] = correlate([config, live], [res]);
     expect(p!.probe).toMatchObject({
       check: "auth",
+      // What the configuration says beside what was seen, for the report.
+      configured: { auth: "COGNITO_USER_POOLS" },
       outcome: "not-enforced",
       configFindings: [{ ruleId: config.ruleId, status: "pass", relation: "contradicts" }],
     });
@@ -82,6 +88,7 @@ describe("correlate", () => {
     const waf = finding("aws.apigateway.stage.waf-associated", STAGE, "fail", "aws.apigateway.stage");
     const [w] = correlate([waf], [res]);
     expect(w!.probe).toMatchObject({ check: "waf", confirmed: true, contradicted: false });
+    expect(w!.probe).toMatchObject({ probes: [{ configured: { wafSqliXss: false }, outcome: "not-blocked" }] });
     expect(JSON.stringify(w!.probe)).toContain("wafSqli");
   });
 
