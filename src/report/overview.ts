@@ -118,12 +118,13 @@ function verdict(input: ReportInput, failOn: FailOn, gaps: GapCause[], otherErro
     );
   }
   if (below.length) {
+    const unchanged = baseline && below.some((f) => f.baseline === "unchanged");
     const reason =
       failOn === "none"
         ? "report-only run"
-        : baseline && below.some((f) => f.baseline === "unchanged")
-          ? "baseline or threshold"
-          : "threshold";
+        : unchanged
+          ? `unchanged since the baseline, or below --fail-on ${failOn}`
+          : `below --fail-on ${failOn}`;
     why.push(
       `${bySeverity(below)} ${below.length === 1 ? "finding fails" : "findings fail"} without failing the run (${reason}).`,
     );

@@ -1,4 +1,5 @@
 import type { Finding } from "../../src/model/finding.js";
+import type { Framework } from "../../src/model/framework.js";
 import type { CollectionError } from "../../src/model/inventory.js";
 import type { ReportInput } from "../../src/model/report.js";
 import type { RuleMeta } from "../../src/model/rule-meta.js";
@@ -74,9 +75,30 @@ export const RULES = {
 /** Why the fixture's skipped finding was not checked. */
 export const SKIP_REASON = "POST is not sent without opt-in (allowMethods in the endpoints file)";
 
+/** A small framework over the default fixture's rules: every control status once. */
+export function makeFramework(over: Partial<Framework> = {}): Framework {
+  return {
+    id: "aws-fsbp",
+    name: "Test controls",
+    version: "1.0",
+    sources: [{ title: "The test's own list", url: "https://example.com/controls" }],
+    requirements: [
+      { id: "IAM.4", title: "Root has no access keys", rules: [RULES.root] },
+      { id: "IAM.5", title: "Console users have MFA", rules: [RULES.mfa] },
+      { id: "IAM.3", title: "Keys are rotated", rules: [RULES.keys] },
+      { id: "IAM.7", title: "Password policy", rules: [RULES.pw] },
+      { id: "IAM.8", title: "Unused roles", rules: [RULES.info, "aws.iam.user.disabled-rule"] },
+      { id: "IAM.9", title: "Not run here", rules: ["aws.iam.user.disabled-rule"] },
+      { id: "IAM.17", title: "Password expiry", rules: [] },
+      { id: "S3.*", title: "Amazon S3 controls", rules: [], outOfScope: "Amazon S3 is not collected." },
+    ],
+    ...over,
+  };
+}
+
 /**
  * A small, varied report: every status (a probe skipped by design included) and severity, two accounts, a
- * suppression, baseline states, a coverage gap, a fixed finding and probe evidence.
+ * suppression, baseline states, a coverage gap, a fixed finding, probe evidence and a framework.
  */
 export function makeReportInput(over: Partial<ReportInput> = {}): ReportInput {
   const rules: RuleMeta[] = [
@@ -171,6 +193,7 @@ export function makeReportInput(over: Partial<ReportInput> = {}): ReportInput {
     coverage: [makeGap()],
     fixed: [makeFinding({ ruleId: RULES.mfa, resourceName: "erin", baseline: "fixed" })],
     suppressionNotes: ["Suppression for aws.iam.user.mfa-required on user/zed matched nothing (stale)."],
+    frameworks: [makeFramework()],
     ...over,
   };
 }
