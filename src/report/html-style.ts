@@ -119,6 +119,10 @@ footer{color:var(--muted);border-top:1px solid var(--line);padding-top:10px;padd
 @media (max-width:900px){.ov{grid-template-columns:minmax(0,1fr)}}
 @media (max-width:720px){header,main,footer{padding-left:10px;padding-right:10px}.sevs{grid-template-columns:repeat(5,minmax(0,1fr));gap:4px}.sev{padding:3px 5px}.sev .n{font-size:18px}
 .cmp{grid-template-columns:minmax(0,1fr)}.filters label{flex:1 1 40%}
+table.stack thead{display:none}table.stack tr{display:block;border-bottom:1px solid var(--line);padding:4px 0}
+table.stack td{display:block;border:0;padding:1px 2px;max-width:none}
+table.stack td.sev,table.stack td.status,table.stack td.service,table.stack td.account,table.stack td.region,table.controls.stack td.id{display:inline-block}
+table.stack td.resource,table.controls.stack td:nth-child(2){font-weight:600}
 .filters details{flex:1 1 100%}.filters details>summary{display:list-item;padding:4px 0}.group>summary .c{margin-left:0}.v-word{font-size:20px}}
 @media print{
 .skip,.tabs,.filters,.count,.pager,button.show,.more,#view-table,#view-resource,footer{display:none!important}

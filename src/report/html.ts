@@ -151,7 +151,7 @@ function renderPage(input: ReportInput, options: ReportOptions): string {
         <div role="tabpanel" id="view-framework" aria-labelledby="tab-framework" hidden>${frameworkView(frameworks)}</div>
         <div role="tabpanel" id="view-table" aria-labelledby="tab-table" hidden>
           <div class="scroll">
-            <table class="findings">
+            <table class="findings stack">
               <thead>
                 <tr>
                   ${join(
@@ -437,7 +437,7 @@ function frameworkSection(r: FrameworkResult): Raw {
       )}
     </div>
     <div class="scroll">
-      <table class="controls">
+      <table class="controls stack">
         <thead>
           <tr>
             <th>Control</th>
