@@ -128,10 +128,12 @@ describe.skipIf(!haveChromium())("report.html in headless Chromium", () => {
     await page.check("#show-pass");
     expect(await text(page, `${mfa} > summary .c`)).toBe("2 failing · 1 suppressed · 1 passing");
     await page.click(`${mfa} > summary`);
+    await page.waitForSelector(`${mfa} .fixline`);
     expect(await text(page, `${mfa} .fixline`)).toBe("Fix: Fix mfa-required.");
     expect(await texts(page, `${mfa} .items > li .r`)).toEqual(["alice", "bob", "dave", "carol"]);
     expect(await texts(page, `${mfa} .items .badge.b-new`)).toEqual(["new"]);
     await page.click(`${mfa} .items > li:nth-child(3) summary`);
+    await page.waitForSelector(`${mfa} .items > li:nth-child(3) .fbody`);
     const dave = await text(page, `${mfa} .items > li:nth-child(3) .fbody`);
     expect(dave).toContain("Break-glass user, hardware MFA in safe");
     expect(dave).toContain("/derived/mfaEnabled");
@@ -251,6 +253,8 @@ describe.skipIf(!haveChromium())("report.html in headless Chromium", () => {
     await page.click(`${g} > summary`);
     await page.click(`${g} .items > li summary`);
     const body = `${g} .fbody`;
+    // Details are built when first opened (the toggle event), so wait for them.
+    await page.waitForSelector(`${body} .cmp`);
     expect(await texts(page, `${body} .cmp h5`)).toEqual(["Configured", "Observed live"]);
     expect(await texts(page, `${body} .cmp p`)).toEqual([
       "authorization COGNITO_USER_POOLS",
