@@ -2,7 +2,7 @@ import { createHash } from "node:crypto";
 import type { Finding } from "../model/finding.js";
 import type { ReportInput } from "../model/report.js";
 import { SEVERITIES } from "../model/severity.js";
-import { cmp, compareFindings, countFindings, toolVersionOf, type ReportOptions } from "./common.js";
+import { cmp, compareFindings, countFindings, skippedByReason, skipReason, toolVersionOf, type ReportOptions } from "./common.js";
 import { CONTROL_STATUSES, frameworkResults, type ControlStatus, type FrameworkResult } from "./compliance.js";
 import { HTML_CLIENT_SCRIPT } from "./html-client.js";
 import { HTML_CSS } from "./html-style.js";
@@ -383,9 +383,19 @@ function skippedDrill(skipped: Finding[]): Raw {
   return html`<details class="drill" id="skipped">
     <summary><b>${plural(list.length, "probe")} not sent by design</b> (not a gap)</summary>
     <ul>
-      ${join(list.slice(0, MAX_STATIC_ROWS).map((f) => html`<li><code>${f.ruleId}</code> ${f.resourceName}: ${f.message}</li>`))}
+      ${join(
+        skippedByReason(list).map(([reason, n]) => {
+          const these = list.filter((f) => skipReason(f) === reason);
+          return html`<li>
+            ${reason}: ${plural(n, "probe")}
+            <ul>
+              ${join(these.slice(0, MAX_STATIC_ROWS).map((f) => html`<li>${f.resourceName} <code>${f.ruleId}</code></li>`))}
+            </ul>
+            ${when(these.length > MAX_STATIC_ROWS, () => html`<p>${these.length - MAX_STATIC_ROWS} more in findings.json.</p>`)}
+          </li>`;
+        }),
+      )}
     </ul>
-    ${when(list.length > MAX_STATIC_ROWS, () => html`<p>${list.length - MAX_STATIC_ROWS} more in findings.json.</p>`)}
   </details>`;
 }
 

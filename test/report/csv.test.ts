@@ -10,7 +10,9 @@ describe("findings.csv", () => {
     expect(text.split("\r\n")[0]).toBe(CSV_COLUMNS.join(","));
     const rows = parseCsv(text);
     expect(rows).toHaveLength(input.findings.length);
-    expect(rows[0]).toMatchObject({ status: "fail", severity: "critical", rule_id: RULES.root, service: "iam" });
+    expect(rows[0]!.severity).toBe("critical");
+    expect(rows.find((r) => r.rule_id === RULES.root)).toMatchObject({ status: "fail", severity: "critical", service: "iam" });
+    expect(rows.find((r) => r.rule_id === RULES.probe)).toMatchObject({ status: "skipped", probe: "observed" });
     const dave = rows.find((r) => r.resource_name === "dave")!;
     expect(dave).toMatchObject({
       suppression_reason: "Break-glass user, hardware MFA in safe",

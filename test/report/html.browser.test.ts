@@ -14,6 +14,7 @@ import {
   makeReportInput,
   makeRule,
   RULES,
+  SKIP_REASON,
 } from "../helpers/report-input.js";
 
 const PROBE_RULE = "aws.apigateway.probe.auth-enforced";
@@ -58,7 +59,10 @@ function withProbe(): ReportInput {
   const base = makeReportInput();
   return {
     ...base,
-    rules: [...base.rules, makeRule({ id: PROBE_RULE, severity: "critical", resourceType: "aws.apigateway.probe" })],
+    rules: [
+      ...base.rules.filter((r) => r.id !== PROBE_RULE),
+      makeRule({ id: PROBE_RULE, severity: "critical", resourceType: "aws.apigateway.probe" }),
+    ],
     findings: [...base.findings, probeFinding()],
   };
 }
@@ -113,6 +117,11 @@ describe.skipIf(!haveChromium())("report.html in headless Chromium", () => {
     await page.click("#gap-causes summary");
     expect(await text(page, "#gap-causes table")).toContain("User is not authorized to perform iam:GenerateCredentialReport");
     expect(await text(page, "#coverage .scores")).toContain("AWS FSBP 0%");
+    // A probe skipped by design is a count with a drill-down, never a gap or an error.
+    expect(await text(page, "#counts .tally")).toContain("1 not probed");
+    expect(await text(page, "#skipped summary")).toBe("1 probe not sent by design (not a gap)");
+    await page.click("#skipped summary");
+    expect(await text(page, "#skipped ul")).toContain(SKIP_REASON);
     await done(o);
   });
 
@@ -121,10 +130,12 @@ describe.skipIf(!haveChromium())("report.html in headless Chromium", () => {
     const { page } = o;
     expect(await page.getAttribute("#tab-rule", "aria-selected")).toBe("true");
     const groups = await page.$$eval("#view-rule details.group", (ds) => ds.map((d) => d.getAttribute("data-rule")));
-    expect(groups).toEqual([RULES.root, RULES.mfa, RULES.keys, RULES.info, RULES.pw]);
+    // Failing rules first, then errors, then probes not sent by design.
+    expect(groups).toEqual([RULES.root, RULES.mfa, RULES.keys, RULES.info, RULES.pw, RULES.probe]);
+    expect(await text(page, `#view-rule details.group[data-rule="${RULES.probe}"] > summary .c`)).toBe("1 not probed");
     const mfa = `#view-rule details.group[data-rule="${RULES.mfa}"]`;
     expect(await text(page, `${mfa} > summary .c`)).toBe("2 failing · 1 suppressed");
-    expect(await text(page, "#count")).toBe("Showing 7 findings of 8 · 1 passing finding hidden");
+    expect(await text(page, "#count")).toBe("Showing 8 findings of 9 · 1 passing finding hidden");
     await page.check("#show-pass");
     expect(await text(page, `${mfa} > summary .c`)).toBe("2 failing · 1 suppressed · 1 passing");
     await page.click(`${mfa} > summary`);
@@ -196,7 +207,7 @@ describe.skipIf(!haveChromium())("report.html in headless Chromium", () => {
     ]);
     expect(await text(page, "#count .chip")).toContain("aws-fsbp IAM.5");
     await page.click("#count .chip button");
-    expect((await page.$$("#view-rule details.group")).length).toBe(5);
+    expect((await page.$$("#view-rule details.group")).length).toBe(6);
     await done(o);
   });
 
