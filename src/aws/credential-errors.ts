@@ -3,6 +3,7 @@
 // SDK's error text (which names a provider chain, not a fix).
 import type { AwsConfig, CredentialSource } from "./config.js";
 import { ExitError, InputError } from "../errors.js";
+import { READONLY_POLICY_FILE } from "./permissions.js";
 
 /**
  * `sts:GetCallerIdentity`, the first call of a run, failed: credentials that do not work are bad input (exit 2),
@@ -97,7 +98,7 @@ function refresh(source: CredentialSource): string {
   }
 }
 
-const NEEDS = "The principal needs read-only access: policy/tollgate-readonly.json";
+const NEEDS = `The principal needs read-only access: ${READONLY_POLICY_FILE}`;
 
 /**
  * One message for a failed GetCallerIdentity (or the credential lookup before it), saying what to do. Network and

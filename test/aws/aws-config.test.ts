@@ -8,6 +8,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { AccountFile } from "../../fixtures/simulator/account-file.js";
 import type { OperationHook, Simulator } from "../../fixtures/simulator/server.js";
+import { createAuthorizer } from "../../fixtures/simulator/authorize.js";
 import { cleanAccount, memberAccount, readonlyPolicy } from "../helpers/accounts.js";
 import { runCli, type CliResult } from "../helpers/cli.js";
 import { startDataPlane } from "../../fixtures/simulator/dataplane.js";
@@ -17,9 +18,19 @@ import { sim } from "../helpers/sim.js";
 const HOME_ID = "610000000001";
 const MEMBER_ID = "620000000002";
 const OTHER_ID = "630000000003";
+const NOPERM_ID = "650000000005";
 const ISSUER = "token.actions.githubusercontent.com";
 const home = cleanAccount(HOME_ID, "CFGHOME");
 const other = cleanAccount(OTHER_ID, "CFGOTHER");
+// A scanner whose identity policy grants nothing Tollgate calls (the simulator enforces callers' policies).
+const noPermissions: AccountFile = (() => {
+  const a = cleanAccount(NOPERM_ID, "CFGNOPERM");
+  a.callers[0]!.policy = {
+    Version: "2012-10-17",
+    Statement: [{ Effect: "Allow", Action: "s3:ListAllMyBuckets", Resource: "*" }],
+  };
+  return a;
+})();
 const member: AccountFile = (() => {
   const m = memberAccount(MEMBER_ID, "CFGMEMBER", { roleName: "TollgateAudit", trustedAccount: HOME_ID });
   m.iam.oidcProviders = [{ url: `https://${ISSUER}`, clientIds: ["sts.amazonaws.com"], thumbprints: ["a".repeat(40)] }];
@@ -56,7 +67,7 @@ const tmp = mkdtempSync(join(tmpdir(), "tollgate-aws-config-"));
 let n = 0;
 
 beforeAll(async () => {
-  s = await sim([home, member, other], { hooks: [record] });
+  s = await sim([home, member, other, noPermissions], { hooks: [record, createAuthorizer().hook] });
 });
 afterAll(() => s.close());
 beforeEach(() => {
@@ -488,6 +499,31 @@ describe("first run: one message that says what to do", () => {
     );
     oneMessage(typo);
     expect(typo.stderr).toContain("does not match its access key id");
+  });
+
+  it("a principal without Tollgate's permissions: one line naming it and the statements to attach, no warning per call", async () => {
+    const c = setup(
+      {},
+      {
+        AWS_ACCESS_KEY_ID: key(noPermissions).accessKeyId,
+        AWS_SECRET_ACCESS_KEY: key(noPermissions).secretAccessKey,
+        AWS_REGION: "us-east-1",
+        AWS_ENDPOINT_URL: s.endpoint,
+      },
+    );
+    const r = await scan(c);
+    expect(r.code).toBe(3);
+    const warnings = r.stderr.split("\n").filter((l) => l.startsWith("warning:"));
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toContain(`${key(noPermissions).arn} lacks permissions Tollgate needs:`);
+    expect(warnings[0]).toMatch(/\d+ calls denied, \d+ rules not evaluated/);
+    expect(warnings[0]).toContain(
+      "Attach policy/tollgate-readonly.json to it (its statements TollgateApiGatewayReadOnly, TollgateIamReadOnly, TollgateRegionalReadOnly grant the denied calls)",
+    );
+    expect(r.stderr).not.toContain("coverage gaps:");
+    // Every denied call is still recorded for the reports.
+    const f = JSON.parse(readFileSync(join(c.out, "findings.json"), "utf8")) as { coverage: { errorName: string }[] };
+    expect(f.coverage.length).toBeGreaterThan(10);
   });
 
   it("a role the source profile may not assume", async () => {
