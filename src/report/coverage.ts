@@ -52,6 +52,16 @@ function causeKey(e: Pick<CollectionError, "service" | "operation" | "errorName"
 // Error findings cite each call as `service:Operation failed: ErrorName …` (describeCallError).
 const CITED = /^(\S+?):(\S+) failed: ([^\s:(]+)/;
 
+/** The keys (GapCause.key) of the failed calls an `error` finding's evidence cites. */
+export function citedCauseKeys(f: Finding): Set<string> {
+  const cited = new Set<string>();
+  for (const ev of f.evidence) {
+    const m = typeof ev.actual === "string" ? CITED.exec(ev.actual) : null;
+    if (m) cited.add(causeKey({ service: m[1]!, operation: m[2]!, errorName: m[3]! }));
+  }
+  return cited;
+}
+
 /**
  * Groups coverage gaps by cause: one per failed operation and reason (every denial of an operation is one
  * cause, wherever it happened), with the permission to grant and the rules the calls left unevaluated, counted
@@ -88,12 +98,7 @@ export function gapCauses(coverage: readonly CollectionError[], findings: readon
   const rules = new Map<string, Set<string>>();
   for (const f of findings) {
     if (f.status !== "error") continue;
-    const cited = new Set<string>();
-    for (const ev of f.evidence) {
-      const m = typeof ev.actual === "string" ? CITED.exec(ev.actual) : null;
-      if (m) cited.add(causeKey({ service: m[1]!, operation: m[2]!, errorName: m[3]! }));
-    }
-    for (const key of cited) {
+    for (const key of citedCauseKeys(f)) {
       const c = causes.get(key);
       if (!c) continue;
       c.findings++;

@@ -6,7 +6,8 @@ import { cmp, compareFindings, countFindings, skippedByReason, skipReason, toolV
 import { CONTROL_STATUSES, frameworkResults, type ControlStatus, type FrameworkResult } from "./compliance.js";
 import { HTML_CLIENT_SCRIPT } from "./html-client.js";
 import { HTML_CSS } from "./html-style.js";
-import { overview, type GapCause, type Overview, type TopRisk } from "./overview.js";
+import { gapRemedy, gapScope, type GapCause } from "./coverage.js";
+import { overview, type Overview, type TopRisk } from "./overview.js";
 
 const sha256 = (text: string) => `'sha256-${createHash("sha256").update(text, "utf8").digest("base64")}'`;
 
@@ -337,15 +338,20 @@ function coverageCard(input: ReportInput, ov: Overview, frameworks: FrameworkRes
 }
 
 function gapItem(g: GapCause): Raw {
-  const calls = [...g.calls].sort(
-    (a, b) => cmp(a.account, b.account) || cmp(a.region, b.region) || cmp(a.resourceArn ?? "", b.resourceArn ?? ""),
-  );
-  const what = g.findings
-    ? `${plural(g.findings, "check")} (${plural(g.rules, "rule")}) could not be judged`
-    : "no check depended on it";
-  return html`<li>
+  const lost = g.rules.length ? `${plural(g.rules.length, "rule")} could not be evaluated` : "no rule depended on it";
+  const head =
+    g.denied && g.permission
+      ? html`<b>Missing permission ${g.permission.action}</b> on ${g.permission.resource}: ${lost}`
+      : html`<b>${g.service}:${g.operation} ${g.denied ? "denied" : "failed"}</b> (${g.errorName}): ${lost}`;
+  const remedy = gapRemedy(g);
+  return html`<li data-cause="${g.key}">
     <details class="drill">
-      <summary><b>${g.title}</b>: ${plural(g.calls.length, "call")}; ${what}</summary>
+      <summary>${head} <span class="muted">(${plural(g.errors.length, "call")}, ${gapScope(g)})</span></summary>
+      ${when(remedy, () => html`<p><b>Fix:</b> ${remedy ?? ""}.</p>`)}
+      ${when(
+        g.rules.length,
+        () => html`<p>Not evaluated: ${join(g.rules.map((r, i) => html`${i ? ", " : ""}<code>${r}</code>`))}</p>`,
+      )}
       <div class="scroll">
         <table>
           <thead>
@@ -353,18 +359,20 @@ function gapItem(g: GapCause): Raw {
               <th>Account</th>
               <th>Region</th>
               <th>Resource</th>
+              <th>Error</th>
               <th>HTTP</th>
               <th>Detail</th>
             </tr>
           </thead>
           <tbody>
             ${join(
-              calls.slice(0, MAX_STATIC_ROWS).map(
+              g.errors.slice(0, MAX_STATIC_ROWS).map(
                 (e) =>
                   html`<tr>
                     <td>${e.account}</td>
                     <td>${e.region}</td>
                     <td>${e.resourceArn ?? ""}</td>
+                    <td>${e.errorName}</td>
                     <td>${e.httpStatus ?? ""}</td>
                     <td>${e.message}</td>
                   </tr>`,
@@ -373,7 +381,7 @@ function gapItem(g: GapCause): Raw {
           </tbody>
         </table>
       </div>
-      ${when(calls.length > MAX_STATIC_ROWS, () => html`<p>${calls.length - MAX_STATIC_ROWS} more in findings.json.</p>`)}
+      ${when(g.errors.length > MAX_STATIC_ROWS, () => html`<p>${g.errors.length - MAX_STATIC_ROWS} more in findings.json.</p>`)}
     </details>
   </li>`;
 }

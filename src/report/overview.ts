@@ -1,8 +1,8 @@
 import type { Finding } from "../model/finding.js";
-import type { CollectionError } from "../model/inventory.js";
 import type { ReportInput } from "../model/report.js";
 import { atLeast, SEVERITIES, severityRank, type Severity } from "../model/severity.js";
 import { cmp, isActiveFailure, isLiveConfirmed, ruleIndex, type FailOn } from "./common.js";
+import { citedCauseKeys, gapCauses, type GapCause } from "./coverage.js";
 
 /** The CLI's default `--fail-on`, which a report rendered without one is judged at. */
 export const DEFAULT_FAIL_ON: FailOn = "high";
@@ -32,21 +32,6 @@ export interface TopRisk {
   fix: string;
 }
 
-/** One cause of coverage gaps: the calls that failed the same way, and what could not be judged because of them. */
-export interface GapCause {
-  /** One line for people, e.g. `AccessDenied on apigateway:GetUsagePlans`. */
-  title: string;
-  service: string;
-  operation: string;
-  errorName: string;
-  /** The failed calls. */
-  calls: CollectionError[];
-  /** Error findings this cause explains. */
-  findings: number;
-  /** Distinct rules among them. */
-  rules: number;
-}
-
 /** Everything the first screen of report.html shows. */
 export interface Overview {
   verdict: Verdict;
@@ -70,7 +55,9 @@ export function isSkipped(f: Finding): boolean {
 
 /** Computes the first screen. Pure; `failOn` mirrors the exit code's threshold. */
 export function overview(input: ReportInput, failOn: FailOn = DEFAULT_FAIL_ON): Overview {
-  const { causes, otherErrors } = gapCauses(input);
+  // One line per cause (coverage.ts): the permission to grant and the statement of policy/ that has it.
+  const causes = gapCauses(input.coverage, input.findings, input.metadata.partition);
+  const otherErrors = unexplainedErrors(input.findings, causes);
   const { risks, failingRules } = topRisks(input);
   return {
     verdict: verdict(input, failOn, causes, otherErrors),
@@ -177,53 +164,8 @@ function topRisks(input: ReportInput): { risks: TopRisk[]; failingRules: number 
   return { risks, failingRules: risks.length };
 }
 
-/** The prefix the engine gives an error finding's evidence for a failed call (`service:Operation failed: Error`). */
-function causeKey(service: string, operation: string, errorName: string): string {
-  return `${service}:${operation} failed: ${errorName}`;
-}
-
-function gapCauses(input: ReportInput): { causes: GapCause[]; otherErrors: number } {
-  const causes = new Map<string, GapCause>();
-  for (const e of input.coverage) {
-    const key = causeKey(e.service, e.operation, e.errorName);
-    let c = causes.get(key);
-    if (!c) {
-      c = {
-        title: `${e.errorName} on ${e.service}:${e.operation}`,
-        service: e.service,
-        operation: e.operation,
-        errorName: e.errorName,
-        calls: [],
-        findings: 0,
-        rules: 0,
-      };
-      causes.set(key, c);
-    }
-    c.calls.push(e);
-  }
-  const rulesPer = new Map<string, Set<string>>();
-  let otherErrors = 0;
-  for (const f of input.findings) {
-    if (f.status !== "error") continue;
-    const keys = new Set(
-      f.evidence.flatMap((ev) => {
-        const a = typeof ev.actual === "string" ? ev.actual : "";
-        const m = /^([^:\s]+:[^\s]+ failed: [^\s:(]+)/.exec(a);
-        return m && causes.has(m[1]!) ? [m[1]!] : [];
-      }),
-    );
-    if (!keys.size) otherErrors++;
-    for (const k of keys) {
-      causes.get(k)!.findings++;
-      let s = rulesPer.get(k);
-      if (!s) rulesPer.set(k, (s = new Set()));
-      s.add(f.ruleId);
-    }
-  }
-  for (const [k, s] of rulesPer) causes.get(k)!.rules = s.size;
-  // Most consequential first: the cause that hides the most checks.
-  const sorted = [...causes.values()].sort(
-    (a, b) => b.findings - a.findings || b.calls.length - a.calls.length || cmp(a.title, b.title),
-  );
-  return { causes: sorted, otherErrors };
+/** Error findings no failed call explains (a probe that could not conclude, an unparsable policy document). */
+function unexplainedErrors(findings: readonly Finding[], causes: readonly GapCause[]): number {
+  const keys = new Set(causes.map((c) => c.key));
+  return findings.filter((f) => f.status === "error" && ![...citedCauseKeys(f)].some((k) => keys.has(k))).length;
 }

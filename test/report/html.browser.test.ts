@@ -108,7 +108,7 @@ describe.skipIf(!haveChromium())("report.html in headless Chromium", () => {
     expect(box!.y + box!.height).toBeLessThanOrEqual(900);
     // Coverage gaps are one line per cause; the failed calls are a click away.
     expect(await texts(page, "#gap-causes > li summary")).toEqual([
-      "AccessDenied on iam:GetCredentialReport: 1 call; no check depended on it",
+      "Missing permission iam:GetCredentialReport on *: no rule depended on it (1 call, account 222222222222)",
     ]);
     expect(await texts(page, "#gap-causes > li:not(:has(details))")).toEqual([
       "1 other check could not be judged (see status “error”).",
@@ -116,6 +116,9 @@ describe.skipIf(!haveChromium())("report.html in headless Chromium", () => {
     expect(await visible(page, "#gap-causes td")).toBe(false);
     await page.click("#gap-causes summary");
     expect(await text(page, "#gap-causes table")).toContain("User is not authorized to perform iam:GenerateCredentialReport");
+    expect(await text(page, "#gap-causes details p")).toMatch(
+      /^Fix: grant iam:GetCredentialReport on \* \(statement \w+ of policy\/tollgate-readonly\.json\)\.$/,
+    );
     expect(await text(page, "#coverage .scores")).toContain("AWS FSBP 0%");
     // A probe skipped by design is a count with a drill-down, never a gap or an error.
     expect(await text(page, "#counts .tally")).toContain("1 not probed");

@@ -101,10 +101,12 @@ describe("overview: coverage gaps and skipped probes", () => {
       ],
     });
     const ov = overview(input);
-    expect(ov.gaps.map((g) => [g.title, g.calls.length, g.findings, g.rules])).toEqual([
-      ["AccessDenied on apigateway:GetUsagePlans", 2, 3, 2],
-      ["AccessDenied on iam:GetCredentialReport", 1, 0, 0],
+    // The causes come from coverage.ts: the permission to grant and the policy statement that has it.
+    expect(ov.gaps.map((g) => [g.key, g.errors.length, g.findings, g.rules])).toEqual([
+      ["apigateway:GetUsagePlans:denied", 2, 3, ["r1", "r2"]],
+      ["iam:GetCredentialReport:denied", 1, 0, []],
     ]);
+    expect(ov.gaps[0]!.permission?.action).toBe("apigateway:GET");
     expect(ov.otherErrors).toBe(1);
   });
 
