@@ -352,36 +352,14 @@ function gapItem(g: GapCause): Raw {
         g.rules.length,
         () => html`<p>Not evaluated: ${join(g.rules.map((r, i) => html`${i ? ", " : ""}<code>${r}</code>`))}</p>`,
       )}
-      <div class="scroll">
-        <table>
-          <thead>
-            <tr>
-              <th>Account</th>
-              <th>Region</th>
-              <th>Resource</th>
-              <th>Error</th>
-              <th>HTTP</th>
-              <th>Detail</th>
-            </tr>
-          </thead>
-          <tbody>
-            ${join(
-              g.errors.slice(0, MAX_STATIC_ROWS).map(
-                (e) =>
-                  html`<tr>
-                    <td>${e.account}</td>
-                    <td>${e.region}</td>
-                    <td>${e.resourceArn ?? ""}</td>
-                    <td>${e.errorName}</td>
-                    <td>${e.httpStatus ?? ""}</td>
-                    <td>${e.message}</td>
-                  </tr>`,
-              ),
-            )}
-          </tbody>
-        </table>
-      </div>
-      ${when(g.errors.length > MAX_STATIC_ROWS, () => html`<p>${g.errors.length - MAX_STATIC_ROWS} more in findings.json.</p>`)}
+      ${staticTable(g.errors, ["Account", "Region", "Resource", "Error", "HTTP", "Detail"], (e) => [
+        e.account,
+        e.region,
+        e.resourceArn ?? "",
+        e.errorName,
+        String(e.httpStatus ?? ""),
+        e.message,
+      ])}
     </details>
   </li>`;
 }
@@ -516,37 +494,40 @@ function fixedView(fixed: Finding[]): Raw {
   return html`<div role="tabpanel" id="view-fixed" aria-labelledby="tab-fixed" hidden>
     ${
       fixed.length
-        ? html`<div class="scroll">
-              <table>
-                <thead>
-                  <tr>
-                    <th>Severity</th>
-                    <th>Rule</th>
-                    <th>Resource</th>
-                    <th>Account</th>
-                    <th>Region</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  ${join(
-                    fixed.slice(0, MAX_STATIC_ROWS).map(
-                      (f) =>
-                        html`<tr>
-                          <td><span class="badge sev-${f.severity}">${f.severity}</span></td>
-                          <td>${f.ruleId}</td>
-                          <td title="${f.resourceArn}">${f.resourceName}</td>
-                          <td>${f.account}</td>
-                          <td>${f.region}</td>
-                        </tr>`,
-                    ),
-                  )}
-                </tbody>
-              </table>
-            </div>
-            ${when(fixed.length > MAX_STATIC_ROWS, () => html`<p>${fixed.length - MAX_STATIC_ROWS} more in findings.json.</p>`)}`
+        ? staticTable(fixed, ["Severity", "Rule", "Resource", "Account", "Region"], (f) => [
+            html`<span class="badge sev-${f.severity}">${f.severity}</span>`,
+            f.ruleId,
+            html`<span title="${f.resourceArn}">${f.resourceName}</span>`,
+            f.account,
+            f.region,
+          ])
         : html`<p>Nothing fixed since the baseline.</p>`
     }
   </div>`;
+}
+
+/** A table in its own scrolling box with at most MAX_STATIC_ROWS rows; the rest are counted, left to findings.json. */
+function staticTable<T>(items: readonly T[], headers: string[], cells: (item: T) => (string | Raw)[]): Raw {
+  return html`<div class="scroll">
+      <table>
+        <thead>
+          <tr>
+            ${join(headers.map((h) => html`<th>${h}</th>`))}
+          </tr>
+        </thead>
+        <tbody>
+          ${join(
+            items.slice(0, MAX_STATIC_ROWS).map(
+              (item) =>
+                html`<tr>
+                  ${join(cells(item).map((c) => html`<td>${c}</td>`))}
+                </tr>`,
+            ),
+          )}
+        </tbody>
+      </table>
+    </div>
+    ${when(items.length > MAX_STATIC_ROWS, () => html`<p>${items.length - MAX_STATIC_ROWS} more in findings.json.</p>`)}`;
 }
 
 function notesSection(input: ReportInput): Raw {
