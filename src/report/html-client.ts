@@ -194,7 +194,7 @@ export const HTML_CLIENT_SCRIPT = String.raw`
     if (c.auth !== undefined) out.push(c.auth === "NONE" ? "authorization NONE (open to anyone)" : "authorization " + c.auth);
     if (c.apiKeyRequired !== undefined) out.push(c.apiKeyRequired ? "API key required" : "no API key required");
     if (c.httpsOnly !== undefined) out.push(c.httpsOnly ? "HTTPS only" : "plain HTTP allowed");
-    if (c.minTls !== undefined) out.push("minimum " + String(c.minTls).replace(/_/g, " ").replace("TLS ", "TLS ").replace(/ (\d) (\d)$/, " $1.$2"));
+    if (c.minTls !== undefined) out.push("minimum " + String(c.minTls).replace(/_/g, " ").replace(/ (\d) (\d)$/, " $1.$2"));
     if (c.cors !== undefined) {
       out.push(c.cors ? "CORS origins " + (c.cors.allowOrigins || []).join(", ") + (c.cors.allowCredentials ? " with credentials" : "") : "no CORS configured");
     }
