@@ -310,8 +310,8 @@ export function buildProgram(env: CommandEnv = {}): Command {
         .default("high")
         .argParser(parseSeverity),
     )
-    .action((oldFile: string, newFile: string, opts) => {
-      const { output, code } = diffCommand(oldFile, newFile, opts);
+    .action(async (oldFile: string, newFile: string, opts) => {
+      const { output, code } = await diffCommand(oldFile, newFile, opts);
       process.stdout.write(output);
       process.exitCode = code;
     });

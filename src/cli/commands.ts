@@ -1,4 +1,3 @@
-import { readFileSync } from "node:fs";
 import { dirname, isAbsolute, join } from "node:path";
 import { endpointUrls, loadAwsConfig } from "../aws/config.js";
 import { withCredentialAdvice } from "../aws/credential-errors.js";
@@ -13,7 +12,7 @@ import { readBaseline, type BaselineFinding } from "../engine/baseline.js";
 import { loadProfile, type Profile } from "../engine/profiles.js";
 import { builtInRuleDirs, loadRuleSet, type RuleSet } from "../engine/rules.js";
 import { InputError, type OutputError } from "../errors.js";
-import { loadInventory, parseInventory } from "../inventory/io.js";
+import { loadInventory } from "../inventory/io.js";
 import { mergeShardFindings, mergeShardInventories } from "../inventory/merge.js";
 import { INVENTORY_FORMAT_VERSION, type Inventory } from "../model/inventory.js";
 import type { ReportInput } from "../model/report.js";
@@ -28,10 +27,10 @@ import {
   type ProbeLog,
 } from "../probe/run.js";
 import { fromFindingsFile, loadFindingsFile, type ReportFormat } from "../report/index.js";
-import { parseFindingsFile } from "../report/load.js";
 import { secretHashKeyFromEnv } from "../secrets/redaction.js";
 import { scrubContext } from "../secrets/scrub.js";
 import { systemClock, type Clock } from "../util/clock.js";
+import { JsonStreamError, readTopLevelMember } from "../util/json-stream.js";
 import { stderrLogger, type Logger } from "../util/logger.js";
 import { toolVersion } from "../version.js";
 import { runSecurityHubExport, type SecurityHubOptions } from "./export.js";
@@ -277,7 +276,7 @@ export interface ProbeCommandOptions extends ReportOptions, ProbeCliOptions {
 }
 
 /** The inventory `probe` starts from: a saved one, or an empty one for endpoints-file targets only. */
-function probeBaseInventory(opts: ProbeCommandOptions, now: string): Inventory {
+async function probeBaseInventory(opts: ProbeCommandOptions, now: string): Promise<Inventory> {
   if (opts.inventory) return loadInventory(opts.inventory, scrubContext(secretHashKeyFromEnv()));
   return {
     kind: "tollgate-inventory",
@@ -311,7 +310,7 @@ export async function probeCommand(opts: ProbeCommandOptions, env: CommandEnv = 
     throw new InputError("probe: give --probe-endpoints FILE and/or --inventory FILE (targets are never guessed)");
   }
   await checkOutputs(runOutputs(opts));
-  const base = probeBaseInventory(opts, clock().toISOString());
+  const base = await probeBaseInventory(opts, clock().toISOString());
   // Read before planning: an inventory read from an emulator is not probed at AWS's default URLs.
   const aws = await loadAwsConfig({ ...(opts.profile ? { profile: opts.profile } : {}), logger: log });
   const emulator = await apiGatewayEmulator(aws);
@@ -334,7 +333,7 @@ export async function evaluateCommand(opts: ReportOptions & { inventory: string 
   const log = stderrLogger({ quiet: opts.quiet });
   const setup = await loadSetup(opts);
   await checkOutputs(runOutputs(opts));
-  const inventory = loadInventory(opts.inventory, scrubContext(secretHashKeyFromEnv()));
+  const inventory = await loadInventory(opts.inventory, scrubContext(secretHashKeyFromEnv()));
   const stop = new RunStop({ log, router: env.router ?? new SignalRouter() });
   return stop.finish((await evaluateAndWrite(inventory, setup, opts, stop, log, clock)).code);
 }
@@ -350,19 +349,8 @@ export async function mergeCommand(
 ): Promise<number> {
   const clock = env.clock ?? systemClock;
   const log = stderrLogger({ quiet: opts.quiet });
-  const texts = opts.inventories.map((f) => {
-    try {
-      return readFileSync(f, "utf8");
-    } catch (e) {
-      throw new InputError(`${f}: cannot read: ${(e as Error).message}`);
-    }
-  });
-  const kinds = texts.map((t, i) => {
-    // Both formats are written with 2-space indentation: a top-level key is the only one indented by exactly two.
-    const m = /(?:^\{|\n) {0,2}"kind"\s*:\s*"(tollgate-inventory|tollgate-findings)"/.exec(t);
-    if (!m) throw new InputError(`${opts.inventories[i]}: neither a Tollgate inventory nor a findings file (/kind)`);
-    return m[1]!;
-  });
+  const kinds: string[] = [];
+  for (const f of opts.inventories) kinds.push(await shardKind(f));
   if (new Set(kinds).size > 1) throw new InputError("merge: give either shard inventories or shard findings files, not both");
   const warnMissing = (missing: number[], count: number) => {
     if (missing.length)
@@ -373,12 +361,9 @@ export async function mergeCommand(
   if (kinds[0] === "tollgate-findings") {
     if (opts.saveInventory) throw new InputError("--save-inventory: findings files carry no inventory to save");
     await checkOutputs(runOutputs(opts));
-    const { input, missing } = mergeShardFindings(
-      texts.map((t, i) => ({
-        input: fromFindingsFile(parseFindingsFile(t, opts.inventories[i]!)),
-        source: opts.inventories[i]!,
-      })),
-    );
+    const shards = [];
+    for (const source of opts.inventories) shards.push({ input: fromFindingsFile(await loadFindingsFile(source)), source });
+    const { input, missing } = mergeShardFindings(shards);
     const m = input.metadata.merged!;
     log.info(`Merged findings of shards ${m.shards.join(", ")} of ${m.count}: ${input.findings.length} findings`);
     warnMissing(missing, m.count);
@@ -390,16 +375,31 @@ export async function mergeCommand(
   const setup = await loadSetup(opts);
   await checkOutputs(runOutputs(opts));
   const secrets = scrubContext(secretHashKeyFromEnv());
-  const { inventory, missing } = mergeShardInventories(
-    texts.map((t, i) => ({ inventory: parseInventory(t, opts.inventories[i]!, secrets), source: opts.inventories[i]! })),
-  );
-  texts.length = 0; // the parsed inventories are all that is needed from here
+  const shards = [];
+  for (const source of opts.inventories) shards.push({ inventory: await loadInventory(source, secrets), source });
+  const { inventory, missing } = mergeShardInventories(shards);
   const m = inventory.metadata.merged!;
   log.info(`Merged shards ${m.shards.join(", ")} of ${m.count}: ${inventory.resources.length} resources`);
   warnMissing(missing, m.count);
   const stop = new RunStop({ log, router: env.router ?? new SignalRouter() });
   const saveFailures = opts.saveInventory ? await saveInventoryStage(opts.saveInventory, inventory, log, "merged inventory") : [];
   return stop.finish(withOutputFailures((await evaluateAndWrite(inventory, setup, opts, stop, log, clock)).code, saveFailures));
+}
+
+/** Whether a shard file is an inventory or a findings file, from its top-level `kind` (read without the rest). */
+async function shardKind(path: string): Promise<"tollgate-inventory" | "tollgate-findings"> {
+  let kind: unknown;
+  try {
+    kind = await readTopLevelMember(path, "kind");
+  } catch (e) {
+    if (e instanceof JsonStreamError) throw new InputError(`${path}: not valid JSON: ${e.message}`);
+    if (e instanceof Error && typeof (e as NodeJS.ErrnoException).code === "string")
+      throw new InputError(`${path}: cannot read: ${e.message}`);
+    throw e;
+  }
+  if (kind !== "tollgate-inventory" && kind !== "tollgate-findings")
+    throw new InputError(`${path}: neither a Tollgate inventory nor a findings file (/kind)`);
+  return kind;
 }
 
 /** `tollgate report --from findings.json`: re-renders saved results, no AWS. */

@@ -59,9 +59,10 @@ export function rulesDoc(): string {
   return renderRulesDoc(catalogEntries(set, new Set(), loadFrameworks()), loadFrameworks());
 }
 
-function readFindings(file: string): Finding[] {
-  // Shares the baseline's tolerant reader for OLD; NEW must be a findings.json too.
-  return readBaseline(file).findings.map((b: BaselineFinding) => ({
+async function readFindings(file: string): Promise<Finding[]> {
+  // Shares the baseline's tolerant, streaming reader for OLD; NEW must be a findings.json too. Only failing and
+  // error findings of NEW take part in the comparison (an error withholds "fixed"): passing ones are not kept.
+  return (await readBaseline(file, ["fail", "error"])).findings.map((b: BaselineFinding) => ({
     ...findingFromBaseline(b),
     ...(b.suppressed ? { suppression: { reason: "(suppressed in the new report)", expires: "" } } : {}),
   }));
@@ -71,16 +72,16 @@ function readFindings(file: string): Finding[] {
  * `tollgate diff OLD NEW`: classifies NEW's failing findings against OLD. Returns the output and the exit
  * code: 1 when a new, unsuppressed failing finding is at or above `failOn`, else 0.
  */
-export function diffCommand(
+export async function diffCommand(
   oldFile: string,
   newFile: string,
   opts: { format: "text" | "json"; failOn: Severity },
-): {
+): Promise<{
   output: string;
   code: number;
-} {
-  const current = readFindings(newFile);
-  const { findings, fixed } = classifyAgainstBaseline(current, readBaseline(oldFile).findings);
+}> {
+  const current = await readFindings(newFile);
+  const { findings, fixed } = classifyAgainstBaseline(current, (await readBaseline(oldFile)).findings);
   const failing = findings.filter((f) => f.status === "fail");
   const groups = {
     new: failing.filter((f) => f.baseline === "new"),

@@ -1,7 +1,7 @@
-import { readFileSync } from "node:fs";
 import { InputError } from "../errors.js";
 import type { Finding } from "../model/finding.js";
 import { isSeverity, type Severity } from "../model/severity.js";
+import { JsonStreamError, readJsonStream } from "../util/json-stream.js";
 
 /** The fields of an earlier finding a baseline needs; everything else is optional. */
 export interface BaselineFinding {
@@ -23,44 +23,63 @@ export function fingerprint(f: { ruleId: string; resourceArn: string; account: s
   return JSON.stringify([f.ruleId, f.resourceArn, f.account, f.region]);
 }
 
+/** The fields of one baseline entry, or undefined when it lacks one of the fingerprint fields. */
+function baselineEntry(item: unknown): BaselineFinding | undefined {
+  if (item === null || typeof item !== "object") return undefined;
+  const o = item as Record<string, unknown>;
+  if (!["ruleId", "resourceArn", "account", "region", "status"].every((k) => typeof o[k] === "string")) return undefined;
+  return {
+    ruleId: o["ruleId"] as string,
+    resourceArn: o["resourceArn"] as string,
+    account: o["account"] as string,
+    region: o["region"] as string,
+    status: o["status"] as string,
+    ...(isSeverity(o["severity"]) ? { severity: o["severity"] } : {}),
+    ...(typeof o["title"] === "string" ? { title: o["title"] } : {}),
+    ...(typeof o["message"] === "string" ? { message: o["message"] } : {}),
+    ...(typeof o["resourceType"] === "string" ? { resourceType: o["resourceType"] } : {}),
+    ...(typeof o["resourceName"] === "string" ? { resourceName: o["resourceName"] } : {}),
+    ...(o["suppression"] ? { suppressed: true } : {}),
+  };
+}
+
 /**
- * Reads an earlier `findings.json` tolerantly: any object with a `findings` array works, and entries
- * lacking the fingerprint fields are skipped (counted in `skipped`) rather than failing the run.
+ * Reads an earlier `findings.json` tolerantly and by streaming (any size): any object with a `findings` array
+ * works, each entry is reduced to its BaselineFinding as it is read (evidence and the rest are never kept), other
+ * members are skipped unread, and entries lacking the fingerprint fields are skipped (counted in `skipped`)
+ * rather than failing the run. Only entries whose status is in `statuses` are kept: a baseline needs its failing
+ * findings only (classifyAgainstBaseline), and a million passing ones would only cost memory. A file that is
+ * missing, not JSON, truncated or without a findings array is an InputError (exit 2) naming it.
  */
-export function readBaseline(file: string): { findings: BaselineFinding[]; skipped: number } {
-  let data: unknown;
-  try {
-    data = JSON.parse(readFileSync(file, "utf8"));
-  } catch (e) {
-    throw new InputError(`${file}: cannot read baseline: ${(e as Error).message}`);
-  }
-  const list = (data as { findings?: unknown } | null)?.findings;
-  if (!Array.isArray(list)) throw new InputError(`${file}: /findings: a baseline must be a findings.json with a findings array`);
+export async function readBaseline(
+  file: string,
+  statuses: readonly string[] = ["fail"],
+): Promise<{ findings: BaselineFinding[]; skipped: number }> {
   const findings: BaselineFinding[] = [];
   let skipped = 0;
-  for (const item of list as Record<string, unknown>[]) {
-    const ok =
-      item !== null &&
-      typeof item === "object" &&
-      ["ruleId", "resourceArn", "account", "region", "status"].every((k) => typeof item[k] === "string");
-    if (!ok) {
-      skipped++;
-      continue;
-    }
-    findings.push({
-      ruleId: item["ruleId"] as string,
-      resourceArn: item["resourceArn"] as string,
-      account: item["account"] as string,
-      region: item["region"] as string,
-      status: item["status"] as string,
-      ...(isSeverity(item["severity"]) ? { severity: item["severity"] } : {}),
-      ...(typeof item["title"] === "string" ? { title: item["title"] } : {}),
-      ...(typeof item["message"] === "string" ? { message: item["message"] } : {}),
-      ...(typeof item["resourceType"] === "string" ? { resourceType: item["resourceType"] } : {}),
-      ...(typeof item["resourceName"] === "string" ? { resourceName: item["resourceName"] } : {}),
-      ...(item["suppression"] ? { suppressed: true } : {}),
+  let sawArray = false;
+  try {
+    await readJsonStream(file, {
+      elements: {
+        findings: (item) => {
+          const entry = baselineEntry(item);
+          if (!entry) skipped++;
+          else if (statuses.includes(entry.status)) findings.push(entry);
+        },
+      },
+      arrayStart: () => (sawArray = true),
+      skip: () => true,
     });
+  } catch (e) {
+    if (e instanceof JsonStreamError)
+      throw new InputError(
+        `${file}: cannot read baseline: not valid JSON: ${e.message}${e.truncated ? "; the file is truncated" : ""}`,
+      );
+    if (e instanceof Error && typeof (e as NodeJS.ErrnoException).code === "string")
+      throw new InputError(`${file}: cannot read baseline: ${e.message}`);
+    throw e;
   }
+  if (!sawArray) throw new InputError(`${file}: /findings: a baseline must be a findings.json with a findings array`);
   return { findings, skipped };
 }
 

@@ -1,11 +1,17 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { ErrorObject } from "ajv";
-import { newAjv } from "../util/ajv.js";
+import { readDocument, type DocumentFormat } from "../util/json-document.js";
 import { InputError } from "../errors.js";
-import { RESOURCE_TYPES, type Inventory } from "../model/inventory.js";
+import {
+  INVENTORY_FORMAT_VERSION,
+  RESOURCE_TYPES,
+  type CollectionError,
+  type Inventory,
+  type Resource,
+} from "../model/inventory.js";
 import { writeFileAtomic } from "../util/atomic-write.js";
-import { scrubContext, scrubInventory, type ScrubContext } from "../secrets/scrub.js";
+import { scrubContext, scrubError, scrubResource, type ScrubContext } from "../secrets/scrub.js";
 import { packageRoot } from "../util/paths.js";
 import { stableStringifyChunks } from "../util/stable-json.js";
 
@@ -22,13 +28,32 @@ export function describeAjvErrors(errors: ErrorObject[] | null | undefined, max 
   return list.join("; ") + more;
 }
 
-let validator: ((d: unknown) => boolean) & { errors?: ErrorObject[] | null } = undefined as never;
-function inventoryValidator() {
-  if (!validator) {
-    const ajv = newAjv();
-    validator = ajv.compile(JSON.parse(readFileSync(join(packageRoot(), "schemas/inventory.schema.json"), "utf8")) as object);
-  }
-  return validator;
+let schema: DocumentFormat["schema"] | undefined;
+function inventorySchema(): DocumentFormat["schema"] {
+  schema ??= JSON.parse(readFileSync(join(packageRoot(), "schemas/inventory.schema.json"), "utf8")) as DocumentFormat["schema"];
+  return schema;
+}
+
+function inventoryFormat(source: string): DocumentFormat {
+  return {
+    schema: inventorySchema(),
+    streamed: ["resources", "errors"],
+    identityKeys: ["kind", "formatVersion"],
+    checkIdentity(id) {
+      if (id["kind"] !== "tollgate-inventory")
+        throw new InputError(`${source}: not a Tollgate inventory: /kind must be "tollgate-inventory"`);
+      if (id["formatVersion"] !== INVENTORY_FORMAT_VERSION)
+        throw new InputError(
+          `${source}: unsupported inventory /formatVersion ${JSON.stringify(id["formatVersion"])} (this Tollgate reads version ${INVENTORY_FORMAT_VERSION})`,
+        );
+    },
+    invalid: (errors) => new InputError(`${source}: invalid inventory: ${describeAjvErrors([...errors])}`),
+    notJson: (e) =>
+      new InputError(
+        `${source}: not a Tollgate inventory: invalid JSON (${e.message}); the file ${e.truncated ? "is truncated" : "may be corrupt"}`,
+      ),
+    unreadable: (e) => new InputError(`${source}: cannot read inventory: ${e.message}`),
+  };
 }
 
 /** The inventory in canonical order: resources by type and ARN (then account), errors by where they happened. */
@@ -69,44 +94,37 @@ export async function saveInventory(path: string, inv: Inventory): Promise<void>
 }
 
 /**
- * Parses and validates inventory text; a corrupt, truncated or foreign document is an InputError naming the
- * problem. Secret values an older Tollgate stored are redacted on the way in, so they never reach a report.
+ * Reads and validates an inventory from `source` (a path, or its text in pieces) by streaming, a resource at a
+ * time: any size, never one string. A corrupt, truncated or foreign document is an InputError naming the problem
+ * and its JSON pointer. Secret values an older Tollgate stored are redacted as each resource is read
+ * (scrubResource), so they never reach memory for long, nor a report.
  */
-export function parseInventory(text: string, source: string, secrets: ScrubContext = scrubContext()): Inventory {
-  let data: unknown;
-  try {
-    data = JSON.parse(text);
-  } catch (e) {
-    throw new InputError(
-      `${source}: not a Tollgate inventory: invalid JSON (${(e as Error).message}); the file may be truncated or corrupt`,
-    );
-  }
-  if (data === null || typeof data !== "object" || (data as { kind?: unknown }).kind !== "tollgate-inventory") {
-    throw new InputError(`${source}: not a Tollgate inventory: /kind must be "tollgate-inventory"`);
-  }
-  const version = (data as { formatVersion?: unknown }).formatVersion;
-  if (version !== 1) {
-    throw new InputError(
-      `${source}: unsupported inventory /formatVersion ${JSON.stringify(version)} (this Tollgate reads version 1)`,
-    );
-  }
-  const validate = inventoryValidator();
-  if (!validate(data)) throw new InputError(`${source}: invalid inventory: ${describeAjvErrors(validate.errors)}`);
-  const inv = data as Inventory;
+async function readInventory(
+  source: string | Iterable<string | Uint8Array> | AsyncIterable<string | Uint8Array>,
+  name: string,
+  secrets: ScrubContext,
+): Promise<Inventory> {
   const known = new Set<string>(RESOURCE_TYPES);
-  inv.resources.forEach((r, i) => {
-    if (!known.has(r.type)) throw new InputError(`${source}: /resources/${i}/type: unknown resource type ${r.type}`);
+  const resources: Resource[] = [];
+  const errors: CollectionError[] = [];
+  const doc = await readDocument(source, inventoryFormat(name), (array, value, index) => {
+    if (array === "errors") {
+      errors.push(scrubError(value as CollectionError, secrets));
+      return;
+    }
+    const r = value as Resource;
+    if (!known.has(r.type)) throw new InputError(`${name}: /resources/${index}/type: unknown resource type ${r.type}`);
+    resources.push(scrubResource(r, secrets));
   });
-  return scrubInventory(inv, secrets);
+  return { ...(doc as unknown as Inventory), resources, errors };
 }
 
-/** Reads and validates an inventory file (secret values redacted, see parseInventory). */
-export function loadInventory(path: string, secrets?: ScrubContext): Inventory {
-  let text: string;
-  try {
-    text = readFileSync(path, "utf8");
-  } catch (e) {
-    throw new InputError(`${path}: cannot read inventory: ${(e as Error).message}`);
-  }
-  return parseInventory(text, path, secrets);
+/** Parses and validates inventory text (see loadInventory). */
+export function parseInventory(text: string, source: string, secrets: ScrubContext = scrubContext()): Promise<Inventory> {
+  return readInventory([text], source, secrets);
+}
+
+/** Reads and validates an inventory file of any size (secret values redacted, see readInventory). */
+export function loadInventory(path: string, secrets: ScrubContext = scrubContext()): Promise<Inventory> {
+  return readInventory(path, path, secrets);
 }

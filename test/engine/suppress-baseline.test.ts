@@ -120,17 +120,31 @@ describe("baselines", () => {
     expect(out.fixed).toEqual([]);
   });
 
-  it("reads findings.json tolerantly and refuses what is not one", () => {
+  it("reads findings.json tolerantly and refuses what is not one", async () => {
     const dir = mkdtempSync(join(tmpdir(), "tollgate-baseline-"));
     const good = join(dir, "b.json");
-    writeFileSync(good, JSON.stringify({ findings: [f("r.a", "bob"), { ruleId: "r.a" }, null], extra: 1 }));
-    const b = readBaseline(good);
+    writeFileSync(
+      good,
+      JSON.stringify({
+        findings: [f("r.a", "bob"), { ruleId: "r.a" }, null, f("r.a", "eve", "pass"), f("r.b", "eve", "error")],
+        extra: 1,
+      }),
+    );
+    const b = await readBaseline(good);
+    // Only failing entries are kept by default: they are all a baseline compares with.
     expect(b.findings.map((x) => x.resourceArn)).toEqual(["arn:aws:iam::111122223333:user/bob"]);
     expect(b.skipped).toBe(2);
+    const withErrors = await readBaseline(good, ["fail", "error"]);
+    expect(withErrors.findings.map((x) => `${x.ruleId} ${x.status}`)).toEqual(["r.a fail", "r.b error"]);
     const bad = join(dir, "bad.json");
     writeFileSync(bad, JSON.stringify({ results: [] }));
-    expect(() => readBaseline(bad)).toThrow(/bad\.json: \/findings: a baseline must be a findings\.json/);
+    await expect(readBaseline(bad)).rejects.toThrow(/bad\.json: \/findings: a baseline must be a findings\.json/);
     writeFileSync(bad, "{");
-    expect(() => readBaseline(bad)).toThrow(/cannot read baseline/);
+    await expect(readBaseline(bad)).rejects.toThrow(/bad\.json: cannot read baseline: not valid JSON: .*; the file is truncated/);
+    writeFileSync(bad, '{"findings": [{"ruleId": "r.a"}, {');
+    await expect(readBaseline(bad)).rejects.toThrow(
+      /cannot read baseline: not valid JSON: .*in \/findings\/1\); the file is truncated/,
+    );
+    await expect(readBaseline(join(dir, "missing.json"))).rejects.toThrow(/missing\.json: cannot read baseline: ENOENT/);
   });
 });

@@ -66,9 +66,9 @@ describe("findings.json", () => {
     expect(doc.fixed).toHaveLength(1);
   });
 
-  it("round-trips through parseFindingsFile", () => {
+  it("round-trips through parseFindingsFile", async () => {
     const input = makeReportInput();
-    const back = fromFindingsFile(parseFindingsFile(renderJson(input), "findings.json"));
+    const back = fromFindingsFile(await parseFindingsFile(renderJson(input), "findings.json"));
     expect(renderJson(back)).toBe(renderJson(input));
   });
 });

@@ -74,7 +74,7 @@ describe("streamed inventory output", () => {
     expect([...inventoryChunks(inventory)].length).toBeGreaterThan(5);
     await saveInventory(join(dir, "b.json"), inventory);
     expect(readFileSync(join(dir, "b.json"), "utf8")).toBe(expected);
-    expect(loadInventory(join(dir, "b.json"))).toEqual(JSON.parse(expected));
+    expect(await loadInventory(join(dir, "b.json"))).toEqual(JSON.parse(expected));
   });
 
   it("chunks equal stableStringify for edge cases (empty arrays and objects, leading keys, undefined members)", () => {
