@@ -132,10 +132,15 @@ describe("tollgate CLI end to end against the simulator", () => {
       "aws.iam.policy.no-write-on-all-resources arn:aws:iam::111122223333:policy/ops-full-admin",
       "aws.iam.policy.unattached-no-admin arn:aws:iam::111122223333:policy/old-admin",
       "aws.iam.role.no-privilege-escalation arn:aws:iam::111122223333:role/github-deploy",
+      // delete-order runs as an administrator, behind the orders API's unauthenticated DELETE route.
+      "aws.iam.role.not-admin-equivalent arn:aws:iam::111122223333:role/orders-admin-lambda",
       "aws.iam.role.not-admin-equivalent arn:aws:iam::111122223333:role/partner-audit",
       "aws.iam.role.trust-cross-account-conditions arn:aws:iam::111122223333:role/partner-audit",
       // repo:example-org/* with no aud condition: any repository of the organisation can deploy.
       "aws.iam.role.trust-oidc-audience arn:aws:iam::111122223333:role/github-deploy",
+      // The legacy mobile identity pool's guest role trusts Cognito without pinning the pool (aud): any account's
+      // identity pool can obtain it. storefront-guest and storefront-customer pin theirs and pass.
+      "aws.iam.role.trust-oidc-audience arn:aws:iam::111122223333:role/legacy-mobile-guest",
       "aws.iam.role.trust-oidc-subject arn:aws:iam::111122223333:role/github-deploy",
       "aws.iam.server-certificate.not-expired arn:aws:iam::111122223333:server-certificate/legacy-api-2019",
       "aws.iam.user.access-key-rotated arn:aws:iam::111122223333:user/bob",
@@ -157,7 +162,7 @@ describe("tollgate CLI end to end against the simulator", () => {
     expect(new Set(broken.map((x) => x.status))).toEqual(new Set(["error"]));
     // Valid against the OASIS schema and GitHub's code-scanning constraints.
     const sarif = assertValidSarif(readFileSync(join(out, "results.sarif"), "utf8"));
-    expect(sarif.runs?.[0]?.results).toHaveLength(66);
+    expect(sarif.runs?.[0]?.results).toHaveLength(68);
   });
 
   it("evaluate on the saved inventory gives the same findings, offline", async () => {

@@ -35,13 +35,13 @@ describe("IAM collector against the simulator", () => {
     const types = out.resources.map((r) => r.type).sort();
     expect(types.filter((t) => t === "aws.iam.user")).toHaveLength(5);
     expect(types.filter((t) => t === "aws.iam.group")).toHaveLength(2);
-    expect(types.filter((t) => t === "aws.iam.role")).toHaveLength(4);
+    expect(types.filter((t) => t === "aws.iam.role")).toHaveLength(8);
     // 4 customer policies + 5 distinct attached AWS managed policies.
     expect(types.filter((t) => t === "aws.iam.policy")).toHaveLength(9);
     expect(types.filter((t) => t === "aws.iam.account")).toHaveLength(1);
     expect(out.errors).toEqual([]);
-    // 20 entities at page size 3 = 7 pages; no per-user calls of any kind.
-    expect(s.counts.get("iam:GetAccountAuthorizationDetails")).toBe(7);
+    // 24 entities at page size 3 = 8 pages; no per-user calls of any kind.
+    expect(s.counts.get("iam:GetAccountAuthorizationDetails")).toBe(8);
     const ops = [...s.counts.keys()].sort();
     expect(ops).toEqual([
       "iam:GenerateCredentialReport",

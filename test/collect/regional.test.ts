@@ -152,7 +152,8 @@ describe("API Gateway v2 collector", () => {
         AuthorizerType: "JWT",
         JwtConfiguration: {
           Issuer: "https://cognito-idp.us-east-1.amazonaws.com/us-east-1_AbCdEf123",
-          Audience: ["storefront-web"],
+          // The storefront-web app client of the customers user pool.
+          Audience: ["6v1qk2m3n4p5r6s7t8u9w0x1y2"],
         },
       }),
     ]);
