@@ -113,13 +113,24 @@ export async function collectApiGatewayV2(ctx: UnitContext): Promise<UnitResult>
         raw: { stage: toJson(s), apiId: ApiId, apiName, protocolType: api.ProtocolType ?? "" },
       });
     }
+    // Each route carries the integration its Target names (`integrations/<id>`), as a REST method carries its
+    // methodIntegration, so a route's backend is judged on the route itself.
+    const integrationById = new Map((integrations ?? []).map((i) => [i.IntegrationId ?? "", i]));
     for (const r of routes ?? []) {
+      const target = /^integrations\/(.+)$/.exec(r.Target ?? "")?.[1];
+      const integration = target !== undefined ? integrationById.get(target) : undefined;
       out.push({
         ...base,
         type: "aws.apigatewayv2.route",
         arn: `${apiArn}/routes/${r.RouteId ?? ""}`,
         name: `${apiName} ${r.RouteKey ?? ""}`,
-        raw: { route: toJson(r), apiId: ApiId, apiName, protocolType: api.ProtocolType ?? "" },
+        raw: {
+          route: toJson(r),
+          apiId: ApiId,
+          apiName,
+          protocolType: api.ProtocolType ?? "",
+          ...(integration ? { integration: toJson(integration) } : {}),
+        },
       });
     }
     return out;

@@ -1,9 +1,12 @@
 import type { UnitContext, UnitResult } from "./context.js";
 import { collectApiGateway } from "./apigateway.js";
 import { collectApiGatewayV2 } from "./apigatewayv2.js";
+import { collectAppSync } from "./appsync.js";
 import { collectCloudTrail } from "./cloudtrail.js";
+import { collectCognitoIdentityPools, collectCognitoUserPools } from "./cognito.js";
 import { collectConfig } from "./config.js";
 import { collectIam } from "./iam.js";
+import { collectLambda } from "./lambda.js";
 import { collectWafv2 } from "./wafv2.js";
 
 /** A collector for one service; run once per account (global) or once per account and region. */
@@ -23,4 +26,8 @@ export const COLLECTORS: ServiceCollector[] = [
   { service: "wafv2", regional: true, collect: collectWafv2 },
   { service: "cloudtrail", regional: true, collect: collectCloudTrail },
   { service: "config", regional: true, collect: collectConfig },
+  { service: "lambda", regional: true, collect: collectLambda },
+  { service: "cognito-idp", regional: true, collect: collectCognitoUserPools },
+  { service: "cognito-identity", regional: true, collect: collectCognitoIdentityPools },
+  { service: "appsync", regional: true, collect: collectAppSync },
 ];

@@ -118,6 +118,40 @@ export const RESPONSE_CONTRACTS: Readonly<Record<string, ServiceContracts>> = {
       DescribeDeliveryChannelStatus: { required: ["DeliveryChannelsStatus"] },
     },
   },
+  lambda: {
+    body: "json",
+    operations: {
+      ListFunctions: { required: ["Functions"], nextToken: "NextMarker" },
+      // A function without a policy is a ResourceNotFoundException, never an answer without Policy.
+      GetPolicy: { required: ["Policy"] },
+      ListFunctionUrlConfigs: { required: ["FunctionUrlConfigs"], nextToken: "NextMarker" },
+    },
+  },
+  "cognito-idp": {
+    body: "json",
+    operations: {
+      ListUserPools: { required: ["UserPools"], nextToken: "NextToken" },
+      DescribeUserPool: { required: ["UserPool"] },
+      GetUserPoolMfaConfig: { required: ["MfaConfiguration"] },
+      ListUserPoolClients: { required: ["UserPoolClients"], nextToken: "NextToken" },
+      DescribeUserPoolClient: { required: ["UserPoolClient"] },
+    },
+  },
+  "cognito-identity": {
+    body: "json",
+    operations: {
+      ListIdentityPools: { required: ["IdentityPools"], nextToken: "NextToken" },
+      DescribeIdentityPool: { required: ["IdentityPoolId", "AllowUnauthenticatedIdentities"] },
+      GetIdentityPoolRoles: { required: ["IdentityPoolId"] },
+    },
+  },
+  appsync: {
+    body: "json",
+    operations: {
+      ListGraphqlApis: { required: ["graphqlApis"], nextToken: "nextToken" },
+      ListApiKeys: { required: ["apiKeys"], nextToken: "nextToken" },
+    },
+  },
   securityhub: {
     body: "json",
     operations: {

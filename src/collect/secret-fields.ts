@@ -20,8 +20,7 @@ const stageVariables = (...path: string[]): SecretField => ({ path, shape: "map"
 /**
  * Every resource type's secret-bearing name/value fields, as its collector stores them in `raw`. Keyed by every
  * resource type, so a new collector's type does not compile until it declares its fields (an empty list says
- * "none"); e.g. a Lambda function adds `{ path: ["configuration", "Environment", "Variables"], shape: "map",
- * kind: "environment variable" }`. Free text (descriptions, policy documents, error messages) needs no entry:
+ * "none"). Free text (descriptions, policy documents, error messages) needs no entry:
  * every string is searched for secret-shaped values anyway.
  */
 export const SECRET_FIELDS: Readonly<Record<ResourceType, readonly SecretField[]>> = {
@@ -45,6 +44,13 @@ export const SECRET_FIELDS: Readonly<Record<ResourceType, readonly SecretField[]
   "aws.cloudtrail.trail": [],
   "aws.cloudtrail.region": [],
   "aws.config.region": [],
+  "aws.lambda.function": [{ path: ["function", "Environment", "Variables"], shape: "map", kind: "environment variable" }],
+  "aws.cognito.userpool": [tags("userPool", "UserPoolTags")],
+  // The collector drops an app client's ClientSecret itself (src/collect/cognito.ts).
+  "aws.cognito.userpool-client": [],
+  "aws.cognito.identitypool": [tags("identityPool", "IdentityPoolTags")],
+  // The collector drops API key ids (the keys themselves) itself (src/collect/appsync.ts).
+  "aws.appsync.graphqlapi": [tags("graphqlApi", "tags")],
   // Probe results are redacted by the prober itself (src/probe/redact.ts).
   "aws.apigateway.probe": [],
 };

@@ -60,7 +60,20 @@ export const DEFAULT_MAX_ATTEMPTS = 8;
  */
 export const DEFAULT_CONCURRENCY: ScanTuning["concurrency"] = {
   global: 64,
-  perService: { apigateway: 4, iam: 2, cloudtrail: 4, wafv2: 4, config: 4, organizations: 1, sts: 10, ec2: 10 },
+  perService: {
+    apigateway: 4,
+    iam: 2,
+    cloudtrail: 4,
+    wafv2: 4,
+    config: 4,
+    organizations: 1,
+    sts: 10,
+    ec2: 10,
+    lambda: 4,
+    "cognito-idp": 4,
+    "cognito-identity": 2,
+    appsync: 2,
+  },
 };
 
 /**
@@ -81,6 +94,15 @@ export const DEFAULT_RATE_LIMITS: Record<string, RateLimit> = {
   config: { rps: 5, burst: 10 },
   ec2: { rps: 10, burst: 20 },
   organizations: { rps: 2, burst: 5 },
+  // Lambda: control plane 15 rps, GetPolicy 15 rps of its own (documented; one service bucket of 30 with 15 per
+  // operation). Cognito user pools: 15 rps per read category (documented). Identity pools, AppSync: assumptions.
+  lambda: { rps: 30, burst: 30 },
+  "lambda:ListFunctions": { rps: 15, burst: 15 },
+  "lambda:ListFunctionUrlConfigs": { rps: 15, burst: 15 },
+  "lambda:GetPolicy": { rps: 15, burst: 15 },
+  "cognito-idp": { rps: 15, burst: 15 },
+  "cognito-identity": { rps: 5, burst: 5 },
+  appsync: { rps: 5, burst: 10 },
 };
 
 /**

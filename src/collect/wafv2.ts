@@ -17,8 +17,8 @@ const SERVICE = "wafv2";
 const MAX_LIMIT = 100;
 
 /**
- * Collects regional WAFv2 web ACLs: each ACL's rules and default action, the API Gateway stages it protects
- * and its logging configuration (from one ListLoggingConfigurations list per region: an ACL absent from it has
+ * Collects regional WAFv2 web ACLs: each ACL's rules and default action, the API Gateway stages and AppSync APIs
+ * it protects and its logging configuration (from one ListLoggingConfigurations list per region: an ACL absent from it has
  * no logging, which is data).
  */
 export async function collectWafv2(ctx: UnitContext): Promise<UnitResult> {
@@ -57,17 +57,17 @@ export async function collectWafv2(ctx: UnitContext): Promise<UnitResult> {
   async function collectAcl(summary: WebACLSummary, loggingByArn: Map<string, JsonValue> | undefined): Promise<Resource> {
     const arn = summary.ARN ?? "";
     const logging = loggingByArn ? (loggingByArn.get(arn) ?? null) : undefined;
-    const [acl, apiGatewayResources] = await Promise.all([
+    // Without ResourceType the API answers for load balancers only: one listing per type this audit covers.
+    const associated = (ResourceType: "API_GATEWAY" | "APPSYNC") =>
+      attempt(errors, where("ListResourcesForWebACL", arn), async () =>
+        toJson((await client.send(new ListResourcesForWebACLCommand({ WebACLArn: arn, ResourceType }))).ResourceArns ?? []),
+      );
+    const [acl, apiGatewayResources, appSyncResources] = await Promise.all([
       attempt(errors, where("GetWebACL", arn), async () =>
         toJson((await client.send(new GetWebACLCommand({ Scope: "REGIONAL", Name: summary.Name, Id: summary.Id }))).WebACL),
       ),
-      // Without ResourceType the API answers for load balancers only, and every stage would look unprotected.
-      attempt(errors, where("ListResourcesForWebACL", arn), async () =>
-        toJson(
-          (await client.send(new ListResourcesForWebACLCommand({ WebACLArn: arn, ResourceType: "API_GATEWAY" }))).ResourceArns ??
-            [],
-        ),
-      ),
+      associated("API_GATEWAY"),
+      associated("APPSYNC"),
     ]);
     return {
       type: "aws.wafv2.webacl",
@@ -80,6 +80,7 @@ export async function collectWafv2(ctx: UnitContext): Promise<UnitResult> {
         summary: toJson(summary),
         ...(acl !== undefined ? { webAcl: acl } : {}),
         ...(apiGatewayResources !== undefined ? { apiGatewayResourceArns: apiGatewayResources } : {}),
+        ...(appSyncResources !== undefined ? { appSyncResourceArns: appSyncResources } : {}),
         ...(logging !== undefined ? { loggingConfiguration: logging } : {}),
       },
     };

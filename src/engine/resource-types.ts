@@ -102,6 +102,29 @@ export const RESOURCE_TYPE_SOURCES: Record<ResourceType, ResourceTypeSource> = {
     ],
     regional: true,
   },
+  // Per-resource failures (a function's GetPolicy, a pool's clients) carry the resource's ARN.
+  "aws.lambda.function": {
+    service: "lambda",
+    operations: ["ListFunctions", "GetPolicy", "ListFunctionUrlConfigs"],
+    regional: true,
+  },
+  "aws.cognito.userpool": {
+    service: "cognito-idp",
+    operations: ["ListUserPools", "DescribeUserPool", "GetUserPoolMfaConfig"],
+    regional: true,
+  },
+  "aws.cognito.userpool-client": {
+    service: "cognito-idp",
+    operations: ["ListUserPools", "ListUserPoolClients", "DescribeUserPoolClient"],
+    regional: true,
+    parents: ["aws.cognito.userpool"],
+  },
+  "aws.cognito.identitypool": {
+    service: "cognito-identity",
+    operations: ["ListIdentityPools", "DescribeIdentityPool", "GetIdentityPoolRoles"],
+    regional: true,
+  },
+  "aws.appsync.graphqlapi": { service: "appsync", operations: ["ListGraphqlApis", "ListApiKeys"], regional: true },
   // Probe checks fail independently: each rule names its own check in `dependsOn`.
   "aws.apigateway.probe": {
     service: "probe",

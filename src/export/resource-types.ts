@@ -20,6 +20,8 @@ const EXACT: Record<string, string> = {
   "aws.wafv2.webacl": "AwsWafv2WebAcl",
   "aws.wafv2.web-acl": "AwsWafv2WebAcl",
   "aws.cloudtrail.trail": "AwsCloudTrailTrail",
+  "aws.lambda.function": "AwsLambdaFunction",
+  "aws.appsync.graphqlapi": "AwsAppSyncGraphQlApi",
 };
 
 /** Ordered prefix rules for types not in the exact table (most specific first). */

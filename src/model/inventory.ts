@@ -24,6 +24,12 @@ export const RESOURCE_TYPES = [
   "aws.cloudtrail.trail",
   "aws.cloudtrail.region",
   "aws.config.region",
+  // The API's backend and identity layer.
+  "aws.lambda.function",
+  "aws.cognito.userpool",
+  "aws.cognito.userpool-client",
+  "aws.cognito.identitypool",
+  "aws.appsync.graphqlapi",
   // Results of live probes (src/probe): one per probed method/route, evaluated like collected resources.
   "aws.apigateway.probe",
 ] as const;

@@ -7,10 +7,13 @@ import { toCollectionError, isAwsCallFailure } from "../../src/aws/call-error.js
 import type { AwsClientSettings } from "../../src/aws/clients.js";
 import { collectApiGateway } from "../../src/collect/apigateway.js";
 import { collectApiGatewayV2 } from "../../src/collect/apigatewayv2.js";
+import { collectAppSync } from "../../src/collect/appsync.js";
 import { collectCloudTrail } from "../../src/collect/cloudtrail.js";
+import { collectCognitoIdentityPools, collectCognitoUserPools } from "../../src/collect/cognito.js";
 import { collectConfig } from "../../src/collect/config.js";
 import { DEFAULT_COLLECT_OPTIONS, type UnitContext, type UnitResult } from "../../src/collect/context.js";
 import { collectIam } from "../../src/collect/iam.js";
+import { collectLambda } from "../../src/collect/lambda.js";
 import { RESPONSE_CONTRACTS } from "../../src/collect/response-contracts.js";
 import { assumeRoleIn, callerIdentity, discoverRegions, listOrganizationAccounts } from "../../src/collect/scope.js";
 import { collectWafv2 } from "../../src/collect/wafv2.js";
@@ -31,10 +34,14 @@ const HOME = "610000000001";
 const MEMBER = "620000000002";
 const home = cleanAccount(HOME, "WIREHOMESCANNER", { organization: { accounts: [{ id: HOME, status: "ACTIVE" }] } });
 const member = memberAccount(MEMBER, "WIREMEMBERSCANNER", { roleName: "TollgateAudit", trustedAccount: HOME });
+// A user pool whose DescribeUserPool answer does not state MfaConfiguration, so GetUserPoolMfaConfig is called.
+const mfaUnstated = cleanAccount("630000000003", "WIREMFAUNSTATED", {
+  regional: { "us-east-1": { cognito: { userPools: [{ Id: "us-east-1_NoMfaFld01", Name: "legacy" }] } } },
+});
 let s: Simulator;
 
 beforeAll(async () => {
-  s = await sim([demo, home, member], { now: () => SIM_NOW });
+  s = await sim([demo, home, member, mfaUnstated], { now: () => SIM_NOW });
   process.env["AWS_ENDPOINT_URL"] = s.endpoint;
 });
 afterAll(() => s.close());
@@ -66,6 +73,17 @@ const apigw2: Runner = async (o) => errorsOf(await collectApiGatewayV2(ctx("us-e
 const waf: Runner = async (o) => errorsOf(await collectWafv2(ctx("us-east-1", o)));
 const trail: Runner = async (o) => errorsOf(await collectCloudTrail(ctx("us-east-1", o)));
 const config: Runner = async (o) => errorsOf(await collectConfig(ctx("us-east-1", o)));
+// Pages of 50: the demo region's eight functions in one ListFunctions page, so a five-page cap reaches the URL listings.
+const lambda: Runner = async (o) => errorsOf(await collectLambda(ctx("us-east-1", { regionalPageSize: 50, ...o })));
+const userPools: Runner = async (o) => errorsOf(await collectCognitoUserPools(ctx("us-east-1", o)));
+const userPoolMfa: Runner = async (o) =>
+  errorsOf(
+    await collectCognitoUserPools(
+      unitContext(mfaUnstated, { region: "us-east-1", options: { ...DEFAULT_COLLECT_OPTIONS, regionalPageSize: 1, ...o } }),
+    ),
+  );
+const identityPools: Runner = async (o) => errorsOf(await collectCognitoIdentityPools(ctx("us-east-1", o)));
+const appsync: Runner = async (o) => errorsOf(await collectAppSync(ctx("us-east-1", o)));
 
 async function securityHub(): Promise<Recorded[]> {
   const input = exportInput([finding({ account: demo.accountId, resourceArn: `arn:aws:iam::${demo.accountId}:user/bob` })], {
@@ -173,6 +191,19 @@ const OPERATIONS: Record<string, { contract: [string, string]; run: Runner }> = 
   "config:DescribeConfigurationRecorderStatus": { contract: ["config", "DescribeConfigurationRecorderStatus"], run: config },
   "config:DescribeDeliveryChannels": { contract: ["config", "DescribeDeliveryChannels"], run: config },
   "config:DescribeDeliveryChannelStatus": { contract: ["config", "DescribeDeliveryChannelStatus"], run: config },
+  "lambda:ListFunctions": { contract: ["lambda", "ListFunctions"], run: lambda },
+  "lambda:GetPolicy": { contract: ["lambda", "GetPolicy"], run: lambda },
+  "lambda:ListFunctionUrlConfigs": { contract: ["lambda", "ListFunctionUrlConfigs"], run: lambda },
+  "cognito-idp:ListUserPools": { contract: ["cognito-idp", "ListUserPools"], run: userPools },
+  "cognito-idp:DescribeUserPool": { contract: ["cognito-idp", "DescribeUserPool"], run: userPools },
+  "cognito-idp:GetUserPoolMfaConfig": { contract: ["cognito-idp", "GetUserPoolMfaConfig"], run: userPoolMfa },
+  "cognito-idp:ListUserPoolClients": { contract: ["cognito-idp", "ListUserPoolClients"], run: userPools },
+  "cognito-idp:DescribeUserPoolClient": { contract: ["cognito-idp", "DescribeUserPoolClient"], run: userPools },
+  "cognito-identity:ListIdentityPools": { contract: ["cognito-identity", "ListIdentityPools"], run: identityPools },
+  "cognito-identity:DescribeIdentityPool": { contract: ["cognito-identity", "DescribeIdentityPool"], run: identityPools },
+  "cognito-identity:GetIdentityPoolRoles": { contract: ["cognito-identity", "GetIdentityPoolRoles"], run: identityPools },
+  "appsync:ListGraphqlApis": { contract: ["appsync", "ListGraphqlApis"], run: appsync },
+  "appsync:ListApiKeys": { contract: ["appsync", "ListApiKeys"], run: appsync },
   "securityhub:BatchImportFindings": { contract: ["securityhub", "BatchImportFindings"], run: securityHub },
   "securityhub:GetFindings": { contract: ["securityhub", "GetFindings"], run: securityHub },
 };
@@ -208,6 +239,10 @@ describe("every operation has a response contract, and every contract is proven 
     "client-cloudtrail": "cloudtrail",
     "client-config-service": "config",
     "client-securityhub": "securityhub",
+    "client-lambda": "lambda",
+    "client-cognito-identity-provider": "cognito-idp",
+    "client-cognito-identity": "cognito-identity",
+    "client-appsync": "appsync",
   };
   const sources = (dir: string): string[] =>
     readdirSync(dir, { withFileTypes: true }).flatMap((d) =>
@@ -305,7 +340,7 @@ describe("every paged listing is guarded against listings that never end", () =>
   const paged = Object.keys(OPERATIONS).filter((k) => contractOf(k).nextToken);
 
   it("the paged operations are the ones Tollgate pages through", () => {
-    expect(paged.length).toBe(21);
+    expect(paged.length).toBe(28);
   });
 
   it.each(paged)("repeat-token on %s: a token seen two pages earlier stops the listing with a recorded error", async (op) => {

@@ -59,8 +59,8 @@ describe("tollgate scan (built CLI) against a simulator started by the test", ()
     const r = await runCli(["scan", "--no-probe", "--out", out], { ...simEnv(s, home), CI: "true" });
     expect(r.code).toBe(0);
     // One line per (account, region, service) unit: IAM once (global) and each regional service once.
-    expect(r.stderr).toMatch(/^\[\d+\/6\] 510000000001 global iam: \d+ resources, 0 errors, \d+ calls$/m);
-    expect(r.stderr.match(/^\[\d+\/6\] /gm)).toHaveLength(6);
+    expect(r.stderr).toMatch(/^\[\d+\/10\] 510000000001 global iam: \d+ resources, 0 errors, \d+ calls$/m);
+    expect(r.stderr.match(/^\[\d+\/10\] /gm)).toHaveLength(10);
     expect(r.stderr).not.toContain("\x1b[");
     const q = await runCli(["scan", "--no-probe", "--out", out, "--quiet"], simEnv(s, home));
     expect(q.code).toBe(0);
