@@ -58,15 +58,17 @@ export async function collectCognitoUserPools(ctx: UnitContext): Promise<UnitRes
         (p) => p.UserPools,
       ),
     );
+    // Two phases, each call in its own pool slot: a slot held while waiting for another would deadlock the pool.
+    const read = await Promise.all((pools ?? []).map((p) => limited(ctx, SERVICE, () => readPool(p))));
     const resources: Resource[] = [];
-    for (const r of await Promise.all((pools ?? []).map((p) => limited(ctx, SERVICE, () => collectPool(p)))))
-      resources.push(...r);
+    for (const r of await Promise.all(read.map(withClients))) resources.push(...r);
     return { resources, errors };
   } finally {
     client.destroy();
   }
 
-  async function collectPool(summary: UserPoolDescriptionType): Promise<Resource[]> {
+  /** A pool's configuration (with its MFA setting) and the list of its app clients. */
+  async function readPool(summary: UserPoolDescriptionType) {
     const UserPoolId = summary.Id ?? "";
     const arn = userPoolArn(partition, region, account, UserPoolId);
     const [described, clientList] = await Promise.all([
@@ -89,7 +91,14 @@ export async function collectCognitoUserPools(ctx: UnitContext): Promise<UnitRes
             client.send(new GetUserPoolMfaConfigCommand({ UserPoolId })),
           )
         : undefined;
-    const clients = await Promise.all((clientList ?? []).map((c) => limited(ctx, SERVICE, () => describeClient(arn, c))));
+    return { summary, arn, described, mfa, clientList: clientList ?? [] };
+  }
+
+  /** The pool's resource and one per app client, each client described in its own pool slot. */
+  async function withClients(pool: Awaited<ReturnType<typeof readPool>>): Promise<Resource[]> {
+    const { summary, arn, described, mfa } = pool;
+    const UserPoolId = summary.Id ?? "";
+    const clients = await Promise.all(pool.clientList.map((c) => limited(ctx, SERVICE, () => describeClient(arn, c))));
     const name = described?.Name ?? summary.Name ?? UserPoolId;
     return [
       {

@@ -46,6 +46,25 @@ const unstated: AccountFile = cleanAccount("640000000004", "BACKENDMFAUNSTATED",
   },
 });
 
+// More user pools than the scan lets run at once, each with app clients: pool slots must never be held while waiting.
+const manyPools: AccountFile = cleanAccount("660000000006", "BACKENDMANYPOOLS", {
+  regional: {
+    "us-east-1": {
+      cognito: {
+        userPools: Array.from({ length: 6 }, (_, i) => ({
+          Id: `us-east-1_Many${i}`,
+          Name: `pool-${i}`,
+          MfaConfiguration: "OFF",
+          clients: [
+            { ClientId: `client${i}a`, ClientName: "a" },
+            { ClientId: `client${i}b`, ClientName: "b" },
+          ],
+        })),
+      },
+    },
+  },
+});
+
 // The demo account's caller under another key, with an identity policy the simulator enforces (see withPolicy).
 const POLICY_KEY = "AKIABACKENDPOLICY001";
 const enforced: AccountFile = {
@@ -61,7 +80,7 @@ function withPolicy(p: unknown): AccountFile {
 
 let s: Simulator;
 beforeAll(async () => {
-  s = await sim([demo, unstated, enforced], { now: () => SIM_NOW });
+  s = await sim([demo, unstated, enforced, manyPools], { now: () => SIM_NOW });
   process.env["AWS_ENDPOINT_URL"] = s.endpoint;
 });
 afterAll(() => s.close());
@@ -236,6 +255,15 @@ describe("Cognito user pool collector", () => {
     ]);
     expect(out.resources.map((r) => r.type)).toEqual(["aws.cognito.userpool"]);
   });
+
+  it("in a scan, more pools than the service's concurrency are all read (no pool slot waits on another)", async () => {
+    const inv = await scan(
+      scanOptions(manyPools, { scan: { regions: ["us-east-1"], concurrency: { perService: { "cognito-idp": 2 } } } }),
+    );
+    expect(inv.errors).toEqual([]);
+    expect(inv.resources.filter((r) => r.type === "aws.cognito.userpool")).toHaveLength(6);
+    expect(inv.resources.filter((r) => r.type === "aws.cognito.userpool-client")).toHaveLength(12);
+  }, 20_000);
 });
 
 describe("Cognito identity pool collector", () => {
