@@ -161,13 +161,47 @@ function requiredCalls(files: AccountFile[]): Map<string, number> {
         add(a, region, "apigateway:v2:GetApiMappings", pages(d.apiMappings?.length ?? 0, 500));
       const acls = r.wafv2?.webAcls ?? [];
       add(a, region, "wafv2:ListWebACLs", pages(acls.length, 100));
-      for (const op of ["GetWebACL", "ListResourcesForWebACL"]) add(a, region, `wafv2:${op}`, acls.length);
+      add(a, region, "wafv2:GetWebACL", acls.length);
+      // Associations are listed per resource type: API Gateway stages and AppSync APIs.
+      add(a, region, "wafv2:ListResourcesForWebACL", acls.length * 2);
       add(a, region, "wafv2:ListLoggingConfigurations", pages(acls.filter((w) => w.logging).length, 100));
       // Every region sees its own trails and the shadows of multi-region trails homed elsewhere.
       const visible = new Set([...(r.cloudtrail?.trails ?? []), ...multiRegion]).size;
       add(a, region, "cloudtrail:DescribeTrails");
       add(a, region, "cloudtrail:GetTrailStatus", visible);
       add(a, region, "cloudtrail:GetEventSelectors", visible);
+      // Lambda: one policy and one URL listing per function, one more policy per URL on an alias.
+      const fns = r.lambda?.functions ?? [];
+      add(a, region, "lambda:ListFunctions", pages(fns.length, 50));
+      for (const fn of fns) {
+        add(a, region, "lambda:ListFunctionUrlConfigs", pages(fn.urls?.length ?? 0, 50));
+        add(a, region, "lambda:GetPolicy", 1 + new Set((fn.urls ?? []).flatMap((u) => (u.qualifier ? [u.qualifier] : []))).size);
+      }
+      // Cognito user pools: DescribeUserPool states MfaConfiguration, so GetUserPoolMfaConfig is needed only without it.
+      const pools = r.cognito?.userPools ?? [];
+      add(a, region, "cognito-idp:ListUserPools", pages(pools.length, 60));
+      for (const p of pools) {
+        add(a, region, "cognito-idp:DescribeUserPool");
+        if (p["MfaConfiguration"] === undefined) add(a, region, "cognito-idp:GetUserPoolMfaConfig");
+        add(a, region, "cognito-idp:ListUserPoolClients", pages(p.clients?.length ?? 0, 60));
+        add(a, region, "cognito-idp:DescribeUserPoolClient", p.clients?.length ?? 0);
+      }
+      const identityPools = r.cognito?.identityPools ?? [];
+      add(a, region, "cognito-identity:ListIdentityPools", pages(identityPools.length, 60));
+      add(a, region, "cognito-identity:DescribeIdentityPool", identityPools.length);
+      add(a, region, "cognito-identity:GetIdentityPoolRoles", identityPools.length);
+      // AppSync: keys are listed only for APIs that accept API keys.
+      const graphql = r.appsync?.graphqlApis ?? [];
+      add(a, region, "appsync:ListGraphqlApis", pages(graphql.length, 25));
+      for (const g of graphql) {
+        const keyAuth = [
+          g.authenticationType,
+          ...((g["additionalAuthenticationProviders"] as { authenticationType: string }[] | undefined) ?? []).map(
+            (p) => p.authenticationType,
+          ),
+        ];
+        if (keyAuth.includes("API_KEY")) add(a, region, "appsync:ListApiKeys", pages(g.apiKeys?.length ?? 0, 25));
+      }
       for (const op of [
         "DescribeConfigurationRecorders",
         "DescribeConfigurationRecorderStatus",
@@ -307,7 +341,20 @@ async function runSize(size: Size, latencyMs: number): Promise<Row> {
 }
 
 function table(rows: Row[], latencyMs: number): string {
-  const services = ["iam", "sts", "ec2", "organizations", "apigateway", "wafv2", "cloudtrail", "config"];
+  const services = [
+    "iam",
+    "sts",
+    "ec2",
+    "organizations",
+    "apigateway",
+    "wafv2",
+    "cloudtrail",
+    "config",
+    "lambda",
+    "cognito-idp",
+    "cognito-identity",
+    "appsync",
+  ];
   const lines = [
     "| size | accounts | resources | calls made / required | " +
       services.join(" | ") +

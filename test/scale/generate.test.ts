@@ -9,6 +9,24 @@ describe("account generator", () => {
     expect(valid.iam.users).toHaveLength(50);
     expect(valid.iam.roles).toHaveLength(20);
     expect(valid.regional!["us-east-1"]!.apigateway!.restApis).toHaveLength(5);
+    // The API's backend and identity layer.
+    const r = valid.regional!["us-east-1"]!;
+    expect(r.lambda!.functions).toHaveLength(10);
+    expect(r.cognito!.userPools).toHaveLength(1);
+    expect(r.cognito!.userPools![0]!.clients).toHaveLength(2);
+    expect(r.cognito!.identityPools).toHaveLength(1);
+    expect(r.appsync!.graphqlApis).toHaveLength(1);
+    // Functions run as the account's own roles.
+    const roles = new Set(valid.iam.roles!.map((x) => `arn:aws:iam::${valid.accountId}:role/${x.name}`));
+    expect(r.lambda!.functions!.every((f) => roles.has(f["Role"] as string))).toBe(true);
+  });
+
+  it("adding the backend left the rest of a generated account as it was (its own random stream)", () => {
+    const [a] = generateSize("small");
+    const { lambda: _l, cognito: _c, appsync: _s, ...rest } = a!.regional!["us-east-1"]!;
+    const shape = { ...SIZES.small, functions: 0, userPools: 0, identityPools: 0, graphqlApis: 0 };
+    const [b] = [generateAccount(shape, { accountId: "210987654321", keySuffix: "SMALL" }, 1)];
+    expect(JSON.stringify(rest)).toBe(JSON.stringify(b!.regional!["us-east-1"]));
   });
 
   it("is deterministic by seed, and another seed gives another account", () => {
