@@ -5,7 +5,7 @@ import {
   DescribeUserPoolCommand,
   ListUserPoolsCommand,
 } from "@aws-sdk/client-cognito-identity-provider";
-import { GetPolicyCommand, LambdaClient, ListFunctionsCommand } from "@aws-sdk/client-lambda";
+import { GetPolicyCommand, LambdaClient, ListFunctionsCommand, ListFunctionUrlConfigsCommand } from "@aws-sdk/client-lambda";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { AccountFile } from "../../fixtures/simulator/account-file.js";
 import { createAuthorizer } from "../../fixtures/simulator/authorize.js";
@@ -366,7 +366,12 @@ describe("the new services over their real wire protocols", () => {
     await expect(lambda.send(new ListFunctionsCommand({ Marker: "bm90LW1pbmU" }))).rejects.toMatchObject({
       name: "InvalidParameterValueException",
     });
-    // MaxItems above 50 still pages by 50, as Lambda does.
+    await expect(
+      lambda.send(new ListFunctionUrlConfigsCommand({ FunctionName: "ops-console", MaxItems: 51 })),
+    ).rejects.toMatchObject({
+      name: "InvalidParameterValueException",
+    });
+    // MaxItems above 50 (up to 10,000) still pages by 50, as Lambda does.
     const all = await lambda.send(new ListFunctionsCommand({ MaxItems: 1000 }));
     expect(all.Functions).toHaveLength(8);
     expect(all.NextMarker).toBeUndefined();
