@@ -17,6 +17,10 @@ export const AWS_SERVICE_IDS = {
   config: "Config Service",
   securityhub: "SecurityHub",
   sso: "SSO",
+  lambda: "Lambda",
+  "cognito-idp": "Cognito Identity Provider",
+  "cognito-identity": "Cognito Identity",
+  appsync: "AppSync",
 } as const;
 
 /** A service Tollgate calls, as Tollgate names it. */

@@ -164,7 +164,20 @@ describe("--profile: credentials, region and endpoint_url from the shared files"
 
   it("a services section names endpoints per service, over the profile's endpoint_url; AWS_ENDPOINT_URL_<SERVICE> over both", async () => {
     const dead = "http://127.0.0.1:9"; // discard port: nothing listens, a call there fails at once
-    const services = ["sts", "iam", "ec2", "api_gateway", "apigatewayv2", "wafv2", "cloudtrail", "config_service"]
+    const services = [
+      "sts",
+      "iam",
+      "ec2",
+      "api_gateway",
+      "apigatewayv2",
+      "wafv2",
+      "cloudtrail",
+      "config_service",
+      "lambda",
+      "cognito_identity_provider",
+      "cognito_identity",
+      "appsync",
+    ]
       .map((svc) => `${svc} =\n  endpoint_url = ${svc === "iam" ? dead : s.endpoint}\n`)
       .join("");
     const c = setup(
