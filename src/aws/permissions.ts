@@ -21,6 +21,8 @@ export interface CallPermission {
 
 const iam = (op: string): CallPermission => ({ action: `iam:${op}`, resource: "*", sid: "TollgateIamReadOnly" });
 const regional = (action: string): CallPermission => ({ action, resource: "*", sid: "TollgateRegionalReadOnly" });
+// Lambda, Cognito and AppSync: the policy grants them on `*` (functions, pools and APIs are not known in advance).
+const backend = (action: string): CallPermission => ({ action, resource: "*", sid: "TollgateBackendReadOnly" });
 // API Gateway authorises `apigateway:GET` on the request path (v2's `/v2` prefix is not part of the ARN).
 const apigw = (path: string): CallPermission => ({
   action: "apigateway:GET",
@@ -65,6 +67,19 @@ export const CALL_PERMISSIONS: Readonly<Record<string, CallPermission>> = {
   "config:DescribeConfigurationRecorderStatus": regional("config:DescribeConfigurationRecorderStatus"),
   "config:DescribeDeliveryChannels": regional("config:DescribeDeliveryChannels"),
   "config:DescribeDeliveryChannelStatus": regional("config:DescribeDeliveryChannelStatus"),
+  "lambda:ListFunctions": backend("lambda:ListFunctions"),
+  "lambda:GetPolicy": backend("lambda:GetPolicy"),
+  "lambda:ListFunctionUrlConfigs": backend("lambda:ListFunctionUrlConfigs"),
+  "cognito-idp:ListUserPools": backend("cognito-idp:ListUserPools"),
+  "cognito-idp:DescribeUserPool": backend("cognito-idp:DescribeUserPool"),
+  "cognito-idp:GetUserPoolMfaConfig": backend("cognito-idp:GetUserPoolMfaConfig"),
+  "cognito-idp:ListUserPoolClients": backend("cognito-idp:ListUserPoolClients"),
+  "cognito-idp:DescribeUserPoolClient": backend("cognito-idp:DescribeUserPoolClient"),
+  "cognito-identity:ListIdentityPools": backend("cognito-identity:ListIdentityPools"),
+  "cognito-identity:DescribeIdentityPool": backend("cognito-identity:DescribeIdentityPool"),
+  "cognito-identity:GetIdentityPoolRoles": backend("cognito-identity:GetIdentityPoolRoles"),
+  "appsync:ListGraphqlApis": backend("appsync:ListGraphqlApis"),
+  "appsync:ListApiKeys": backend("appsync:ListApiKeys"),
   "ec2:DescribeRegions": { action: "ec2:DescribeRegions", resource: "*", sid: "TollgateScope" },
   "organizations:ListAccounts": { action: "organizations:ListAccounts", resource: "*", sid: "TollgateScope" },
   // Recorded for the whole account (`service: "*"`) when the scanner cannot assume the account's role.

@@ -46,6 +46,8 @@ describe("CALL_PERMISSIONS: the permission behind every call, and the policy sta
   beforeAll(async () => {
     const home = cleanAccount(HOME, "PERMHOME", {
       regions: ["us-east-1"],
+      // A user pool whose description leaves out its MFA setting: the only case that calls GetUserPoolMfaConfig.
+      regional: { "us-east-1": { cognito: { userPools: [{ Id: "us-east-1_PermHome1", Name: "no-mfa-field" }] } } },
       organization: {
         accounts: [
           { id: HOME, status: "ACTIVE" },
@@ -168,7 +170,7 @@ describe("a scanner holding only an AWS managed policy", () => {
     expect(gapCauses(inv.errors, []).map((c) => c.key)).toEqual([MALFORMED]);
   });
 
-  it("ViewOnlyAccess: also the IAM account-wide reads, the web ACLs' rules and the trails' status and selectors", async () => {
+  it("ViewOnlyAccess: also the IAM account-wide reads, the web ACLs' rules, the trails' status and selectors, and the backend's policies and configurations", async () => {
     const { inv, denials, findings } = await scanWith(...managed("ViewOnlyAccess"));
     expect(denied(denials)).toEqual(
       [
@@ -185,6 +187,31 @@ describe("a scanner holding only an AWS managed policy", () => {
         "iam:GetAccountAuthorizationDetails *",
         "iam:GetAccountPasswordPolicy *",
         "wafv2:GetWebACL *",
+        // The backend: it may list functions, pools and clients, but read neither policies nor configurations.
+        "appsync:ListGraphqlApis *",
+        ...["0f9e8d7c-6b5a-4c3d-2e1f-0a9b8c7d6e5f", "7c1e2f3a-4b5c-6d7e-8f90-a1b2c3d4e5f6"].flatMap((id) =>
+          ["DescribeIdentityPool", "GetIdentityPoolRoles"].map(
+            (op) => `cognito-identity:${op} arn:aws:cognito-identity:us-east-1:111122223333:identitypool/us-east-1:${id}`,
+          ),
+        ),
+        ...["DescribeUserPool", "DescribeUserPoolClient"].map(
+          (op) => `cognito-idp:${op} arn:aws:cognito-idp:us-east-1:111122223333:userpool/us-east-1_AbCdEf123`,
+        ),
+        ...[
+          "eu-west-1:111122223333:function:list-payments",
+          "eu-west-1:111122223333:function:pay",
+          ...[
+            "create-order",
+            "delete-order",
+            "get-order",
+            "image-resizer",
+            "list-orders",
+            "ops-console",
+            "ops-console:live",
+            "partner-auth",
+            "reports-export",
+          ].map((f) => `us-east-1:111122223333:function:${f}`),
+        ].map((f) => `lambda:GetPolicy arn:aws:lambda:${f}`),
       ].sort(),
     );
     expect(
@@ -202,6 +229,12 @@ describe("a scanner holding only an AWS managed policy", () => {
         "iam:GetAccountAuthorizationDetails:denied",
         "iam:GetAccountPasswordPolicy:denied",
         "wafv2:GetWebACL:denied",
+        "appsync:ListGraphqlApis:denied",
+        "cognito-identity:DescribeIdentityPool:denied",
+        "cognito-identity:GetIdentityPoolRoles:denied",
+        "cognito-idp:DescribeUserPool:denied",
+        "cognito-idp:DescribeUserPoolClient:denied",
+        "lambda:GetPolicy:denied",
       ].sort(),
     );
   });
