@@ -531,7 +531,7 @@ describe("first run: one message that says what to do", () => {
     expect(warnings[0]).toContain(`${key(noPermissions).arn} lacks permissions Tollgate needs:`);
     expect(warnings[0]).toMatch(/\d+ calls denied, \d+ rules not evaluated/);
     expect(warnings[0]).toContain(
-      "Attach policy/tollgate-readonly.json to it (its statements TollgateApiGatewayReadOnly, TollgateIamReadOnly, TollgateRegionalReadOnly grant the denied calls)",
+      "Attach policy/tollgate-readonly.json to it (its statements TollgateApiGatewayReadOnly, TollgateBackendReadOnly, TollgateIamReadOnly, TollgateRegionalReadOnly grant the denied calls)",
     );
     expect(r.stderr).not.toContain("coverage gaps:");
     // Every denied call is still recorded for the reports.
