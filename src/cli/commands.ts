@@ -200,11 +200,14 @@ export async function scanCommand(opts: ScanCommandOptions, env: CommandEnv = {}
   const setup = await loadSetup(opts);
   const probes = prepareProbes(opts);
   const secretHashKey = secretHashKeyFromEnv();
-  if (opts.probeOnly) return probeCommand({ ...opts, probe: true }, env);
   // The config file's scan section, with the command-line flags over it key by key.
   const scanSettings: ScanSettingsFile = { ...(setup.config.scan ?? {}), ...scanSettingsFromFlags(opts) };
-  checkScanScope(scanSettings);
   const deadline = maxDurationMs(scanSettings, opts.maxDuration ? "--max-duration" : (setup.config.file ?? "config"));
+  if (opts.probeOnly) {
+    const { maxDuration } = scanSettings;
+    return probeCommand({ ...opts, probe: true, ...(maxDuration ? { maxDuration } : {}) }, env);
+  }
+  checkScanScope(scanSettings);
   await checkOutputs(runOutputs(opts));
   // The standard AWS configuration (profile, region, endpoints, credentials), checked before any call.
   const aws = await loadAwsConfig({ ...(opts.profile ? { profile: opts.profile } : {}), logger: log });
@@ -273,6 +276,8 @@ export interface ProbeCommandOptions extends ReportOptions, ProbeCliOptions {
   inventory?: string;
   profile?: string;
   saveInventory?: string;
+  /** `scan --probe-only --max-duration` (or the config's scan.maxDuration): bound for probing. */
+  maxDuration?: string;
 }
 
 /** The inventory `probe` starts from: a saved one, or an empty one for endpoints-file targets only. */
@@ -309,6 +314,7 @@ export async function probeCommand(opts: ProbeCommandOptions, env: CommandEnv = 
   if (!opts.inventory && !opts.probeEndpoints) {
     throw new InputError("probe: give --probe-endpoints FILE and/or --inventory FILE (targets are never guessed)");
   }
+  const deadline = maxDurationMs(opts, "--max-duration");
   await checkOutputs(runOutputs(opts));
   const base = await probeBaseInventory(opts, clock().toISOString());
   // Read before planning: an inventory read from an emulator is not probed at AWS's default URLs.
@@ -317,7 +323,7 @@ export async function probeCommand(opts: ProbeCommandOptions, env: CommandEnv = 
   if (emulator) probes.emulator = emulator;
   assertProbePlanUsable(planProbes(base, probes), probes);
 
-  const stop = new RunStop({ log, router: env.router ?? new SignalRouter() });
+  const stop = new RunStop({ log, router: env.router ?? new SignalRouter(), ...(deadline ? { maxDurationMs: deadline } : {}) });
   const credentials = await resolveSigningCredentials(aws.credentials, log);
   const probed = await probeStage(base, probes, { credentials, logger: log, userAgent: probeUserAgent(toolVersion()) }, stop);
   const keeper = inventoryKeeper(opts, log);

@@ -21,6 +21,7 @@ import { systemClock, type Clock } from "../util/clock.js";
 import { escapeForTerminal, escapeJsonForTerminal } from "../util/escape.js";
 import { stderrLogger, type Logger } from "../util/logger.js";
 import { writeFileAtomic } from "../util/atomic-write.js";
+import { checkOutputs } from "./preflight.js";
 import { stableStringify } from "../util/stable-json.js";
 import { toolVersion } from "../version.js";
 import { ruleMetas } from "./run-report.js";
@@ -79,6 +80,8 @@ function homeRegionOf(input: ExportInput, explicit: string | undefined, configur
 
 /** `tollgate export --from findings.json --format ocsf|asff`: writes the converted findings (stdout or --out FILE). */
 export async function exportFileCommand(opts: ExportFileOptions, clock: Clock = systemClock): Promise<number> {
+  // Checked before the (possibly large) findings file is read.
+  await checkOutputs([opts.out ? { path: opts.out, kind: "file", flag: "--out" } : undefined]);
   const input = await loadExportInput(opts.from);
   const rules = metasFor(opts.rules);
   let text: string;
@@ -188,7 +191,11 @@ function reportResult(r: ExportResult, log: Logger): number {
 /** `tollgate export securityhub --from findings.json`. */
 export async function exportSecurityHubCommand(opts: ExportSecurityHubOptions, clock: Clock = systemClock): Promise<number> {
   const log = stderrLogger({ quiet: opts.quiet });
+  const outDir = opts.out ?? dirname(opts.from);
+  await checkOutputs([
+    opts.dryRun ? { path: outDir, kind: "dir", flag: opts.out ? "--out" : "--dry-run (the folder of --from)" } : undefined,
+  ]);
   const input = await loadExportInput(opts.from);
   const rules = metasFor(opts.rules);
-  return runSecurityHubExport(input, rules, { ...opts, outDir: opts.out ?? dirname(opts.from) }, log, clock);
+  return runSecurityHubExport(input, rules, { ...opts, outDir }, log, clock);
 }

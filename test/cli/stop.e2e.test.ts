@@ -222,6 +222,17 @@ describe("stopping during probing", () => {
     expectProbesKept(out, "ScanInterrupted");
   });
 
+  it("scan --probe-only --max-duration bounds the probing the same way", async () => {
+    const out = join(tmp, "probe-only-deadline");
+    const r = await startCli(["scan", "--probe-only", ...slowProbes(), "--max-duration", "3s", "--out", out], {
+      ...simEnv(s, home),
+      CI: "true",
+    }).done;
+    expect(r.code).toBe(3);
+    expect(r.stderr).toContain("--max-duration 3s reached during probing");
+    expectProbesKept(out, "MaxDurationReached");
+  });
+
   it("scan --max-duration reached while probing: the collection and the probes so far are kept, exit 3", async () => {
     const out = join(tmp, "probe-deadline");
     const r = await startCli(["scan", "--regions", "us-east-1", ...slowProbes(), "--max-duration", "12s", "--out", out], {
@@ -471,6 +482,17 @@ describe("everything the run needs is checked before the first AWS call", () => 
       ["scan", "--regions", "us-east-1", "--probe-endpoints", endpoints, "--probe-hosts", "127.0.0.1", "--out", join(tmp, "far")],
       /--probe-hosts 127\.0\.0\.1: endpoint "far" of .*far-endpoints\.json would reach api\.example\.com; nothing was sent/,
     );
+  });
+
+  it("export: an --out that cannot be written is refused before the findings file is read", async () => {
+    const blocker = join(tmp, "a-file");
+    writeFileSync(blocker, "");
+    const r = await startCli(
+      ["export", "--from", join(tmp, "never-read.json"), "--format", "ocsf", "--out", join(blocker, "ocsf.json")],
+      simEnv(s, home),
+    ).done;
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/--out .*a-file\/ocsf\.json: cannot write there: E(NOTDIR|EXIST)/);
   });
 
   it("API endpoints found only by the scan outside --probe-hosts are refused and listed, and the collection is kept", async () => {
