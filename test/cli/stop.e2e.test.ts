@@ -5,12 +5,14 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, symlinkSync, writeFi
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { FsFaultRule } from "../../fixtures/fs-faults/preload.js";
 import { createFaultInjector } from "../../fixtures/simulator/faults.js";
 import type { Simulator } from "../../fixtures/simulator/server.js";
-import type { Inventory } from "../../src/model/inventory.js";
+import type { Inventory, Resource } from "../../src/model/inventory.js";
 import { isTemporaryName } from "../../src/util/atomic-write.js";
 import { cleanAccount, memberAccount } from "../helpers/accounts.js";
-import { fsFaultsPreload, startCli } from "../helpers/cli.js";
+import { fsFaultsPreload, startCli, type RunningCli } from "../helpers/cli.js";
+import { inventoryOf } from "../helpers/inventory.js";
 import { dataPlane, PROBE_CREDS } from "../helpers/dataplane.js";
 import { account, sim, simEnv } from "../helpers/sim.js";
 
@@ -86,6 +88,13 @@ describe("stopping during collection", () => {
     expect(r.code).toBe(3);
     expect(r.stderr).toMatch(/SIGINT during collection: stopping collection/);
     expectCollectionKept(out, "ScanInterrupted");
+    // The partial inventory is a valid inventory: `tollgate evaluate` loads it and says it is incomplete.
+    const ev = await startCli(
+      ["evaluate", "--inventory", join(out, "inventory.partial.json"), "--out", join(out, "evaluated")],
+      simEnv(s, home),
+    ).done;
+    expect(ev.code).toBe(3);
+    expect(ev.stderr).toContain("the scan did not complete");
   });
 
   it("--max-duration: stops at the bound, records the unfinished units as MaxDurationReached, exit 3", async () => {
@@ -285,25 +294,7 @@ function slowEvaluation(dir: string, count: number, rules: number): { inventory:
     raw: {},
     derived: { expired: false, expiration: "2030-01-01T00:00:00Z", tags: Array.from({ length: 200 }, (_, j) => `t${j}`) },
   }));
-  writeFileSync(
-    inventory,
-    JSON.stringify({
-      kind: "tollgate-inventory",
-      formatVersion: 1,
-      metadata: {
-        toolVersion: "test",
-        collectedAt: "2026-06-01T12:00:00Z",
-        finishedAt: "2026-06-01T12:00:00Z",
-        partition: "aws",
-        accounts: [HOME],
-        regions: [],
-        services: ["iam"],
-        complete: true,
-      },
-      resources,
-      errors: [],
-    }),
-  );
+  writeFileSync(inventory, JSON.stringify(inventoryOf(resources as Resource[], { account: HOME })));
   return { inventory, pack };
 }
 
@@ -313,6 +304,15 @@ function smallInventory(dir: string): string {
 }
 
 const REPORTS = ["findings.json", "results.sarif", "report.html", "summary.md", "junit.xml"];
+
+/** `tollgate evaluate` of a small inventory into `out`, on a disk with these faults (fixtures/fs-faults). */
+function evaluateOnDisk(dir: string, out: string, faults: FsFaultRule[]): RunningCli {
+  return startCli(
+    ["evaluate", "--inventory", smallInventory(dir), "--out", out],
+    { ...simEnv(s, home), TOLLGATE_TEST_FS_FAULTS: JSON.stringify(faults) },
+    fsFaultsPreload(),
+  );
+}
 
 describe("stopping during evaluation and writing", () => {
   it("evaluate, SIGINT during evaluation: the rules evaluated so far are reported, the rest named as a gap, exit 3", async () => {
@@ -344,12 +344,7 @@ describe("stopping during evaluation and writing", () => {
     const dir = join(tmp, "write-sigint");
     const out = join(dir, "out");
     // A slow disk: every write waits 400 ms.
-    const faults = JSON.stringify([{ name: "*", delayMs: 400 }]);
-    const cli = startCli(
-      ["evaluate", "--inventory", smallInventory(dir), "--out", out],
-      { ...simEnv(s, home), TOLLGATE_TEST_FS_FAULTS: faults },
-      fsFaultsPreload(),
-    );
+    const cli = evaluateOnDisk(dir, out, [{ name: "*", delayMs: 400 }]);
     await cli.waitForStderr(/Writing the reports to/);
     cli.child.kill("SIGINT");
     const r = await cli.done;
@@ -365,12 +360,7 @@ describe("stopping during evaluation and writing", () => {
     const out = join(dir, "out");
     mkdirSync(out, { recursive: true });
     writeFileSync(join(out, "findings.json"), '{"the":"previous run"}\n');
-    const faults = JSON.stringify([{ name: "findings.json", delayMs: 20_000 }]);
-    const cli = startCli(
-      ["evaluate", "--inventory", smallInventory(dir), "--out", out],
-      { ...simEnv(s, home), TOLLGATE_TEST_FS_FAULTS: faults },
-      fsFaultsPreload(),
-    );
+    const cli = evaluateOnDisk(dir, out, [{ name: "findings.json", delayMs: 20_000 }]);
     await cli.waitForStderr(/Writing the reports to/);
     cli.child.kill("SIGINT");
     await cli.waitForStderr(/SIGINT during writing/);
@@ -389,11 +379,7 @@ describe("a disk that fills up or refuses", () => {
     const out = join(dir, "out");
     mkdirSync(out, { recursive: true });
     writeFileSync(join(out, "report.html"), "<html>the previous report</html>");
-    const r = await startCli(
-      ["evaluate", "--inventory", smallInventory(dir), "--out", out],
-      { ...simEnv(s, home), TOLLGATE_TEST_FS_FAULTS: JSON.stringify([{ name: "report.html", error: "ENOSPC" }]) },
-      fsFaultsPreload(),
-    ).done;
+    const r = await evaluateOnDisk(dir, out, [{ name: "report.html", error: "ENOSPC" }]).done;
     expect(r.code).toBe(3);
     expect(r.stderr).toMatch(/warning: cannot write .*report\.html: ENOSPC: no space left on device/);
     expect(r.stderr).not.toMatch(/internal error|\n\s+at /);

@@ -1,14 +1,12 @@
-import { spawn } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createFaultInjector } from "../../fixtures/simulator/faults.js";
 import type { Simulator } from "../../fixtures/simulator/server.js";
-import type { Inventory } from "../../src/model/inventory.js";
 import { cleanAccount, memberAccount } from "../helpers/accounts.js";
 import { runCli } from "../helpers/cli.js";
-import { account, ROOT, sim, simEnv } from "../helpers/sim.js";
+import { account, sim, simEnv } from "../helpers/sim.js";
 
 interface FindingsFile {
   findings: { ruleId: string; status: string; account: string }[];
@@ -71,72 +69,5 @@ describe("tollgate scan (built CLI) against a simulator started by the test", ()
     const r = await runCli(["scan", "--no-probe", "--out", join(tmp, "x"), "--accounts", SLOW], simEnv(s, home));
     expect(r.code).toBe(2);
     expect(r.stderr).toContain("--role-name");
-  });
-
-  it("SIGINT mid-scan writes a partial inventory (complete: false) that `tollgate evaluate` loads, exit 3", async () => {
-    // The member account answers IAM slowly; the caller's own account finishes first.
-    const latency = createFaultInjector(
-      { rules: [{ operation: "iam:*", accounts: [SLOW], latencyMs: 20_000 }] },
-      (ms) => new Promise((r) => setTimeout(r, ms).unref()),
-    );
-    s.hooks.push(latency.hook);
-    const out = join(tmp, "interrupted");
-    try {
-      const child = spawn(
-        process.execPath,
-        [
-          join(ROOT, "dist", "src", "cli.js"),
-          "scan",
-          "--out",
-          out,
-          "--accounts",
-          `${HOME},${SLOW}`,
-          "--role-name",
-          "TollgateAudit",
-          "--regions",
-          "us-east-1",
-        ],
-        { env: simEnv(s, home), cwd: ROOT },
-      );
-      let stderr = "";
-      const code = await new Promise<number | null>((resolve, reject) => {
-        child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
-        // Interrupt once the caller's own account is done and the member's IAM calls are being held
-        // (the two happen in either order, hence a poll rather than a reaction to output).
-        const poll = setInterval(() => {
-          if (stderr.includes(`${HOME} global iam:`) && latency.stats.delayed > 0) {
-            clearInterval(poll);
-            child.kill("SIGINT");
-          }
-        }, 20);
-        child.on("error", reject);
-        child.on("close", (c) => {
-          clearInterval(poll);
-          resolve(c);
-        });
-      });
-      expect(code).toBe(3);
-      const path = join(out, "inventory.partial.json");
-      expect(existsSync(path)).toBe(true);
-      const inv = JSON.parse(readFileSync(path, "utf8")) as Inventory;
-      expect(inv.metadata.complete).toBe(false);
-      expect(inv.resources.some((r) => r.account === HOME)).toBe(true);
-      // The member's IAM calls were held when the signal came: none of its IAM resources may be in the file.
-      expect(inv.resources.some((r) => r.account === SLOW && r.type.startsWith("aws.iam."))).toBe(false);
-      expect(inv.errors).toContainEqual(
-        expect.objectContaining({ account: SLOW, service: "iam", operation: "*", errorName: "ScanInterrupted" }),
-      );
-      const ev = await runCli(["evaluate", "--inventory", path, "--out", join(out, "evaluated")], simEnv(s, home));
-      expect(ev.code).toBe(3);
-      expect(ev.stderr).toContain("the scan did not complete");
-      const f = JSON.parse(readFileSync(join(out, "evaluated", "findings.json"), "utf8")) as FindingsFile;
-      // Only the member's IAM unit was held: its regional units may finish before the signal (a race the
-      // base test lost about half the time), so the guarantee is about the interrupted service.
-      const slowIam = f.findings.filter((x) => x.account === SLOW && x.ruleId.startsWith("aws.iam."));
-      expect(slowIam.length).toBeGreaterThan(0);
-      expect(slowIam.every((x) => x.status === "error")).toBe(true);
-    } finally {
-      s.hooks.pop();
-    }
   });
 });

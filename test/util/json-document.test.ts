@@ -7,6 +7,7 @@ import { loadInventory, saveInventory, serializeInventory } from "../../src/inve
 import type { Inventory } from "../../src/model/inventory.js";
 import { renderJson } from "../../src/report/json.js";
 import { loadFindingsFile } from "../../src/report/load.js";
+import { inventoryOf } from "../helpers/inventory.js";
 import { makeReportInput } from "../helpers/report-input.js";
 
 const dir = mkdtempSync(join(tmpdir(), "tollgate-docs-"));
@@ -25,20 +26,8 @@ const refusal = async (p: Promise<unknown>): Promise<string> => {
   return (e as Error).message;
 };
 
-const inventory: Inventory = {
-  kind: "tollgate-inventory",
-  formatVersion: 1,
-  metadata: {
-    toolVersion: "test",
-    collectedAt: "2026-06-01T12:00:00Z",
-    finishedAt: "2026-06-01T12:00:00Z",
-    partition: "aws",
-    accounts: ["111122223333"],
-    regions: ["us-east-1"],
-    services: ["iam"],
-    complete: true,
-  },
-  resources: Array.from({ length: 5 }, (_, i) => ({
+const inventory: Inventory = inventoryOf(
+  Array.from({ length: 5 }, (_, i) => ({
     type: "aws.iam.user",
     arn: `arn:aws:iam::111122223333:user/u${i}`,
     account: "111122223333",
@@ -47,17 +36,19 @@ const inventory: Inventory = {
     raw: { user: { UserName: `u${i}` } },
     derived: { mfaActive: i % 2 === 0 },
   })),
-  errors: [
-    {
-      account: "111122223333",
-      region: "global",
-      service: "iam",
-      operation: "GetAccountSummary",
-      errorName: "AccessDenied",
-      message: "denied",
-    },
-  ],
-};
+  {
+    errors: [
+      {
+        account: "111122223333",
+        region: "global",
+        service: "iam",
+        operation: "GetAccountSummary",
+        errorName: "AccessDenied",
+        message: "denied",
+      },
+    ],
+  },
+);
 
 describe("inventories are read by streaming, checked as they are read", () => {
   it("a saved inventory reads back equal", async () => {
