@@ -149,6 +149,11 @@ export interface CommandEnv {
   router?: SignalRouter;
 }
 
+/** The RunStop of a command: signals through the CLI's router (none outside the CLI), and `--max-duration`. */
+function runStop(env: CommandEnv, log: Logger, maxDurationMs?: number): RunStop {
+  return new RunStop({ log, router: env.router ?? new SignalRouter(), ...(maxDurationMs ? { maxDurationMs } : {}) });
+}
+
 /** The inventory-like view exitCodeFor reads, from what was reported. */
 function reported(input: ReportInput): Pick<Inventory, "metadata" | "errors"> {
   return { metadata: input.metadata, errors: input.coverage };
@@ -214,7 +219,7 @@ export async function scanCommand(opts: ScanCommandOptions, env: CommandEnv = {}
   const emulator = probes.enabled ? await apiGatewayEmulator(aws) : undefined;
   if (emulator) probes.emulator = emulator;
 
-  const stop = new RunStop({ log, router: env.router ?? new SignalRouter(), ...(deadline ? { maxDurationMs: deadline } : {}) });
+  const stop = runStop(env, log, deadline);
   const homeRegion = aws.region?.value ?? scanSettings.regions?.[0] ?? "us-east-1";
   const version = toolVersion();
   const credentials = aws.credentials;
@@ -323,7 +328,7 @@ export async function probeCommand(opts: ProbeCommandOptions, env: CommandEnv = 
   if (emulator) probes.emulator = emulator;
   assertProbePlanUsable(planProbes(base, probes), probes);
 
-  const stop = new RunStop({ log, router: env.router ?? new SignalRouter(), ...(deadline ? { maxDurationMs: deadline } : {}) });
+  const stop = runStop(env, log, deadline);
   const credentials = await resolveSigningCredentials(aws.credentials, log);
   const probed = await probeStage(base, probes, { credentials, logger: log, userAgent: probeUserAgent(toolVersion()) }, stop);
   const keeper = inventoryKeeper(opts, log);
@@ -340,7 +345,7 @@ export async function evaluateCommand(opts: ReportOptions & { inventory: string 
   const setup = await loadSetup(opts);
   await checkOutputs(runOutputs(opts));
   const inventory = await loadInventory(opts.inventory, scrubContext(secretHashKeyFromEnv()));
-  const stop = new RunStop({ log, router: env.router ?? new SignalRouter() });
+  const stop = runStop(env, log);
   return stop.finish((await evaluateAndWrite(inventory, setup, opts, stop, log, clock)).code);
 }
 
@@ -373,7 +378,7 @@ export async function mergeCommand(
     const m = input.metadata.merged!;
     log.info(`Merged findings of shards ${m.shards.join(", ")} of ${m.count}: ${input.findings.length} findings`);
     warnMissing(missing, m.count);
-    const stop = new RunStop({ log, router: env.router ?? new SignalRouter() });
+    const stop = runStop(env, log);
     stop.enter("writing");
     const written = await writeReportFiles(opts.out, input, log, undefined, opts.failOn);
     return stop.finish(withOutputFailures(exitCodeFor(input.findings, reported(input), opts.failOn), written.failures));
@@ -387,7 +392,7 @@ export async function mergeCommand(
   const m = inventory.metadata.merged!;
   log.info(`Merged shards ${m.shards.join(", ")} of ${m.count}: ${inventory.resources.length} resources`);
   warnMissing(missing, m.count);
-  const stop = new RunStop({ log, router: env.router ?? new SignalRouter() });
+  const stop = runStop(env, log);
   const saveFailures = opts.saveInventory ? await saveInventoryStage(opts.saveInventory, inventory, log, "merged inventory") : [];
   return stop.finish(withOutputFailures((await evaluateAndWrite(inventory, setup, opts, stop, log, clock)).code, saveFailures));
 }
@@ -421,7 +426,7 @@ export async function reportCommand(
   const log = stderrLogger({ quiet: opts.quiet });
   await checkOutputs(runOutputs(opts));
   const file = await loadFindingsFile(opts.from);
-  const stop = new RunStop({ log, router: env.router ?? new SignalRouter() });
+  const stop = runStop(env, log);
   stop.enter("writing");
   const written = await writeReportFiles(opts.out, fromFindingsFile(file), log, opts.format);
   return stop.finish(withOutputFailures(0, written.failures));

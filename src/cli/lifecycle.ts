@@ -83,6 +83,7 @@ export class RunStop {
   private readonly controller = new AbortController();
   private current: RunPhase = "setup";
   private timer: unknown;
+  private armed = false;
   private readonly detach: () => void;
   private readonly opts: RunStopOptions;
 
@@ -104,11 +105,6 @@ export class RunStop {
   /** Why the run stopped, once it has. */
   get reason(): StopReason | undefined {
     return this.stopped ? (this.controller.signal.reason as StopReason) : undefined;
-  }
-
-  /** The phase in progress. */
-  get phase(): RunPhase {
-    return this.current;
   }
 
   /**
@@ -172,8 +168,6 @@ export class RunStop {
       `--max-duration ${d} reached during ${this.current}`,
     );
   }
-
-  private armed = false;
 
   private armDeadline(): void {
     const ms = this.opts.maxDurationMs;

@@ -16,7 +16,7 @@ import type { Clock } from "../util/clock.js";
 import { escapeJsonForTerminal } from "../util/escape.js";
 import type { Severity } from "../model/severity.js";
 import type { Logger } from "../util/logger.js";
-import { stopReasonOf, whenAborted } from "../util/stop.js";
+import { stopReasonOf, whenAborted, type StopReason } from "../util/stop.js";
 import type { RunStop } from "./lifecycle.js";
 import type { StdoutFormat } from "./options.js";
 import type { RunSetup } from "./commands.js";
@@ -120,9 +120,13 @@ export async function evaluateStage(
     fixed = outcome.fixed;
   }
   const notes = [...suppressed.expired, ...stale];
-  const evaluatedInventory = notEvaluated.length
-    ? markIncomplete({ ...inventory, errors: [...inventory.errors, evaluationGap(inventory, notEvaluated, signal)] })
-    : inventory;
+  const evaluatedInventory =
+    signal && notEvaluated.length
+      ? markIncomplete({
+          ...inventory,
+          errors: [...inventory.errors, evaluationGap(inventory, notEvaluated, stopReasonOf(signal))],
+        })
+      : inventory;
   return {
     input: {
       ...reportInput(evaluatedInventory, findings, ran, knownIds),
@@ -134,8 +138,7 @@ export async function evaluateStage(
 }
 
 /** The coverage entry of an evaluation stopped before its last rule. */
-function evaluationGap(inventory: Inventory, notEvaluated: string[], signal: AbortSignal | undefined): CollectionError {
-  const why = signal ? stopReasonOf(signal) : { errorName: "ScanInterrupted", message: "the run was stopped" };
+function evaluationGap(inventory: Inventory, notEvaluated: string[], why: StopReason): CollectionError {
   const shown = notEvaluated.slice(0, 5).join(", ") + (notEvaluated.length > 5 ? `, … (${notEvaluated.length - 5} more)` : "");
   return {
     account: inventory.metadata.accounts[0] ?? "unknown",
@@ -174,15 +177,8 @@ export async function writeStage(
   log.info(`Writing the reports to ${opts.out}`);
   const { input } = evaluated;
   const failures: OutputError[] = [];
-  if (opts.probeLog) {
-    try {
-      await writeProbeLog(opts.out, opts.probeLog);
-    } catch (e) {
-      if (!(e instanceof OutputError)) throw e;
-      log.warn(e.message);
-      failures.push(e);
-    }
-  }
+  const { probeLog } = opts;
+  if (probeLog) failures.push(...(await reportingFailure(log, () => writeProbeLog(opts.out, probeLog))));
   const written = await writeReportFiles(opts.out, input, log, opts.formats, opts.failOn);
   failures.push(...written.failures);
   summarize(input, { metadata: input.metadata, errors: input.coverage }, log);
@@ -201,26 +197,28 @@ export async function writeStage(
 }
 
 /**
- * Saves the inventory to `path`; a file that cannot be written (disk full, permission) is reported on stderr and
- * returned, never thrown, so the reports of the run are still written.
+ * Runs one write; a file that cannot be written (disk full, permission) is reported on stderr and returned, never
+ * thrown, so the run's other files are still written.
  */
-export async function saveInventoryStage(
-  path: string,
-  inventory: Inventory,
-  log: Logger,
-  what = "inventory",
-): Promise<OutputError[]> {
+async function reportingFailure(log: Logger, write: () => Promise<unknown>): Promise<OutputError[]> {
   try {
-    await saveInventory(path, inventory);
-    log.info(
-      inventory.metadata.complete
-        ? `Saved ${what} to ${path}`
-        : `Saved the partial ${what} to ${path} (complete: false); evaluate it with \`tollgate evaluate --inventory ${path}\``,
-    );
+    await write();
     return [];
   } catch (e) {
     if (!(e instanceof OutputError)) throw e;
     log.warn(e.message);
     return [e];
   }
+}
+
+/** Saves the inventory to `path` (see reportingFailure: a failure is reported and returned, not thrown). */
+export function saveInventoryStage(path: string, inventory: Inventory, log: Logger, what = "inventory"): Promise<OutputError[]> {
+  return reportingFailure(log, async () => {
+    await saveInventory(path, inventory);
+    log.info(
+      inventory.metadata.complete
+        ? `Saved ${what} to ${path}`
+        : `Saved the partial ${what} to ${path} (complete: false); evaluate it with \`tollgate evaluate --inventory ${path}\``,
+    );
+  });
 }

@@ -68,8 +68,8 @@ const startsValue = (t: TokenType): boolean => opens(t) || (t >= TokenType.TRUE 
 class ValueAssembler {
   private readonly parser = new TokenParser({ paths: ["$"], keepStack: false, separator: "" });
   private depth = 0;
+  /** Gets the value once complete; undefined while skipping a value (its tokens are counted, not assembled). */
   private done: ((v: unknown) => void) | undefined;
-  private skipping = false;
 
   constructor() {
     this.parser.onValue = ({ value, stack }) => {
@@ -77,10 +77,9 @@ class ValueAssembler {
     };
   }
 
-  /** Starts a value: `onDone` gets it (or nothing, when skipping) once complete. */
-  start(onDone: (v: unknown) => void, skip = false): void {
+  /** Starts a value: `onDone` gets it once complete; without `onDone` the value is skipped, not assembled. */
+  start(onDone: ((v: unknown) => void) | undefined): void {
     this.done = onDone;
-    this.skipping = skip;
     this.depth = 0;
   }
 
@@ -88,11 +87,8 @@ class ValueAssembler {
   feed(t: ParsedTokenInfo): boolean {
     if (opens(t.token)) this.depth += 1;
     else if (closes(t.token)) this.depth -= 1;
-    const complete = this.depth === 0;
-    if (this.skipping) {
-      if (complete) this.done?.(undefined);
-    } else this.parser.write(t);
-    return complete;
+    if (this.done) this.parser.write(t);
+    return this.depth === 0;
   }
 }
 
@@ -132,8 +128,7 @@ export async function readJsonStream(
       return;
     }
     const name = key;
-    const skip = handlers.skip?.(name) ?? false;
-    assembler.start(skip ? () => undefined : (v) => handlers.member?.(name, v), skip);
+    assembler.start(handlers.skip?.(name) ? undefined : (v) => handlers.member?.(name, v));
     state = assembler.feed(t) ? "afterMember" : "member";
   };
   const startElement = (t: ParsedTokenInfo): void => {
