@@ -6,6 +6,7 @@ import { join } from "node:path";
 import { InputError } from "../errors.js";
 import type { Logger } from "../util/logger.js";
 import { AWS_SERVICE_IDS, type AwsService } from "./clients.js";
+import { BoundedHttpHandler, type CallTimeouts } from "./http.js";
 import { checkRegion } from "./regions.js";
 
 /** A setting and where it was set, so a message can send the user to the right place. */
@@ -56,6 +57,8 @@ export interface AwsConfigOptions {
   profile?: string;
   /** Receives the SDK's credential warnings. */
   logger?: Logger;
+  /** Timeouts of the STS and SSO calls that fetch credentials (default DEFAULT_CALL_TIMEOUTS). */
+  timeouts?: CallTimeouts;
 }
 
 type Section = Record<string, string | undefined>;
@@ -215,7 +218,14 @@ export async function loadAwsConfig(opts: AwsConfigOptions = {}): Promise<AwsCon
     ...(region ? { region } : {}),
     endpoints,
     credentialSource,
-    credentials: credentialsProvider(profile, region, endpoints, credentialSource.kind === "environment", opts.logger),
+    credentials: credentialsProvider(
+      profile,
+      region,
+      endpoints,
+      credentialSource.kind === "environment",
+      opts.logger,
+      opts.timeouts,
+    ),
     files,
   };
 }
@@ -231,13 +241,17 @@ function credentialsProvider(
   endpoints: AwsConfig["endpoints"],
   fromEnvironment: boolean,
   logger: Logger | undefined,
+  timeouts: CallTimeouts | undefined,
 ): AwsCredentialIdentityProvider {
   if (fromEnvironment) return fromEnv();
   const sts = endpoints.sts?.value;
+  // The STS and SSO calls that fetch the credentials are bounded in time like every other AWS call.
+  const requestHandler = new BoundedHttpHandler(timeouts);
   const stsOptions = {
     ...(profile ? { profile: profile.value } : {}),
     ...(region ? { region: region.value } : {}),
     ...(sts ? { endpoint: sts } : {}),
+    requestHandler,
   };
   return fromNodeProviderChain({
     ...(profile ? { profile: profile.value } : {}),
@@ -248,7 +262,7 @@ function credentialsProvider(
           roleAssumerWithWebIdentity: getDefaultRoleAssumerWithWebIdentity(stsOptions),
         }
       : {}),
-    ...(endpoints.sso ? { clientConfig: { endpoint: endpoints.sso.value } } : {}),
+    clientConfig: { requestHandler, ...(endpoints.sso ? { endpoint: endpoints.sso.value } : {}) },
   });
 }
 

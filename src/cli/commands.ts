@@ -5,7 +5,7 @@ import { apiGatewayEmulator } from "../aws/emulator.js";
 import { chooseProgress } from "../collect/progress.js";
 import { startScan } from "../collect/scan.js";
 import type { Shard } from "../collect/shard.js";
-import { DEFAULT_MAX_ATTEMPTS, validateScanSettings, type ScanSettingsFile } from "../collect/tuning.js";
+import { callTimeouts, DEFAULT_MAX_ATTEMPTS, validateScanSettings, type ScanSettingsFile } from "../collect/tuning.js";
 import { loadConfig } from "../config/load.js";
 import type { TollgateConfig } from "../config/types.js";
 import { readBaseline, type BaselineFinding } from "../engine/baseline.js";
@@ -215,7 +215,11 @@ export async function scanCommand(opts: ScanCommandOptions, env: CommandEnv = {}
   checkScanScope(scanSettings);
   await checkOutputs(runOutputs(opts));
   // The standard AWS configuration (profile, region, endpoints, credentials), checked before any call.
-  const aws = await loadAwsConfig({ ...(opts.profile ? { profile: opts.profile } : {}), logger: log });
+  const aws = await loadAwsConfig({
+    ...(opts.profile ? { profile: opts.profile } : {}),
+    logger: log,
+    timeouts: callTimeouts(scanSettings),
+  });
   const emulator = probes.enabled ? await apiGatewayEmulator(aws) : undefined;
   if (emulator) probes.emulator = emulator;
 

@@ -141,7 +141,9 @@ export async function runSecurityHubExport(
     log.info(`Dry run: wrote ${path} (nothing imported; archiving needs the hub and is not part of a dry run)`);
     return 0;
   }
-  const aws = opts.aws ?? (await loadAwsConfig({ ...(opts.profile ? { profile: opts.profile } : {}), logger: log }));
+  const aws =
+    opts.aws ??
+    (await loadAwsConfig({ ...(opts.profile ? { profile: opts.profile } : {}), logger: log, timeouts: callTimeouts(opts) }));
   const homeRegion = homeRegionOf(input, opts.homeRegion, aws.region?.value);
   const settings: AwsClientSettings = {
     credentials: aws.credentials,

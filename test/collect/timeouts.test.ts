@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
@@ -13,16 +13,19 @@ import { collectApiGateway } from "../../src/collect/apigateway.js";
 import { collectIam } from "../../src/collect/iam.js";
 import { scan } from "../../src/collect/scan.js";
 import { resolveTuning, validateScanSettings } from "../../src/collect/tuning.js";
+import { memberAccount } from "../helpers/accounts.js";
 import { runCli } from "../helpers/cli.js";
 import { account, callerCredentials, scanOptions, sim, SIM_NOW, simEnv, unitContext } from "../helpers/sim.js";
 
 const demo = account("demo");
 const clean = account("clean");
+const MEMBER = "640000000004";
+const member = memberAccount(MEMBER, "TIMEOUTMEMBER", { roleName: "TollgateAudit", trustedAccount: clean.accountId });
 const tmp = mkdtempSync(join(tmpdir(), "tollgate-timeouts-"));
 let s: Simulator;
 
 beforeAll(async () => {
-  s = await sim([demo, clean], { now: () => SIM_NOW });
+  s = await sim([demo, clean, member], { now: () => SIM_NOW });
   process.env["AWS_ENDPOINT_URL"] = s.endpoint;
 });
 afterAll(() => s.close());
@@ -153,5 +156,37 @@ describe("every AWS call is bounded in time", () => {
       coverage: { operation: string; errorName: string }[];
     };
     expect(f.coverage).toEqual([expect.objectContaining({ operation: "GetAccount", errorName: "TimeoutError" })]);
+  });
+
+  it("the credential chain's own STS call (a role_arn profile) is bounded too: a hung AssumeRole ends the run", async () => {
+    const dir = mkdtempSync(join(tmp, "profile-"));
+    const c = clean.callers[0]!;
+    writeFileSync(
+      join(dir, "config"),
+      `[profile base]\nregion = us-east-1\n\n[profile member]\nrole_arn = arn:aws:iam::${MEMBER}:role/TollgateAudit\n` +
+        `source_profile = base\nregion = us-east-1\nendpoint_url = ${s.endpoint}\n`,
+    );
+    writeFileSync(
+      join(dir, "credentials"),
+      `[base]\naws_access_key_id = ${c.accessKeyId}\naws_secret_access_key = ${c.secretAccessKey}\n`,
+    );
+    const env = {
+      PATH: process.env["PATH"],
+      HOME: dir,
+      AWS_CONFIG_FILE: join(dir, "config"),
+      AWS_SHARED_CREDENTIALS_FILE: join(dir, "credentials"),
+      AWS_EC2_METADATA_DISABLED: "true",
+    };
+    s.counts.clear();
+    const r = await withFault({ operation: "sts:AssumeRole", hang: 1 }, () =>
+      runCli(
+        ["scan", "--no-probe", "--profile", "member", "--out", join(dir, "out"), "--request-timeout", String(FAST.requestMs)],
+        env,
+      ),
+    );
+    // Nothing could be collected without the role: exit 3, naming the timeout.
+    expect(r.code, r.stderr).toBe(3);
+    expect(r.stderr).toMatch(/cannot identify the caller .*TimeoutError: .*1500 ms requestTimeout.*nothing was collected/);
+    expect(s.counts.get("sts:AssumeRole")).toBeGreaterThan(0);
   });
 });
