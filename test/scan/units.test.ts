@@ -119,6 +119,23 @@ describe("fault specs", () => {
       1,
     );
   });
+
+  it("answer and paging faults are probabilities like the others; members are wire names", () => {
+    const rule = { operation: "iam:GetAccountSummary", "missing-member": 1, members: ["SummaryMap"] };
+    expect(parseFaultSpec({ rules: [rule, { operation: "apigateway:*", "repeat-token": 0.5, hang: 0.5 }] }, "f").rules).toEqual([
+      rule,
+      { operation: "apigateway:*", "repeat-token": 0.5, hang: 0.5 },
+    ]);
+    expect(() => parseFaultSpec({ rules: [{ operation: "*", "empty-200": 0.6, "html-200": 0.6 }] }, "f.json")).toThrow(
+      "f.json: /rules/0: probabilities add up to more than 1",
+    );
+    expect(() => parseFaultSpec({ rules: [{ operation: "*", "stall-body": 2 }] }, "f.json")).toThrow(
+      "f.json: /rules/0/stall-body: must be a probability between 0 and 1",
+    );
+    expect(() => parseFaultSpec({ rules: [{ operation: "*", "missing-member": 1, members: "SummaryMap" }] }, "f.json")).toThrow(
+      "f.json: /rules/0/members: must be a list of member names as they appear on the wire",
+    );
+  });
 });
 
 describe("progress displays", () => {
