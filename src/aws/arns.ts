@@ -1,5 +1,5 @@
-// API Gateway resources have path ARNs with no account field; these builders keep them identical in the
-// collectors, the enrichers and the simulator's web ACL associations.
+// ARN builders shared by the collectors, the enrichers and the simulator, so all three spell an ARN alike. API
+// Gateway resources have path ARNs with no account field.
 
 /** `arn:<p>:apigateway:<region>::/restapis/<id>` */
 export function restApiArn(partition: string, region: string, apiId: string): string {
@@ -39,4 +39,19 @@ export function regionArn(partition: string, service: string, account: string, r
 /** The key API Gateway uses in a stage's methodSettings for one method: `~1pets~1{id}/GET`. */
 export function methodSettingKey(resourcePath: string, verb: string): string {
   return `${resourcePath.replace(/\//g, "~1")}/${verb}`;
+}
+
+/** `arn:<p>:cognito-idp:<region>:<account>:userpool/<id>` */
+export function userPoolArn(partition: string, region: string, account: string, id: string): string {
+  return `arn:${partition}:cognito-idp:${region}:${account}:userpool/${id}`;
+}
+
+/** The pseudo-ARN of a user pool's app client (app clients have no ARN): the pool's ARN, `/client/<id>`. */
+export function userPoolClientArn(poolArn: string, clientId: string): string {
+  return `${poolArn}/client/${clientId}`;
+}
+
+/** `arn:<p>:cognito-identity:<region>:<account>:identitypool/<id>` */
+export function identityPoolArn(partition: string, region: string, account: string, id: string): string {
+  return `arn:${partition}:cognito-identity:${region}:${account}:identitypool/${id}`;
 }

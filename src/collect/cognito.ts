@@ -16,6 +16,7 @@ import {
   ListIdentityPoolsCommand,
   type IdentityPoolShortDescription,
 } from "@aws-sdk/client-cognito-identity";
+import { identityPoolArn, userPoolArn, userPoolClientArn } from "../aws/arns.js";
 import type { CollectionError, Resource } from "../model/inventory.js";
 import { toJson } from "../util/json.js";
 import { createClient, limited } from "./clients.js";
@@ -24,16 +25,6 @@ import { tokenLoop } from "./paging.js";
 
 /** Both Cognito APIs take MaxResults 1-60 on their list calls, and require it. */
 const MAX_RESULTS = 60;
-
-/** `arn:<p>:cognito-idp:<region>:<account>:userpool/<id>` */
-export function userPoolArn(partition: string, region: string, account: string, id: string): string {
-  return `arn:${partition}:cognito-idp:${region}:${account}:userpool/${id}`;
-}
-
-/** The pseudo-ARN of a user pool's app client (app clients have no ARN): the pool's ARN, `/client/<id>`. */
-export function userPoolClientArn(poolArn: string, clientId: string): string {
-  return `${poolArn}/client/${clientId}`;
-}
 
 /**
  * Collects Cognito user pools in one region: each pool's configuration (DescribeUserPool: MFA, threat protection
@@ -143,11 +134,6 @@ export async function collectCognitoUserPools(ctx: UnitContext): Promise<UnitRes
 function withoutSecret(c: UserPoolClientType): Record<string, unknown> {
   const { ClientSecret, ...rest } = c;
   return { ...rest, HasClientSecret: ClientSecret !== undefined && ClientSecret !== "" };
-}
-
-/** `arn:<p>:cognito-identity:<region>:<account>:identitypool/<id>` */
-export function identityPoolArn(partition: string, region: string, account: string, id: string): string {
-  return `arn:${partition}:cognito-identity:${region}:${account}:identitypool/${id}`;
 }
 
 /**
