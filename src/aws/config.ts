@@ -1,3 +1,4 @@
+import { hasUserInfo, maskUserInfo } from "../util/url-userinfo.js";
 import { getDefaultRoleAssumer, getDefaultRoleAssumerWithWebIdentity } from "@aws-sdk/client-sts";
 import { fromEnv, fromNodeProviderChain } from "@aws-sdk/credential-providers";
 import { getHomeDir, loadSharedConfigFiles } from "@smithy/core/config";
@@ -79,11 +80,13 @@ function flag(value: string | undefined, source: string): boolean {
  * surface as a connection error per call, or send requests somewhere unintended.
  */
 export function checkEndpointUrl(value: string, source: string): void {
+  // User info is masked: the message must not print the credential it refuses.
   const problem = (why: string): never => {
     throw new InputError(
-      `${source}: ${JSON.stringify(value)} ${why}; an endpoint is an http(s) URL such as https://iam.amazonaws.com or http://127.0.0.1:4566`,
+      `${source}: ${JSON.stringify(maskUserInfo(value))} ${why}; an endpoint is an http(s) URL such as https://iam.amazonaws.com or http://127.0.0.1:4566`,
     );
   };
+  if (hasUserInfo(value)) problem("has user info (credentials do not belong in URLs)");
   let url: URL;
   try {
     url = new URL(value);
@@ -92,7 +95,7 @@ export function checkEndpointUrl(value: string, source: string): void {
   }
   if (url.protocol !== "https:" && url.protocol !== "http:") problem(`has scheme ${url.protocol} (not http or https)`);
   if (!url.hostname) problem("has no host");
-  if (url.username || url.password) problem("carries credentials");
+  if (url.username || url.password) problem("has user info (credentials do not belong in URLs)");
   if (url.search || url.hash) problem("has a query or fragment");
 }
 

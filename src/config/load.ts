@@ -4,6 +4,7 @@ import type { ErrorObject, ValidateFunction } from "ajv";
 import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from "yaml";
 import { InputError } from "../errors.js";
 import { newAjv } from "../util/ajv.js";
+import { atPointer, userInfoMessage, userInfoPointers } from "../util/url-userinfo.js";
 import { CONFIG_SCHEMA } from "./schema.js";
 import type { SuppressionRule, TollgateConfig } from "./types.js";
 
@@ -89,6 +90,13 @@ export function parseConfig(text: string, file: string): TollgateConfig {
     const shown = errors.slice(0, 5).map((e) => describe(file, doc, lines, e));
     const more = errors.length > 5 ? `\n  … and ${errors.length - 5} more` : "";
     throw new InputError(`invalid config:\n  ${shown.join("\n  ")}${more}`);
+  }
+  // Any field (a suppression's reason or owner included): a URL with user info would be copied into reports.
+  const withUserInfo = userInfoPointers(data)[0];
+  if (withUserInfo !== undefined) {
+    const { node } = nodeAt(doc, pointerSegments(withUserInfo));
+    const line = node?.range ? lines.linePos(node.range[0]).line : 1;
+    throw new InputError(userInfoMessage(`${file}:${line}: ${withUserInfo}`, atPointer(data, withUserInfo)));
   }
   const raw = data as Omit<TollgateConfig, "suppressions" | "scan" | "file"> & {
     suppressions?: SuppressionRule[];

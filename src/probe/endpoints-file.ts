@@ -4,6 +4,7 @@ import type { ValidateFunction } from "ajv";
 import { InputError } from "../errors.js";
 import { describeAjvErrors } from "../inventory/io.js";
 import { newAjv } from "../util/ajv.js";
+import { atPointer, userInfoMessage, userInfoPointers } from "../util/url-userinfo.js";
 import { packageRoot } from "../util/paths.js";
 import type { ProbeEndpointsFile, ProbeTarget } from "./types.js";
 
@@ -25,6 +26,10 @@ export function parseProbeEndpoints(text: string, source: string): ProbeTarget[]
   }
   const validate = endpointsValidator();
   if (!validate(data)) throw new InputError(`${source}: invalid probe endpoints file: ${describeAjvErrors(validate.errors)}`);
+  // Anywhere in the file (baseUrl, httpBaseUrl, ids): a URL with user info would be sent and recorded.
+  const withUserInfo = userInfoPointers(data)[0];
+  if (withUserInfo !== undefined)
+    throw new InputError(userInfoMessage(`${source}: ${withUserInfo}`, atPointer(data, withUserInfo)));
   const file = data as ProbeEndpointsFile;
   const seen = new Set<string>();
   file.endpoints.forEach((t, i) => {

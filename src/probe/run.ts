@@ -2,6 +2,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from "@smithy/types";
 import { InputError } from "../errors.js";
+import { refuseUserInfo } from "../util/url-userinfo.js";
 import type { Inventory } from "../model/inventory.js";
 import type { Logger } from "../util/logger.js";
 import { writeFileAtomic } from "../util/atomic-write.js";
@@ -79,6 +80,7 @@ export function prepareProbes(opts: ProbeCliOptions): PreparedProbes {
     ["--domain-url-template", domainTemplate, "https:", "{domain}"],
   ] as const) {
     if (t === undefined) continue;
+    refuseUserInfo(t, name);
     let ok = false;
     try {
       const sample = t

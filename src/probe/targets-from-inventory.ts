@@ -15,6 +15,7 @@
  * Known limitation: a REST method is assumed deployed on every stage of its API (the collectors do not read
  * deployments); a method missing from a stage's deployment answers like an unknown path → `error`, never pass.
  */
+import { hasUserInfo, maskUserInfo } from "../util/url-userinfo.js";
 import type { Inventory, Resource } from "../model/inventory.js";
 import type { JsonValue } from "../model/json.js";
 import type { ProbeAuthType, ProbeExpectation, ProbeTarget, TlsVersion } from "./types.js";
@@ -321,7 +322,13 @@ export function targetsFromInventory(
     const apiSkip = api && skipReasons.get(api.arn);
     const add = (t: ProbeTarget, unreachable: string | undefined) => {
       const reason = apiSkip || unreachable;
-      if (reason) skipped.push({ target: t, reason });
+      // Names and ids come from AWS: one that turns the rendered URL into `https://user:pass@…` is not sent.
+      if ([t.baseUrl, t.httpBaseUrl].some((u) => u !== undefined && hasUserInfo(u)))
+        problems.push({
+          arn: r.arn,
+          message: `its URL, rendered from AWS names, has user info (${maskUserInfo(t.baseUrl)})`,
+        });
+      else if (reason) skipped.push({ target: t, reason });
       else targets.push(t);
     };
     const rest = r.type === "aws.apigateway.method";

@@ -434,7 +434,7 @@ describe("bad configuration is refused before any AWS call (exit 2), naming the 
       { ...c, env: { ...c.env, AWS_ENDPOINT_URL: "https://user:pw@example.com" } },
       ["--profile", "good"],
       "AWS_ENDPOINT_URL:",
-      "carries credentials",
+      '"https://***@example.com" has user info',
     );
   });
 

@@ -56,6 +56,19 @@ afterAll(async () => {
 
 const ORDERS = "arn:aws:apigateway:us-east-1::/restapis/a1b2c3d4e5";
 
+describe("targetsFromInventory on hostile names", () => {
+  it("a domain name that would put user info in the URL gives a problem, never a target", () => {
+    const hostile = structuredClone(inv);
+    const domain = hostile.resources.find((r) => r.type === "aws.apigateway.domain" && r.raw["basePathMappings"])!;
+    (domain.raw["domainName"] as JsonObject)["domainName"] = "user:pw@evil.example";
+    const out = targetsFromInventory(hostile);
+    expect(out.targets.some((t) => t.baseUrl.includes("@"))).toBe(false);
+    const problem = out.problems.find((p) => p.message.includes("user info"))!;
+    expect(problem.message).toContain("https://***@evil.example");
+    expect(problem.message).not.toContain("user:pw");
+  });
+});
+
 describe("targetsFromInventory on the real collectors' resources", () => {
   it("one target per REST method and stage, with authorization, API key, CORS, WAF and throttling facts", () => {
     const { targets } = targetsFromInventory(inv);
