@@ -104,16 +104,22 @@ describe("every input that can hold a URL refuses user info (exit 2, before any 
       [
         "[profile audit]",
         "region = us-east-1",
+        `aws_access_key_id = ${clean.callers[0]!.accessKeyId}`,
+        `aws_secret_access_key = ${clean.callers[0]!.secretAccessKey}`,
         "services = local",
         "[services local]",
         "iam =",
         `  endpoint_url = https://x:${PASSWORD}@127.0.0.1:1`,
         "[profile other]",
+        `aws_access_key_id = ${clean.callers[0]!.accessKeyId}`,
+        `aws_secret_access_key = ${clean.callers[0]!.secretAccessKey}`,
         `endpoint_url = https://y:${PASSWORD}@127.0.0.1:1`,
         "",
       ].join("\n"),
     );
-    const env = { ...simEnv(s, clean), AWS_CONFIG_FILE: config };
+    // The file's endpoints apply only when the environment sets none.
+    const { AWS_ENDPOINT_URL: _unused, ...rest } = simEnv(s, clean);
+    const env = { ...rest, AWS_CONFIG_FILE: config };
     await refused(["scan", "--profile", "audit", ...out()], env, `iam.endpoint_url of [services local] in ${config}`);
     await refused(["scan", ...out()], { ...env, AWS_PROFILE: "other" }, `endpoint_url of profile "other" in ${config}`);
   });
