@@ -474,10 +474,11 @@ export const HTML_CLIENT_SCRIPT = String.raw`
 
   // ---- By resource: account → region → service → resource -----------------------------------------------------
   function tally(items) {
-    var t = { fail: 0, error: 0, sev: 9 };
+    var t = { fail: 0, error: 0, skipped: 0, sev: 9 };
     items.forEach(function (r) {
       if (r.f.status === "fail" && !r.f.suppression) { t.fail++; if (r.sev < t.sev) t.sev = r.sev; }
       else if (r.f.status === "error") t.error++;
+      else if (r.f.status === "skipped") t.skipped++;
     });
     return t;
   }
@@ -485,6 +486,7 @@ export const HTML_CLIENT_SCRIPT = String.raw`
     var parts = [];
     if (t.fail) parts.push(t.fail + " failing, worst " + SEV[t.sev]);
     if (t.error) parts.push(t.error + " error");
+    if (t.skipped) parts.push(t.skipped + " not probed");
     if (!parts.length) parts.push(plural(n, "finding"));
     return parts.join(" \u00b7 ");
   }
@@ -495,10 +497,27 @@ export const HTML_CLIENT_SCRIPT = String.raw`
       return (b.t.fail > 0) - (a.t.fail > 0) || a.t.sev - b.t.sev || b.t.fail - a.t.fail || b.t.error - a.t.error || cmpStr(a.key, b.key);
     });
   }
+  // API Gateway resources (the API, its stages, methods and routes, the probes of its endpoints) group under their
+  // API, custom domains under the domain, so everything wrong with one API is together; the rest by service.
+  var apiNames = {};
+  all.forEach(function (r) {
+    var m = /::\/(?:restapis|apis)\/([^/]+)$/.exec(r.f.resourceArn);
+    if (m && (r.f.resourceType === "aws.apigateway.restapi" || r.f.resourceType === "aws.apigatewayv2.api")) apiNames[m[1]] = r.f.resourceName;
+  });
+  function groupOf(r) {
+    var arn = r.f.resourceArn, m = /::\/(?:restapis|apis)\/([^/]+)/.exec(arn) || /^tollgate:probe:([^/\s]+)\//.exec(arn);
+    if (m) {
+      var id = m[1];
+      if (apiNames[id]) return "API " + apiNames[id] + " (" + id + ")";
+      return id.indexOf(".") >= 0 ? "Domain " + id : "API " + id;
+    }
+    m = /::\/domainnames\/([^/]+)/.exec(arn);
+    return m ? "Domain " + m[1] : "Service " + r.svc;
+  }
   var LEVELS = [
     { name: "Account", key: function (r) { return r.f.account; } },
     { name: "Region", key: function (r) { return r.f.region; } },
-    { name: "Service", key: function (r) { return r.svc; } },
+    { name: "Service", key: groupOf },
     { name: "Resource", key: function (r) { return r.f.resourceArn; } }
   ];
   function treeLevel(parent, items, depth, path) {
@@ -509,7 +528,7 @@ export const HTML_CLIENT_SCRIPT = String.raw`
       var s = node("summary");
       if (grp.t.fail) s.appendChild(badge(SEV[grp.t.sev], "sev-" + SEV[grp.t.sev]));
       var label = depth === 3 ? grp.items[0].f.resourceName : grp.key;
-      s.appendChild(node("b", null, depth === 3 ? label : LEVELS[depth].name + " " + label));
+      s.appendChild(node("b", null, depth >= 2 ? label : LEVELS[depth].name + " " + label));
       if (depth === 3) s.appendChild(node("span", "n", grp.items[0].f.resourceType));
       s.appendChild(node("span", "n", tallyText(grp.t, grp.items.length)));
       d.appendChild(s);

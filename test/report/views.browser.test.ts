@@ -128,7 +128,22 @@ describe.skipIf(!haveChromium())("report.html of a real scan, as a person sees i
         await page.screenshot({ path: join(SCREENSHOTS, `${view}-${vp.width}.png`) });
         expect(await pageScrollWidth(page), `${view} at ${vp.width}`).toBeLessThanOrEqual(vp.width);
       }
-      // What each view must show.
+      // What each view must show. By resource, one API's stages, methods and the probes of its endpoints are together.
+      await page.click("#tab-resource");
+      const groups = await page.$$eval("#view-resource details[data-level=service] > summary b", (b) =>
+        b.map((x) => x.textContent),
+      );
+      expect(groups).toContain("API orders (a1b2c3d4e5)");
+      const orders = page.locator("#view-resource details[data-level=service]", { hasText: "API orders (a1b2c3d4e5)" });
+      if ((await orders.getAttribute("open")) === null) await orders.locator("> summary").click();
+      await page.waitForSelector("#view-resource details[data-level=service][open] details[data-level=resource]");
+      const types = await orders
+        .locator("details[data-level=resource]")
+        .evaluateAll((ds) => ds.map((d) => d.querySelector(":scope > summary .n")?.textContent));
+      expect(new Set(types)).toEqual(
+        new Set(["aws.apigateway.probe", "aws.apigateway.stage", "aws.apigateway.method", "aws.apigateway.restapi"]),
+      );
+
       await page.click("#tab-framework");
       expect(await page.$$eval("#view-framework .fw-score", (e) => e.map((x) => x.textContent))).toHaveLength(4);
       expect(await page.textContent("#fw-cis-aws-5\\.0 details.outside summary")).toMatch(
