@@ -55,3 +55,16 @@ export function userPoolClientArn(poolArn: string, clientId: string): string {
 export function identityPoolArn(partition: string, region: string, account: string, id: string): string {
   return `arn:${partition}:cognito-identity:${region}:${account}:identitypool/${id}`;
 }
+
+/**
+ * The name an ARN gives its resource, for answers that omit the name: the last segment of its resource part
+ * (`role/path/Name` → `Name`, `/restapis/a1b2` → `a1b2`; a WAFv2 ARN's name before its id). The whole ARN when
+ * there is no such segment.
+ */
+export function nameFromArn(arn: string): string {
+  const parts = arn.split(":");
+  const segments = parts.slice(5).join(":").split(/[/:]/).filter(Boolean);
+  // WAFv2 puts the id after the name: regional/webacl/<name>/<id>.
+  if (parts[2] === "wafv2" && segments.length >= 4) return segments[segments.length - 2]!;
+  return segments.pop() ?? arn;
+}

@@ -127,7 +127,7 @@ export function renderRuleShow(e: CatalogEntry, format: "text" | "json"): string
           file: r.file,
           parameters: params,
           requires: r.requires ?? [],
-          dependsOn: r.dependsOn ?? [],
+          dependsOn: r.dependsOn,
           match: r.match ?? null,
           assert: r.assert,
           message: r.message,
@@ -146,6 +146,8 @@ export function renderRuleShow(e: CatalogEntry, format: "text" | "json"): string
     `  title:        ${r.title}`,
     `  severity:     ${r.severity}`,
     `  resource:     ${r.resourceType}`,
+    // Derived from what the rule reads (src/engine/resource-types.ts): the calls whose failure can leave it unjudged.
+    `  depends on:   ${r.dependsOn.join(", ") || "-"}`,
     `  file:         ${r.file}`,
     ...(e.aliases.length ? [`  aliases:      ${e.aliases.join(", ")}`] : []),
     `  frameworks:   ${e.frameworks.map(fwLabel).join(", ") || "-"}`,

@@ -5,7 +5,7 @@ import {
   GetTrailStatusCommand,
   type Trail,
 } from "@aws-sdk/client-cloudtrail";
-import { regionArn } from "../aws/arns.js";
+import { nameFromArn, regionArn } from "../aws/arns.js";
 import type { JsonValue } from "../model/json.js";
 import type { CollectionError, Resource } from "../model/inventory.js";
 import { toJson } from "../util/json.js";
@@ -44,7 +44,7 @@ export async function collectCloudTrail(ctx: UnitContext): Promise<UnitResult> {
           ...base,
           type: "aws.cloudtrail.trail",
           arn: d.arn,
-          name: d.trail.Name ?? d.arn,
+          name: d.trail.Name || nameFromArn(d.arn),
           raw: {
             trail: toJson(d.trail),
             ...(d.status !== undefined ? { status: d.status } : {}),

@@ -15,6 +15,7 @@ import {
   type UserDetail,
   type VirtualMFADevice,
 } from "@aws-sdk/client-iam";
+import { nameFromArn } from "../aws/arns.js";
 import { iamRegion } from "../aws/clients.js";
 import { createClient } from "./clients.js";
 import type { JsonValue } from "../model/json.js";
@@ -77,7 +78,7 @@ export async function collectIam(ctx: UnitContext): Promise<UnitResult> {
         derived: {},
         type: "aws.iam.server-certificate",
         arn: c.Arn ?? "",
-        name: c.ServerCertificateName ?? c.Arn ?? "",
+        name: c.ServerCertificateName || nameFromArn(c.Arn ?? ""),
         raw: { metadata: toJson(c) },
       });
     }
@@ -218,7 +219,7 @@ function buildResources(
       ...base,
       type: "aws.iam.user",
       arn,
-      name: u.UserName ?? arn,
+      name: u.UserName || nameFromArn(arn),
       raw: {
         detail: toJson(u),
         ...optional("credentialReport", reportByArn.has(arn), () => toJson(reportByArn.get(arn))),
@@ -227,13 +228,31 @@ function buildResources(
     });
   }
   for (const g of details.groups) {
-    resources.push({ ...base, type: "aws.iam.group", arn: g.Arn ?? "", name: g.GroupName ?? "", raw: { detail: toJson(g) } });
+    resources.push({
+      ...base,
+      type: "aws.iam.group",
+      arn: g.Arn ?? "",
+      name: g.GroupName || nameFromArn(g.Arn ?? ""),
+      raw: { detail: toJson(g) },
+    });
   }
   for (const r of details.roles) {
-    resources.push({ ...base, type: "aws.iam.role", arn: r.Arn ?? "", name: r.RoleName ?? "", raw: { detail: toJson(r) } });
+    resources.push({
+      ...base,
+      type: "aws.iam.role",
+      arn: r.Arn ?? "",
+      name: r.RoleName || nameFromArn(r.Arn ?? ""),
+      raw: { detail: toJson(r) },
+    });
   }
   for (const p of details.policies) {
-    resources.push({ ...base, type: "aws.iam.policy", arn: p.Arn ?? "", name: p.PolicyName ?? "", raw: { detail: toJson(p) } });
+    resources.push({
+      ...base,
+      type: "aws.iam.policy",
+      arn: p.Arn ?? "",
+      name: p.PolicyName || nameFromArn(p.Arn ?? ""),
+      raw: { detail: toJson(p) },
+    });
   }
   return resources;
 }

@@ -6,6 +6,7 @@ import {
   WAFV2Client,
   type WebACLSummary,
 } from "@aws-sdk/client-wafv2";
+import { nameFromArn } from "../aws/arns.js";
 import type { JsonValue } from "../model/json.js";
 import type { CollectionError, Resource } from "../model/inventory.js";
 import { toJson } from "../util/json.js";
@@ -74,7 +75,7 @@ export async function collectWafv2(ctx: UnitContext): Promise<UnitResult> {
       arn,
       account,
       region,
-      name: summary.Name ?? arn,
+      name: summary.Name || nameFromArn(arn),
       derived: {},
       raw: {
         summary: toJson(summary),

@@ -1,9 +1,11 @@
+import { nameFromArn } from "../aws/arns.js";
+import { describeCallError } from "../aws/call-error.js";
 import type { Evidence, Finding, FindingStatus } from "../model/finding.js";
 import type { CollectionError, Inventory, Resource } from "../model/inventory.js";
-import { describeCallError } from "../aws/call-error.js";
-import { atKeys } from "../util/json.js";
+import { atKeys, pointerKeys } from "../util/json.js";
 import { evidenceFromErrors } from "./evidence.js";
-import { RESOURCE_TYPE_SOURCES } from "./resource-types.js";
+import { evaluatePartial, readsAny, relation, type PathPattern, type Truth } from "./partial.js";
+import { operationKey, RESOURCE_TYPE_SOURCES, type Feed, type ResourceTypeSource } from "./resource-types.js";
 import type { Rule } from "./rules.js";
 
 /** The pseudo-ARN naming a whole (service, account, region) scope, for error findings with no resource. */
@@ -15,17 +17,7 @@ function errorEvidence(errors: CollectionError[]): Evidence[] {
   return errors.map((e) => ({ path: "", actual: describeCallError(e), expected: "the data this rule needs must be collected" }));
 }
 
-/** Errors that make a rule unable to judge: a failed source operation, or a unit that failed as a whole. */
-function relevantErrors(rule: Rule, errors: CollectionError[]): CollectionError[] {
-  const src = RESOURCE_TYPE_SOURCES[rule.resourceType];
-  const ops = new Set(rule.dependsOn ?? src.operations);
-  return errors.filter(
-    (e) =>
-      (e.service === src.service && ops.has(e.operation)) ||
-      e.service === "*" ||
-      (e.service === src.service && e.operation === "*"),
-  );
-}
+const cited = (errors: CollectionError[]) => errors.map((e) => `${e.operation} failed (${e.errorName})`).join(", ");
 
 function finding(
   rule: Rule,
@@ -58,50 +50,199 @@ function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
   else map.set(key, [value]);
 }
 
-/** Evaluates one rule against one resource, ignoring collection errors (the caller handles those). */
-export function evaluateResource(rule: Rule, resource: Resource): Finding | undefined {
-  // Inputs are checked before `match`: a resource whose data is missing cannot be ruled out of scope either.
+/** A failed call that concerns one resource, with the locations of that resource it leaves unknown. */
+export interface Failure {
+  error: CollectionError;
+  /** `service:Operation` of the call. */
+  operation: string;
+  unknown: PathPattern[];
+}
+
+/** The failure of a feeding call as it concerns one resource: the locations it leaves unknown there, if any. */
+function failureOf(op: string, feed: Feed, e: CollectionError, r: Resource): Failure | undefined {
+  const attached = feed.attach === "scope" || !e.resourceArn || coversArn(e.resourceArn, r.arn);
+  if (!attached) return undefined;
+  const paths = feed.select ? feed.select(r, e) : feed.paths;
+  return paths.length ? { error: e, operation: op, unknown: paths.map(pointerKeys) } : undefined;
+}
+
+/**
+ * Judges one rule on one resource. `failures` are the failed calls feeding this resource's data: a rule reading
+ * none of what they fed judges as usual; otherwise the verdict is worked out over the unknown data (partial.ts),
+ * so a failure the collected data already proves is `fail`, and `error` means the missing data could change it.
+ * `requires` pointers that hold no value are unknown data too.
+ */
+export function judge(rule: Rule, resource: Resource, failures: readonly Failure[] = []): Finding | undefined {
   const keys = rule.requiresKeys;
-  let missingAny = false;
+  let missing: string[] | undefined;
   for (let i = 0; i < keys.length; i++) {
-    const v = atKeys(resource, keys[i]!);
-    if (v === undefined || v === null) missingAny = true;
-  }
-  if (missingAny) {
-    // Rare path: only now build the list of missing pointers for the message and evidence.
-    const missing = (rule.requires ?? []).filter((_, i) => {
-      const v = atKeys(resource, keys[i]!);
-      return v === undefined || v === null;
-    });
-    // Left out by design (a probe not sent): skipped with the reason, unless something else is missing too.
-    const reasons = missing.map((p) => resource.skipped?.[p]);
-    if (reasons.every((r) => r !== undefined)) {
-      return finding(
-        rule,
-        resource,
-        "skipped",
-        `${rule.title}: not checked for ${resource.name}: ${[...new Set(reasons)].join("; ")}.`,
-        missing.map((p, i) => ({ path: p, actual: reasons[i]!, expected: "a value (left out by design)" })),
-      );
+    const k = keys[i]!;
+    if (!k.includes("*")) {
+      const v = atKeys(resource, k);
+      if (v === undefined || v === null) (missing ??= []).push(rule.requires![i]!);
+    } else {
+      for (const p of missingAt(resource, k, [])) (missing ??= []).push(p);
     }
+  }
+  const relevant = failures.filter((f) => rule.dependsOn.includes(f.operation) && readsAny(rule.reads, f.unknown));
+  if (!missing && !relevant.length) {
+    if (rule.matchFn && !rule.matchFn(resource)) return undefined;
+    // Templates were compiled with the rule and read params separately: no `{ ...resource, params }` copy.
+    if (rule.assertFn(resource))
+      return finding(rule, resource, "pass", rule.renderPassMessage(resource, rule.params), NO_EVIDENCE);
     return finding(
       rule,
       resource,
-      "error",
-      `${rule.title}: could not be judged for ${resource.name}: input not collected (${missing.join(", ")}).`,
-      missing.map((p) => ({ path: p, expected: "a collected value" })),
+      "fail",
+      rule.renderMessage(resource, rule.params),
+      evidenceFromErrors(rule.assertFn.errors, resource),
     );
   }
-  if (rule.matchFn && !rule.matchFn(resource)) return undefined;
-  // Templates were compiled with the rule and read params separately: no `{ ...resource, params }` copy.
-  if (rule.assertFn(resource)) return finding(rule, resource, "pass", rule.renderPassMessage(resource, rule.params), NO_EVIDENCE);
-  return finding(
-    rule,
-    resource,
-    "fail",
-    rule.renderMessage(resource, rule.params),
-    evidenceFromErrors(rule.assertFn.errors, resource),
-  );
+  const gaps = missing ?? [];
+  // Left out by design (a probe not sent): skipped with the reason, unless something else is missing too.
+  const reasons = gaps.map((p) => resource.skipped?.[p]);
+  if (!relevant.length && reasons.every((r) => r !== undefined)) {
+    return finding(
+      rule,
+      resource,
+      "skipped",
+      `${rule.title}: not checked for ${resource.name}: ${[...new Set(reasons)].join("; ")}.`,
+      gaps.map((p, i) => ({ path: p, actual: reasons[i]!, expected: "a value (left out by design)" })),
+    );
+  }
+  // A value that is missing leaves unknown the shallowest location that holds nothing (`/raw/method` when the
+  // method was not collected at all), so its absence is not taken for an answer.
+  const unknown = [...gaps.map((p) => shallowestMissing(resource, pointerKeys(p))), ...relevant.flatMap((f) => f.unknown)];
+  const ctx = { unknown, compile: rule.compileSubschema };
+  // Scope is judged first: a resource whose data is missing cannot be ruled out of scope either, unless the
+  // collected data already rules it out.
+  const inScope: Truth = rule.matchSchema === undefined ? true : evaluatePartial(rule.matchSchema, resource, ctx);
+  if (inScope === false) return undefined;
+  const holds = evaluatePartial(rule.assertSchema, resource, ctx);
+  // A missing guard (a `requires` pointer the schemas do not read) means the verdict rests on data not collected.
+  if (holds === true && !gaps.some((p) => isGuard(rule, p)))
+    return finding(rule, resource, "pass", rule.renderPassMessage(resource, rule.params), NO_EVIDENCE);
+  if (holds === false && inScope === true) {
+    rule.assertFn(resource);
+    const all = evidenceFromErrors(rule.assertFn.errors, resource);
+    // The proof is in what was collected: evidence at locations the failed calls did not feed.
+    const proof = all.filter((e) => relation(unknown, pointerKeys(e.path)) === "clear");
+    return finding(rule, resource, "fail", rule.renderMessage(resource, rule.params), proof.length ? proof : all);
+  }
+  const errs = relevant.map((f) => f.error);
+  const why = [...(errs.length ? [cited(errs)] : []), ...(gaps.length ? [`input not collected (${gaps.join(", ")})`] : [])];
+  return finding(rule, resource, "error", `${rule.title}: could not be judged for ${resource.name}: ${why.join("; ")}.`, [
+    ...errorEvidence(errs),
+    ...gaps.map((p) => ({ path: p, expected: "a collected value" })),
+  ]);
+}
+
+/** The pointers matching `keys` (`*`: every key or index) that hold no value, the container's when it is missing. */
+function missingAt(value: unknown, keys: readonly string[], at: string[]): string[] {
+  if (value === undefined || value === null) return [toPointer(at)];
+  if (!keys.length) return [];
+  const [k, ...rest] = keys as [string, ...string[]];
+  if (k !== "*") return missingAt(atKeys(value, [k]), rest, [...at, k]);
+  if (typeof value !== "object") return [toPointer(at)];
+  return Object.entries(value as Record<string, unknown>).flatMap(([i, v]) => missingAt(v, rest, [...at, i]));
+}
+
+/** Whether a missing pointer is one of the rule's guards (which may contain `*`). */
+function isGuard(rule: Rule, pointer: string): boolean {
+  const keys = pointerKeys(pointer);
+  return rule.guards.some((g) => {
+    const gk = pointerKeys(g);
+    return gk.length === keys.length && gk.every((k, i) => k === "*" || k === keys[i]);
+  });
+}
+
+/** The first prefix of `keys` that holds no value in `resource`. */
+function shallowestMissing(resource: Resource, keys: readonly string[]): string[] {
+  for (let i = 1; i <= keys.length; i++) {
+    const v = atKeys(resource, keys.slice(0, i));
+    if (v === undefined || v === null) return keys.slice(0, i);
+  }
+  return [...keys];
+}
+
+const toPointer = (keys: readonly string[]) => keys.map((k) => `/${k.replace(/~/g, "~0").replace(/\//g, "~1")}`).join("");
+
+/**
+ * Judges one rule on one resource, given failed calls that concern it (a fixture's `failed` operations):
+ * each is mapped through the resource type's lineage like evaluate() does.
+ */
+export function evaluateResource(rule: Rule, resource: Resource, errors: readonly CollectionError[] = []): Finding | undefined {
+  const src = RESOURCE_TYPE_SOURCES[rule.resourceType];
+  const failures: Failure[] = [];
+  for (const e of errors) {
+    for (const [op, feed] of feedsOf(src, e)) {
+      const f = failureOf(op, feed, e, resource);
+      if (f) failures.push(f);
+    }
+  }
+  return judge(rule, resource, failures);
+}
+
+/** The feeds of `src` a failure hits: its own operation's, or all of a service's when a whole unit failed. */
+function feedsOf(src: ResourceTypeSource, e: CollectionError): [string, Feed][] {
+  if (e.service === "*") return Object.entries(src.feeds);
+  if (e.operation === "*") return Object.entries(src.feeds).filter(([op]) => op.startsWith(`${e.service}:`));
+  const op = operationKey(e);
+  const feed = src.feeds[op];
+  return feed ? [[op, feed]] : [];
+}
+
+/** A resource type's failures, sorted out once for every rule on the type. */
+interface TypeFailures {
+  /** Listings that failed for a whole account and region: resources of the type may be missing there. */
+  scopes: Map<string, CollectionError[]>;
+  /** Listings that failed under one parent ARN. */
+  parents: Map<string, CollectionError[]>;
+  /** Failures of calls feeding the type's data, by account and region. */
+  feeding: Map<string, CollectionError[]>;
+}
+
+function typeFailures(src: ResourceTypeSource, errors: readonly CollectionError[]): TypeFailures {
+  const out: TypeFailures = { scopes: new Map(), parents: new Map(), feeding: new Map() };
+  const scopeOf = (e: CollectionError) => `${e.account}|${src.regional ? e.region : "global"}`;
+  for (const e of errors) {
+    const op = operationKey(e);
+    const listing = src.listedBy[op];
+    // A unit (or, with an ARN, one target of it) that failed as a whole: nothing of it may have been collected.
+    const whole = e.service === "*" || (e.operation === "*" && e.service === src.service);
+    if ((whole || listing) && !e.resourceArn) {
+      push(out.scopes, scopeOf(e), e);
+    } else if (whole) {
+      push(out.parents, e.resourceArn!, e);
+      push(out.feeding, scopeOf(e), e);
+    } else if (listing === "parent") {
+      push(out.parents, e.resourceArn!, e);
+    } else if (feedsOf(src, e).length) {
+      push(out.feeding, scopeOf(e), e);
+    }
+  }
+  return out;
+}
+
+/**
+ * The failed calls of an inventory as they concern each resource, whatever rule reads it: what lineage tests
+ * compare with the data that really went missing.
+ */
+export function failuresIn(inventory: Pick<Inventory, "errors">): (resource: Resource) => Failure[] {
+  const byType = new Map<string, TypeFailures>();
+  return (r) => {
+    const src = RESOURCE_TYPE_SOURCES[r.type];
+    let tf = byType.get(r.type);
+    if (!tf) byType.set(r.type, (tf = typeFailures(src, inventory.errors)));
+    const out: Failure[] = [];
+    for (const e of tf.feeding.get(`${r.account}|${src.regional ? r.region : "global"}`) ?? []) {
+      for (const [op, feed] of feedsOf(src, e)) {
+        const f = failureOf(op, feed, e, r);
+        if (f) out.push(f);
+      }
+    }
+    return out;
+  };
 }
 
 /**
@@ -123,24 +264,17 @@ export function* evaluateStepwise(inventory: Inventory, rules: Rule[], findings:
   // Resources are put in report order (account, region, ARN) once and rules run in id order, so findings
   // come out sorted without sorting a million of them at the end.
   const byType = new Map<string, Resource[]>();
-  const typesByArn = new Map<string, Set<string>>();
-  for (const r of inventory.resources) {
-    push(byType, r.type, r);
-    typesByArn.set(r.arn, (typesByArn.get(r.arn) ?? new Set()).add(r.type));
-  }
+  // No finding ever shows an empty name: a resource that came without one is named from its ARN.
+  for (const r of inventory.resources) push(byType, r.type, r.name ? r : { ...r, name: nameFromArn(r.arn) });
   for (const list of byType.values()) list.sort(compareResources);
+  const failuresByType = new Map<string, TypeFailures>();
   for (const rule of [...rules].sort((a, b) => cmp(a.id, b.id))) {
     const src = RESOURCE_TYPE_SOURCES[rule.resourceType];
-    const errors = relevantErrors(rule, inventory.errors);
-    // Error maps are built once per rule, so the per-resource loop only does two lookups when errors exist.
-    const scopeErrors = new Map<string, CollectionError[]>();
-    const resourceErrors = new Map<string, CollectionError[]>();
-    for (const e of errors) {
-      if (e.resourceArn) push(resourceErrors, e.resourceArn, e);
-      else push(scopeErrors, `${e.account}|${src.regional ? e.region : "global"}`, e);
-    }
+    let tf = failuresByType.get(rule.resourceType);
+    if (!tf) failuresByType.set(rule.resourceType, (tf = typeFailures(src, inventory.errors)));
     const start = findings.length;
-    for (const [key, errs] of scopeErrors) {
+    // A listing that failed leaves resources of this type possibly missing: one error for the scope, never silence.
+    for (const [key, errs] of tf.scopes) {
       const [account, region] = key.split("|") as [string, string];
       const arn = scopeArn(inventory.metadata.partition, src.service, account, region);
       findings.push(
@@ -148,60 +282,52 @@ export function* evaluateStepwise(inventory: Inventory, rules: Rule[], findings:
           rule,
           { arn, type: rule.resourceType, name: `${src.service} in ${account}/${region}`, account, region },
           "error",
-          `${rule.title}: could not be evaluated in ${account}/${region}: ${errs.map((e) => `${e.operation} failed (${e.errorName})`).join(", ")}.`,
+          `${rule.title}: could not be evaluated in ${account}/${region}: ${cited(errs)}.`,
           errorEvidence(errs),
         ),
       );
     }
     const resources = byType.get(rule.resourceType) ?? [];
-    // A failure recorded on one resource also covers what hangs below it by ARN path (a REST API's failed
-    // GetResources covers its methods). When nothing of this type was collected under it (the call that
-    // would have listed them failed), the failure still becomes an error finding, never silence, if the ARN
-    // is a parent of this type or nothing collected at all (not an unrelated sibling).
+    // A listing under one parent that failed (a REST API's GetStages): nothing of this type was collected under
+    // it, so the failure becomes an error finding on the parent.
     let orphans = 0;
-    for (const [arn, errs] of resourceErrors) {
+    for (const [arn, errs] of tf.parents) {
       if (resources.some((r) => coversArn(arn, r.arn))) continue;
-      const types = typesByArn.get(arn);
-      if (types && !(src.parents ?? []).some((p) => types.has(p))) continue;
       const e = errs[0]!;
       orphans++;
       findings.push(
         finding(
           rule,
-          { arn, type: rule.resourceType, name: arn, account: e.account, region: src.regional ? e.region : "global" },
+          {
+            arn,
+            type: rule.resourceType,
+            name: nameFromArn(arn),
+            account: e.account,
+            region: src.regional ? e.region : "global",
+          },
           "error",
-          `${rule.title}: could not be evaluated under ${arn}: ${errs.map((x) => `${x.operation} failed (${x.errorName})`).join(", ")}.`,
+          `${rule.title}: could not be evaluated under ${arn}: ${cited(errs)}.`,
           errorEvidence(errs),
         ),
       );
     }
-    const anyErrors = errors.length > 0;
+    const relevantFeeding = tf.feeding.size > 0 && rule.dependsOn.length > 0;
     for (const resource of resources) {
-      if (anyErrors) {
-        const errs = [
-          ...(resourceErrors.size
-            ? [...resourceErrors].filter(([arn]) => coversArn(arn, resource.arn)).flatMap(([, e]) => e)
-            : []),
-          ...(scopeErrors.get(`${resource.account}|${src.regional ? resource.region : "global"}`) ?? []),
-        ];
-        if (errs.length) {
-          findings.push(
-            finding(
-              rule,
-              resource,
-              "error",
-              `${rule.title}: could not be judged for ${resource.name}: ${errs.map((e) => `${e.operation} failed (${e.errorName})`).join(", ")}.`,
-              errorEvidence(errs),
-            ),
-          );
-          continue;
+      let failures: Failure[] | undefined;
+      if (relevantFeeding) {
+        for (const e of tf.feeding.get(`${resource.account}|${src.regional ? resource.region : "global"}`) ?? []) {
+          for (const [op, feed] of feedsOf(src, e)) {
+            if (!rule.dependsOn.includes(op)) continue;
+            const f = failureOf(op, feed, e, resource);
+            if (f) (failures ??= []).push(f);
+          }
         }
       }
-      const f = evaluateResource(rule, resource);
+      const f = judge(rule, resource, failures);
       if (f) findings.push(f);
     }
     // Scope errors were pushed first; put this rule's slice back in order (rare, and only this slice).
-    if (scopeErrors.size || orphans) {
+    if (tf.scopes.size || orphans) {
       const slice = sortFindings(findings.slice(start));
       for (let i = 0; i < slice.length; i++) findings[start + i] = slice[i]!;
     }

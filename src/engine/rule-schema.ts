@@ -45,12 +45,6 @@ export const RULE_SCHEMA = {
         "JSON pointers into the resource that must hold a collected (non-null) value; otherwise the rule reports error.",
       items: { type: "string", pattern: "^(/[^/]+)+$" },
     },
-    dependsOn: {
-      type: "array",
-      description:
-        "API operations whose failure makes this rule report error (default: every source operation of the resource type).",
-      items: { type: "string" },
-    },
     match: { type: "object", description: "JSON Schema selecting the resources the rule applies to." },
     assert: {
       type: "object",

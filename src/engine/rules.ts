@@ -12,6 +12,8 @@ import { packageRoot } from "../util/paths.js";
 import { describeAjvErrors } from "../inventory/io.js";
 import { addRuleKeywords } from "./keywords.js";
 import { RULE_SCHEMA } from "./rule-schema.js";
+import { readsAny, schemaReads, type Read } from "./partial.js";
+import { RESOURCE_TYPE_SOURCES } from "./resource-types.js";
 import { compileTemplate, type CompiledTemplate } from "./template.js";
 
 /** A rule file as written. */
@@ -23,7 +25,6 @@ export interface RuleFile {
   resourceType: ResourceType;
   parameters?: { type: "object"; properties: Record<string, JsonObject> };
   requires?: string[];
-  dependsOn?: string[];
   match?: JsonObject;
   assert: JsonObject;
   message: string;
@@ -41,6 +42,20 @@ export interface Rule extends RuleFile {
   params: Record<string, JsonValue>;
   matchFn?: ValidateFunction;
   assertFn: ValidateFunction;
+  /** `match` and `assert` with parameters injected, for judging resources whose data was partly not collected. */
+  matchSchema?: JsonValue;
+  assertSchema: JsonValue;
+  /** Compiles a part of those schemas with the rule's Ajv (cached), for the parts whose data is all known. */
+  compileSubschema: (schema: object) => ValidateFunction;
+  /** Every location the rule reads: `requires`, `match` and `assert`. */
+  reads: Read[];
+  /** `requires` pointers that `match` and `assert` do not read: guards, without which the rule never passes. */
+  guards: string[];
+  /**
+   * The operations (`service:Operation`) whose failure can leave the rule unable to judge, from the resource
+   * type's lineage (src/engine/resource-types.ts): those listing its resources and those feeding what it reads.
+   */
+  dependsOn: string[];
   /** `requires` pointers split once at compile time (evaluation reads them for every resource). */
   requiresKeys: string[][];
   /** The failure message template, compiled once. */
@@ -137,6 +152,11 @@ export function parseRuleFile(text: string, file: string): RuleFile {
   } catch (e) {
     throw new InputError(`${file}: not valid JSON: ${(e as Error).message}`);
   }
+  if (data !== null && typeof data === "object" && "dependsOn" in data) {
+    throw new InputError(
+      `${file}: /dependsOn: no longer used: the operations a rule depends on are derived from what it reads; remove it`,
+    );
+  }
   const validate = ruleSchema();
   if (!validate(data)) throw new InputError(`${file}: invalid rule: ${describeAjvErrors(validate.errors)}`);
   const rule = data as RuleFile;
@@ -150,30 +170,51 @@ export function parseRuleFile(text: string, file: string): RuleFile {
 /** Compiles a parsed rule with its effective parameters. */
 export function compileRule(rule: RuleFile, file: string, override: RuleOverride | undefined, ajv: Ajv): Rule {
   const params = resolveParams(rule, file, override?.parameters, ajv);
-  const compile = (schema: JsonObject, pointer: string): ValidateFunction => {
-    let injected: JsonValue;
+  const inject = (schema: JsonObject, pointer: string): JsonValue => {
     try {
-      injected = injectParams(schema, params, pointer);
+      return injectParams(schema, params, pointer);
     } catch (e) {
       throw new InputError(`${file}: ${(e as Error).message}`);
     }
+  };
+  const compile = (schema: JsonValue, pointer: string): ValidateFunction => {
     try {
-      return ajv.compile(injected as object);
+      return ajv.compile(schema as object);
     } catch (e) {
       throw new InputError(`${file}: ${pointer}: not a valid JSON Schema: ${(e as Error).message}`);
     }
   };
+  const matchSchema = rule.match ? inject(rule.match, "/match") : undefined;
+  const assertSchema = inject(rule.assert, "/assert");
+  const judged = [...schemaReads(matchSchema), ...schemaReads(assertSchema)];
+  // `requires` asks only that a value be there; what is below it matters only where the schemas read it.
+  const reads = [...(rule.requires ?? []).map((p) => ({ path: pointerKeys(p), deep: false })), ...judged];
   return {
     ...rule,
     ...(override?.severity ? { severity: override.severity } : {}),
     file,
     params,
-    ...(rule.match ? { matchFn: compile(rule.match, "/match") } : {}),
-    assertFn: compile(rule.assert, "/assert"),
+    ...(matchSchema !== undefined ? { matchFn: compile(matchSchema, "/match"), matchSchema } : {}),
+    assertFn: compile(assertSchema, "/assert"),
+    assertSchema,
+    compileSubschema: (schema) => ajv.compile(schema),
+    reads,
+    guards: (rule.requires ?? []).filter((p) => !readsAny(judged, [pointerKeys(p)])),
+    dependsOn: dependsOn(rule.resourceType, reads),
     requiresKeys: (rule.requires ?? []).map(pointerKeys),
     renderMessage: compileTemplate(rule.message),
     renderPassMessage: compileTemplate(rule.passMessage ?? `${rule.title}: {{name}} complies.`),
   };
+}
+
+/**
+ * The operations whose failure can leave a rule reading `reads` unable to judge, sorted: those listing the
+ * resource type, and those feeding something it reads.
+ */
+function dependsOn(type: ResourceType, reads: readonly Read[]): string[] {
+  const src = RESOURCE_TYPE_SOURCES[type];
+  const fed = Object.entries(src.feeds).filter(([, feed]) => readsAny(reads, feed.paths.map(pointerKeys)));
+  return [...new Set([...Object.keys(src.listedBy), ...fed.map(([op]) => op)])].sort();
 }
 
 /** Ajv for rule predicates: strict, so a misspelt keyword in a rule is an error, not a silent pass. */

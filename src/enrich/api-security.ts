@@ -105,44 +105,67 @@ export interface CorsMethod {
   method: Obj;
 }
 
+/** CORS facts from one source (the methods' integration responses, or the gateway responses). */
+function corsLists(wildcardOnAuthorized: string[], wildcardOrigin: string[], credentialsWithOpenOrigin: string[]): JsonObject {
+  return { wildcardOnAuthorized, wildcardOrigin, credentialsWithOpenOrigin };
+}
+
 /**
- * CORS facts of one REST API from its methods' integration responses and its gateway responses:
- * `wildcardOnAuthorized` lists where a literal `*` origin is returned for a path with an authorised method
- * (gateway responses count when any method is authorised, since they apply to every path);
- * `credentialsWithOpenOrigin` lists where `Access-Control-Allow-Credentials: true` meets a `*` or a
- * per-request (possibly reflected) origin on the same path or gateway response.
+ * CORS facts of one REST API, from its methods' integration responses and, when they were collected, its gateway
+ * responses, each source on its own so that what one proves stands when the other could not be read:
+ * `wildcardOrigin` lists where a literal `*` origin is returned; `wildcardOnAuthorized` those on a path with an
+ * authorised method (gateway responses count when any method is authorised, since they apply to every path);
+ * `credentialsWithOpenOrigin` where `Access-Control-Allow-Credentials: true` meets a `*` or a per-request (possibly
+ * reflected) origin on the same path or gateway response. The top-level lists join both sources (null when the
+ * gateway responses are unknown); `anyAuthorized` says whether any method requires authorisation.
  */
-export function restCors(methods: CorsMethod[], gatewayResponses: JsonValue[]): JsonObject {
+export function restCors(methods: CorsMethod[], gatewayResponses: JsonValue[] | null): JsonObject {
   const byPath = new Map<string, CorsMethod[]>();
   for (const m of methods) byPath.set(m.path, [...(byPath.get(m.path) ?? []), m]);
   const authorised = (m: CorsMethod) => m.verb !== "OPTIONS" && str(m.method["authorizationType"]) !== "NONE";
   const wildcard: string[] = [];
+  const anyWildcard: string[] = [];
   const credentials: string[] = [];
   let anyAuthorised = false;
   for (const [path, list] of [...byPath].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
     const responses = list.flatMap((m) => methodCors(m.method, `${m.verb} ${path}`));
     const auth = list.some(authorised);
     anyAuthorised ||= auth;
-    if (auth) for (const r of responses) if (r.origin === "wildcard") wildcard.push(r.where);
+    for (const r of responses) if (r.origin === "wildcard") (auth ? wildcard : anyWildcard).push(r.where);
     // Preflight and actual responses of one path work together: credentials on one and an open origin on
     // another still let a foreign page read credentialed responses.
     if (responses.some((r) => r.credentials)) {
       for (const r of responses) if (r.origin === "wildcard" || r.origin === "dynamic") credentials.push(r.where);
     }
   }
-  for (const g of gatewayResponses) {
-    const gr = obj(g) ?? {};
-    const c = corsResponse(
-      `gateway response ${str(gr["responseType"]) ?? "?"}`,
-      obj(gr["responseParameters"]),
-      obj(gr["responseTemplates"]),
-      "gatewayresponse.header.",
-    );
-    if (!c) continue;
-    if (anyAuthorised && c.origin === "wildcard") wildcard.push(c.where);
-    if (c.credentials && (c.origin === "wildcard" || c.origin === "dynamic")) credentials.push(c.where);
+  const fromMethods = corsLists(wildcard, [...wildcard, ...anyWildcard].sort(), credentials);
+  let fromGateway: JsonObject | null = null;
+  if (gatewayResponses) {
+    const gw = { wildcard: [] as string[], credentials: [] as string[] };
+    for (const g of gatewayResponses) {
+      const gr = obj(g) ?? {};
+      const c = corsResponse(
+        `gateway response ${str(gr["responseType"]) ?? "?"}`,
+        obj(gr["responseParameters"]),
+        obj(gr["responseTemplates"]),
+        "gatewayresponse.header.",
+      );
+      if (!c) continue;
+      if (c.origin === "wildcard") gw.wildcard.push(c.where);
+      if (c.credentials && (c.origin === "wildcard" || c.origin === "dynamic")) gw.credentials.push(c.where);
+    }
+    fromGateway = corsLists(anyAuthorised ? gw.wildcard : [], gw.wildcard, gw.credentials);
   }
-  return { wildcardOnAuthorized: wildcard, credentialsWithOpenOrigin: credentials };
+  const join = (k: string): JsonValue =>
+    fromGateway ? [...(fromMethods[k] as string[]), ...(fromGateway[k] as string[])] : null;
+  return {
+    anyAuthorized: anyAuthorised,
+    methods: fromMethods,
+    gatewayResponses: fromGateway,
+    wildcardOnAuthorized: join("wildcardOnAuthorized"),
+    wildcardOrigin: join("wildcardOrigin"),
+    credentialsWithOpenOrigin: join("credentialsWithOpenOrigin"),
+  };
 }
 
 // ---- Resource policies -----------------------------------------------------------------------------------
@@ -300,17 +323,16 @@ export function enrichApiSecurity(resources: Resource[], ctx: ApiSecurityContext
           .filter((p) => (arr(p["apiStages"]) ?? []).some((s) => obj(s)?.["apiId"] === id));
         const planName = (p: Obj) => str(p["name"]) ?? str(p["id"]) ?? "?";
         derived.set(r, {
-          cors:
-            methods && gateway
-              ? restCors(
-                  methods.map((m) => ({
-                    path: String(m.raw["resourcePath"] ?? ""),
-                    verb: String(m.raw["httpMethod"] ?? ""),
-                    method: obj(m.raw["method"]) ?? {},
-                  })),
-                  gateway,
-                )
-              : null,
+          cors: methods
+            ? restCors(
+                methods.map((m) => ({
+                  path: String(m.raw["resourcePath"] ?? ""),
+                  verb: String(m.raw["httpMethod"] ?? ""),
+                  method: obj(m.raw["method"]) ?? {},
+                })),
+                gateway ?? null,
+              )
+            : null,
           resourcePolicy: resourcePolicyFacts(api["policy"]),
           apiKeyUsage:
             keysRequired === null || (keysRequired && !plansRaw)

@@ -61,7 +61,8 @@ function parseInline(
   const out: JsonObject[] = [];
   for (const p of Array.isArray(list) ? list : []) {
     const item = p as JsonObject;
-    const name = String(item["PolicyName"] ?? "");
+    // An inline policy has no ARN to take its name from when the answer omits it.
+    const name = typeof item["PolicyName"] === "string" && item["PolicyName"] ? item["PolicyName"] : "(unnamed)";
     const parsed = parsePolicyDocument(item["PolicyDocument"]);
     if (parsed.ok) out.push({ name, document: parsed.document });
     else {
@@ -213,8 +214,8 @@ export function enrichIam(resources: Resource[], now: Date): EnrichResult {
           rootActiveAccessKeyCount: keys ? keys.filter((k) => k["active"] === true).length : null,
           rootAccessKeys: keys,
           rootMfaActive: mfaActive,
-          // Hardware MFA on root = MFA active and no virtual device assigned to root.
-          rootHardwareMfa: mfaActive === null || rootVirtual === null ? null : mfaActive && rootVirtual === 0,
+          // Hardware MFA on root = MFA active and no virtual device assigned to root (no MFA: no hardware MFA).
+          rootHardwareMfa: mfaActive === false ? false : mfaActive === null || rootVirtual === null ? null : rootVirtual === 0,
           rootPasswordLastUsedDaysAgo: row ? ago(reportTime(row["password_last_used"]), now) : null,
           hasPasswordPolicy: policy === undefined ? null : policy !== null,
           passwordPolicy: policy === undefined ? null : (policy as JsonValue),

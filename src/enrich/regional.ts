@@ -17,13 +17,16 @@ const scope = (r: Resource) => `${r.account}|${r.region}`;
  */
 const inAccount = (r: Resource, arn: string) => `${r.account}|${arn}`;
 
-/** One throttle limit and the level it comes from. */
-function pick(levels: [string, Obj | undefined, string][]): { value: number | null; source: string | null } {
+/**
+ * One throttle limit and the level it comes from. The last level (the account) applies whenever no other sets one,
+ * as API Gateway does: its source is known even when its value was not collected (null).
+ */
+function pick(levels: [string, Obj | undefined, string][]): { value: number | null; source: string } {
   for (const [source, o, key] of levels) {
     const v = num(o?.[key]);
     if (v !== undefined) return { value: v, source };
   }
-  return { value: null, source: null };
+  return { value: null, source: levels[levels.length - 1]![0] };
 }
 
 /**
@@ -78,12 +81,26 @@ export function routeThrottling(stage: Obj, routeKey: string, account: Obj | und
   };
 }
 
-/** Which management events a trail's selectors record, and what they exclude. */
-export function managementEvents(selectors: Obj): { read: boolean; write: boolean; excludedSources: string[] } {
+/**
+ * Which management events a trail's selectors record, and what they exclude; null when the answer contradicts
+ * the trail. A trail that was never given selectors (`HasCustomEventSelectors` false) has none in the answer and
+ * records every read and write management event: AWS's default.
+ */
+export function managementEvents(
+  selectors: Obj,
+  trail: Obj = {},
+): { read: boolean; write: boolean; excludedSources: string[] } | null {
+  const basic = arr(selectors["EventSelectors"]) ?? [];
+  const advanced = arr(selectors["AdvancedEventSelectors"]) ?? [];
+  if (basic.length === 0 && advanced.length === 0) {
+    // Custom selectors the answer does not show: what the trail records cannot be told.
+    if (trail["HasCustomEventSelectors"] === true) return null;
+    return { read: true, write: true, excludedSources: [] };
+  }
   let read = false;
   let write = false;
   const excluded: string[] = [];
-  for (const s of arr(selectors["EventSelectors"]) ?? []) {
+  for (const s of basic) {
     const sel = obj(s) ?? {};
     if (sel["IncludeManagementEvents"] === false) continue;
     const rw = str(sel["ReadWriteType"]) ?? "All";
@@ -91,7 +108,7 @@ export function managementEvents(selectors: Obj): { read: boolean; write: boolea
     if (rw === "All" || rw === "WriteOnly") write = true;
     for (const e of arr(sel["ExcludeManagementEventSources"]) ?? []) excluded.push(String(e));
   }
-  for (const s of arr(selectors["AdvancedEventSelectors"]) ?? []) {
+  for (const s of advanced) {
     const fields = (arr(obj(s)?.["FieldSelectors"]) ?? []).map((f) => obj(f) ?? {});
     const field = (name: string) => fields.find((f) => f["Field"] === name);
     const category = field("eventCategory");
@@ -125,7 +142,7 @@ export function trailCoverage(raw: Record<string, JsonValue>): JsonObject {
     const arn = str(trail["TrailARN"]) ?? "";
     const status = obj(statuses[arn]);
     const sel = obj(selectors[arn]);
-    const mgmt = sel ? managementEvents(sel) : null;
+    const mgmt = sel ? managementEvents(sel, trail) : null;
     const multiRegion = trail["IsMultiRegionTrail"] === true;
     const logging = status ? status["IsLogging"] === true : null;
     trailFacts.push({

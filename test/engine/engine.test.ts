@@ -125,35 +125,61 @@ describe("evaluation", () => {
     expect(findings[0]!.message).toBe("bad bad");
   });
 
-  it("turns a failed source call into error findings for the scope and each resource, never pass", () => {
-    const err = {
-      account: "111122223333",
-      region: "global",
-      service: "iam",
-      operation: "GetCredentialReport",
-      errorName: "AccessDenied",
-      httpStatus: 403,
-      message: "denied",
-    };
-    const findings = evaluate(inventory([user("ok", { n: 1 })], [err]), rules);
-    expect(findings.map((f) => f.status)).toEqual(["error", "error"]);
-    expect(findings.map((f) => f.resourceArn).sort()).toEqual(
-      [scopeArn("aws", "iam", "111122223333", "global"), "arn:aws:iam::111122223333:user/ok"].sort(),
+  // Rules on real facts, so failures reach them through the resource type's lineage.
+  const keysRule = { ...baseRule, assert: { properties: { derived: { properties: { activeAccessKeyCount: { maximum: 1 } } } } } };
+  const inlineRule = { ...baseRule, assert: { properties: { derived: { properties: { inlinePolicies: { maxItems: 0 } } } } } };
+  const load = (rule: object) => loadRules([ruleDir({ "aws.iam.user.test-rule.json": rule })]);
+  const denied = (operation: string, over: Partial<Inventory["errors"][number]> = {}) => ({
+    account: "111122223333",
+    region: "global",
+    service: "iam",
+    operation,
+    errorName: "AccessDenied",
+    httpStatus: 403,
+    message: "denied",
+    ...over,
+  });
+
+  it("a failed call feeding what a rule reads: one error finding per resource, citing the call, never pass", () => {
+    const findings = evaluate(
+      inventory(
+        [user("ok", { activeAccessKeyCount: 1 }), user("two", { activeAccessKeyCount: 2 })],
+        [denied("GetCredentialReport")],
+      ),
+      load(keysRule),
     );
-    expect(findings[0]!.evidence[0]!.actual).toMatch(/iam:GetCredentialReport failed: AccessDenied \(HTTP 403\)/);
+    expect(findings.map((f) => [f.resourceName, f.status])).toEqual([
+      ["ok", "error"],
+      ["two", "error"],
+    ]);
+    expect(findings[0]!.evidence[0]!.actual).toMatch(/^iam:GetCredentialReport failed: AccessDenied \(HTTP 403\)/);
+    expect(findings[0]!.message).toBe(
+      "A test rule for the engine: could not be judged for ok: GetCredentialReport failed (AccessDenied).",
+    );
+  });
+
+  it("a failed listing: one error finding for the scope, where resources may be missing", () => {
+    const findings = evaluate(inventory([], [denied("GetAccountAuthorizationDetails")]), load(keysRule));
+    expect(findings.map((f) => [f.resourceArn, f.status])).toEqual([[scopeArn("aws", "iam", "111122223333", "global"), "error"]]);
+  });
+
+  it("a failed call that feeds nothing the rule reads changes nothing", () => {
+    const findings = evaluate(
+      inventory([user("ok", { activeAccessKeyCount: 1 })], [denied("ListVirtualMFADevices")]),
+      load(keysRule),
+    );
+    expect(findings.map((f) => f.status)).toEqual(["pass"]);
   });
 
   it("gives error for a resource with its own collection error, and not for others", () => {
-    const err = {
-      account: "111122223333",
-      region: "global",
-      service: "iam",
-      operation: "GetAccountAuthorizationDetails",
+    const err = denied("GetAccountAuthorizationDetails", {
       errorName: "MalformedPolicyDocument",
-      message: "bad",
       resourceArn: "arn:aws:iam::111122223333:user/a",
-    };
-    const findings = evaluate(inventory([user("a", { n: 1 }), user("b", { n: 1 })], [err]), rules);
+    });
+    const findings = evaluate(
+      inventory([user("a", { inlinePolicies: [] }), user("b", { inlinePolicies: [] })], [err]),
+      load(inlineRule),
+    );
     expect(findings.map((f) => [f.resourceName, f.status])).toEqual([
       ["a", "error"],
       ["b", "pass"],
@@ -190,18 +216,9 @@ describe("evaluation", () => {
   });
 
   it("a collection error on the resource wins over a skip record", () => {
-    const err = {
-      account: "111122223333",
-      region: "global",
-      service: "iam",
-      operation: "GetAccountAuthorizationDetails",
-      errorName: "AccessDenied",
-      message: "denied",
-      resourceArn: "arn:aws:iam::111122223333:user/a",
-    };
-    const r: Resource = { ...user("a", {}), skipped: { "/derived/n": "not sent by design" } };
-    const needs = loadRules([ruleDir({ "aws.iam.user.test-rule.json": { ...baseRule, requires: ["/derived/n"] } })]);
-    expect(evaluate(inventory([r], [err]), needs).map((f) => f.status)).toEqual(["error"]);
+    const r: Resource = { ...user("a", {}), skipped: { "/derived/activeAccessKeyCount": "not sent by design" } };
+    const needs = load({ ...keysRule, requires: ["/derived/activeAccessKeyCount"] });
+    expect(evaluate(inventory([r], [denied("GetCredentialReport")]), needs).map((f) => f.status)).toEqual(["error"]);
   });
 
   it("ignores errors of services the rule does not read", () => {

@@ -39,7 +39,8 @@ describe("evaluate output order", () => {
           account: "222222222222",
           region: "global",
           service: "iam",
-          operation: "GetCredentialReport",
+          // A listing: users of that account may be missing, so a scope finding is due.
+          operation: "GetAccountAuthorizationDetails",
           errorName: "AccessDenied",
           message: "no",
         },

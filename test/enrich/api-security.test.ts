@@ -39,7 +39,37 @@ describe("REST CORS facts", () => {
       ],
       [],
     );
-    expect(facts).toEqual({ wildcardOnAuthorized: ["OPTIONS /orders (200)"], credentialsWithOpenOrigin: [] });
+    expect(facts).toEqual({
+      anyAuthorized: true,
+      methods: {
+        wildcardOnAuthorized: ["OPTIONS /orders (200)"],
+        wildcardOrigin: ["OPTIONS /orders (200)", "OPTIONS /public (200)"],
+        credentialsWithOpenOrigin: [],
+      },
+      gatewayResponses: { wildcardOnAuthorized: [], wildcardOrigin: [], credentialsWithOpenOrigin: [] },
+      wildcardOnAuthorized: ["OPTIONS /orders (200)"],
+      wildcardOrigin: ["OPTIONS /orders (200)", "OPTIONS /public (200)"],
+      credentialsWithOpenOrigin: [],
+    });
+  });
+  it("without the gateway responses, what the methods show still stands and the joined lists are unknown", () => {
+    const facts = restCors(
+      [
+        m("/orders", "GET", { authorizationType: "AWS_IAM" }),
+        m("/orders", "OPTIONS", { authorizationType: "NONE", ...cors("'*'") }),
+      ],
+      null,
+    );
+    expect(facts["methods"]).toEqual({
+      wildcardOnAuthorized: ["OPTIONS /orders (200)"],
+      wildcardOrigin: ["OPTIONS /orders (200)"],
+      credentialsWithOpenOrigin: [],
+    });
+    expect([facts["gatewayResponses"], facts["wildcardOnAuthorized"], facts["credentialsWithOpenOrigin"]]).toEqual([
+      null,
+      null,
+      null,
+    ]);
   });
   it("credentials with a reflected or * origin are reported, with a literal origin they are not", () => {
     const facts = restCors(
@@ -63,11 +93,17 @@ describe("REST CORS facts", () => {
         },
       },
     ];
-    expect(restCors([m("/", "GET", { authorizationType: "AWS_IAM" })], gw)).toEqual({
+    expect(restCors([m("/", "GET", { authorizationType: "AWS_IAM" })], gw)["gatewayResponses"]).toEqual({
       wildcardOnAuthorized: ["gateway response DEFAULT_4XX"],
+      wildcardOrigin: ["gateway response DEFAULT_4XX"],
       credentialsWithOpenOrigin: ["gateway response UNAUTHORIZED"],
     });
-    expect(restCors([m("/", "GET", { authorizationType: "NONE" })], gw)["wildcardOnAuthorized"]).toEqual([]);
+    const open = restCors([m("/", "GET", { authorizationType: "NONE" })], gw);
+    expect([open["anyAuthorized"], open["wildcardOnAuthorized"], open["wildcardOrigin"]]).toEqual([
+      false,
+      [],
+      ["gateway response DEFAULT_4XX"],
+    ]);
   });
 });
 

@@ -36,7 +36,11 @@ describe("effective throttling precedence", () => {
       burstSource: "account",
       rateLimit: 10000,
     });
-    expect(restThrottling({ stageName: "dev" }, "/", "GET", undefined)).toMatchObject({ burstLimit: null, burstSource: null });
+    // Nothing set on the method or stage: the account's limit applies, even when it was not collected.
+    expect(restThrottling({ stageName: "dev" }, "/", "GET", undefined)).toMatchObject({
+      burstLimit: null,
+      burstSource: "account",
+    });
   });
   it("v2: route settings over default route settings over account", () => {
     const s = {

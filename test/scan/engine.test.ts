@@ -65,23 +65,26 @@ describe("scan engine against the simulator", () => {
   }, 180_000);
 
   it("a call that fails after every retry is recorded, and its rules report error", async () => {
-    s.hooks.push(createFaultInjector({ rules: [{ operation: "iam:GetAccountSummary", serverError: 1 }] }).hook);
+    s.hooks.push(createFaultInjector({ rules: [{ operation: "iam:GetAccountPasswordPolicy", serverError: 1 }] }).hook);
     try {
       const inv = await scan(scanOptions(demo, { scan: { maxAttempts: 2 } }));
-      const err = inv.errors.find((e) => e.operation === "GetAccountSummary");
+      const err = inv.errors.find((e) => e.operation === "GetAccountPasswordPolicy");
       expect(err).toMatchObject({ service: "iam", account: demo.accountId, region: "global" });
       expect([500, 503]).toContain(err!.httpStatus);
-      // Every account rule that reads the summary (all but those declaring narrower dependsOn) reports error.
-      const needSummary = new Set(
-        rules
-          .filter(
-            (r) => r.resourceType === "aws.iam.account" && (r.dependsOn ?? ["GetAccountSummary"]).includes("GetAccountSummary"),
-          )
-          .map((r) => r.id),
-      );
-      const accountRule = evaluate(inv, rules).filter((f) => needSummary.has(f.ruleId));
-      expect(accountRule.length).toBeGreaterThan(0);
-      expect(accountRule.every((f) => f.status === "error")).toBe(true);
+      // Every rule that reads the password policy reports error, citing the call; no other rule does.
+      const findings = evaluate(inv, rules);
+      const needPolicy = new Set(rules.filter((r) => r.dependsOn.includes("iam:GetAccountPasswordPolicy")).map((r) => r.id));
+      expect([...needPolicy].sort()).toEqual([
+        "aws.iam.account.password-min-length",
+        "aws.iam.account.password-policy-strong",
+        "aws.iam.account.password-reuse-prevention",
+      ]);
+      // (The demo's deliberately malformed policy is an error of its own, for the policy rules.)
+      const cites = (f: (typeof findings)[number]) =>
+        f.evidence.some((e) => String(e.actual).startsWith("iam:GetAccountPasswordPolicy failed: "));
+      const errors = findings.filter((f) => f.status === "error" && cites(f));
+      expect(new Set(errors.map((f) => f.ruleId))).toEqual(needPolicy);
+      expect(findings.filter((f) => !needPolicy.has(f.ruleId) && cites(f))).toEqual([]);
     } finally {
       s.hooks.length = 0;
     }

@@ -45,7 +45,7 @@ describe("answers that are not AWS's never pass, never mark a failure fixed, nev
     ["html-200", "HtmlResponse"],
     ["missing-member", "MissingResponseMember"],
   ])(
-    "%s on GetAccountSummary of an otherwise clean account: its rules report error, a coverage gap, exit 3",
+    "%s on GetAccountSummary of an otherwise clean account: a coverage gap, exit 3, no verdict taken from the answer",
     async (mode, name) => {
       const out = join(tmp, `clean-${mode}`);
       const r = await withFaults([{ operation: "iam:GetAccountSummary", [mode]: 1 }], () => scan(clean, out));
@@ -57,7 +57,9 @@ describe("answers that are not AWS's never pass, never mark a failure fixed, nev
         (x) => x.ruleId === "aws.iam.account.root-no-access-keys" || x.ruleId === "aws.iam.account.root-mfa",
       );
       expect(new Set(root.map((x) => x.ruleId)).size).toBe(2);
-      expect(root.every((x) => x.status === "error")).toBe(true);
+      // Root keys and MFA are also in the credential report, read fine: the verdicts rest on it, and would be
+      // error had the report failed too (test/engine/lineage.test.ts fails every call in turn).
+      expect(root.map((x) => x.status)).toEqual(["pass", "pass"]);
     },
   );
 
@@ -86,7 +88,8 @@ describe("answers that are not AWS's never pass, never mark a failure fixed, nev
     expect(r.stderr).toMatch(/Against the baseline: \d+ new, \d+ unchanged, 0 fixed/);
     const after = read(faulty);
     expect(after.fixed).toEqual([]);
-    expect(after.findings.find((x) => x.ruleId === rootKeys.ruleId)!.status).toBe("error");
+    // Still failing: the credential report, read fine, shows the root key without the summary.
+    expect(after.findings.find((x) => x.ruleId === rootKeys.ruleId)!.status).toBe("fail");
     // Every rule that failed on a principal now reports error for the account, and none passes.
     for (const ruleId of new Set(principalFailures.map((x) => x.ruleId))) {
       const now = after.findings.filter((x) => x.ruleId === ruleId);

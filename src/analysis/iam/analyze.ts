@@ -3,6 +3,7 @@
  * loaded data) to per-principal and per-policy facts. Policies are parsed and compiled once per
  * unique document text, because large accounts attach the same few documents thousands of times.
  */
+import { nameFromArn } from "../../aws/arns.js";
 import { andInto, countBits, isSubset, type BitSet } from "./bitset.js";
 import type { ActionCatalog } from "./catalog.js";
 import type { IamAnalysisData } from "./data.js";
@@ -273,14 +274,16 @@ export function analyzeIam(input: IamAnalysisInput, data: IamAnalysisData, optio
 
   const groups = new Map<string, { arn: string; collected: Collected }>();
   for (const g of details.GroupDetailList ?? []) {
-    if (!g.GroupName) continue;
-    const arn = g.Arn ?? g.GroupName;
+    // Some answers omit the name: the ARN carries it, and users' GroupList refers to groups by name.
+    const groupName = g.GroupName || (g.Arn ? nameFromArn(g.Arn) : undefined);
+    if (!groupName) continue;
+    const arn = g.Arn ?? groupName;
     const collected: Collected = { grants: [], errors: [], customerPolicyArns: [] };
     inline(collected, arn, g.GroupPolicyList);
     attach(collected, arn, g.AttachedManagedPolicies);
     // Denies stay unsubtracted inside the merged grant, so merging is exact for the algebra.
     if (collected.grants.length > 1) collected.grants = [mergeGrants(collected.grants, catalog.size)];
-    groups.set(g.GroupName, { arn, collected });
+    groups.set(groupName, { arn, collected });
   }
 
   const boundaryOf = (
@@ -312,7 +315,7 @@ export function analyzeIam(input: IamAnalysisInput, data: IamAnalysisData, optio
 
   for (const u of details.UserDetailList ?? []) {
     const arn = u.Arn ?? "";
-    const name = u.UserName ?? arn;
+    const name = u.UserName || nameFromArn(arn);
     const own: Collected = { grants: [], errors: [], customerPolicyArns: [] };
     inline(own, arn, u.UserPolicyList);
     attach(own, arn, u.AttachedManagedPolicies);
@@ -367,7 +370,7 @@ export function analyzeIam(input: IamAnalysisInput, data: IamAnalysisData, optio
       { action: "iam:PutRolePolicy", target: arn },
       { action: "iam:AttachRolePolicy", target: arn },
     ];
-    const head = { arn, name: r.RoleName ?? arn, principalType: "role" as const };
+    const head = { arn, name: r.RoleName || nameFromArn(arn), principalType: "role" as const };
     const analysis = principalFacts(ctx, head, own, boundary, selfGrants, { account: input.accountId });
     const trustParsed = cache.parse(r.AssumeRolePolicyDocument, "trust");
     let trust: RoleTrustFacts;
@@ -407,7 +410,7 @@ export function analyzeIam(input: IamAnalysisInput, data: IamAnalysisData, optio
     const sets = combineGrants(grants, catalog.size);
     const facts: ManagedPolicyFacts = {
       arn: p.Arn,
-      name: p.PolicyName ?? p.Arn,
+      name: p.PolicyName || nameFromArn(p.Arn),
       attachmentCount: p.AttachmentCount ?? 0,
       permissionsBoundaryUsageCount: p.PermissionsBoundaryUsageCount ?? 0,
       allowsAllActionsOnAllResources: catalog.size > 0 && countBits(sets.unconstrained) === catalog.size,

@@ -1,0 +1,280 @@
+/**
+ * Rule schemas judged over partly collected resources. When a call failed, the paths its data feeds are unknown;
+ * a JSON Schema is then evaluated in three-valued (Kleene) logic: `true` or `false` when every completion of the
+ * unknown data gives that answer, `null` when the missing data could change it. So a failure that the collected
+ * data already proves is a `fail`, and only a verdict that really hangs on the missing data is an `error`.
+ */
+import type { ValidateFunction } from "ajv";
+import type { JsonObject, JsonValue } from "../model/json.js";
+import { pointerKeys } from "../util/json.js";
+
+/** Three-valued truth: `null` when the unknown data could make it either. */
+export type Truth = boolean | null;
+
+/** A location pattern: pointer keys, where `*` matches any key or index. */
+export type PathPattern = readonly string[];
+
+/** Splits a JSON pointer pattern (`/derived/throttling/*\/rateSource`) into keys. */
+export function pattern(pointer: string): PathPattern {
+  return pointerKeys(pointer);
+}
+
+/** How unknown data relates to one location: its whole value unknown, only something below it, or none. */
+export type Relation = "covered" | "inside" | "clear";
+
+/** Where `unknown` sits relative to the concrete location `at`. */
+export function relation(unknown: readonly PathPattern[], at: readonly string[]): Relation {
+  let inside = false;
+  for (const u of unknown) {
+    const n = Math.min(u.length, at.length);
+    let i = 0;
+    while (i < n && (u[i] === "*" || u[i] === at[i])) i++;
+    if (i < n) continue;
+    if (u.length <= at.length) return "covered";
+    inside = true;
+  }
+  return inside ? "inside" : "clear";
+}
+
+/** True when some pattern may name a direct child of `at` whose presence is then unknown. */
+function childPresenceUnknown(unknown: readonly PathPattern[], at: readonly string[]): boolean {
+  return unknown.some((u) => u.length === at.length + 1 && relation([u.slice(0, at.length)], at) === "covered");
+}
+
+const and = (a: Truth, b: Truth): Truth => (a === false || b === false ? false : a === null || b === null ? null : true);
+const or = (a: Truth, b: Truth): Truth => (a === true || b === true ? true : a === null || b === null ? null : false);
+const not = (a: Truth): Truth => (a === null ? null : !a);
+
+const ANNOTATIONS = new Set([
+  "$schema",
+  "$id",
+  "$comment",
+  "$defs",
+  "definitions",
+  "title",
+  "description",
+  "default",
+  "examples",
+  "deprecated",
+  "readOnly",
+  "writeOnly",
+]);
+// Keywords that only constrain strings or numbers: a container ignores them.
+const SCALAR_ONLY = new Set([
+  "minLength",
+  "maxLength",
+  "pattern",
+  "format",
+  "minimum",
+  "maximum",
+  "exclusiveMinimum",
+  "exclusiveMaximum",
+  "multipleOf",
+  "globAny",
+  "arnMatches",
+]);
+// Keywords answered from an object's key set or an array's length, which stay known when only values inside are.
+const SHAPE = new Set(["type", "minItems", "maxItems", "minProperties", "maxProperties", "propertyNames", "dependentRequired"]);
+
+const isObject = (v: unknown): v is JsonObject => v !== null && typeof v === "object" && !Array.isArray(v);
+const isEmpty = (s: JsonObject): boolean => Object.keys(s).every((k) => ANNOTATIONS.has(k));
+
+/** What a partial evaluation needs: the unknown locations and a (caching) compiler for fully known parts. */
+export interface PartialContext {
+  unknown: readonly PathPattern[];
+  compile: (schema: object) => ValidateFunction;
+}
+
+/** Evaluates `schema` on `value` found at `at`, in three-valued logic over `ctx.unknown`. */
+export function evaluatePartial(schema: JsonValue, value: unknown, ctx: PartialContext, at: readonly string[] = []): Truth {
+  if (schema === true) return true;
+  if (schema === false) return false;
+  if (!isObject(schema)) return null;
+  const rel = relation(ctx.unknown, at);
+  // Nothing unknown here: the ordinary validator answers exactly.
+  if (rel === "clear") return ctx.compile(schema)(value);
+  if (isEmpty(schema)) return true;
+  // The whole value is unknown, or a scalar was computed from unknown data.
+  if (rel === "covered" || !(isObject(value) || Array.isArray(value))) return null;
+  let result: Truth = true;
+  for (const k of Object.keys(schema)) {
+    result = and(result, keyword(k, schema, value, at, ctx));
+    if (result === false) return false;
+  }
+  return result;
+}
+
+/** One keyword of `schema` on a container value that holds unknown data somewhere below it. */
+function keyword(
+  k: string,
+  schema: JsonObject,
+  value: JsonObject | JsonValue[],
+  at: readonly string[],
+  ctx: PartialContext,
+): Truth {
+  const s = schema[k]!;
+  const sub = (x: JsonValue, v: unknown, where: readonly string[] = at) => evaluatePartial(x, v, ctx, where);
+  if (ANNOTATIONS.has(k) || SCALAR_ONLY.has(k)) return true;
+  if (k === "then" || k === "else" || k === "minContains" || k === "maxContains") return true; // read with if / contains
+  if (SHAPE.has(k)) {
+    if (isObject(value) && k !== "type" && childPresenceUnknown(ctx.unknown, at)) return null;
+    return ctx.compile({ [k]: s })(value);
+  }
+  switch (k) {
+    case "allOf":
+      return (s as JsonValue[]).reduce<Truth>((r, x) => and(r, sub(x, value)), true);
+    case "anyOf":
+      return (s as JsonValue[]).reduce<Truth>((r, x) => or(r, sub(x, value)), false);
+    case "oneOf": {
+      const t = (s as JsonValue[]).map((x) => sub(x, value));
+      const yes = t.filter((x) => x === true).length;
+      const maybe = t.filter((x) => x === null).length;
+      if (yes > 1) return false;
+      if (maybe === 0) return yes === 1;
+      return null;
+    }
+    case "not":
+      return not(sub(s, value));
+    case "if": {
+      const c = sub(s, value);
+      const branch = (name: string): Truth => (schema[name] === undefined ? true : sub(schema[name]!, value));
+      if (c !== null) return branch(c ? "then" : "else");
+      const t = branch("then");
+      const e = branch("else");
+      return t === e ? t : null;
+    }
+    case "properties": {
+      if (!isObject(value)) return true;
+      let r: Truth = true;
+      for (const [name, x] of Object.entries(s as JsonObject)) {
+        const child = [...at, name];
+        if (relation(ctx.unknown, child) === "covered") r = and(r, isObject(x) && isEmpty(x) ? true : x === true ? true : null);
+        else if (value[name] !== undefined) r = and(r, sub(x, value[name], child));
+        if (r === false) return false;
+      }
+      return r;
+    }
+    case "required": {
+      if (!isObject(value)) return true;
+      let r: Truth = true;
+      for (const name of s as string[]) {
+        if (relation(ctx.unknown, [...at, name]) === "covered") r = and(r, null);
+        else if (value[name] === undefined) return false;
+      }
+      return r;
+    }
+    case "patternProperties":
+    case "additionalProperties": {
+      if (!isObject(value)) return true;
+      if (childPresenceUnknown(ctx.unknown, at)) return null;
+      const props = isObject(schema["properties"]) ? Object.keys(schema["properties"]) : [];
+      const patterns = isObject(schema["patternProperties"]) ? Object.entries(schema["patternProperties"]) : [];
+      let r: Truth = true;
+      for (const name of Object.keys(value)) {
+        const matching = patterns.filter(([p]) => new RegExp(p, "u").test(name));
+        const applies =
+          k === "patternProperties" ? matching.map(([, x]) => x) : props.includes(name) || matching.length ? [] : [s];
+        for (const x of applies) r = and(r, sub(x, value[name], [...at, name]));
+        if (r === false) return false;
+      }
+      return r;
+    }
+    case "items":
+    case "prefixItems": {
+      if (!Array.isArray(value)) return true;
+      let r: Truth = true;
+      value.forEach((v, i) => {
+        const x = Array.isArray(s)
+          ? s[i]
+          : k === "items" && Array.isArray(schema["prefixItems"]) && i < schema["prefixItems"].length
+            ? undefined
+            : s;
+        if (x !== undefined && r !== false) r = and(r, sub(x, v, [...at, String(i)]));
+      });
+      return r;
+    }
+    case "contains": {
+      if (!Array.isArray(value)) return true;
+      const t = value.map((v, i) => sub(s, v, [...at, String(i)]));
+      const min = typeof schema["minContains"] === "number" ? schema["minContains"] : 1;
+      const max = typeof schema["maxContains"] === "number" ? schema["maxContains"] : Infinity;
+      const yes = t.filter((x) => x === true).length;
+      const maybe = t.filter((x) => x === null).length;
+      if (yes > max || yes + maybe < min) return false;
+      if (maybe === 0 || (yes >= min && yes + maybe <= max)) return true;
+      return null;
+    }
+    default:
+      // const, enum, uniqueItems, $ref and anything else read the unknown values themselves.
+      return null;
+  }
+}
+
+/** One location a schema reads: its whole subtree (`deep`), or only its presence and type. */
+export interface Read {
+  path: PathPattern;
+  deep: boolean;
+}
+
+/** Every location `schema` can read, as patterns (`*` for any key or index); used to cite failures and list sources. */
+export function schemaReads(schema: JsonValue | undefined, at: PathPattern = []): Read[] {
+  if (!isObject(schema)) return [];
+  const out: Read[] = [];
+  for (const [k, s] of Object.entries(schema)) {
+    if (ANNOTATIONS.has(k)) continue;
+    switch (k) {
+      case "properties":
+        for (const [name, x] of Object.entries(s as JsonObject)) out.push(...schemaReads(x, [...at, name]));
+        break;
+      case "required":
+        for (const name of s as string[]) out.push({ path: [...at, name], deep: false });
+        break;
+      case "patternProperties":
+        for (const x of Object.values(s as JsonObject)) out.push(...schemaReads(x, [...at, "*"]));
+        break;
+      case "additionalProperties":
+      case "items":
+      case "contains":
+      case "propertyNames":
+        if (Array.isArray(s)) for (const x of s) out.push(...schemaReads(x, [...at, "*"]));
+        else if (isObject(s)) out.push(...schemaReads(s, [...at, "*"]));
+        out.push({ path: [...at, "*"], deep: false });
+        break;
+      case "prefixItems":
+        for (const x of s as JsonValue[]) out.push(...schemaReads(x, [...at, "*"]));
+        break;
+      case "allOf":
+      case "anyOf":
+      case "oneOf":
+        for (const x of s as JsonValue[]) out.push(...schemaReads(x, at));
+        break;
+      case "not":
+      case "if":
+      case "then":
+      case "else":
+        out.push(...schemaReads(s, at));
+        break;
+      case "dependentSchemas":
+        for (const x of Object.values(s as JsonObject)) out.push(...schemaReads(x, at));
+        out.push({ path: [...at, "*"], deep: false });
+        break;
+      case "type":
+        out.push({ path: at, deep: false });
+        break;
+      default:
+        out.push({ path: at, deep: true });
+    }
+  }
+  return out;
+}
+
+/** True when data fed to `fed` can change what a schema reading `reads` decides. */
+export function readsAny(reads: readonly Read[], fed: readonly PathPattern[]): boolean {
+  return reads.some((r) =>
+    fed.some((f) => {
+      const n = Math.min(r.path.length, f.length);
+      for (let i = 0; i < n; i++) if (r.path[i] !== "*" && f[i] !== "*" && r.path[i] !== f[i]) return false;
+      return f.length <= r.path.length || r.deep;
+    }),
+  );
+}
