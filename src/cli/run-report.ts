@@ -8,6 +8,7 @@ import type { RuleMeta } from "../model/rule-meta.js";
 import { atLeast, SEVERITIES, type Severity } from "../model/severity.js";
 import { countFindings, skippedByReason } from "../report/common.js";
 import { REPORT_FORMATS, writeReports, type ReportFormat } from "../report/index.js";
+import { describeGapCause, gapCauses } from "../report/coverage.js";
 import { permissionAdvice } from "../report/permission-advice.js";
 import { escapeForTerminal } from "../util/escape.js";
 import type { Logger } from "../util/logger.js";
@@ -96,16 +97,14 @@ export function summarize(input: ReportInput, inventory: Pick<Inventory, "metada
   // A principal lacking permissions gets one line saying what to attach, not a warning per denied call.
   const advice = permissionAdvice(inventory.errors, input.findings, inventory.metadata.callers, inventory.metadata.partition);
   if (advice) log.warn(advice.message);
-  const covered = new Set(advice?.covered);
-  const others = inventory.errors.filter((e) => !covered.has(e));
-  if (others.length) {
-    log.warn(`coverage gaps: ${others.length} call(s) failed; affected rules report "error":`);
-    for (const e of others.slice(0, 20)) {
-      log.warn(
-        `  ${e.account}/${e.region} ${e.service}:${e.operation} ${e.errorName}${e.httpStatus ? ` (HTTP ${e.httpStatus})` : ""}${e.resourceArn ? ` [${e.resourceArn}]` : ""}`,
-      );
-    }
-    if (others.length > 20) log.warn(`  … and ${others.length - 20} more (see findings.json)`);
+  // Then one line per cause (the same denial in every region is one line), with the permission to grant.
+  const causes = gapCauses(inventory.errors, input.findings, inventory.metadata.partition);
+  if (causes.length) {
+    log.warn(
+      `coverage gaps: ${inventory.errors.length} call(s) failed, ${causes.length} cause(s); affected rules report "error":`,
+    );
+    for (const c of causes.slice(0, 20)) log.warn(`  ${describeGapCause(c)}`);
+    if (causes.length > 20) log.warn(`  … and ${causes.length - 20} more (see summary.md)`);
   }
   if (!inventory.metadata.complete) log.warn("the scan did not complete; the inventory is partial");
 }

@@ -1,6 +1,7 @@
 import type { Finding } from "../model/finding.js";
 import type { ReportInput } from "../model/report.js";
 import { SEVERITIES, severityRank, type Severity } from "../model/severity.js";
+import { gapCauses, gapRemedy, gapScope } from "./coverage.js";
 import {
   cmp,
   compareFindings,
@@ -144,6 +145,21 @@ function build(input: ReportInput, options: ReportOptions, caps: Caps): string {
   }
 
   if (input.coverage.length) {
+    // One row per cause (an operation denied in every region is one row), with the permission and the statement of
+    // the shipped policy to add; every failed call follows, folded.
+    const causes = gapCauses(input.coverage, input.findings, m.partition);
+    out.push(
+      `### Coverage gaps (${input.coverage.length} call${input.coverage.length === 1 ? "" : "s"}, ${causes.length} cause${causes.length === 1 ? "" : "s"})`,
+      "",
+      "| Cause | Where | Calls | Rules not evaluated | To fix |",
+      "|---|---|---:|---:|---|",
+    );
+    for (const c of causes.slice(0, caps.list)) {
+      out.push(
+        `| ${mdText(`${c.service}:${c.operation} ${c.denied ? "denied" : "failed"} (${c.errorName})`)} | ${mdText(gapScope(c))} | ${c.errors.length} | ${c.rules.length} | ${mdText(gapRemedy(c) ?? "")} |`,
+      );
+    }
+    more(out, causes.length, caps.list, "causes");
     const gaps = [...input.coverage].sort(
       (a, b) =>
         cmp(a.account, b.account) ||
@@ -152,7 +168,8 @@ function build(input: ReportInput, options: ReportOptions, caps: Caps): string {
         cmp(a.resourceArn ?? "", b.resourceArn ?? ""),
     );
     out.push(
-      `### Coverage gaps (${gaps.length})`,
+      "",
+      "<details><summary>Every failed call</summary>",
       "",
       "| Account | Region | Service | Operation | Resource | Error | HTTP |",
       "|---|---|---|---|---|---|---|",
@@ -163,7 +180,7 @@ function build(input: ReportInput, options: ReportOptions, caps: Caps): string {
       );
     }
     more(out, gaps.length, caps.list, "gaps");
-    out.push("");
+    out.push("", "</details>", "");
   }
 
   const errors = input.findings.filter((f) => f.status === "error").sort(compareFindings);

@@ -1,4 +1,5 @@
-import { readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { AccountFile } from "../../fixtures/simulator/account-file.js";
@@ -12,7 +13,8 @@ import { evaluate } from "../../src/engine/evaluate.js";
 import { builtInRuleDirs, loadRules } from "../../src/engine/rules.js";
 import { describeGapCause, gapCauses } from "../../src/report/coverage.js";
 import { cleanAccount, memberAccount, readonlyPolicy } from "../helpers/accounts.js";
-import { account, ROOT, scanOptions, sim, SIM_NOW } from "../helpers/sim.js";
+import { runCli } from "../helpers/cli.js";
+import { account, ROOT, scanOptions, sim, SIM_NOW, simEnv } from "../helpers/sim.js";
 
 const demo = account("demo");
 const rules = loadRules(builtInRuleDirs());
@@ -161,6 +163,36 @@ describe("a scanner holding only an AWS managed policy", () => {
       "aws.apigateway.restapi.default-endpoint-disabled",
       "aws.apigatewayv2.api.default-endpoint-disabled",
     ]);
+  });
+
+  it("SecurityAudit, built CLI: each gap once, with the permission and the statement to add, on stderr, in summary.md and report.html", async () => {
+    const a = withCallerPolicy(demo, { Version: "2012-10-17", Statement: managed("SecurityAudit") });
+    const authz = createAuthorizer();
+    const s = await sim([a], { now: () => SIM_NOW, hooks: [authz.hook] });
+    const out = mkdtempSync(join(tmpdir(), "tollgate-securityaudit-"));
+    try {
+      const r = await runCli(["scan", "--no-probe", "--out", out, "--max-attempts", "1"], simEnv(s, a));
+      expect(r.code).toBe(1);
+      const lines = [
+        ["GetBasePathMappings", "us-east-1", "2 calls, 2 rules", "/domainnames/*/basepathmappings"],
+        ["GetUsagePlans", "2 regions", "2 calls, 1 rule", "/usageplans"],
+        ["GetAccount", "2 regions", "2 calls, 0 rules", "/account"],
+      ];
+      // summary.md escapes Markdown's special characters; read it as rendered.
+      const summary = readFileSync(join(out, "summary.md"), "utf8").replace(/\\([^\w\s])/g, "$1");
+      const report = readFileSync(join(out, "report.html"), "utf8");
+      for (const [op, where, cost, path] of lines) {
+        const fix = `grant apigateway:GET on arn:aws:apigateway:*::${path} (statement TollgateApiGatewayReadOnly of ${READONLY_POLICY_FILE})`;
+        const line = `apigateway:${op} denied (AccessDeniedException) for account ${demo.accountId} in ${where}: ${cost} not evaluated; ${fix}`;
+        expect(r.stderr.split(line).length - 1, line).toBe(1);
+        expect(summary.split(`| ${fix} |`).length - 1, `summary.md: ${op}`).toBe(1);
+        expect(report.split(`To fix: ${fix}`).length - 1, `report.html: ${op}`).toBe(1);
+      }
+      // Nothing is listed call by call on the console.
+      expect(r.stderr).not.toMatch(/domainnames\/api\.example\.com\/basepathmappings/);
+    } finally {
+      await s.close();
+    }
   });
 
   it("SecurityAudit plus policy/securityaudit-addon.json: no call is denied", async () => {
