@@ -52,8 +52,11 @@ for (let v = 0; rules.length < RULES; v++) {
       rules.push(r);
       continue;
     }
+    // Numeric parameters get other values; allow-lists and the like keep their defaults.
     const params = Object.fromEntries(
-      Object.entries(r.parameters?.properties ?? {}).map(([k, spec]) => [k, Math.max(1, Number(spec["default"]) - 15 * v)]),
+      Object.entries(r.parameters?.properties ?? {})
+        .filter(([, spec]) => typeof spec["default"] === "number")
+        .map(([k, spec]) => [k, Math.max(1, Number(spec["default"]) - 15 * v)]),
     );
     const copy = compileRule({ ...r, id: `${r.id}-v${v}` }, r.file, { parameters: params }, ajv);
     rules.push(copy);

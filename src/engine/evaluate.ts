@@ -43,6 +43,7 @@ function finding(
 
 // Passing findings share one frozen empty evidence list: a million passes need no million arrays.
 const NO_EVIDENCE = Object.freeze([]) as unknown as Evidence[];
+const NO_FAILURES: readonly Failure[] = Object.freeze([]);
 
 function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
   const list = map.get(key);
@@ -72,7 +73,7 @@ function failureOf(op: string, feed: Feed, e: CollectionError, r: Resource): Fai
  * so a failure the collected data already proves is `fail`, and `error` means the missing data could change it.
  * `requires` pointers that hold no value are unknown data too.
  */
-export function judge(rule: Rule, resource: Resource, failures: readonly Failure[] = []): Finding | undefined {
+export function judge(rule: Rule, resource: Resource, failures?: readonly Failure[]): Finding | undefined {
   const keys = rule.requiresKeys;
   let missing: string[] | undefined;
   for (let i = 0; i < keys.length; i++) {
@@ -84,7 +85,9 @@ export function judge(rule: Rule, resource: Resource, failures: readonly Failure
       for (const p of missingAt(resource, k, [])) (missing ??= []).push(p);
     }
   }
-  const relevant = failures.filter((f) => rule.dependsOn.includes(f.operation) && readsAny(rule.reads, f.unknown));
+  const relevant = failures?.length
+    ? failures.filter((f) => rule.dependsOn.includes(f.operation) && readsAny(rule.reads, f.unknown))
+    : NO_FAILURES;
   if (!missing && !relevant.length) {
     if (rule.matchFn && !rule.matchFn(resource)) return undefined;
     // Templates were compiled with the rule and read params separately: no `{ ...resource, params }` copy.
