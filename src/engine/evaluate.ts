@@ -75,14 +75,14 @@ function failureOf(op: string, feed: Feed, e: CollectionError, r: Resource): Fai
  */
 export function judge(rule: Rule, resource: Resource, failures?: readonly Failure[]): Finding | undefined {
   const keys = rule.requiresKeys;
-  let missing: string[] | undefined;
+  let missing: { pointer: string; keys: readonly string[] }[] | undefined;
   for (let i = 0; i < keys.length; i++) {
     const k = keys[i]!;
     if (!k.includes("*")) {
       const v = atKeys(resource, k);
-      if (v === undefined || v === null) (missing ??= []).push(rule.requires![i]!);
+      if (v === undefined || v === null) (missing ??= []).push({ pointer: rule.requires![i]!, keys: k });
     } else {
-      for (const p of missingAt(resource, k, [])) (missing ??= []).push(p);
+      for (const p of missingAt(resource, k, [])) (missing ??= []).push({ pointer: toPointer(p), keys: p });
     }
   }
   const relevant = failures?.length
@@ -103,19 +103,19 @@ export function judge(rule: Rule, resource: Resource, failures?: readonly Failur
   }
   const gaps = missing ?? [];
   // Left out by design (a probe not sent): skipped with the reason, unless something else is missing too.
-  const reasons = gaps.map((p) => resource.skipped?.[p]);
+  const reasons = gaps.map((g) => resource.skipped?.[g.pointer]);
   if (!relevant.length && reasons.every((r) => r !== undefined)) {
     return finding(
       rule,
       resource,
       "skipped",
       `${rule.title}: not checked for ${resource.name}: ${[...new Set(reasons)].join("; ")}.`,
-      gaps.map((p, i) => ({ path: p, actual: reasons[i]!, expected: "a value (left out by design)" })),
+      gaps.map((g, i) => ({ path: g.pointer, actual: reasons[i]!, expected: "a value (left out by design)" })),
     );
   }
   // A value that is missing leaves unknown the shallowest location that holds nothing (`/raw/method` when the
   // method was not collected at all), so its absence is not taken for an answer.
-  const unknown = [...gaps.map((p) => shallowestMissing(resource, pointerKeys(p))), ...relevant.flatMap((f) => f.unknown)];
+  const unknown = [...gaps.map((g) => shallowestMissing(resource, g.keys)), ...relevant.flatMap((f) => f.unknown)];
   const ctx = { unknown, compile: rule.compileSubschema };
   // Scope is judged first: a resource whose data is missing cannot be ruled out of scope either, unless the
   // collected data already rules it out.
@@ -123,7 +123,7 @@ export function judge(rule: Rule, resource: Resource, failures?: readonly Failur
   if (inScope === false) return undefined;
   const holds = evaluatePartial(rule.assertSchema, resource, ctx);
   // A missing guard (a `requires` pointer the schemas do not read) means the verdict rests on data not collected.
-  if (holds === true && !gaps.some((p) => isGuard(rule, p)))
+  if (holds === true && !gaps.some((g) => isGuard(rule, g.keys)))
     return finding(rule, resource, "pass", rule.renderPassMessage(resource, rule.params), NO_EVIDENCE);
   if (holds === false && inScope === true) {
     rule.assertFn(resource);
@@ -133,39 +133,37 @@ export function judge(rule: Rule, resource: Resource, failures?: readonly Failur
     return finding(rule, resource, "fail", rule.renderMessage(resource, rule.params), proof.length ? proof : all);
   }
   const errs = relevant.map((f) => f.error);
-  const why = [...(errs.length ? [cited(errs)] : []), ...(gaps.length ? [`input not collected (${gaps.join(", ")})`] : [])];
+  const pointers = gaps.map((g) => g.pointer);
+  const why = [...(errs.length ? [cited(errs)] : []), ...(gaps.length ? [`input not collected (${pointers.join(", ")})`] : [])];
   return finding(rule, resource, "error", `${rule.title}: could not be judged for ${resource.name}: ${why.join("; ")}.`, [
     ...errorEvidence(errs),
-    ...gaps.map((p) => ({ path: p, expected: "a collected value" })),
+    ...pointers.map((p) => ({ path: p, expected: "a collected value" })),
   ]);
 }
 
-/** The pointers matching `keys` (`*`: every key or index) that hold no value, the container's when it is missing. */
-function missingAt(value: unknown, keys: readonly string[], at: string[]): string[] {
-  if (value === undefined || value === null) return [toPointer(at)];
+/** The locations matching `keys` (`*`: every key or index) that hold no value, the container's when it is missing. */
+function missingAt(value: unknown, keys: readonly string[], at: string[]): string[][] {
+  if (value === undefined || value === null) return [at];
   if (!keys.length) return [];
   const [k, ...rest] = keys as [string, ...string[]];
   if (k !== "*") return missingAt(atKeys(value, [k]), rest, [...at, k]);
-  if (typeof value !== "object") return [toPointer(at)];
+  if (typeof value !== "object") return [at];
   return Object.entries(value as Record<string, unknown>).flatMap(([i, v]) => missingAt(v, rest, [...at, i]));
 }
 
-/** Whether a missing pointer is one of the rule's guards (which may contain `*`). */
-function isGuard(rule: Rule, pointer: string): boolean {
-  const keys = pointerKeys(pointer);
-  return rule.guards.some((g) => {
-    const gk = pointerKeys(g);
-    return gk.length === keys.length && gk.every((k, i) => k === "*" || k === keys[i]);
-  });
+/** Whether a missing location is one of the rule's guards (patterns, which may contain `*`). */
+function isGuard(rule: Rule, keys: readonly string[]): boolean {
+  return rule.guardKeys.some((g) => g.length === keys.length && g.every((k, i) => k === "*" || k === keys[i]));
 }
 
 /** The first prefix of `keys` that holds no value in `resource`. */
-function shallowestMissing(resource: Resource, keys: readonly string[]): string[] {
-  for (let i = 1; i <= keys.length; i++) {
-    const v = atKeys(resource, keys.slice(0, i));
-    if (v === undefined || v === null) return keys.slice(0, i);
+function shallowestMissing(resource: Resource, keys: readonly string[]): readonly string[] {
+  let cur: unknown = resource;
+  for (let i = 0; i < keys.length - 1; i++) {
+    cur = cur !== null && typeof cur === "object" ? (cur as Record<string, unknown>)[keys[i]!] : undefined;
+    if (cur === undefined || cur === null) return keys.slice(0, i + 1);
   }
-  return [...keys];
+  return keys;
 }
 
 const toPointer = (keys: readonly string[]) => keys.map((k) => `/${k.replace(/~/g, "~0").replace(/\//g, "~1")}`).join("");

@@ -22,15 +22,16 @@ export function pattern(pointer: string): PathPattern {
 /** How unknown data relates to one location: its whole value unknown, only something below it, or none. */
 export type Relation = "covered" | "inside" | "clear";
 
-/** Where `unknown` sits relative to the concrete location `at`. */
-export function relation(unknown: readonly PathPattern[], at: readonly string[]): Relation {
+/** Where `unknown` sits relative to the concrete location `at` (plus `child` below it, when given). */
+export function relation(unknown: readonly PathPattern[], at: readonly string[], child?: string): Relation {
+  const len = child === undefined ? at.length : at.length + 1;
   let inside = false;
   for (const u of unknown) {
-    const n = Math.min(u.length, at.length);
+    const n = Math.min(u.length, len);
     let i = 0;
-    while (i < n && (u[i] === "*" || u[i] === at[i])) i++;
+    while (i < n && (u[i] === "*" || u[i] === (i < at.length ? at[i] : child))) i++;
     if (i < n) continue;
-    if (u.length <= at.length) return "covered";
+    if (u.length <= len) return "covered";
     inside = true;
   }
   return inside ? "inside" : "clear";
@@ -77,7 +78,14 @@ const SCALAR_ONLY = new Set([
 const SHAPE = new Set(["type", "minItems", "maxItems", "minProperties", "maxProperties", "propertyNames", "dependentRequired"]);
 
 const isObject = (v: unknown): v is JsonObject => v !== null && typeof v === "object" && !Array.isArray(v);
-const isEmpty = (s: JsonObject): boolean => Object.keys(s).every((k) => ANNOTATIONS.has(k));
+// A schema's keywords other than annotations, listed once per schema object (rules are judged many times).
+const keywordCache = new WeakMap<JsonObject, string[]>();
+const keywordsOf = (s: JsonObject): string[] => {
+  let k = keywordCache.get(s);
+  if (!k) keywordCache.set(s, (k = Object.keys(s).filter((x) => !ANNOTATIONS.has(x))));
+  return k;
+};
+const isEmpty = (s: JsonObject): boolean => keywordsOf(s).length === 0;
 
 /** What a partial evaluation needs: the unknown locations and a (caching) compiler for fully known parts. */
 export interface PartialContext {
@@ -97,7 +105,7 @@ export function evaluatePartial(schema: JsonValue, value: unknown, ctx: PartialC
   // The whole value is unknown, or a scalar was computed from unknown data.
   if (rel === "covered" || !(isObject(value) || Array.isArray(value))) return null;
   let result: Truth = true;
-  for (const k of Object.keys(schema)) {
+  for (const k of keywordsOf(schema)) {
     result = and(result, keyword(k, schema, value, at, ctx));
     if (result === false) return false;
   }
@@ -146,10 +154,10 @@ function keyword(
     case "properties": {
       if (!isObject(value)) return true;
       let r: Truth = true;
-      for (const [name, x] of Object.entries(s as JsonObject)) {
-        const child = [...at, name];
-        if (relation(ctx.unknown, child) === "covered") r = and(r, isObject(x) && isEmpty(x) ? true : x === true ? true : null);
-        else if (value[name] !== undefined) r = and(r, sub(x, value[name], child));
+      for (const name of Object.keys(s as JsonObject)) {
+        const x = (s as JsonObject)[name]!;
+        if (relation(ctx.unknown, at, name) === "covered") r = and(r, (isObject(x) && isEmpty(x)) || x === true ? true : null);
+        else if (value[name] !== undefined) r = and(r, sub(x, value[name], [...at, name]));
         if (r === false) return false;
       }
       return r;
@@ -158,7 +166,7 @@ function keyword(
       if (!isObject(value)) return true;
       let r: Truth = true;
       for (const name of s as string[]) {
-        if (relation(ctx.unknown, [...at, name]) === "covered") r = and(r, null);
+        if (relation(ctx.unknown, at, name) === "covered") r = and(r, null);
         else if (value[name] === undefined) return false;
       }
       return r;

@@ -49,8 +49,8 @@ export interface Rule extends RuleFile {
   compileSubschema: (schema: object) => ValidateFunction;
   /** Every location the rule reads: `requires`, `match` and `assert`. */
   reads: Read[];
-  /** `requires` pointers that `match` and `assert` do not read: guards, without which the rule never passes. */
-  guards: string[];
+  /** `requires` pointers (split) that `match` and `assert` do not read: guards, without which the rule never passes. */
+  guardKeys: string[][];
   /**
    * The operations (`service:Operation`) whose failure can leave the rule unable to judge, from the resource
    * type's lineage (src/engine/resource-types.ts): those listing its resources and those feeding what it reads.
@@ -185,6 +185,7 @@ export function compileRule(rule: RuleFile, file: string, override: RuleOverride
     }
   };
   const matchSchema = rule.match ? inject(rule.match, "/match") : undefined;
+  const compiled = new WeakMap<object, ValidateFunction>();
   const assertSchema = inject(rule.assert, "/assert");
   const judged = [...schemaReads(matchSchema), ...schemaReads(assertSchema)];
   // `requires` asks only that a value be there; what is below it matters only where the schemas read it.
@@ -197,9 +198,13 @@ export function compileRule(rule: RuleFile, file: string, override: RuleOverride
     ...(matchSchema !== undefined ? { matchFn: compile(matchSchema, "/match"), matchSchema } : {}),
     assertFn: compile(assertSchema, "/assert"),
     assertSchema,
-    compileSubschema: (schema) => ajv.compile(schema),
+    compileSubschema: (schema) => {
+      let v = compiled.get(schema);
+      if (!v) compiled.set(schema, (v = ajv.compile(schema)));
+      return v;
+    },
     reads,
-    guards: (rule.requires ?? []).filter((p) => !readsAny(judged, [pointerKeys(p)])),
+    guardKeys: (rule.requires ?? []).map(pointerKeys).filter((k) => !readsAny(judged, [k])),
     dependsOn: dependsOn(rule.resourceType, reads),
     requiresKeys: (rule.requires ?? []).map(pointerKeys),
     renderMessage: compileTemplate(rule.message),
