@@ -186,7 +186,7 @@ describe("a scanner holding only an AWS managed policy", () => {
         const line = `apigateway:${op} denied (AccessDeniedException) for account ${demo.accountId} in ${where}: ${cost} not evaluated; ${fix}`;
         expect(r.stderr.split(line).length - 1, line).toBe(1);
         expect(summary.split(`| ${fix} |`).length - 1, `summary.md: ${op}`).toBe(1);
-        expect(report.split(`To fix: ${fix}`).length - 1, `report.html: ${op}`).toBe(1);
+        expect(report.split(`<b>Fix:</b> ${fix}.`).length - 1, `report.html: ${op}`).toBe(1);
       }
       // Nothing is listed call by call on the console.
       expect(r.stderr).not.toMatch(/domainnames\/api\.example\.com\/basepathmappings/);
