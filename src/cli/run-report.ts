@@ -81,6 +81,9 @@ export function exitCodeFor(findings: Finding[], inventory: Pick<Inventory, "met
   return incomplete ? EXIT.incomplete : EXIT.ok;
 }
 
+/** Denied operations listed one per line on the console; more than this is a principal without Tollgate's policy. */
+const MAX_LISTED_DENIALS = 5;
+
 /** A human summary for stderr, with the same counts as every report (countFindings). */
 export function summarize(input: ReportInput, inventory: Pick<Inventory, "metadata" | "errors">, log: Logger): void {
   const c = countFindings(input);
@@ -97,14 +100,18 @@ export function summarize(input: ReportInput, inventory: Pick<Inventory, "metada
   // A principal lacking permissions gets one line saying what to attach, not a warning per denied call.
   const advice = permissionAdvice(inventory.errors, input.findings, inventory.metadata.callers, inventory.metadata.partition);
   if (advice) log.warn(advice.message);
-  // Then one line per cause (the same denial in every region is one line), with the permission to grant.
+  // Then one line per cause (the same denial in every region is one line), a denial naming the permission and the
+  // statement to add. A principal denied more than a handful of calls lacks the policy as a whole: the line above
+  // says so, and summary.md lists each missing permission.
+  const covered = new Set(advice?.covered);
   const causes = gapCauses(inventory.errors, input.findings, inventory.metadata.partition);
-  if (causes.length) {
-    log.warn(
-      `coverage gaps: ${inventory.errors.length} call(s) failed, ${causes.length} cause(s); affected rules report "error":`,
-    );
-    for (const c of causes.slice(0, 20)) log.warn(`  ${describeGapCause(c)}`);
-    if (causes.length > 20) log.warn(`  … and ${causes.length - 20} more (see summary.md)`);
+  const denials = causes.filter((c) => c.errors.every((e) => covered.has(e)));
+  const listed = denials.length > MAX_LISTED_DENIALS ? causes.filter((c) => !denials.includes(c)) : causes;
+  if (listed.length) {
+    const calls = listed.reduce((n, c) => n + c.errors.length, 0);
+    log.warn(`coverage gaps: ${calls} call(s) failed, ${listed.length} cause(s); affected rules report "error":`);
+    for (const c of listed.slice(0, 20)) log.warn(`  ${describeGapCause(c)}`);
+    if (listed.length > 20) log.warn(`  … and ${listed.length - 20} more (see summary.md)`);
   }
   if (!inventory.metadata.complete) log.warn("the scan did not complete; the inventory is partial");
 }

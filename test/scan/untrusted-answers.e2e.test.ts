@@ -52,7 +52,7 @@ describe("answers that are not AWS's never pass, never mark a failure fixed, nev
       expect(r.code).toBe(3);
       const f = read(out);
       expect(f.coverage).toEqual([expect.objectContaining({ service: "iam", operation: "GetAccountSummary", errorName: name })]);
-      expect(r.stderr).toContain(`iam:GetAccountSummary ${name}`);
+      expect(r.stderr).toContain(`iam:GetAccountSummary failed (${name})`);
       const root = f.findings.filter(
         (x) => x.ruleId === "aws.iam.account.root-no-access-keys" || x.ruleId === "aws.iam.account.root-mfa",
       );
