@@ -289,11 +289,12 @@ export function* evaluateStepwise(inventory: Inventory, rules: Rule[], findings:
       );
     }
     const resources = byType.get(rule.resourceType) ?? [];
-    // A listing under one parent that failed (a REST API's GetStages): nothing of this type was collected under
-    // it, so the failure becomes an error finding on the parent.
+    // A listing under one parent that failed (a REST API's GetStages, one of a pool's clients): what it would have
+    // listed may be missing, so the failure becomes an error finding on the parent. A resource that is itself the
+    // failed target (a probe not finished) gets its own error below instead.
     let orphans = 0;
     for (const [arn, errs] of tf.parents) {
-      if (resources.some((r) => coversArn(arn, r.arn))) continue;
+      if (resources.some((r) => r.arn === arn)) continue;
       const e = errs[0]!;
       orphans++;
       findings.push(

@@ -328,6 +328,7 @@ export const RESOURCE_TYPE_SOURCES: Record<ResourceType, ResourceTypeSource> = {
     listedBy: { "apigatewayv2:GetApis": "scope", "apigatewayv2:GetRoutes": "parent" },
     feeds: {
       "apigatewayv2:GetAuthorizers": { paths: ["/derived/authorizer"] },
+      "apigatewayv2:GetIntegrations": { paths: ["/raw/integration"] },
       "apigatewayv2:GetStages": { paths: ["/derived/throttling"] },
       "apigateway:GetAccount": accountThrottling("/derived/throttling"),
     },
@@ -346,7 +347,7 @@ export const RESOURCE_TYPE_SOURCES: Record<ResourceType, ResourceTypeSource> = {
     listedBy: { "wafv2:ListWebACLs": "scope" },
     feeds: {
       "wafv2:GetWebACL": { paths: ["/raw/webAcl"] },
-      "wafv2:ListResourcesForWebACL": { paths: ["/raw/apiGatewayResourceArns"] },
+      "wafv2:ListResourcesForWebACL": { paths: ["/raw/apiGatewayResourceArns", "/raw/appSyncResourceArns"] },
       "wafv2:ListLoggingConfigurations": { paths: ["/raw/loggingConfiguration", "/derived/loggingEnabled"] },
     },
   },

@@ -111,6 +111,14 @@ describe("lineage: each call failing alone", () => {
         if (seen.has(findingKey(f))) problems.push(`${op}: duplicate finding ${findingKey(f)}`);
         seen.add(findingKey(f));
       }
+      // A finding for a whole account and region only where resources of the type may be missing (a listing
+      // failed): a failed call about resources that are there errs on those resources, not on the scope as well.
+      for (const f of findings) {
+        if (f.status !== "error" || !f.resourceArn.endsWith(":*")) continue;
+        const src = RESOURCE_TYPE_SOURCES[f.resourceType as Resource["type"]];
+        if (!failed.some((e) => `${e.service}:${e.operation}` in src.listedBy))
+          problems.push(`${op}: ${f.ruleId}: a scope-wide error although nothing listing ${f.resourceType} failed`);
+      }
       const now = new Map(findings.map((f) => [findingKey(f), f]));
       for (const f of cleanFindings) {
         const g = now.get(findingKey(f));
