@@ -213,46 +213,31 @@ function buildResources(
     },
   });
   if (!details) return resources;
+  // Some answers omit a name; the ARN carries it.
+  const fromDetail = (
+    type: Resource["type"],
+    arn: string | undefined,
+    name: string | undefined,
+    detail: object,
+    extra: Record<string, JsonValue> = {},
+  ): Resource => ({
+    ...base,
+    type,
+    arn: arn ?? "",
+    name: name || nameFromArn(arn ?? ""),
+    raw: { detail: toJson(detail), ...extra },
+  });
   for (const u of details.users) {
     const arn = u.Arn ?? "";
-    resources.push({
-      ...base,
-      type: "aws.iam.user",
-      arn,
-      name: u.UserName || nameFromArn(arn),
-      raw: {
-        detail: toJson(u),
+    resources.push(
+      fromDetail("aws.iam.user", u.Arn, u.UserName, u, {
         ...optional("credentialReport", reportByArn.has(arn), () => toJson(reportByArn.get(arn))),
         ...optional("virtualMfaDevices", mfa !== undefined, () => toJson(mfaByUser.get(arn) ?? [])),
-      },
-    });
+      }),
+    );
   }
-  for (const g of details.groups) {
-    resources.push({
-      ...base,
-      type: "aws.iam.group",
-      arn: g.Arn ?? "",
-      name: g.GroupName || nameFromArn(g.Arn ?? ""),
-      raw: { detail: toJson(g) },
-    });
-  }
-  for (const r of details.roles) {
-    resources.push({
-      ...base,
-      type: "aws.iam.role",
-      arn: r.Arn ?? "",
-      name: r.RoleName || nameFromArn(r.Arn ?? ""),
-      raw: { detail: toJson(r) },
-    });
-  }
-  for (const p of details.policies) {
-    resources.push({
-      ...base,
-      type: "aws.iam.policy",
-      arn: p.Arn ?? "",
-      name: p.PolicyName || nameFromArn(p.Arn ?? ""),
-      raw: { detail: toJson(p) },
-    });
-  }
+  for (const g of details.groups) resources.push(fromDetail("aws.iam.group", g.Arn, g.GroupName, g));
+  for (const r of details.roles) resources.push(fromDetail("aws.iam.role", r.Arn, r.RoleName, r));
+  for (const p of details.policies) resources.push(fromDetail("aws.iam.policy", p.Arn, p.PolicyName, p));
   return resources;
 }
