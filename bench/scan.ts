@@ -84,8 +84,16 @@ async function child(size: Size, endpoint: string, key: string, secret: string, 
 /** Offline: `tollgate evaluate --inventory` of the saved inventory (load, evaluate, every report), in its own process. */
 async function evaluateChild(inventoryPath: string, outDir: string): Promise<void> {
   const { evaluateCommand } = await import("../src/cli/commands.js");
+  const { DEFAULT_FORMATS } = await import("../src/report/formats.js");
   const t0 = performance.now();
-  await evaluateCommand({ inventory: inventoryPath, out: outDir, failOn: "critical", format: "none", quiet: true });
+  await evaluateCommand({
+    inventory: inventoryPath,
+    out: outDir,
+    formats: [...DEFAULT_FORMATS],
+    failOn: "critical",
+    console: "none",
+    quiet: true,
+  });
   const result = { evaluateCommandMs: performance.now() - t0, maxRssMb: process.resourceUsage().maxRSS / 1024 };
   process.stdout.write(JSON.stringify(result) + "\n");
 }

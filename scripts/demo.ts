@@ -34,7 +34,7 @@ const code = await new Promise<number>((resolve, reject) => {
       out,
       "--save-inventory",
       join(out, "inventory.json"),
-      "--format",
+      "--console",
       "text",
     ],
     {

@@ -7,49 +7,68 @@ import { parseShard } from "./collect/shard.js";
 import { exportFileCommand, exportSecurityHubCommand } from "./cli/export.js";
 import {
   collect,
+  parseConsole,
+  parseFailOn,
+  parseFormats,
   parseList,
+  parseOnIncomplete,
   parsePositive,
   parsePositiveInt,
   parseRegion,
   parseRegionList,
   parseSeverity,
-  parseStdoutFormat,
   parseTextJson,
+  refuseOldFormat,
 } from "./cli/options.js";
 import { diffCommand, rulesListCommand, rulesShowCommand } from "./cli/rules-commands.js";
 import { ExitError, InputError } from "./errors.js";
 import { escapeForTerminal } from "./util/escape.js";
-import { isReportFormat, REPORT_FORMATS, type ReportFormat } from "./report/index.js";
+import { DEFAULT_FORMATS, FILE_FORMATS } from "./report/formats.js";
 import { toolVersion } from "./version.js";
 
 // Tollgate supports Node 20 deliberately; the SDK's one-time upgrade notice is noise on stderr.
 process.env["AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED"] ??= "true";
 
-function parseReportFormats(v: string): ReportFormat[] {
-  const list = v
-    .split(",")
-    .map((s) => s.trim())
-    .filter(Boolean);
-  const bad = list.filter((f) => !isReportFormat(f));
-  if (bad.length || !list.length)
-    throw new InvalidArgumentError(`must be a comma-separated list of ${REPORT_FORMATS.join(", ")}`);
-  return list as ReportFormat[];
+/** The old `--format` of the reporting commands, hidden and refused with what replaced it. */
+const oldFormat = () => new Option("--format <format>").hideHelp().argParser(refuseOldFormat);
+
+/** Where results go and how the exit code is decided: scan, probe, evaluate and merge share these. */
+function outputOptions(cmd: Command): Command {
+  return cmd
+    .option("--out <dir>", "folder the files of --formats are written to", "reports")
+    .addOption(
+      new Option(
+        "--formats <list>",
+        `files to write, comma-separated: ${FILE_FORMATS.map((f) => `${f.name} (${f.fileName})`).join(", ")}`,
+      )
+        .default([...DEFAULT_FORMATS], DEFAULT_FORMATS.join(","))
+        .argParser(parseFormats),
+    )
+    .addOption(
+      new Option("--console <format>", "what to print on stdout: none, text (a table), json (findings.json), sarif")
+        .default("none")
+        .argParser(parseConsole),
+    )
+    .addOption(oldFormat());
 }
 
 function reportOptions(cmd: Command): Command {
-  return cmd
-    .option("--out <dir>", "folder for the reports (findings.json, results.sarif, report.html, summary.md, junit.xml)", "reports")
+  return outputOptions(cmd)
     .addOption(
-      new Option("--fail-on <severity>", "exit 1 when a failing finding is at or above this severity")
+      new Option(
+        "--fail-on <severity>",
+        "exit 1 when a failing finding is at or above this severity: critical, high, medium, low, informational, or none (report-only)",
+      )
         .default("high")
-        .argParser(parseSeverity),
+        .argParser(parseFailOn),
     )
     .addOption(
-      new Option("--format <format>", "what to print on stdout: none, text, json, sarif")
-        .default("none")
-        .argParser(parseStdoutFormat),
+      new Option(
+        "--on-incomplete <mode>",
+        "when a call failed or a check could not conclude: error (exit 3), fail (exit 1), ignore (judge the findings only); default error, ignore with --fail-on none",
+      ).argParser(parseOnIncomplete),
     )
-    .option("--rules <dir>", "an extra rule pack folder (repeatable)", collect)
+    .option("--rule-pack <dir>", "an extra rule pack folder (repeatable)", collect)
     .option("--quiet", "no progress or summary on stderr (warnings still shown)")
     .option("--config <file>", "config file (default: tollgate.config.yaml, .yml or .json in the working directory)")
     .option("--profile-rules <name>", "rule profile: default, strict, or a profile JSON file (overrides the config's profile)")
@@ -59,7 +78,7 @@ function reportOptions(cmd: Command): Command {
 function catalogOptions(cmd: Command): Command {
   return cmd
     .addOption(new Option("--format <format>", "text or json").default("text").argParser(parseTextJson))
-    .option("--rules <dir>", "an extra rule pack folder (repeatable)", collect)
+    .option("--rule-pack <dir>", "an extra rule pack folder (repeatable)", collect)
     .option("--config <file>", "config file (default: tollgate.config.yaml, .yml or .json in the working directory)")
     .option("--profile-rules <name>", "rule profile: default, strict, or a profile JSON file");
 }
@@ -213,16 +232,12 @@ export function buildProgram(env: CommandEnv = {}): Command {
     process.exitCode = await mergeCommand({ ...opts, inventories }, env);
   });
 
-  program
-    .command("report")
-    .description("re-render reports from a saved findings.json, without AWS")
-    .requiredOption("--from <file>", "findings.json written by scan or evaluate")
-    .addOption(
-      new Option("--format <formats>", `comma-separated: ${REPORT_FORMATS.join(", ")}`)
-        .default([...REPORT_FORMATS])
-        .argParser(parseReportFormats),
-    )
-    .option("--out <dir>", "output folder", "reports")
+  outputOptions(
+    program
+      .command("report")
+      .description("re-render reports from a saved findings.json, without AWS")
+      .requiredOption("--from <file>", "findings.json written by scan or evaluate"),
+  )
     .option("--quiet", "no progress on stderr")
     .action(async (opts) => {
       process.exitCode = await reportCommand(opts, env);
@@ -242,7 +257,7 @@ export function buildProgram(env: CommandEnv = {}): Command {
         "asff: Region for findings of global services (default: the first scanned Region)",
       ).argParser(parseRegion),
     )
-    .option("--rules <dir>", "an extra rule pack folder (repeatable), for its metadata", collect)
+    .option("--rule-pack <dir>", "an extra rule pack folder (repeatable), for its metadata", collect)
     .option("--quiet", "no progress on stderr")
     .action(async (opts: { from?: string; format?: "ocsf" | "asff" }) => {
       if (!opts.from || !opts.format)
@@ -269,7 +284,7 @@ export function buildProgram(env: CommandEnv = {}): Command {
         .default(8)
         .argParser((v) => Number.parseInt(v, 10)),
     )
-    .option("--rules <dir>", "an extra rule pack folder (repeatable), for its metadata", collect)
+    .option("--rule-pack <dir>", "an extra rule pack folder (repeatable), for its metadata", collect)
     .option("--quiet", "no progress on stderr (errors still shown)")
     .action(async ({ connectTimeout, requestTimeout, ...opts }) => {
       process.exitCode = await exportSecurityHubCommand({

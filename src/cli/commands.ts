@@ -11,12 +11,11 @@ import type { TollgateConfig } from "../config/types.js";
 import { readBaseline, type BaselineFinding } from "../engine/baseline.js";
 import { loadProfile, type Profile } from "../engine/profiles.js";
 import { builtInRuleDirs, loadRuleSet, type RuleSet } from "../engine/rules.js";
-import { InputError, type OutputError } from "../errors.js";
+import { EXIT, InputError, type OutputError } from "../errors.js";
 import { loadInventory } from "../inventory/io.js";
 import { mergeShardFindings, mergeShardInventories } from "../inventory/merge.js";
 import { INVENTORY_FORMAT_VERSION, type Inventory } from "../model/inventory.js";
 import type { ReportInput } from "../model/report.js";
-import type { Severity } from "../model/severity.js";
 import {
   assertProbePlanUsable,
   planProbes,
@@ -35,17 +34,22 @@ import { stderrLogger, type Logger } from "../util/logger.js";
 import { toolVersion } from "../version.js";
 import { runSecurityHubExport, type SecurityHubOptions } from "./export.js";
 import { RunStop, SignalRouter } from "./lifecycle.js";
-import type { StdoutFormat } from "./options.js";
+import type { ConsoleFormat } from "./options.js";
 import { checkOutputs, checkScanScope, maxDurationMs, runOutputs } from "./preflight.js";
-import { exitCodeFor, withOutputFailures, writeReportFiles } from "./run-report.js";
+import {
+  consoleOutput,
+  exitCodeFor,
+  isIncomplete,
+  withOutputFailures,
+  writeReportFiles,
+  type OutputOptions,
+} from "./run-report.js";
 import { collectStage, evaluateStage, probeStage, saveInventoryStage, writeStage } from "./stages.js";
 
-/** Options shared by scan and evaluate. */
-export interface ReportOptions {
-  out: string;
-  failOn: Severity;
-  format: StdoutFormat;
-  rules?: string[];
+/** Options shared by scan, probe, evaluate and merge. */
+export interface ReportOptions extends OutputOptions {
+  /** Extra rule pack folders (`--rule-pack`, repeatable). */
+  rulePack?: string[];
   quiet?: boolean;
   /** Config file (default: tollgate.config.yaml/.yml/.json in the working directory). */
   config?: string;
@@ -76,12 +80,12 @@ export function configProfile(config: TollgateConfig): string | undefined {
  * before the run's first AWS call or output, so a bad file is refused (exit 2) before anything is collected.
  */
 export async function loadSetup(
-  opts: Pick<ReportOptions, "config" | "profileRules" | "rules" | "baseline" | "quiet">,
+  opts: Pick<ReportOptions, "config" | "profileRules" | "rulePack" | "baseline" | "quiet">,
 ): Promise<RunSetup> {
   const config = loadConfig(opts.config);
   const profile = loadProfile(opts.profileRules ?? configProfile(config) ?? "default");
   const ruleSet = loadRuleSet(
-    [...builtInRuleDirs(), ...(opts.rules ?? [])],
+    [...builtInRuleDirs(), ...(opts.rulePack ?? [])],
     profile.overrides,
     `profile ${profile.id} (${profile.file})`,
   );
@@ -154,11 +158,6 @@ function runStop(env: CommandEnv, log: Logger, maxDurationMs?: number): RunStop 
   return new RunStop({ log, router: env.router ?? new SignalRouter(), ...(maxDurationMs ? { maxDurationMs } : {}) });
 }
 
-/** The inventory-like view exitCodeFor reads, from what was reported. */
-function reported(input: ReportInput): Pick<Inventory, "metadata" | "errors"> {
-  return { metadata: input.metadata, errors: input.coverage };
-}
-
 /**
  * Evaluates (correlation, suppressions, baseline), writes the reports and the probe log, prints what was asked, and
  * returns the exit code (suppressed and, with a baseline, unchanged failures do not count; a file that could not be
@@ -174,8 +173,13 @@ async function evaluateAndWrite(
   probeLog?: ProbeLog,
 ): Promise<{ code: number; input: ReportInput; failures: OutputError[] }> {
   const evaluated = await evaluateStage(inventory, setup, stop, log, clock);
-  const failures = await writeStage(evaluated, { out: opts.out, format: opts.format, probeLog, failOn: opts.failOn }, stop, log);
-  const code = withOutputFailures(exitCodeFor(evaluated.input.findings, reported(evaluated.input), opts.failOn), failures);
+  const failures = await writeStage(
+    evaluated,
+    { out: opts.out, formats: opts.formats, console: opts.console, probeLog, failOn: opts.failOn },
+    stop,
+    log,
+  );
+  const code = exitCodeFor(evaluated.input.findings, isIncomplete(evaluated.input) || failures.length > 0, opts);
   return { code, input: evaluated.input, failures };
 }
 
@@ -255,7 +259,7 @@ export async function scanCommand(opts: ScanCommandOptions, env: CommandEnv = {}
   await keeper.keep(probed.inventory, stop.stopped);
   const result = await evaluateAndWrite(probed.inventory, setup, opts, stop, log, clock, probed.log);
   await keeper.keep(probed.inventory, stop.stopped);
-  const code = withOutputFailures(result.code, keeper.failures);
+  const code = withOutputFailures(result.code, keeper.failures, opts);
   if (!opts.securityhub) return stop.finish(code);
   if (stop.stopped || result.failures.length) {
     log.warn("Security Hub import skipped: the run was stopped or its reports were not all written");
@@ -339,7 +343,7 @@ export async function probeCommand(opts: ProbeCommandOptions, env: CommandEnv = 
   await keeper.keep(probed.inventory, stop.stopped);
   const result = await evaluateAndWrite(probed.inventory, setup, opts, stop, log, clock, probed.log);
   await keeper.keep(probed.inventory, stop.stopped);
-  return stop.finish(withOutputFailures(result.code, keeper.failures));
+  return stop.finish(withOutputFailures(result.code, keeper.failures, opts));
 }
 
 /** `tollgate evaluate --inventory FILE`: offline, no credentials. */
@@ -383,9 +387,8 @@ export async function mergeCommand(
     log.info(`Merged findings of shards ${m.shards.join(", ")} of ${m.count}: ${input.findings.length} findings`);
     warnMissing(missing, m.count);
     const stop = runStop(env, log);
-    stop.enter("writing");
-    const written = await writeReportFiles(opts.out, input, log, undefined, opts.failOn);
-    return stop.finish(withOutputFailures(exitCodeFor(input.findings, reported(input), opts.failOn), written.failures));
+    const failures = await writeStage({ input, notEvaluated: [] }, opts, stop, log);
+    return stop.finish(exitCodeFor(input.findings, isIncomplete(input) || failures.length > 0, opts));
   }
   const setup = await loadSetup(opts);
   await checkOutputs(runOutputs(opts));
@@ -398,7 +401,9 @@ export async function mergeCommand(
   warnMissing(missing, m.count);
   const stop = runStop(env, log);
   const saveFailures = opts.saveInventory ? await saveInventoryStage(opts.saveInventory, inventory, log, "merged inventory") : [];
-  return stop.finish(withOutputFailures((await evaluateAndWrite(inventory, setup, opts, stop, log, clock)).code, saveFailures));
+  return stop.finish(
+    withOutputFailures((await evaluateAndWrite(inventory, setup, opts, stop, log, clock)).code, saveFailures, opts),
+  );
 }
 
 /** Whether a shard file is an inventory or a findings file, from its top-level `kind` (read without the rest). */
@@ -417,11 +422,15 @@ async function shardKind(path: string): Promise<"tollgate-inventory" | "tollgate
   return kind;
 }
 
-/** `tollgate report --from findings.json`: re-renders saved results, no AWS. */
+/**
+ * `tollgate report --from findings.json`: re-renders saved results, no AWS. It judges nothing (exit 0), except
+ * that a report it could not write makes its output incomplete (3).
+ */
 export async function reportCommand(
   opts: {
     from: string;
-    format: ReportFormat[];
+    formats: ReportFormat[];
+    console: ConsoleFormat;
     out: string;
     quiet?: boolean;
   },
@@ -429,9 +438,11 @@ export async function reportCommand(
 ): Promise<number> {
   const log = stderrLogger({ quiet: opts.quiet });
   await checkOutputs(runOutputs(opts));
-  const file = await loadFindingsFile(opts.from);
+  const input = fromFindingsFile(await loadFindingsFile(opts.from));
   const stop = runStop(env, log);
   stop.enter("writing");
-  const written = await writeReportFiles(opts.out, fromFindingsFile(file), log, opts.format);
-  return stop.finish(withOutputFailures(0, written.failures));
+  const written = await writeReportFiles(opts.out, input, log, opts.formats);
+  const out = consoleOutput(opts.console, input);
+  if (out) process.stdout.write(out);
+  return stop.finish(written.failures.length ? EXIT.incomplete : EXIT.ok);
 }

@@ -7,7 +7,6 @@ import { callTimeouts } from "../collect/tuning.js";
 import { builtInRuleDirs, loadRules } from "../engine/rules.js";
 import { toBatches } from "../export/batches.js";
 import { loadExportInput, type ExportInput } from "../export/findings-file.js";
-import { renderOcsf } from "../export/ocsf.js";
 import {
   credentialsResolver,
   describeCallError,
@@ -17,6 +16,7 @@ import {
   type ExportResult,
 } from "../export/securityhub.js";
 import type { RuleMeta } from "../model/rule-meta.js";
+import { renderReport } from "../report/render.js";
 import { systemClock, type Clock } from "../util/clock.js";
 import { escapeForTerminal, escapeJsonForTerminal } from "../util/escape.js";
 import { stderrLogger, type Logger } from "../util/logger.js";
@@ -31,7 +31,8 @@ export interface ExportFileOptions {
   from: string;
   format: "ocsf" | "asff";
   out?: string;
-  rules?: string[];
+  /** Extra rule pack folders (`--rule-pack`). */
+  rulePack?: string[];
   homeRegion?: string;
   onlyFailed?: boolean;
   quiet?: boolean;
@@ -58,7 +59,8 @@ export interface SecurityHubOptions {
 export interface ExportSecurityHubOptions extends SecurityHubOptions {
   from: string;
   out?: string;
-  rules?: string[];
+  /** Extra rule pack folders (`--rule-pack`). */
+  rulePack?: string[];
   quiet?: boolean;
 }
 
@@ -83,23 +85,18 @@ export async function exportFileCommand(opts: ExportFileOptions, clock: Clock = 
   // Checked before the (possibly large) findings file is read.
   await checkOutputs([opts.out ? { path: opts.out, kind: "file", flag: "--out" } : undefined]);
   const input = await loadExportInput(opts.from);
-  const rules = metasFor(opts.rules);
-  let text: string;
-  if (opts.format === "ocsf") {
-    text = renderOcsf(input, rules);
-  } else {
-    const groups = planImport(input, rules, {
-      homeRegion: homeRegionOf(input, opts.homeRegion),
-      onlyFailed: opts.onlyFailed ?? false,
-      updatedAt: clock().toISOString(),
-    });
-    text =
-      JSON.stringify(
-        groups.flatMap((g) => g.findings),
-        null,
-        2,
-      ) + "\n";
-  }
+  const rules = metasFor(opts.rulePack);
+  const { text } = renderReport(
+    opts.format,
+    { ...input, rules },
+    {
+      asff: {
+        homeRegion: homeRegionOf(input, opts.homeRegion),
+        onlyFailed: opts.onlyFailed ?? false,
+        updatedAt: clock().toISOString(),
+      },
+    },
+  );
   if (opts.out) {
     await writeFileAtomic(opts.out, text);
     stderrLogger({ quiet: opts.quiet }).info(`Wrote ${opts.out}`);
@@ -198,6 +195,6 @@ export async function exportSecurityHubCommand(opts: ExportSecurityHubOptions, c
     opts.dryRun ? { path: outDir, kind: "dir", flag: opts.out ? "--out" : "--dry-run (the folder of --from)" } : undefined,
   ]);
   const input = await loadExportInput(opts.from);
-  const rules = metasFor(opts.rules);
+  const rules = metasFor(opts.rulePack);
   return runSecurityHubExport(input, rules, { ...opts, outDir }, log, clock);
 }

@@ -1,12 +1,64 @@
 import { InvalidArgumentError } from "commander";
 import { checkRegion } from "../aws/regions.js";
-import { ExitError } from "../errors.js";
+import { ExitError, InputError } from "../errors.js";
 import { isSeverity, type Severity } from "../model/severity.js";
+import type { FailOn } from "../report/common.js";
+import { isReportFormat, REPORT_FORMATS, type ReportFormat } from "../report/formats.js";
 
-/** Parses `--fail-on`. */
+/** A severity as users write it: `informational` is accepted for `info` (Prowler and Security Hub spell it so). */
+function severityWord(v: string): Severity | undefined {
+  const s = v.trim().toLowerCase();
+  const w = s === "informational" ? "info" : s;
+  return isSeverity(w) ? w : undefined;
+}
+
+/** Parses `diff --fail-on`: a severity at which new failures gate. */
 export function parseSeverity(v: string): Severity {
-  if (!isSeverity(v) || v === "info") throw new InvalidArgumentError("must be one of critical, high, medium, low");
-  return v;
+  const s = severityWord(v);
+  if (!s) throw new InvalidArgumentError("must be one of critical, high, medium, low, informational");
+  return s;
+}
+
+/** Parses `--fail-on`: a severity, or `none` (report-only: exit 0 unless bad input or an internal error). */
+export function parseFailOn(v: string): FailOn {
+  if (v.trim().toLowerCase() === "none") return "none";
+  const s = severityWord(v);
+  if (!s) throw new InvalidArgumentError("must be one of critical, high, medium, low, informational, none");
+  return s;
+}
+
+/** How an incomplete run (a call failed, a check could not conclude, the scan stopped) sets the exit code. */
+export const ON_INCOMPLETE = ["error", "fail", "ignore"] as const;
+/** `--on-incomplete`: error = exit 3, fail = exit 1, ignore = judged on the findings only. */
+export type OnIncomplete = (typeof ON_INCOMPLETE)[number];
+
+/** Parses `--on-incomplete`. */
+export function parseOnIncomplete(v: string): OnIncomplete {
+  if (!(ON_INCOMPLETE as readonly string[]).includes(v))
+    throw new InvalidArgumentError(`must be one of ${ON_INCOMPLETE.join(", ")}`);
+  return v as OnIncomplete;
+}
+
+/** Parses `--formats`: a comma-separated list of registry format names (src/report/formats.ts). */
+export function parseFormats(v: string): ReportFormat[] {
+  const list = [...new Set(parseList(v))];
+  const bad = list.filter((f) => !isReportFormat(f));
+  if (bad.length || !list.length)
+    throw new InvalidArgumentError(
+      `${bad.length ? `unknown format ${bad.join(", ")}; ` : ""}must be a comma-separated list of ${REPORT_FORMATS.join(", ")}`,
+    );
+  return list as ReportFormat[];
+}
+
+/**
+ * The `--format` that `scan`, `probe`, `evaluate`, `merge` and `report` no longer take: refused (exit 2) with what
+ * replaced it, rather than read with its old meaning.
+ */
+export function refuseOldFormat(v: string): never {
+  throw new InputError(
+    `--format ${v}: this option was split in two: --formats ${REPORT_FORMATS.join(",")} chooses the files written into --out, ` +
+      `--console ${CONSOLE_FORMATS.join("|")} what is printed on stdout`,
+  );
 }
 
 /** Parses a comma-separated list. */
@@ -25,16 +77,16 @@ export function collect(v: string, prev: string[] = []): string[] {
   return [...prev, v];
 }
 
-/** Stdout formats. */
-export const STDOUT_FORMATS = ["none", "text", "json", "sarif"] as const;
-/** What `--format` prints on stdout. */
-export type StdoutFormat = (typeof STDOUT_FORMATS)[number];
+/** What `--console` can print on stdout. */
+export const CONSOLE_FORMATS = ["none", "text", "json", "sarif"] as const;
+/** What `--console` prints on stdout. */
+export type ConsoleFormat = (typeof CONSOLE_FORMATS)[number];
 
-/** Parses `--format`. */
-export function parseStdoutFormat(v: string): StdoutFormat {
-  if (!(STDOUT_FORMATS as readonly string[]).includes(v))
-    throw new InvalidArgumentError(`must be one of ${STDOUT_FORMATS.join(", ")}`);
-  return v as StdoutFormat;
+/** Parses `--console`. */
+export function parseConsole(v: string): ConsoleFormat {
+  if (!(CONSOLE_FORMATS as readonly string[]).includes(v))
+    throw new InvalidArgumentError(`must be one of ${CONSOLE_FORMATS.join(", ")}`);
+  return v as ConsoleFormat;
 }
 
 /** Parses a positive number option (rates may be fractional). */

@@ -22,7 +22,8 @@ import {
 /** Options shared by `rules list` and `rules show`. */
 export interface CatalogOptions {
   format: "text" | "json";
-  rules?: string[];
+  /** Extra rule pack folders (`--rule-pack`). */
+  rulePack?: string[];
   config?: string;
   profileRules?: string;
 }
@@ -31,7 +32,7 @@ export interface CatalogOptions {
 export function loadCatalog(opts: Omit<CatalogOptions, "format">): CatalogEntry[] {
   const config = loadConfig(opts.config);
   const profile = loadProfile(opts.profileRules ?? configProfile(config) ?? "default");
-  const dirs = [...builtInRuleDirs(), ...(opts.rules ?? [])];
+  const dirs = [...builtInRuleDirs(), ...(opts.rulePack ?? [])];
   const source = `profile ${profile.id} (${profile.file})`;
   const active = loadRuleSet(dirs, profile.overrides, source);
   const all = loadRuleSet(dirs, withoutEnabled(profile.overrides), source);

@@ -5,13 +5,15 @@ import type { Finding } from "../model/finding.js";
 import type { Inventory } from "../model/inventory.js";
 import type { ReportInput } from "../model/report.js";
 import type { RuleMeta } from "../model/rule-meta.js";
-import { atLeast, SEVERITIES, type Severity } from "../model/severity.js";
+import { atLeast, SEVERITIES } from "../model/severity.js";
 import { countFindings, skippedByReason } from "../report/common.js";
-import { REPORT_FORMATS, writeReports, type ReportFormat } from "../report/index.js";
+import { DEFAULT_FORMATS, renderReport, writeReports, type ReportFormat } from "../report/index.js";
 import { describeGapCause, gapCauses } from "../report/coverage.js";
 import { permissionAdvice } from "../report/permission-advice.js";
-import { escapeForTerminal } from "../util/escape.js";
+import { escapeForTerminal, escapeJsonForTerminal } from "../util/escape.js";
 import type { Logger } from "../util/logger.js";
+import type { FailOn } from "../report/common.js";
+import type { ConsoleFormat, OnIncomplete } from "./options.js";
 
 /** Rule metadata for reporters, with compliance references from the frameworks. */
 export function ruleMetas(rules: Rule[], knownIds: Set<string> = new Set(rules.map((r) => r.id))): RuleMeta[] {
@@ -44,7 +46,7 @@ export interface WrittenReports {
 }
 
 /**
- * Writes every report format into `dir`; prints renderer warnings (e.g. SARIF truncation) and every file that could
+ * Writes the chosen formats into `dir`; prints renderer warnings (e.g. SARIF truncation) and every file that could
  * not be written (disk full, permission) on stderr. A failed file does not stop the others. The built-in
  * frameworks are added for report.html's framework view, and `failOn` makes its verdict the exit code's.
  */
@@ -52,8 +54,8 @@ export async function writeReportFiles(
   dir: string,
   input: ReportInput,
   log: Logger,
-  formats: readonly ReportFormat[] = REPORT_FORMATS,
-  failOn?: Severity,
+  formats: readonly ReportFormat[] = DEFAULT_FORMATS,
+  failOn?: FailOn,
 ): Promise<WrittenReports> {
   const withFrameworks = { ...input, frameworks: input.frameworks ?? loadFrameworks() };
   const { files, warnings, failures } = await writeReports(dir, formats, withFrameworks, {
@@ -66,26 +68,51 @@ export async function writeReportFiles(
   return { files, failures };
 }
 
-/** The exit code once some output could not be written: incomplete (3), unless failing findings already say 1. */
-export function withOutputFailures(code: number, failures: readonly unknown[]): number {
-  return failures.length && code !== EXIT.findings ? EXIT.incomplete : code;
+/** How the exit code is decided: `--fail-on` and `--on-incomplete`. */
+export interface ExitPolicy {
+  /** Severity at which a counted failure exits 1; `none` = report-only. */
+  failOn: FailOn;
+  /** What an incomplete result exits with; default `error` (3), or `ignore` under `--fail-on none`. */
+  onIncomplete?: OnIncomplete | undefined;
 }
 
-/** Exit code: 1 if a counted failure is at or above the threshold, else 3 if the scan was incomplete, else 0. */
-export function exitCodeFor(findings: Finding[], inventory: Pick<Inventory, "metadata" | "errors">, failOn: Severity): number {
-  const failing = findings.some(
-    (f) => f.status === "fail" && !f.suppression && f.baseline !== "unchanged" && atLeast(f.severity, failOn),
-  );
-  if (failing) return EXIT.findings;
-  const incomplete = !inventory.metadata.complete || inventory.errors.length > 0 || findings.some((f) => f.status === "error");
-  return incomplete ? EXIT.incomplete : EXIT.ok;
+/** True when a result does not cover everything it should: the scan stopped, a call failed, a rule could not judge. */
+export function isIncomplete(input: Pick<ReportInput, "findings" | "coverage" | "metadata">): boolean {
+  return !input.metadata.complete || input.coverage.length > 0 || input.findings.some((f) => f.status === "error");
+}
+
+/**
+ * The exit code of a run. Failing findings at or above `--fail-on` (not suppressed, not unchanged against a
+ * baseline) exit 1. Otherwise an incomplete result (including an output file that could not be written) exits as
+ * `--on-incomplete` says: error 3, fail 1, ignore 0. `--fail-on none` is report-only: findings never gate, and an
+ * incomplete result is ignored unless `--on-incomplete` asks otherwise. Bad input (2) and internal errors (4) are
+ * thrown before this is reached, so they exit non-zero whatever the policy.
+ */
+export function exitCodeFor(findings: readonly Finding[], incomplete: boolean, policy: ExitPolicy): number {
+  const { failOn } = policy;
+  if (
+    failOn !== "none" &&
+    findings.some((f) => f.status === "fail" && !f.suppression && f.baseline !== "unchanged" && atLeast(f.severity, failOn))
+  )
+    return EXIT.findings;
+  if (!incomplete) return EXIT.ok;
+  const onIncomplete = policy.onIncomplete ?? (failOn === "none" ? "ignore" : "error");
+  return onIncomplete === "error" ? EXIT.incomplete : onIncomplete === "fail" ? EXIT.findings : EXIT.ok;
+}
+
+/**
+ * The exit code once an output of the run could not be written (the saved inventory): that is incompleteness too,
+ * exiting as the policy says, unless the code already says why the run did not succeed.
+ */
+export function withOutputFailures(code: number, failures: readonly unknown[], policy: ExitPolicy): number {
+  return failures.length && code === EXIT.ok ? exitCodeFor([], true, policy) : code;
 }
 
 /** Denied operations listed one per line on the console; more than this is a principal without Tollgate's policy. */
 const MAX_LISTED_DENIALS = 5;
 
 /** A human summary for stderr, with the same counts as every report (countFindings). */
-export function summarize(input: ReportInput, inventory: Pick<Inventory, "metadata" | "errors">, log: Logger): void {
+export function summarize(input: ReportInput, log: Logger): void {
   const c = countFindings(input);
   log.info(
     `Findings: ${c.byStatus.fail} failing, ${c.byStatus.pass} passing, ${c.byStatus.error} error, ${c.byStatus.skipped} not probed, ${c.suppressed} suppressed`,
@@ -98,13 +125,13 @@ export function summarize(input: ReportInput, inventory: Pick<Inventory, "metada
     if (skipped.length > 5) log.info(`  … and ${skipped.length - 5} more reason(s) (see summary.md)`);
   }
   // A principal lacking permissions gets one line saying what to attach, not a warning per denied call.
-  const advice = permissionAdvice(inventory.errors, input.findings, inventory.metadata.callers, inventory.metadata.partition);
+  const advice = permissionAdvice(input.coverage, input.findings, input.metadata.callers, input.metadata.partition);
   if (advice) log.warn(advice.message);
   // Then one line per cause (the same denial in every region is one line), a denial naming the permission and the
   // statement to add. A principal denied more than a handful of calls lacks the policy as a whole: the line above
   // says so, and summary.md lists each missing permission.
   const covered = new Set(advice?.covered);
-  const causes = gapCauses(inventory.errors, input.findings, inventory.metadata.partition);
+  const causes = gapCauses(input.coverage, input.findings, input.metadata.partition);
   const denials = causes.filter((c) => c.errors.every((e) => covered.has(e)));
   const listed = denials.length > MAX_LISTED_DENIALS ? causes.filter((c) => !denials.includes(c)) : causes;
   if (listed.length) {
@@ -113,7 +140,21 @@ export function summarize(input: ReportInput, inventory: Pick<Inventory, "metada
     for (const c of listed.slice(0, 20)) log.warn(`  ${describeGapCause(c)}`);
     if (listed.length > 20) log.warn(`  … and ${listed.length - 20} more (see summary.md)`);
   }
-  if (!inventory.metadata.complete) log.warn("the scan did not complete; the inventory is partial");
+  if (!input.metadata.complete) log.warn("the scan did not complete; the inventory is partial");
+}
+
+/** What `--console` prints on stdout for a run: nothing, the text table, or a whole document (JSON made safe to print). */
+export function consoleOutput(format: ConsoleFormat, input: ReportInput): string {
+  if (format === "none") return "";
+  if (format === "text") return textTable(input.findings);
+  return escapeJsonForTerminal(renderReport(format, input, { toolVersion: input.metadata.toolVersion }).text);
+}
+
+/** Where a run's results go and how its exit code is decided: the options every reporting command shares. */
+export interface OutputOptions extends ExitPolicy {
+  out: string;
+  formats: ReportFormat[];
+  console: ConsoleFormat;
 }
 
 /** Text table of failing findings, for `--format text`: tab-separated, every field escaped (it carries AWS names). */

@@ -11,16 +11,15 @@ import { correlate } from "../probe/correlate.js";
 import { PROBE_RESOURCE_TYPE } from "../probe/prober.js";
 import { probeInventory, writeProbeLog, type PreparedProbes, type ProbeLog } from "../probe/run.js";
 import type { SigningCredentials } from "../probe/sign.js";
-import { renderReport, type ReportFormat } from "../report/index.js";
+import type { ReportFormat } from "../report/index.js";
 import type { Clock } from "../util/clock.js";
-import { escapeJsonForTerminal } from "../util/escape.js";
-import type { Severity } from "../model/severity.js";
+import type { FailOn } from "../report/common.js";
 import type { Logger } from "../util/logger.js";
 import { stopReasonOf, whenAborted, type StopReason } from "../util/stop.js";
 import type { RunStop } from "./lifecycle.js";
-import type { StdoutFormat } from "./options.js";
+import type { ConsoleFormat } from "./options.js";
 import type { RunSetup } from "./commands.js";
-import { reportInput, summarize, textTable, writeReportFiles } from "./run-report.js";
+import { consoleOutput, reportInput, summarize, writeReportFiles } from "./run-report.js";
 
 // The stages of a run, each a named function with explicit inputs, so the CLI commands (and later the pipeline
 // module) compose them. Each stage that can stop early takes the RunStop and keeps what it has when it does.
@@ -153,14 +152,14 @@ function evaluationGap(inventory: Inventory, notEvaluated: string[], why: StopRe
 /** Options of writeStage. */
 export interface WriteStageOptions {
   out: string;
-  /** What to print on stdout once the files are written. */
-  format: StdoutFormat;
-  /** Report formats to write (default: all). */
-  formats?: readonly ReportFormat[];
+  /** What to print on stdout once the files are written (`--console`). */
+  console: ConsoleFormat;
+  /** Report formats to write (`--formats`). */
+  formats: readonly ReportFormat[];
   /** The probe run's log, written as probes.json beside the reports. */
   probeLog?: ProbeLog | undefined;
   /** The run's --fail-on, so report.html's verdict is the exit code's. */
-  failOn?: Severity;
+  failOn?: FailOn;
 }
 
 /**
@@ -181,18 +180,15 @@ export async function writeStage(
   if (probeLog) failures.push(...(await reportingFailure(log, () => writeProbeLog(opts.out, probeLog))));
   const written = await writeReportFiles(opts.out, input, log, opts.formats, opts.failOn);
   failures.push(...written.failures);
-  summarize(input, { metadata: input.metadata, errors: input.coverage }, log);
+  summarize(input, log);
   if (input.fixed) {
     const count = (b: string) => input.findings.filter((f) => f.baseline === b).length;
     log.info(`Against the baseline: ${count("new")} new, ${count("unchanged")} unchanged, ${input.fixed.length} fixed`);
   }
   if (evaluated.notEvaluated.length)
     log.warn(`evaluation was stopped: ${evaluated.notEvaluated.length} rule(s) were not evaluated (see findings.json coverage)`);
-  if (opts.format === "json" || opts.format === "sarif") {
-    process.stdout.write(
-      escapeJsonForTerminal(renderReport(opts.format, input, { toolVersion: input.metadata.toolVersion }).text),
-    );
-  } else if (opts.format === "text") process.stdout.write(textTable(input.findings));
+  const out = consoleOutput(opts.console, input);
+  if (out) process.stdout.write(out);
   return failures;
 }
 

@@ -1,12 +1,16 @@
 /** Public reporting API: pure renderers (`renderReport`), the file writer and the findings.json loader. */
+export { renderReport } from "./render.js";
 export {
+  DEFAULT_FORMATS,
+  FILE_FORMATS,
+  fileFormat,
   isReportFormat,
-  renderReport,
   REPORT_FILE_NAMES,
   REPORT_FORMATS,
+  type FileFormat,
   type RenderOptions,
   type ReportFormat,
-} from "./render.js";
+} from "./formats.js";
 export type { Rendered, SarifOptions } from "./sarif.js";
 export type { MarkdownOptions } from "./markdown.js";
 export type { ReportOptions } from "./common.js";

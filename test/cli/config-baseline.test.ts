@@ -126,7 +126,7 @@ describe("suppressions, profiles and baselines through the built CLI", () => {
         findings: full.findings.filter((f) => !(f.ruleId === "aws.iam.user.console-mfa" && f.resourceArn.endsWith("/eve"))),
       }),
     );
-    const r = await evaluate(["--out", join(tmp, "baseline2"), "--baseline", older, "--format", "text"]);
+    const r = await evaluate(["--out", join(tmp, "baseline2"), "--baseline", older, "--console", "text"]);
     expect(r.code).toBe(1);
     expect(r.stdout).toMatch(/^FAIL\thigh\taws\.iam\.user\.console-mfa\t.*user\/eve\t.*\[new\]$/m);
   });

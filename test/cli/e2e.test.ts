@@ -178,7 +178,7 @@ describe("tollgate CLI end to end against the simulator", () => {
 
   it("report --from re-renders the saved findings without AWS", async () => {
     const out = join(tmp, "rerendered");
-    const r = await runCli(["report", "--from", join(tmp, "demo", "findings.json"), "--format", "html,markdown", "--out", out], {
+    const r = await runCli(["report", "--from", join(tmp, "demo", "findings.json"), "--formats", "html,markdown", "--out", out], {
       PATH: process.env["PATH"],
     });
     expect(r.code).toBe(0);
@@ -192,7 +192,7 @@ describe("tollgate CLI end to end against the simulator", () => {
   });
 
   it("exit 0 for a clean account", async () => {
-    const r = await runCli(["scan", "--no-probe", "--out", join(tmp, "clean"), "--format", "json"], simEnv(s, clean));
+    const r = await runCli(["scan", "--no-probe", "--out", join(tmp, "clean"), "--console", "json"], simEnv(s, clean));
     expect(r.code).toBe(0);
     const f = JSON.parse(r.stdout) as FindingsFile;
     expect(f.findings.length).toBeGreaterThan(0);
@@ -212,7 +212,7 @@ describe("tollgate CLI end to end against the simulator", () => {
     const r = await runCli(["scan", "--no-probe", "--out", join(tmp, "medium"), "--save-inventory", inv], simEnv(s, mediumOnly));
     expect(r.code).toBe(0);
     const atMedium = await runCli(
-      ["evaluate", "--inventory", inv, "--out", join(tmp, "medium2"), "--fail-on", "medium", "--format", "text"],
+      ["evaluate", "--inventory", inv, "--out", join(tmp, "medium2"), "--fail-on", "medium", "--console", "text"],
       { PATH: process.env["PATH"] },
     );
     expect(atMedium.code).toBe(1);
@@ -258,7 +258,7 @@ describe("tollgate CLI end to end against the simulator", () => {
         "evaluate",
         "--inventory",
         join(tmp, "demo", "inventory.json"),
-        "--rules",
+        "--rule-pack",
         join(tmp, "bad-rules"),
         "--out",
         join(tmp, "x"),

@@ -319,7 +319,7 @@ describe("stopping during evaluation and writing", () => {
     const dir = join(tmp, "eval-sigint");
     const { inventory, pack } = slowEvaluation(dir, 5000, 60);
     const out = join(dir, "out");
-    const cli = startCli(["evaluate", "--inventory", inventory, "--rules", pack, "--out", out], simEnv(s, home));
+    const cli = startCli(["evaluate", "--inventory", inventory, "--rule-pack", pack, "--out", out], simEnv(s, home));
     await cli.waitForStderr(/Evaluating \d+ rule\(s\) on 5000 resource\(s\)/);
     cli.child.kill("SIGINT");
     const r = await cli.done;
@@ -446,7 +446,7 @@ describe("everything the run needs is checked before the first AWS call", () => 
     mkdirSync(pack, { recursive: true });
     symlinkSync(join(pack, "gone.json"), join(pack, "rule.json"));
     await refusedBeforeAws(
-      ["scan", "--no-probe", "--rules", pack, "--out", join(tmp, "broken-out")],
+      ["scan", "--no-probe", "--rule-pack", pack, "--out", join(tmp, "broken-out")],
       /broken-pack\/rule\.json: cannot read rule file: ENOENT/,
     );
   });

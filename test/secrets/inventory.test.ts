@@ -84,7 +84,19 @@ describe("the demo account's secret stage variable", () => {
     );
     const out = join(tmp, "old-out");
     const r = await runCli(
-      ["evaluate", "--inventory", file, "--rules", join(tmp, "pack"), "--out", out, "--format", "json", "--fail-on", "critical"],
+      [
+        "evaluate",
+        "--inventory",
+        file,
+        "--rule-pack",
+        join(tmp, "pack"),
+        "--out",
+        out,
+        "--console",
+        "json",
+        "--fail-on",
+        "critical",
+      ],
       simEnv(s, demo),
     );
     expect(r.code).toBe(1);
