@@ -23,6 +23,7 @@ import {
 import { diffCommand, rulesListCommand, rulesShowCommand } from "./cli/rules-commands.js";
 import { ExitError, InputError } from "./errors.js";
 import { escapeForTerminal } from "./util/escape.js";
+import { SERVICE_NAMES } from "./engine/selection.js";
 import { DEFAULT_FORMATS, FILE_FORMATS } from "./report/formats.js";
 import { toolVersion } from "./version.js";
 
@@ -68,6 +69,20 @@ function reportOptions(cmd: Command): Command {
         "when a call failed or a check could not conclude: error (exit 3), fail (exit 1), ignore (judge the findings only); default error, ignore with --fail-on none",
       ).argParser(parseOnIncomplete),
     )
+    .option(
+      "--services <list>",
+      `only these services, comma-separated (${SERVICE_NAMES.join(", ")}): the others are not collected or evaluated`,
+      parseList,
+    )
+    .option("--rules <list>", "only these rules: comma-separated ids, aliases or globs (aws.iam.*)", parseList)
+    .option("--exclude-rules <list>", "not these rules: comma-separated ids, aliases or globs", parseList)
+    .addOption(
+      new Option(
+        "--severity <min>",
+        "only rules at or above this severity: critical, high, medium, low, informational",
+      ).argParser(parseSeverity),
+    )
+    .option("--framework <id>", "only the rules mapped to this framework: aws-fsbp, cis-aws-3.0, cis-aws-5.0, owasp-api-2023")
     .option("--rule-pack <dir>", "an extra rule pack folder (repeatable)", collect)
     .option("--quiet", "no progress or summary on stderr (warnings still shown)")
     .option("--config <file>", "config file (default: tollgate.config.yaml, .yml or .json in the working directory)")

@@ -172,11 +172,86 @@ export function renderRuleShow(e: CatalogEntry, format: "text" | "json"): string
   return lines.join("\n") + "\n";
 }
 
-/** Finds a catalogue entry by id or alias, or refuses with exit 2. */
-export function findEntry(entries: CatalogEntry[], id: string): CatalogEntry {
-  const e = entries.find((x) => x.id === id || x.aliases.includes(id));
-  if (!e) throw new InputError(`unknown rule id ${id} (see \`tollgate rules list\`)`);
-  return e;
+/** A framework requirement a `rules show` query named. */
+export interface ControlMatch {
+  framework: string;
+  requirement: string;
+  title: string;
+  /** Why the requirement is outside Tollgate's scope, when it is. */
+  outOfScope?: string;
+}
+
+/**
+ * The framework requirements a control id names, as people write them: a Security Hub control (`IAM.3`,
+ * `APIGateway.1`), a CIS recommendation (`CIS 1.14`, `CIS 5.0 1.14`, `cis-aws-3.0 1.14`), an OWASP API risk
+ * (`API2:2023`, `API2`), or `<framework id> <requirement>`. Case-insensitive; a bare number like `1.14` names
+ * every CIS version's 1.14.
+ */
+export function findControls(frameworks: readonly Framework[], query: string): ControlMatch[] {
+  const q = query.trim().replace(/\s+/g, " ");
+  const eq = (a: string, b: string) => a.toLowerCase() === b.toLowerCase();
+  let candidates: readonly Framework[] = frameworks;
+  let req = q;
+  const byId = frameworks.find((f) => eq(q.split(" ")[0] ?? "", f.id));
+  const cis = /^cis(?:[- ]aws)?(?:[- ]v?(\d+(?:\.\d+)?))? (\S+)$/i.exec(q);
+  const owasp = /^(?:owasp )?(API\d+)(?::(\d{4}))?$/i.exec(q);
+  if (byId && q.includes(" ")) {
+    candidates = [byId];
+    req = q.slice(q.indexOf(" ") + 1);
+  } else if (cis) {
+    const version = cis[1];
+    candidates = frameworks.filter(
+      (f) => f.id.startsWith("cis-") && (!version || f.version === version || f.version.startsWith(`${version}.`)),
+    );
+    req = cis[2]!;
+  } else if (owasp) {
+    candidates = frameworks.filter((f) => f.id.startsWith("owasp-api") && (!owasp[2] || f.version === owasp[2]));
+    req = owasp[1]!;
+  }
+  return candidates.flatMap((f) =>
+    f.requirements
+      .filter((r) => eq(r.id, req))
+      .map((r) => ({
+        framework: f.id,
+        requirement: r.id,
+        title: r.title,
+        ...(r.outOfScope ? { outOfScope: r.outOfScope } : {}),
+      })),
+  );
+}
+
+/**
+ * The catalogue entries `rules show` names: a rule id or alias, else every rule mapped to the control the query
+ * names (findControls). Refuses (exit 2) a query that names nothing, or a control no Tollgate rule covers.
+ */
+export function findEntries(
+  entries: CatalogEntry[],
+  frameworks: readonly Framework[],
+  query: string,
+): { entries: CatalogEntry[]; controls: ControlMatch[] } {
+  const e = entries.find((x) => x.id === query || x.aliases.includes(query));
+  if (e) return { entries: [e], controls: [] };
+  const controls = findControls(frameworks, query);
+  if (!controls.length)
+    throw new InputError(
+      `${query}: no rule id, alias or control id (IAM.3, CIS 1.14, API2:2023) matches (see \`tollgate rules list\`)`,
+    );
+  const cited = new Set(
+    controls.flatMap(
+      (c) => frameworks.find((f) => f.id === c.framework)?.requirements.find((r) => r.id === c.requirement)?.rules ?? [],
+    ),
+  );
+  const found = entries.filter((x) => cited.has(x.id));
+  if (!found.length)
+    throw new InputError(
+      `${query}: ${controls
+        .map(
+          (c) =>
+            `${c.framework} ${c.requirement} (${c.title}) is ${c.outOfScope ? `outside Tollgate's scope: ${c.outOfScope}` : "not covered by Tollgate"}`,
+        )
+        .join("; ")}`,
+    );
+  return { entries: found, controls };
 }
 
 /** The generated `docs/rules.md`: one row per rule, then per framework the coverage. Deterministic. */

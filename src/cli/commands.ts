@@ -3,6 +3,7 @@ import { endpointUrls, loadAwsConfig } from "../aws/config.js";
 import { withCredentialAdvice } from "../aws/credential-errors.js";
 import { apiGatewayEmulator } from "../aws/emulator.js";
 import { chooseProgress } from "../collect/progress.js";
+import { COLLECTORS } from "../collect/registry.js";
 import { startScan } from "../collect/scan.js";
 import type { Shard } from "../collect/shard.js";
 import { callTimeouts, DEFAULT_MAX_ATTEMPTS, validateScanSettings, type ScanSettingsFile } from "../collect/tuning.js";
@@ -10,11 +11,22 @@ import { loadConfig } from "../config/load.js";
 import type { TollgateConfig } from "../config/types.js";
 import { readBaseline, type BaselineFinding } from "../engine/baseline.js";
 import { loadProfile, type Profile } from "../engine/profiles.js";
-import { builtInRuleDirs, loadRuleSet, type RuleSet } from "../engine/rules.js";
+import { loadFrameworks } from "../engine/frameworks.js";
+import { builtInRuleDirs, loadRuleSet, type Rule, type RuleSet } from "../engine/rules.js";
+import {
+  activeFilters,
+  FLAG_SOURCE,
+  ruleServices,
+  selectRules,
+  validateFilters,
+  type FilterSource,
+  type RuleFilters,
+} from "../engine/selection.js";
 import { EXIT, InputError, type OutputError } from "../errors.js";
 import { loadInventory } from "../inventory/io.js";
 import { mergeShardFindings, mergeShardInventories } from "../inventory/merge.js";
-import { INVENTORY_FORMAT_VERSION, type Inventory } from "../model/inventory.js";
+import { INVENTORY_FORMAT_VERSION, type Inventory, type RunSelection } from "../model/inventory.js";
+import type { Severity } from "../model/severity.js";
 import type { ReportInput } from "../model/report.js";
 import {
   assertProbePlanUsable,
@@ -57,6 +69,16 @@ export interface ReportOptions extends OutputOptions {
   profileRules?: string;
   /** An earlier findings.json: failing findings are classified new/unchanged and only new ones gate. */
   baseline?: string;
+  /** `--services`: collect and evaluate only these services. */
+  services?: string[];
+  /** `--rules`: rule ids, aliases or globs to evaluate. */
+  rules?: string[];
+  /** `--exclude-rules`: rule ids, aliases or globs not to evaluate. */
+  excludeRules?: string[];
+  /** `--severity`: minimum severity of the rules evaluated. */
+  severity?: Severity;
+  /** `--framework`: only the rules mapped to this framework. */
+  framework?: string;
 }
 
 /** Config, profile, rules and baseline for a run, loaded (and validated) before anything else happens. */
@@ -64,6 +86,12 @@ export interface RunSetup {
   config: TollgateConfig;
   profile: Profile;
   ruleSet: RuleSet;
+  /** The filters in force: the config's `filters` with the command-line flags over them, key by key. */
+  filters: RuleFilters;
+  /** The enabled rules the filters keep: what this run evaluates. */
+  rules: Rule[];
+  /** What the run records in its metadata: filters, profile and config file. */
+  selection: RunSelection;
   /** The `--baseline` file's findings, when one was given. */
   baseline?: BaselineFinding[];
 }
@@ -75,13 +103,18 @@ export function configProfile(config: TollgateConfig): string | undefined {
   return join(dirname(config.file), p);
 }
 
+type SetupOptions = Pick<
+  ReportOptions,
+  "config" | "profileRules" | "rulePack" | "baseline" | "quiet" | "services" | "rules" | "excludeRules" | "severity" | "framework"
+>;
+
 /**
- * Loads the config file, the selected profile, the rules with the profile's overrides and the baseline: all of them
- * before the run's first AWS call or output, so a bad file is refused (exit 2) before anything is collected.
+ * Loads the config file, the selected profile, the rules with the profile's overrides, the filters (the config's
+ * `filters` under the flags) and the baseline: all of them before the run's first AWS call or output, so bad input
+ * is refused (exit 2) before anything is collected. An unknown service or framework, or a rule pattern matching
+ * nothing, names the flag or the config file's line and field.
  */
-export async function loadSetup(
-  opts: Pick<ReportOptions, "config" | "profileRules" | "rulePack" | "baseline" | "quiet">,
-): Promise<RunSetup> {
+export async function loadSetup(opts: SetupOptions): Promise<RunSetup> {
   const config = loadConfig(opts.config);
   const profile = loadProfile(opts.profileRules ?? configProfile(config) ?? "default");
   const ruleSet = loadRuleSet(
@@ -89,13 +122,56 @@ export async function loadSetup(
     profile.overrides,
     `profile ${profile.id} (${profile.file})`,
   );
-  if (!opts.baseline) return { config, profile, ruleSet };
+  const frameworks = loadFrameworks();
+  const fromFlags = activeFilters(opts);
+  const fromConfig = activeFilters(config.filters ?? {});
+  const configSource = Object.fromEntries(
+    (Object.keys(FLAG_SOURCE) as (keyof RuleFilters)[]).map((k) => [
+      k,
+      `${config.file ?? "config"}${config.filterLines?.[k] ? `:${config.filterLines[k]}` : ""}: /filters/${k}`,
+    ]),
+  ) as FilterSource;
+  validateFilters(fromConfig, ruleSet, frameworks, configSource);
+  validateFilters(fromFlags, ruleSet, frameworks);
+  const filters = { ...fromConfig, ...fromFlags };
+  // Messages name each filter where it came from: the flag when given, else the config file's field.
+  const source = Object.fromEntries(
+    (Object.keys(FLAG_SOURCE) as (keyof RuleFilters)[]).map((k) => [k, k in fromFlags ? FLAG_SOURCE[k] : configSource[k]]),
+  ) as FilterSource;
+  const rules = selectRules(ruleSet.rules, filters, frameworks, source);
+  const selection: RunSelection = {
+    ...filters,
+    profile: profile.id === "default" || profile.id === "strict" ? profile.id : `${profile.id} (${profile.file})`,
+    ...(config.file ? { config: config.file } : {}),
+  };
+  const setup: RunSetup = { config, profile, ruleSet, filters, rules, selection };
+  if (!opts.baseline) return setup;
   const baseline = await readBaseline(opts.baseline);
   if (baseline.skipped)
     stderrLogger({ quiet: opts.quiet }).warn(
       `${opts.baseline}: ${baseline.skipped} baseline entries lack ruleId/resourceArn/account/region/status; ignored`,
     );
-  return { config, profile, ruleSet, baseline: baseline.findings };
+  return { ...setup, baseline: baseline.findings };
+}
+
+/**
+ * Narrows a setup to what a saved inventory holds: an inventory scanned with `--services` has nothing of the
+ * other services, deliberately, so their rules are not evaluated (never reported as errors). Asking here for a
+ * service that was not collected is bad input.
+ */
+export function restrictToInventory(setup: RunSetup, inventory: Inventory, name: string): RunSetup {
+  const collected = inventory.metadata.selection?.services;
+  if (!collected) return setup;
+  const asked = setup.filters.services;
+  const missing = (asked ?? []).filter((s) => !collected.includes(s));
+  if (missing.length)
+    throw new InputError(
+      `--services ${missing.join(",")}: not collected in ${name}, which was scanned with --services ${collected.join(",")}`,
+    );
+  const services = asked ?? collected;
+  const rules = setup.rules.filter((r) => ruleServices(r).some((s) => services.includes(s)));
+  if (!rules.length) throw new InputError(`${name}: no selected rule covers its services (${collected.join(", ")})`);
+  return { ...setup, rules, filters: { ...setup.filters, services }, selection: { ...setup.selection, services } };
 }
 
 /** Options of `tollgate scan`. */
@@ -245,6 +321,9 @@ export async function scanCommand(opts: ScanCommandOptions, env: CommandEnv = {}
     toolVersion: version,
     progress: chooseProgress({ quiet: opts.quiet, stream: process.stderr, env: process.env }),
     secretHashKey,
+    // --services: the other services' calls are never made; their rules are not evaluated.
+    ...(setup.filters.services ? { collectors: COLLECTORS.filter((c) => setup.filters.services!.includes(c.service)) } : {}),
+    selection: setup.selection,
   });
   const collected = await collectStage({ ...run, done: withCredentialAdvice(aws, run.done) }, stop);
   // Live probes run on the collected API endpoints (and --probe-endpoints) unless --no-probe.
@@ -322,7 +401,7 @@ async function probeBaseInventory(opts: ProbeCommandOptions, now: string): Promi
 export async function probeCommand(opts: ProbeCommandOptions, env: CommandEnv = {}): Promise<number> {
   const clock = env.clock ?? systemClock;
   const log = stderrLogger({ quiet: opts.quiet });
-  const setup = await loadSetup(opts);
+  const loaded = await loadSetup(opts);
   const probes = prepareProbes({ ...opts, probe: true });
   if (!opts.inventory && !opts.probeEndpoints) {
     throw new InputError("probe: give --probe-endpoints FILE and/or --inventory FILE (targets are never guessed)");
@@ -330,6 +409,7 @@ export async function probeCommand(opts: ProbeCommandOptions, env: CommandEnv = 
   const deadline = maxDurationMs(opts, "--max-duration");
   await checkOutputs(runOutputs(opts));
   const base = await probeBaseInventory(opts, clock().toISOString());
+  const setup = opts.inventory ? restrictToInventory(loaded, base, opts.inventory) : loaded;
   // Read before planning: an inventory read from an emulator is not probed at AWS's default URLs.
   const aws = await loadAwsConfig({ ...(opts.profile ? { profile: opts.profile } : {}), logger: log });
   const emulator = await apiGatewayEmulator(aws);
@@ -350,9 +430,10 @@ export async function probeCommand(opts: ProbeCommandOptions, env: CommandEnv = 
 export async function evaluateCommand(opts: ReportOptions & { inventory: string }, env: CommandEnv = {}): Promise<number> {
   const clock = env.clock ?? systemClock;
   const log = stderrLogger({ quiet: opts.quiet });
-  const setup = await loadSetup(opts);
+  const loaded = await loadSetup(opts);
   await checkOutputs(runOutputs(opts));
   const inventory = await loadInventory(opts.inventory, scrubContext(secretHashKeyFromEnv()));
+  const setup = restrictToInventory(loaded, inventory, opts.inventory);
   const stop = runStop(env, log);
   return stop.finish((await evaluateAndWrite(inventory, setup, opts, stop, log, clock)).code);
 }
@@ -379,6 +460,11 @@ export async function mergeCommand(
   };
   if (kinds[0] === "tollgate-findings") {
     if (opts.saveInventory) throw new InputError("--save-inventory: findings files carry no inventory to save");
+    const given = Object.keys(activeFilters(opts)) as (keyof RuleFilters)[];
+    if (given.length)
+      throw new InputError(
+        `${FLAG_SOURCE[given[0]!]}: findings files were evaluated by each shard; filters apply when merging inventories`,
+      );
     await checkOutputs(runOutputs(opts));
     const shards = [];
     for (const source of opts.inventories) shards.push({ input: fromFindingsFile(await loadFindingsFile(source)), source });
@@ -390,12 +476,13 @@ export async function mergeCommand(
     const failures = await writeStage({ input, notEvaluated: [] }, opts, stop, log);
     return stop.finish(exitCodeFor(input.findings, isIncomplete(input) || failures.length > 0, opts));
   }
-  const setup = await loadSetup(opts);
+  const loaded = await loadSetup(opts);
   await checkOutputs(runOutputs(opts));
   const secrets = scrubContext(secretHashKeyFromEnv());
   const shards = [];
   for (const source of opts.inventories) shards.push({ inventory: await loadInventory(source, secrets), source });
   const { inventory, missing } = mergeShardInventories(shards);
+  const setup = restrictToInventory(loaded, inventory, "the merged inventory");
   const m = inventory.metadata.merged!;
   log.info(`Merged shards ${m.shards.join(", ")} of ${m.count}: ${inventory.resources.length} resources`);
   warnMissing(missing, m.count);

@@ -10,7 +10,7 @@ import { escapeForTerminal, escapeJsonForTerminal } from "../util/escape.js";
 import { configProfile } from "./commands.js";
 import {
   catalogEntries,
-  findEntry,
+  findEntries,
   renderFrameworkList,
   renderRuleShow,
   renderRulesDoc,
@@ -49,9 +49,16 @@ export function rulesListCommand(opts: CatalogOptions & { framework?: string }):
   return renderFrameworkList(fw, entries, opts.format);
 }
 
-/** `tollgate rules show ID`. */
+/**
+ * `tollgate rules show ID`: one rule by id or alias, or every rule mapped to a control id (`IAM.3`, `CIS 1.14`,
+ * `API2:2023`). Several rules print one after another (text) or as a JSON array.
+ */
 export function rulesShowCommand(id: string, opts: CatalogOptions): string {
-  return renderRuleShow(findEntry(loadCatalog(opts), id), opts.format);
+  const { entries, controls } = findEntries(loadCatalog(opts), loadFrameworks(), id);
+  if (entries.length === 1 && !controls.length) return renderRuleShow(entries[0]!, opts.format);
+  if (opts.format === "json") return `[${entries.map((e) => renderRuleShow(e, "json").trimEnd()).join(",\n")}]\n`;
+  const header = `${controls.map((c) => `${c.framework} ${c.requirement} (${c.title})`).join("; ")}: ${entries.length} rule(s)\n\n`;
+  return header + entries.map((e) => renderRuleShow(e, "text")).join("\n");
 }
 
 /** The generated docs/rules.md text for the built-in rules and frameworks. */

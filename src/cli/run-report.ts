@@ -2,7 +2,7 @@ import { complianceIndex, loadFrameworks } from "../engine/frameworks.js";
 import type { Rule } from "../engine/rules.js";
 import { EXIT, type OutputError } from "../errors.js";
 import type { Finding } from "../model/finding.js";
-import type { Inventory } from "../model/inventory.js";
+import type { Inventory, RunSelection } from "../model/inventory.js";
 import type { ReportInput } from "../model/report.js";
 import type { RuleMeta } from "../model/rule-meta.js";
 import { atLeast, SEVERITIES } from "../model/severity.js";
@@ -32,10 +32,20 @@ export function ruleMetas(rules: Rule[], knownIds: Set<string> = new Set(rules.m
   }));
 }
 
-/** Builds the reporters' input from an evaluated inventory. */
-export function reportInput(inventory: Inventory, findings: Finding[], rules: Rule[], knownIds?: Set<string>): ReportInput {
+/** Builds the reporters' input from an evaluated inventory; `selection` records this run's filters, profile and config. */
+export function reportInput(
+  inventory: Inventory,
+  findings: Finding[],
+  rules: Rule[],
+  knownIds?: Set<string>,
+  selection?: RunSelection,
+): ReportInput {
   // rulesEvaluated tells `export securityhub` which rules ran even where they produced no finding.
-  const metadata = { ...inventory.metadata, rulesEvaluated: rules.map((r) => r.id).sort() };
+  const metadata = {
+    ...inventory.metadata,
+    rulesEvaluated: rules.map((r) => r.id).sort(),
+    ...(selection ? { selection } : {}),
+  };
   return { metadata, findings, rules: ruleMetas(rules, knownIds), coverage: inventory.errors };
 }
 

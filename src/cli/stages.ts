@@ -84,7 +84,8 @@ export async function evaluateStage(
   clock: Clock,
 ): Promise<Evaluated> {
   stop.enter("evaluation");
-  const { rules, aliases, knownIds } = setup.ruleSet;
+  const { aliases, knownIds } = setup.ruleSet;
+  const { rules } = setup;
   log.info(`Evaluating ${rules.length} rule(s) on ${inventory.resources.length} resource(s)`);
   const signal = stop.stageSignal();
   const raw: Finding[] = [];
@@ -128,7 +129,7 @@ export async function evaluateStage(
       : inventory;
   return {
     input: {
-      ...reportInput(evaluatedInventory, findings, ran, knownIds),
+      ...reportInput(evaluatedInventory, findings, ran, knownIds, setup.selection),
       ...(fixed ? { fixed } : {}),
       ...(notes.length ? { suppressionNotes: notes } : {}),
     },

@@ -7,7 +7,13 @@ import { SharedHttpHandler } from "../aws/http.js";
 import { InputError } from "../errors.js";
 import { scrubContext, scrubError, scrubResource } from "../secrets/scrub.js";
 import type { SecretHashKey } from "../secrets/redaction.js";
-import { INVENTORY_FORMAT_VERSION, type CollectionError, type Inventory, type Resource } from "../model/inventory.js";
+import {
+  INVENTORY_FORMAT_VERSION,
+  type CollectionError,
+  type Inventory,
+  type Resource,
+  type RunSelection,
+} from "../model/inventory.js";
 import type { Clock } from "../util/clock.js";
 import type { Logger } from "../util/logger.js";
 import type { StopReason } from "../util/stop.js";
@@ -43,6 +49,8 @@ export interface ScanOptions {
   progress?: ScanProgress;
   /** Collectors to run; default: every collector in the registry. */
   collectors?: ServiceCollector[];
+  /** The run's filters, profile and config, recorded in the inventory's metadata (partial ones included). */
+  selection?: RunSelection;
   /** IAM analysis data already loaded (tests, repeated scans); loaded once per scan otherwise. */
   iamAnalysis?: IamAnalysisData;
   /** Key of the change-detection hash of redacted secret values (TOLLGATE_SECRET_HASH_KEY); none: no hash. */
@@ -119,6 +127,8 @@ export function startScan(opts: ScanOptions): ScanRun {
       now: started,
       errors: [...errors, ...extra],
       ...(iamAnalysis ? { iamAnalysis } : {}),
+      // Only a restricted scan says what it left out; joins across the registry stay as they are otherwise.
+      ...(opts.collectors ? { services: collectors.map((c) => c.service) } : {}),
     });
     return {
       kind: "tollgate-inventory",
@@ -135,6 +145,7 @@ export function startScan(opts: ScanOptions): ScanRun {
         callers: { ...callers },
         ...(scope.shard ? { shard: { ...scope.shard } } : {}),
         units: sortUnits([...assigned.values()]),
+        ...(opts.selection ? { selection: opts.selection } : {}),
       },
       resources: enriched.resources,
       errors: [...errors, ...extra, ...enriched.errors],

@@ -6,6 +6,8 @@ import { InputError } from "../errors.js";
 import { newAjv } from "../util/ajv.js";
 import { atPointer, userInfoMessage, userInfoPointers } from "../util/url-userinfo.js";
 import { CONFIG_SCHEMA } from "./schema.js";
+import type { RuleFilters } from "../engine/selection.js";
+import type { Severity } from "../model/severity.js";
 import type { SuppressionRule, TollgateConfig } from "./types.js";
 
 /** File names looked up in the working directory when `--config` is not given, in this order. */
@@ -98,20 +100,34 @@ export function parseConfig(text: string, file: string): TollgateConfig {
     const line = node?.range ? lines.linePos(node.range[0]).line : 1;
     throw new InputError(userInfoMessage(`${file}:${line}: ${withUserInfo}`, atPointer(data, withUserInfo)));
   }
-  const raw = data as Omit<TollgateConfig, "suppressions" | "scan" | "file"> & {
+  const raw = data as Omit<TollgateConfig, "suppressions" | "scan" | "file" | "filters"> & {
     suppressions?: SuppressionRule[];
     scan?: TollgateConfig["scan"];
+    filters?: Omit<RuleFilters, "severity"> & { severity?: Severity | "informational" };
   };
   const suppressions = (raw.suppressions ?? []).map((s, i) => {
     const { node } = nodeAt(doc, ["suppressions", String(i)]);
     const offset = node?.range?.[0];
     return { ...s, ...(offset !== undefined ? { line: lines.linePos(offset).line } : {}) };
   });
+  const filterLines: Partial<Record<keyof RuleFilters, number>> = {};
+  for (const key of Object.keys(raw.filters ?? {}) as (keyof RuleFilters)[]) {
+    const at = nodeAt(doc, ["filters", key]);
+    const offset = (at.key ?? at.node)?.range?.[0];
+    if (offset !== undefined) filterLines[key] = lines.linePos(offset).line;
+  }
+  const { severity, ...filters } = raw.filters ?? {};
   return {
     file,
     ...(raw.profile !== undefined ? { profile: raw.profile } : {}),
     suppressions,
     scan: raw.scan ?? {},
+    ...(raw.filters
+      ? {
+          filters: { ...filters, ...(severity ? { severity: severity === "informational" ? "info" : severity } : {}) },
+          filterLines,
+        }
+      : {}),
   };
 }
 

@@ -39,6 +39,39 @@ export const CONFIG_SCHEMA = {
         },
       },
     },
+    filters: {
+      type: "object",
+      additionalProperties: false,
+      description:
+        "Which services and rules a run covers (the --services, --rules, --exclude-rules, --severity and --framework flags win key by key).",
+      properties: {
+        services: {
+          type: "array",
+          items: { type: "string", minLength: 1 },
+          uniqueItems: true,
+          description: "Services to collect and evaluate, by collector name (as `tollgate scan --help` lists under --services).",
+        },
+        rules: {
+          type: "array",
+          items: { type: "string", minLength: 1 },
+          description: "Rule ids, aliases or globs (* and ?) to evaluate.",
+        },
+        excludeRules: {
+          type: "array",
+          items: { type: "string", minLength: 1 },
+          description: "Rule ids, aliases or globs not to evaluate.",
+        },
+        severity: {
+          enum: ["critical", "high", "medium", "low", "info", "informational"],
+          description: "Minimum effective severity of the rules evaluated.",
+        },
+        framework: {
+          type: "string",
+          minLength: 1,
+          description: "Only the rules mapped to this framework: aws-fsbp, cis-aws-3.0, cis-aws-5.0, owasp-api-2023.",
+        },
+      },
+    },
     scan: {
       type: "object",
       additionalProperties: false,

@@ -1,4 +1,5 @@
 import type { ScanSettingsFile } from "../collect/tuning.js";
+import type { RuleFilters } from "../engine/selection.js";
 
 /** One suppression as written in the config file. */
 export interface SuppressionRule {
@@ -33,4 +34,8 @@ export interface TollgateConfig {
   suppressions: SuppressionRule[];
   /** Scan settings (empty when absent). */
   scan: ScanConfig;
+  /** The `filters` section (empty when absent); `informational` is already read as `info`. */
+  filters?: RuleFilters;
+  /** 1-based line of each filter in the config file, for messages. */
+  filterLines?: Partial<Record<keyof RuleFilters, number>>;
 }

@@ -241,6 +241,8 @@ export interface ApiSecurityContext {
   errors?: readonly CollectionError[] | undefined;
   /** What looks like a secret (rules/data/secret-patterns.json). */
   secretPatterns: SecretPatterns;
+  /** The services collected when a scan was restricted (`--services`); absent: all of them. */
+  services?: readonly string[] | undefined;
 }
 
 const explicit = (source: JsonValue | undefined) => source === "method" || source === "stage";
@@ -300,8 +302,18 @@ export function enrichApiSecurity(resources: Resource[], ctx: ApiSecurityContext
       }
     }
   }
-  // Domain names are shared by both API Gateway APIs; either listing failing leaves the join unknown.
-  const customDomains = (r: Resource, id: string): JsonValue =>
+  // Domain names are shared by both API Gateway APIs; either listing failing leaves the join unknown, and either
+  // left out by --services leaves it out too: skipped with the reason, never judged from half the mappings.
+  const skipped = new Map<Resource, Record<string, string>>();
+  const notCollected = ["apigateway", "apigatewayv2"].filter((svc) => ctx.services && !ctx.services.includes(svc));
+  const customDomains = (r: Resource, id: string): JsonValue => {
+    if (!notCollected.length) return joinedDomains(r, id);
+    skipped.set(r, {
+      "/derived/customDomains": `${notCollected.join(" and ")} not collected (--services): its custom domain mappings may serve this API too`,
+    });
+    return null;
+  };
+  const joinedDomains = (r: Resource, id: string): JsonValue =>
     domainsIncomplete.has(scope(r)) ||
     failed("apigateway", ["GetDomainNames", "GetBasePathMappings"], scope(r)) ||
     failed("apigatewayv2", ["GetDomainNames", "GetApiMappings"], scope(r))
@@ -408,5 +420,5 @@ export function enrichApiSecurity(resources: Resource[], ctx: ApiSecurityContext
         break;
     }
   }
-  return { derived, errors: [] };
+  return { derived, errors: [], skipped };
 }

@@ -8,6 +8,8 @@ import { parsePolicyDocument } from "./policy-document.js";
 export interface EnrichResult {
   derived: Map<Resource, JsonObject>;
   errors: CollectionError[];
+  /** Facts left out by design per resource (JSON pointer → why): their rules report `skipped`, not `error`. */
+  skipped?: Map<Resource, Record<string, string>>;
 }
 
 type Row = Record<string, string>;

@@ -23,6 +23,11 @@ export interface EnrichContext {
   errors?: readonly CollectionError[] | undefined;
   /** What looks like a secret; default: rules/data/secret-patterns.json. */
   secretPatterns?: SecretPatterns | undefined;
+  /**
+   * The services collected, when a scan was restricted (`--services`): a fact joining a service that was left
+   * out is skipped with that reason, not guessed from the half that was collected.
+   */
+  services?: readonly string[] | undefined;
 }
 
 /** A pure enricher: derives facts from raw data (of any resources, for joins) and the context. */
@@ -33,7 +38,11 @@ export const ENRICHERS: Enricher[] = [
   (resources, ctx) => enrichIam(resources, ctx.now),
   (resources) => enrichRegional(resources),
   (resources, ctx) =>
-    enrichApiSecurity(resources, { errors: ctx.errors, secretPatterns: ctx.secretPatterns ?? defaultSecretPatterns() }),
+    enrichApiSecurity(resources, {
+      errors: ctx.errors,
+      secretPatterns: ctx.secretPatterns ?? defaultSecretPatterns(),
+      services: ctx.services,
+    }),
   enrichAccess,
 ];
 
@@ -49,7 +58,9 @@ export function enrich(resources: Resource[], ctx: EnrichContext): { resources: 
     errors.push(...out.errors);
     current = current.map((r) => {
       const d = out.derived.get(r);
-      return d ? { ...r, derived: { ...r.derived, ...d } } : r;
+      const skip = out.skipped?.get(r);
+      if (!d && !skip) return r;
+      return { ...r, derived: { ...r.derived, ...d }, ...(skip ? { skipped: { ...r.skipped, ...skip } } : {}) };
     });
   }
   return { resources: current, errors };

@@ -41,6 +41,10 @@ export function mergeShardMetadata(inputs: { metadata: RunMetadata; source: stri
       throw new InputError(
         `${source}: /metadata/shard/count is ${m.shard.count}, but ${first.source} is a shard of ${count}: mismatched shard sets`,
       );
+    if (JSON.stringify(m.selection ?? {}) !== JSON.stringify(first.metadata.selection ?? {}))
+      throw new InputError(
+        `${source}: /metadata/selection differs from ${first.source}: shards scanned with different filters, profile or config`,
+      );
     if (m.partition !== first.metadata.partition)
       throw new InputError(
         `${source}: /metadata/partition ${m.partition} differs from ${first.source} (${first.metadata.partition})`,
@@ -85,6 +89,7 @@ export function mergeShardMetadata(inputs: { metadata: RunMetadata; source: stri
       callers,
       units: sortUnits(units),
       merged: { count: count!, shards: [...seenShard.keys()].sort((a, b) => a - b), missing },
+      ...(first.metadata.selection ? { selection: first.metadata.selection } : {}),
     },
   };
 }

@@ -1,4 +1,5 @@
 import type { JsonValue } from "./json.js";
+import type { Severity } from "./severity.js";
 
 /** Version of the saved inventory format; bump on incompatible change. */
 export const INVENTORY_FORMAT_VERSION = 1;
@@ -79,6 +80,24 @@ export interface CollectionError {
   resourceArn?: string;
 }
 
+/** What produced a run's results: its filters, rule profile and config file (recorded in inventories and findings). */
+export interface RunSelection {
+  /** `--services`: only these services were collected and evaluated. */
+  services?: string[];
+  /** `--rules`: rule ids, aliases or globs evaluated. */
+  rules?: string[];
+  /** `--exclude-rules`: rule ids, aliases or globs left out. */
+  excludeRules?: string[];
+  /** `--severity`: minimum severity of the rules evaluated. */
+  severity?: Severity;
+  /** `--framework`: only the rules mapped to this framework. */
+  framework?: string;
+  /** Rule profile id, with its file for a custom profile. */
+  profile?: string;
+  /** Config file read, if any. */
+  config?: string;
+}
+
 /** Metadata about the collection run. */
 export interface RunMetadata {
   /** Tollgate version that collected. */
@@ -113,6 +132,8 @@ export interface RunMetadata {
   units?: { account: string; region: string }[];
   /** Set by `tollgate merge`: the shard set and which of its shards were merged or missing. */
   merged?: { count: number; shards: number[]; missing: number[] };
+  /** The filters, profile and config the run used; `services` set means the others were not collected. */
+  selection?: RunSelection;
 }
 
 /** A saved, re-evaluable snapshot of everything collected. */

@@ -1,4 +1,5 @@
 import type { Finding, FindingStatus } from "../model/finding.js";
+import type { RunMetadata } from "../model/inventory.js";
 import type { ReportInput } from "../model/report.js";
 import type { RuleMeta } from "../model/rule-meta.js";
 import { SEVERITIES, severityRank, type Severity } from "../model/severity.js";
@@ -138,6 +139,27 @@ export function isLiveConfirmed(f: Finding): boolean {
 
 /** Resource type of live probe results (src/probe). */
 const PROBE_RESOURCE_TYPE = "aws.apigateway.probe";
+
+/**
+ * One line saying what produced the results: profile, config file and filters (metadata.selection), e.g.
+ * `profile strict · config tollgate.config.yaml · services iam · severity ≥ high`; undefined for runs that did not
+ * record one. Plain text: each reporter escapes it for its format.
+ */
+export function selectionLine(metadata: RunMetadata): string | undefined {
+  const s = metadata.selection;
+  if (!s) return undefined;
+  return [
+    `profile ${s.profile ?? "default"}`,
+    s.config ? `config ${s.config}` : "no config file",
+    s.services ? `services ${s.services.join(", ")}` : undefined,
+    s.rules ? `rules ${s.rules.join(", ")}` : undefined,
+    s.excludeRules ? `excluding ${s.excludeRules.join(", ")}` : undefined,
+    s.severity ? `severity ≥ ${s.severity}` : undefined,
+    s.framework ? `framework ${s.framework}` : undefined,
+  ]
+    .filter(Boolean)
+    .join(" · ");
+}
 
 /** Rules by id, for lookups from findings. */
 export function ruleIndex(rules: readonly RuleMeta[]): Map<string, RuleMeta> {

@@ -7,6 +7,23 @@ const nonEmpty = { type: "string", minLength: 1 } as const;
 const accountId = { type: "string", pattern: "^[0-9]{12}$" } as const;
 const severity = { enum: ["critical", "high", "medium", "low", "info"] } as const;
 
+/** `metadata.selection`: the filters, rule profile and config file that produced the results. */
+export const SELECTION_SCHEMA = {
+  type: "object",
+  description:
+    "The filters (--services, --rules, --exclude-rules, --severity, --framework), rule profile and config file of the run.",
+  additionalProperties: false,
+  properties: {
+    services: { type: "array", items: str },
+    rules: { type: "array", items: str },
+    excludeRules: { type: "array", items: str },
+    severity,
+    framework: str,
+    profile: str,
+    config: str,
+  },
+} as const;
+
 const finding = {
   type: "object",
   description: "A rule's verdict on one resource.",
@@ -112,6 +129,7 @@ export const FINDINGS_SCHEMA = {
             missing: { type: "array", items: { type: "integer" } },
           },
         },
+        selection: SELECTION_SCHEMA,
       },
     },
     summary: {

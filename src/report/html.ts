@@ -2,7 +2,16 @@ import { createHash } from "node:crypto";
 import type { Finding } from "../model/finding.js";
 import type { ReportInput } from "../model/report.js";
 import { SEVERITIES } from "../model/severity.js";
-import { cmp, compareFindings, countFindings, skippedByReason, skipReason, toolVersionOf, type ReportOptions } from "./common.js";
+import {
+  cmp,
+  compareFindings,
+  countFindings,
+  selectionLine,
+  skippedByReason,
+  skipReason,
+  toolVersionOf,
+  type ReportOptions,
+} from "./common.js";
 import { CONTROL_STATUSES, frameworkResults, type ControlStatus, type FrameworkResult } from "./compliance.js";
 import { HTML_CLIENT_SCRIPT } from "./html-client.js";
 import { HTML_CSS } from "./html-style.js";
@@ -110,6 +119,7 @@ function renderPage(input: ReportInput, options: ReportOptions): string {
         ${m.partition} · Collected ${m.collectedAt} · Tollgate
         ${toolVersionOf(input, options)}${options.generatedAt ? ` · Generated ${options.generatedAt}` : ""}
       </p>
+      ${selectionLine(m) ? html`<p class="meta" data-selection>Run with ${selectionLine(m)}</p>` : raw("")}
     </header>
     <main>
       <section id="overview" aria-label="Overview">

@@ -8,6 +8,7 @@ import {
   countFindings,
   isActiveFailure,
   ruleIndex,
+  selectionLine,
   skippedByReason,
   toolVersionOf,
   type ReportOptions,
@@ -83,6 +84,8 @@ function build(input: ReportInput, options: ReportOptions, caps: Caps): string {
     `Accounts ${mdText(m.accounts.join(", ") || "none")} · regions ${mdText(m.regions.join(", ") || "none")} · collected ${mdText(m.collectedAt)} · Tollgate ${mdText(toolVersionOf(input, options))}`,
     "",
   );
+  const selection = selectionLine(m);
+  if (selection) out.push(`Run with ${mdText(selection)}`, "");
   if (!m.complete || input.coverage.length) {
     out.push(
       "> [!WARNING]",

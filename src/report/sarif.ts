@@ -159,6 +159,8 @@ export function renderSarif(input: ReportInput, options: SarifOptions = {}): Ren
       complete: input.metadata.complete,
       coverageGaps: input.coverage.length,
       truncated,
+      // The filters, profile and config that produced these results.
+      ...(input.metadata.selection ? { selection: input.metadata.selection } : {}),
     };
     if (truncated) {
       runProps.totalResults = failing.length;

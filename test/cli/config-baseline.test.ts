@@ -202,6 +202,6 @@ describe("tollgate rules", () => {
     expect(j.frameworks).toContainEqual({ framework: "aws-fsbp", requirement: "IAM.3" });
     const missing = await runCli(["rules", "show", "aws.iam.user.nope"], env);
     expect(missing.code).toBe(2);
-    expect(missing.stderr).toMatch(/unknown rule id aws\.iam\.user\.nope/);
+    expect(missing.stderr).toMatch(/aws\.iam\.user\.nope: no rule id, alias or control id/);
   });
 });
