@@ -37,7 +37,7 @@ export function escapeForTerminal(s: string): string {
 }
 
 /**
- * The same guarantees for JSON text printed to stdout (`--format json|sarif`), keeping it valid JSON that parses
+ * The same guarantees for JSON text printed to stdout (`--console json|sarif`), keeping it valid JSON that parses
  * to the same value: outside strings JSON has only structure, so every unsafe character or `##…[` sequence is in a
  * string, where `\u0023` and `\u009b` are ordinary escapes. JSON.stringify already escapes C0 controls in
  * strings; no JSON line can start with `::` (strings are quoted).

@@ -168,7 +168,7 @@ describe("canary secrets end to end", () => {
   it("no canary and no credential in any file written or on stdout/stderr", { timeout: 600_000 }, async () => {
     const probe = loopbackProbeArgs(dp, pki.caFile);
     const out = (name: string) => join(tmp, name);
-    await run(["scan", ...probe, "--out", out("scan"), "--save-inventory", out("scan/inventory.json"), "--format", "text"], [1]);
+    await run(["scan", ...probe, "--out", out("scan"), "--save-inventory", out("scan/inventory.json"), "--console", "text"], [1]);
     const inventory = out("scan/inventory.json");
     const findings = out("scan/findings.json");
     await run(
@@ -181,13 +181,13 @@ describe("canary secrets end to end", () => {
         out("probe"),
         "--save-inventory",
         out("probe/inventory.json"),
-        "--format",
+        "--console",
         "json",
       ],
       [1],
     );
-    await run(["evaluate", "--inventory", out("probe/inventory.json"), "--out", out("evaluate"), "--format", "sarif"], [1]);
-    await run(["report", "--from", findings, "--format", REPORT_FORMATS.join(","), "--out", out("report")], [0]);
+    await run(["evaluate", "--inventory", out("probe/inventory.json"), "--out", out("evaluate"), "--console", "sarif"], [1]);
+    await run(["report", "--from", findings, "--formats", REPORT_FORMATS.join(","), "--out", out("report")], [0]);
     for (const format of ["ocsf", "asff"]) {
       await run(["export", "--from", findings, "--format", format, "--out", out(`export/findings.${format}.json`)], [0]);
       await run(["export", "--from", findings, "--format", format], [0]);

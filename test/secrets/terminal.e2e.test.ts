@@ -47,7 +47,7 @@ afterAll(async () => {
 });
 
 describe("console output under hostile AWS data", () => {
-  it("scan (text table, progress, warnings), evaluate --format json, diff and export on stdout stay terminal-safe", async () => {
+  it("scan (text table, progress, warnings), evaluate --console json, diff and export on stdout stay terminal-safe", async () => {
     const env = { ...simEnv(s, acct), CI: "true" };
     const out = join(tmp, "scan");
     const scan = await runCli(
@@ -58,7 +58,7 @@ describe("console output under hostile AWS data", () => {
         out,
         "--save-inventory",
         join(out, "inventory.json"),
-        "--format",
+        "--console",
         "text",
       ],
       env,
@@ -73,7 +73,7 @@ describe("console output under hostile AWS data", () => {
     for (const text of [scan.stdout, scan.stderr]) assertTerminalSafe(text);
 
     const evaluate = await runCli(
-      ["evaluate", "--inventory", join(out, "inventory.json"), "--out", join(tmp, "evaluate"), "--format", "json"],
+      ["evaluate", "--inventory", join(out, "inventory.json"), "--out", join(tmp, "evaluate"), "--console", "json"],
       env,
     );
     expect(evaluate.code).toBe(1);
