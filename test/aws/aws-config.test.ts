@@ -100,6 +100,14 @@ function setup(files: { config?: string; credentials?: string }, env: NodeJS.Pro
   };
 }
 
+/** An account's caller keys, region and the simulator endpoint, all from the environment. */
+const environmentKeys = (a: AccountFile) => ({
+  AWS_ACCESS_KEY_ID: key(a).accessKeyId,
+  AWS_SECRET_ACCESS_KEY: key(a).secretAccessKey,
+  AWS_REGION: "us-east-1",
+  AWS_ENDPOINT_URL: s.endpoint,
+});
+
 const staticCredentials = (name: string, a: AccountFile) =>
   `[${name}]\naws_access_key_id = ${key(a).accessKeyId}\naws_secret_access_key = ${key(a).secretAccessKey}\n`;
 
@@ -352,15 +360,7 @@ describe("endpoints on an emulator: probes are skipped unless a URL template say
     (JSON.parse(readFileSync(join(out, "probes.json"), "utf8")) as { requests: unknown[] }).requests;
 
   it("no template: every probe of the inventory's APIs is skipped with the reason, nothing is sent, exit 0", async () => {
-    const c = setup(
-      {},
-      {
-        AWS_ACCESS_KEY_ID: key(home).accessKeyId,
-        AWS_SECRET_ACCESS_KEY: key(home).secretAccessKey,
-        AWS_REGION: "us-east-1",
-        AWS_ENDPOINT_URL: s.endpoint,
-      },
-    );
+    const c = setup({}, environmentKeys(home));
     const r = await runCli(["scan", "--regions", "us-east-1", "--out", c.out], c.env);
     expect(r.code).toBe(0);
     const probes = probeFindings(c.out);
@@ -373,15 +373,7 @@ describe("endpoints on an emulator: probes are skipped unless a URL template say
   });
 
   it("with the templates given, the same endpoints are probed (here a closed port: inconclusive, not skipped)", async () => {
-    const c = setup(
-      {},
-      {
-        AWS_ACCESS_KEY_ID: key(home).accessKeyId,
-        AWS_SECRET_ACCESS_KEY: key(home).secretAccessKey,
-        AWS_REGION: "us-east-1",
-        AWS_ENDPOINT_URL: s.endpoint,
-      },
-    );
+    const c = setup({}, environmentKeys(home));
     const templates = [
       "--invoke-url-template",
       "https://127.0.0.1:9/{apiId}/{stage}",
@@ -515,15 +507,7 @@ describe("first run: one message that says what to do", () => {
   });
 
   it("a principal without Tollgate's permissions: one line naming it and the statements to attach, no warning per call", async () => {
-    const c = setup(
-      {},
-      {
-        AWS_ACCESS_KEY_ID: key(noPermissions).accessKeyId,
-        AWS_SECRET_ACCESS_KEY: key(noPermissions).secretAccessKey,
-        AWS_REGION: "us-east-1",
-        AWS_ENDPOINT_URL: s.endpoint,
-      },
-    );
+    const c = setup({}, environmentKeys(noPermissions));
     const r = await scan(c);
     expect(r.code).toBe(3);
     const warnings = r.stderr.split("\n").filter((l) => l.startsWith("warning:"));
