@@ -99,14 +99,15 @@ export function checkEndpointUrl(value: string, source: string): void {
   if (url.search || url.hash) problem("has a query or fragment");
 }
 
-/** How a profile obtains credentials, judged from its settings as the SDK's resolvers do. */
+/** How a profile obtains credentials, judged from its settings in the order the SDK's resolvers try them. */
 function profileKind(section: Section): CredentialKind {
-  if (isSet(section["role_arn"]) && isSet(section["web_identity_token_file"])) return "web-identity";
   if (isSet(section["role_arn"]) && (isSet(section["source_profile"]) || isSet(section["credential_source"])))
     return "assume-role";
-  if (isSet(section["sso_session"]) || isSet(section["sso_start_url"]) || isSet(section["sso_account_id"])) return "sso";
   if (isSet(section["aws_access_key_id"]) && isSet(section["aws_secret_access_key"])) return "static";
+  if (isSet(section["role_arn"]) && isSet(section["web_identity_token_file"])) return "web-identity";
   if (isSet(section["credential_process"])) return "credential-process";
+  if (["sso_session", "sso_start_url", "sso_account_id", "sso_region", "sso_role_name"].some((k) => isSet(section[k])))
+    return "sso";
   return "no-credentials-in-profile";
 }
 
