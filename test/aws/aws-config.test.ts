@@ -372,6 +372,22 @@ describe("endpoints on an emulator: probes are skipped unless a URL template say
     expect(r.stderr.match(/Not probed: \d+ endpoint\(s\): API Gateway was read from/g)?.length).toBeGreaterThan(0);
   });
 
+  it("an emulator named by the profile's services section is recognised too, and the message says where it was set", async () => {
+    const c = setup({
+      config: `[profile emu]\nregion = us-east-1\nendpoint_url = ${s.endpoint}\nservices = local\n\n[services local]\napi_gateway =\n  endpoint_url = ${s.endpoint}\n`,
+      credentials: staticCredentials("emu", home),
+    });
+    const r = await runCli(["scan", "--profile", "emu", "--regions", "us-east-1", "--out", c.out], c.env);
+    expect(r.code).toBe(0);
+    const probes = probeFindings(c.out);
+    expect(probes.length).toBeGreaterThan(0);
+    expect(probes.every((f) => f.status === "skipped")).toBe(true);
+    expect(probes[0]!.message).toContain(
+      `API Gateway was read from ${s.endpoint} (api_gateway.endpoint_url of [services local] in ${c.configFile}), a loopback address`,
+    );
+    expect(requests(c.out)).toEqual([]);
+  });
+
   it("with the templates given, the same endpoints are probed (here a closed port: inconclusive, not skipped)", async () => {
     const c = setup({}, environmentKeys(home));
     const templates = [
