@@ -9,7 +9,8 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { AccountFile } from "../../fixtures/simulator/account-file.js";
 import type { OperationHook, Simulator } from "../../fixtures/simulator/server.js";
 import { createAuthorizer } from "../../fixtures/simulator/authorize.js";
-import { cleanAccount, memberAccount, readonlyPolicy } from "../helpers/accounts.js";
+import { cleanAccount, memberAccount } from "../helpers/accounts.js";
+import { addOidcRole, GITHUB_OIDC, unsignedJwt } from "../helpers/oidc.js";
 import { runCli, type CliResult } from "../helpers/cli.js";
 import { startDataPlane } from "../../fixtures/simulator/dataplane.js";
 import { generateTestPki } from "../../fixtures/simulator/tls.js";
@@ -19,7 +20,6 @@ const HOME_ID = "610000000001";
 const MEMBER_ID = "620000000002";
 const OTHER_ID = "630000000003";
 const NOPERM_ID = "650000000005";
-const ISSUER = "token.actions.githubusercontent.com";
 const home = cleanAccount(HOME_ID, "CFGHOME");
 const other = cleanAccount(OTHER_ID, "CFGOTHER");
 // A scanner whose identity policy grants nothing Tollgate calls (the simulator enforces callers' policies).
@@ -31,29 +31,11 @@ const noPermissions: AccountFile = (() => {
   };
   return a;
 })();
-const member: AccountFile = (() => {
-  const m = memberAccount(MEMBER_ID, "CFGMEMBER", { roleName: "TollgateAudit", trustedAccount: HOME_ID });
-  m.iam.oidcProviders = [{ url: `https://${ISSUER}`, clientIds: ["sts.amazonaws.com"], thumbprints: ["a".repeat(40)] }];
-  m.iam.roles!.push({
-    name: "GitHubAudit",
-    trustPolicy: {
-      Version: "2012-10-17",
-      Statement: [
-        {
-          Effect: "Allow",
-          Principal: { Federated: `arn:aws:iam::${MEMBER_ID}:oidc-provider/${ISSUER}` },
-          Action: "sts:AssumeRoleWithWebIdentity",
-          Condition: {
-            StringEquals: { [`${ISSUER}:aud`]: "sts.amazonaws.com" },
-            StringLike: { [`${ISSUER}:sub`]: "repo:example/audit:*" },
-          },
-        },
-      ],
-    },
-    inlinePolicies: { tollgate: readonlyPolicy() },
-  });
-  return m;
-})();
+const member = addOidcRole(
+  memberAccount(MEMBER_ID, "CFGMEMBER", { roleName: "TollgateAudit", trustedAccount: HOME_ID }),
+  "GitHubAudit",
+  [GITHUB_OIDC],
+);
 const key = (a: AccountFile) => a.callers[0]!;
 
 let s: Simulator;
@@ -122,12 +104,6 @@ function scan(c: ReturnType<typeof setup>, extra: string[] = []): Promise<CliRes
 function callers(c: ReturnType<typeof setup>): Record<string, string> {
   return (JSON.parse(readFileSync(join(c.out, "inv.json"), "utf8")) as { metadata: { callers: Record<string, string> } }).metadata
     .callers;
-}
-
-/** A JWT as an OIDC provider issues it (the simulator does not check the signature). */
-function jwt(claims: Record<string, unknown>): string {
-  const part = (o: object) => Buffer.from(JSON.stringify(o)).toString("base64url");
-  return `${part({ alg: "RS256", typ: "JWT" })}.${part(claims)}.c2lnbmF0dXJl`;
 }
 
 describe("--profile: credentials, region and endpoint_url from the shared files", () => {
@@ -262,8 +238,12 @@ describe("--profile: credentials, region and endpoint_url from the shared files"
 
   it("web identity, from a profile and from AWS_ROLE_ARN + AWS_WEB_IDENTITY_TOKEN_FILE", async () => {
     const tokenFile = join(tmp, "oidc-token");
-    const claims = { iss: `https://${ISSUER}`, aud: "sts.amazonaws.com", sub: "repo:example/audit:ref:refs/heads/main" };
-    writeFileSync(tokenFile, jwt({ ...claims, exp: Math.floor(Date.now() / 1000) + 600 }));
+    const claims = {
+      iss: `https://${GITHUB_OIDC.issuer}`,
+      aud: GITHUB_OIDC.audience,
+      sub: "repo:example/audit:ref:refs/heads/main",
+    };
+    writeFileSync(tokenFile, unsignedJwt({ ...claims, exp: Math.floor(Date.now() / 1000) + 600 }));
     const roleArn = `arn:aws:iam::${MEMBER_ID}:role/GitHubAudit`;
     const fromProfile = setup({
       config: `[profile gha]\nrole_arn = ${roleArn}\nweb_identity_token_file = ${tokenFile}\nrole_session_name = gha\nregion = us-east-1\nendpoint_url = ${s.endpoint}\n`,
@@ -290,7 +270,7 @@ describe("--profile: credentials, region and endpoint_url from the shared files"
     // A token for another repository: the trust policy refuses it, and the message says where to look.
     writeFileSync(
       tokenFile,
-      jwt({ ...claims, sub: "repo:someone/else:ref:refs/heads/main", exp: Math.floor(Date.now() / 1000) + 600 }),
+      unsignedJwt({ ...claims, sub: "repo:someone/else:ref:refs/heads/main", exp: Math.floor(Date.now() / 1000) + 600 }),
     );
     const refused = await scan(fromEnv);
     expect(refused.code).toBe(2);

@@ -5,63 +5,9 @@
 import { AssumeRoleWithWebIdentityCommand, STSClient } from "@aws-sdk/client-sts";
 import { cpSync, existsSync, mkdirSync, readFileSync, rmSync } from "node:fs";
 import { join, resolve } from "node:path";
-import type { AccountFile } from "../../fixtures/simulator/account-file.js";
-import { cleanAccount, readonlyPolicy } from "./accounts.js";
 import type { UsesCall, UsesHandlers, UsesResult } from "./actions-runner.js";
+import { GITHUB_OIDC, oidcToken } from "./oidc.js";
 import { assertValidSarif } from "./sarif.js";
-
-/** An OIDC identity provider the audit role trusts, with the subjects it accepts. */
-export interface OidcTrust {
-  issuer: string;
-  audience: string;
-  subject: string;
-}
-
-/** GitHub's and GitLab's OIDC issuers, as the docs' roles trust them. */
-export const GITHUB_OIDC: OidcTrust = {
-  issuer: "token.actions.githubusercontent.com",
-  audience: "sts.amazonaws.com",
-  subject: "repo:example/audit:*",
-};
-export const GITLAB_OIDC: OidcTrust = {
-  issuer: "gitlab.com",
-  audience: "sts.amazonaws.com",
-  subject: "project_path:example/audit:*",
-};
-
-/** A clean account whose read-only audit role `roleName` trusts the given OIDC providers (and nothing else). */
-export function oidcAuditAccount(accountId: string, keySuffix: string, roleName: string, trusts: OidcTrust[]): AccountFile {
-  const a = cleanAccount(accountId, keySuffix);
-  a.iam.oidcProviders = trusts.map((t) => ({
-    url: `https://${t.issuer}`,
-    clientIds: [t.audience],
-    thumbprints: ["a".repeat(40)],
-  }));
-  a.iam.roles = [
-    ...(a.iam.roles ?? []),
-    {
-      name: roleName,
-      trustPolicy: {
-        Version: "2012-10-17",
-        Statement: trusts.map((t) => ({
-          Effect: "Allow",
-          Principal: { Federated: `arn:aws:iam::${accountId}:oidc-provider/${t.issuer}` },
-          Action: "sts:AssumeRoleWithWebIdentity",
-          Condition: { StringEquals: { [`${t.issuer}:aud`]: t.audience }, StringLike: { [`${t.issuer}:sub`]: t.subject } },
-        })),
-      },
-      inlinePolicies: { tollgate: readonlyPolicy() },
-    },
-  ];
-  return a;
-}
-
-/** A JWT as an OIDC provider issues it (the simulator checks issuer, audience, expiry and trust, not the signature). */
-export function oidcToken(issuer: string, subject: string, audience = "sts.amazonaws.com"): string {
-  const part = (o: object) => Buffer.from(JSON.stringify(o)).toString("base64url");
-  const claims = { iss: `https://${issuer}`, aud: audience, sub: subject, exp: Math.floor(Date.now() / 1000) + 900 };
-  return `${part({ alg: "RS256", typ: "JWT" })}.${part(claims)}.c2lnbmF0dXJl`;
-}
 
 /** aws-actions/configure-aws-credentials with role-to-assume: GitHub's OIDC token for STS's temporary credentials. */
 function configureAwsCredentials(stsEndpoint: string) {
