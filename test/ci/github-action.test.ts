@@ -239,7 +239,8 @@ describe("the GitHub Action (action.yml) in a simulated Actions job", () => {
     expect(existsSync(join(checkout, "node_modules"))).toBe(false);
     // Offline: the locked packages come from the npm cache `npm ci` filled for this repository.
     const cache = execFileSync("npm", ["config", "get", "cache"], { encoding: "utf8" }).trim();
-    const j = job({ ...demoCredentials(), npm_config_offline: "true", npm_config_cache: cache });
+    // NODE_ENV=production, as some jobs set it, would leave out the build's dev dependencies without --include=dev.
+    const j = job({ ...demoCredentials(), npm_config_offline: "true", npm_config_cache: cache, NODE_ENV: "production" });
     const r = await runCompositeAction(checkout, { regions: "us-east-1", "fail-on": "none", "upload-sarif": "false" }, j);
     expect(step(j, "Install Tollgate").stderr).not.toMatch(/npm (ERR|error)/);
     expect(outcomes(j)).toMatchObject({ "Install Tollgate": "success", Scan: "success" });
