@@ -15,9 +15,10 @@
  * Known limitation: a REST method is assumed deployed on every stage of its API (the collectors do not read
  * deployments); a method missing from a stage's deployment answers like an unknown path → `error`, never pass.
  */
+import { list, obj, str } from "../facts/read.js";
 import { hasUserInfo, maskUserInfo } from "../util/url-userinfo.js";
 import type { Inventory, Resource } from "../model/inventory.js";
-import type { JsonValue } from "../model/json.js";
+import { httpCorsExpectation, minTlsOfPolicy, restCorsExpectation, throttleExpectation, wafExpectation } from "./expectations.js";
 import type { ProbeAuthType, ProbeExpectation, ProbeTarget, TlsVersion } from "./types.js";
 import { PROBE_AUTH_TYPES } from "./types.js";
 
@@ -58,12 +59,6 @@ export interface SkippedTarget {
   reason: string;
 }
 
-type Obj = Record<string, JsonValue | undefined>;
-const obj = (v: JsonValue | undefined): Obj | undefined =>
-  v !== null && v !== undefined && typeof v === "object" && !Array.isArray(v) ? (v as Obj) : undefined;
-const arr = (v: JsonValue | undefined): JsonValue[] => (Array.isArray(v) ? v : []);
-const str = (v: JsonValue | undefined): string | undefined => (typeof v === "string" ? v : undefined);
-
 /** Renders an invoke URL template; a `$default` (HTTP API) stage has no path segment. */
 export function renderInvokeUrl(template: string, v: { apiId: string; region: string; stage: string }): string {
   const stage = v.stage === "$default" ? "" : encodeURIComponent(v.stage);
@@ -78,93 +73,6 @@ export function renderInvokeUrl(template: string, v: { apiId: string; region: st
 export function renderDomainUrl(template: string, v: { domain: string; basePath: string }): string {
   const basePath = v.basePath === "(none)" ? "" : v.basePath.split("/").map(encodeURIComponent).join("/");
   return template.replaceAll("{domain}", v.domain).replaceAll("{basePath}", basePath).replace(/\/+$/, "");
-}
-
-/**
- * Minimum TLS version of an API Gateway security policy: the classic `TLS_1_0`/`TLS_1_2` and the enhanced
- * `SecurityPolicy_TLS13_1_3_*` (TLS 1.3 only) / `SecurityPolicy_TLS13_1_2_*` / `SecurityPolicy_TLS12_*` names.
- * Unknown names give undefined: no TLS expectation rather than a guessed one.
- */
-export function minTlsOfPolicy(policy: string | undefined): TlsVersion | undefined {
-  if (!policy) return undefined;
-  if (policy === "TLS_1_0") return "TLS_1_0";
-  if (policy === "TLS_1_2") return "TLS_1_2";
-  if (/^SecurityPolicy_TLS13_1_3_/.test(policy)) return "TLS_1_3";
-  if (/^SecurityPolicy_TLS1[23]_(1_2_|PFS_)|^SecurityPolicy_TLS12_/.test(policy)) return "TLS_1_2";
-  return undefined;
-}
-
-/** Managed rule groups (vendor AWS) whose rules match the SQL-injection and XSS probe markers. */
-const SQLI_GROUPS = new Set(["AWSManagedRulesSQLiRuleSet"]);
-const XSS_GROUPS = new Set(["AWSManagedRulesCommonRuleSet"]);
-
-/**
- * Which probe markers a web ACL (GetWebACL `WebACL`) blocks: top-level AWS managed SQLi / common (XSS) rule
- * groups, or SQLi/XSS match statements with a Block action. A group in Count mode (`OverrideAction.Count`)
- * blocks nothing.
- */
-export function wafMarkerCoverage(webAcl: JsonValue | undefined): { sqli: boolean; xss: boolean } {
-  let sqli = false;
-  let xss = false;
-  for (const r of arr(obj(webAcl)?.["Rules"])) {
-    const rule = obj(r) ?? {};
-    const st = obj(rule["Statement"]) ?? {};
-    const group = obj(st["ManagedRuleGroupStatement"]);
-    if (group && str(group["VendorName"]) === "AWS" && !obj(rule["OverrideAction"])?.["Count"]) {
-      const name = str(group["Name"]) ?? "";
-      if (SQLI_GROUPS.has(name)) sqli = true;
-      if (XSS_GROUPS.has(name)) xss = true;
-    }
-    if (obj(rule["Action"])?.["Block"] !== undefined) {
-      if (st["SqliMatchStatement"] !== undefined) sqli = true;
-      if (st["XssMatchStatement"] !== undefined) xss = true;
-    }
-  }
-  return { sqli, xss };
-}
-
-/** `'value'` (API Gateway's static header mapping) → value. */
-const unquote = (v: JsonValue | undefined) => str(v)?.replace(/^'(.*)'$/, "$1");
-
-/**
- * CORS headers a REST API sends: the OPTIONS method's integration responses on the same path (the console's
- * "Enable CORS") and gateway responses' `Access-Control-Allow-Origin`. null when neither sets one.
- */
-function restCors(options: Resource | undefined, api: Resource | undefined): ProbeExpectation["cors"] {
-  const origins = new Set<string>();
-  let credentials = false;
-  const read = (params: Obj | undefined, prefix: string) => {
-    const o = unquote(params?.[`${prefix}.header.Access-Control-Allow-Origin`]);
-    if (o) origins.add(o);
-    if (unquote(params?.[`${prefix}.header.Access-Control-Allow-Credentials`]) === "true") credentials = true;
-  };
-  const integration = obj(obj(options?.raw["method"])?.["methodIntegration"]);
-  for (const ir of Object.values(obj(integration?.["integrationResponses"]) ?? {}))
-    read(obj(obj(ir)?.["responseParameters"]), "method.response");
-  for (const gr of arr(api?.raw["gatewayResponses"])) read(obj(obj(gr)?.["responseParameters"]), "gatewayresponse");
-  if (!origins.size) return null;
-  return { allowOrigins: [...origins].sort(), ...(credentials ? { allowCredentials: true } : {}) };
-}
-
-/** An HTTP API's CorsConfiguration, or null when none is configured. */
-function httpCors(api: Resource | undefined): ProbeExpectation["cors"] {
-  const c = obj(obj(api?.raw["api"])?.["CorsConfiguration"]);
-  if (!c) return null;
-  return {
-    allowOrigins: arr(c["AllowOrigins"]).filter((o): o is string => typeof o === "string"),
-    ...(c["AllowCredentials"] === true ? { allowCredentials: true } : {}),
-  };
-}
-
-/** Effective throttling of a method/route in one stage (enrichRegional's `throttling`); undefined when partial. */
-function throttleIn(r: Resource, stage: string): ProbeExpectation["throttle"] | undefined {
-  const t = arr(r.derived["throttling"])
-    .map(obj)
-    .find((x) => x?.["stage"] === stage);
-  if (!t) return undefined;
-  const [rate, burst] = [t["rateLimit"], t["burstLimit"]];
-  if (rate === null && burst === null) return null;
-  return typeof rate === "number" && typeof burst === "number" ? { rateLimit: rate, burstLimit: burst } : undefined;
 }
 
 /** A stage of an API and the custom-domain base paths that serve it. */
@@ -185,6 +93,218 @@ interface Endpoint {
 }
 
 const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+const scopeKey = (r: Resource, apiId: string) => `${r.account}|${r.region}|${apiId}`;
+
+/** The inventory's APIs and stages, keyed by account, region and API id. */
+interface ApiIndex {
+  byArn: Map<string, Resource>;
+  apis: Map<string, Resource>;
+  stages: Map<string, StageInfo[]>;
+}
+
+function indexApis(resources: readonly Resource[]): ApiIndex {
+  const index: ApiIndex = { byArn: new Map(resources.map((r) => [r.arn, r])), apis: new Map(), stages: new Map() };
+  for (const r of resources) {
+    if (r.type === "aws.apigateway.restapi") index.apis.set(scopeKey(r, str(obj(r.raw["restApi"])?.["id"]) ?? ""), r);
+    if (r.type === "aws.apigatewayv2.api") index.apis.set(scopeKey(r, str(obj(r.raw["api"])?.["ApiId"]) ?? ""), r);
+    if (r.type === "aws.apigateway.stage" || r.type === "aws.apigatewayv2.stage") {
+      const stage = obj(r.raw["stage"]) ?? {};
+      const apiId = str(r.raw["restApiId"]) ?? str(r.raw["apiId"]) ?? "";
+      const name = str(stage["stageName"]) ?? str(stage["StageName"]) ?? "";
+      const k = scopeKey(r, apiId);
+      index.stages.set(k, [...(index.stages.get(k) ?? []), { resource: r, name, domains: [] }]);
+    }
+  }
+  return index;
+}
+
+/** Custom domains: v1 base path mappings (REST APIs) and v2 API mappings (REST or HTTP APIs), added to their stages. */
+function addDomains(resources: readonly Resource[], stages: ApiIndex["stages"]): void {
+  for (const d of resources) {
+    if (d.type !== "aws.apigateway.domain" && d.type !== "aws.apigatewayv2.domain") continue;
+    const dn = obj(d.raw["domainName"]) ?? {};
+    const v2 = d.type === "aws.apigatewayv2.domain";
+    const name = str(v2 ? dn["DomainName"] : dn["domainName"]) ?? d.name;
+    const policy = v2 ? str(obj(list(dn["DomainNameConfigurations"])[0])?.["SecurityPolicy"]) : str(dn["securityPolicy"]);
+    const minTls = minTlsOfPolicy(policy);
+    for (const m of list(v2 ? d.raw["apiMappings"] : d.raw["basePathMappings"])) {
+      const mo = obj(m) ?? {};
+      const apiId = str(v2 ? mo["ApiId"] : mo["restApiId"]) ?? "";
+      const stage = str(v2 ? mo["Stage"] : mo["stage"]);
+      // A mapping without a stage takes the stage from the URL; not mapped here (documented limitation).
+      const st = stage === undefined ? undefined : stages.get(scopeKey(d, apiId))?.find((s) => s.name === stage);
+      if (!st) continue;
+      const basePath = str(v2 ? mo["ApiMappingKey"] : mo["basePath"]) ?? "";
+      st.domains.push({ domain: d, name, basePath, ...(minTls ? { minTls } : {}) });
+    }
+  }
+}
+
+const isAuthType = (v: string): v is ProbeAuthType => (PROBE_AUTH_TYPES as readonly string[]).includes(v);
+
+/** A REST method as an endpoint, or the problem that keeps it from being one. */
+function restEndpoint(r: Resource, apis: ApiIndex["apis"]): Endpoint | string {
+  const m = obj(r.raw["method"]) ?? {};
+  const apiId = str(r.raw["restApiId"]) ?? "";
+  const auth = str(m["authorizationType"]) ?? "NONE";
+  if (!isAuthType(auth)) return `unknown authorizationType ${JSON.stringify(auth)}`;
+  // With apiKeySource AUTHORIZER the key comes from the authorizer, not x-api-key: nothing to probe.
+  const keyFromHeader = str(obj(apis.get(scopeKey(r, apiId))?.raw["restApi"])?.["apiKeySource"]) !== "AUTHORIZER";
+  return {
+    resource: r,
+    apiId,
+    method: (str(r.raw["httpMethod"]) ?? "GET").toUpperCase(),
+    path: str(r.raw["resourcePath"]) ?? "/",
+    auth,
+    apiKeyRequired: m["apiKeyRequired"] === true && keyFromHeader,
+  };
+}
+
+/** An HTTP API route (or a WebSocket API's `$connect` handshake) as an endpoint; undefined for other WebSocket routes. */
+function routeEndpoint(r: Resource): Endpoint | string | undefined {
+  const rt = obj(r.raw["route"]) ?? {};
+  const routeKey = str(rt["RouteKey"]) ?? "";
+  const webSocket = r.raw["protocolType"] === "WEBSOCKET";
+  // A WebSocket API's only HTTP request is the `$connect` handshake (a GET upgrade), where auth applies;
+  // its other routes are messages on the connection.
+  if (webSocket && routeKey !== "$connect") return undefined;
+  let method: string, path: string;
+  // $default catches every method and path: probe the root with GET (ANY is probed with GET).
+  if (webSocket) [method, path] = ["GET", "/"];
+  else if (routeKey === "$default") [method, path] = ["ANY", "/"];
+  else {
+    const [mm, pp, extra] = routeKey.split(" ");
+    if (!mm || !pp || extra !== undefined) return `route key ${JSON.stringify(routeKey)} is not "METHOD /path"`;
+    [method, path] = [mm.toUpperCase(), pp];
+  }
+  const auth = str(rt["AuthorizationType"]) ?? "NONE";
+  if (!isAuthType(auth)) return `unknown AuthorizationType ${JSON.stringify(auth)}`;
+  // HTTP APIs have no API keys (ApiKeyRequired is a WebSocket setting).
+  return {
+    resource: r,
+    apiId: str(r.raw["apiId"]) ?? "",
+    method,
+    path,
+    auth,
+    apiKeyRequired: webSocket && rt["ApiKeyRequired"] === true,
+  };
+}
+
+/** Every method and route as an endpoint; the ones whose configuration cannot be read go to `problems`. */
+function endpointsOf(resources: readonly Resource[], apis: ApiIndex["apis"], problems: TargetProblem[]): Endpoint[] {
+  const endpoints: Endpoint[] = [];
+  for (const r of resources) {
+    const e =
+      r.type === "aws.apigateway.method"
+        ? restEndpoint(r, apis)
+        : r.type === "aws.apigatewayv2.route"
+          ? routeEndpoint(r)
+          : undefined;
+    if (typeof e === "string") problems.push({ arn: r.arn, message: e });
+    else if (e) endpoints.push(e);
+  }
+  return endpoints;
+}
+
+/** Private REST APIs and WebSocket APIs, with why they are not probed. */
+function notProbedApis(apis: ApiIndex["apis"]): NotProbed[] {
+  const out: NotProbed[] = [];
+  for (const api of apis.values()) {
+    const rest = api.type === "aws.apigateway.restapi";
+    const raw = obj(rest ? api.raw["restApi"] : api.raw["api"]) ?? {};
+    if (rest && list(obj(raw["endpointConfiguration"])?.["types"]).includes("PRIVATE"))
+      out.push({ arn: api.arn, reason: "private API: reachable only through its VPC endpoints, not from the scanner" });
+    if (!rest && raw["ProtocolType"] === "WEBSOCKET")
+      out.push({ arn: api.arn, reason: "WebSocket API: its routes are messages on a connection, not HTTP requests" });
+  }
+  return out;
+}
+
+/** What targetsFromInventory collects while it renders targets. */
+interface TargetSink {
+  targets: ProbeTarget[];
+  skipped: SkippedTarget[];
+  problems: TargetProblem[];
+}
+
+/** Everything targetsFor needs besides the endpoint. */
+interface TargetContext {
+  index: ApiIndex;
+  opts: TargetsFromInventoryOptions;
+  skipReasons: ReadonlyMap<string, string>;
+  /** OPTIONS methods by API and path: their integration responses are the REST API's CORS configuration. */
+  optionsByPath: ReadonlyMap<string, Resource>;
+  sink: TargetSink;
+}
+
+/** Files a rendered target: refused (user info in its URL), skipped with the reason, or sent. */
+function addTarget(sink: TargetSink, arn: string, t: ProbeTarget, reason: string | undefined): void {
+  // Names and ids come from AWS: one that turns the rendered URL into `https://user:pass@…` is not sent.
+  if ([t.baseUrl, t.httpBaseUrl].some((u) => u !== undefined && hasUserInfo(u)))
+    sink.problems.push({ arn, message: `its URL, rendered from AWS names, has user info (${maskUserInfo(t.baseUrl)})` });
+  else if (reason) sink.skipped.push({ target: t, reason });
+  else sink.targets.push(t);
+}
+
+/** What the configuration says one endpoint should do in one stage. */
+function expectationIn(e: Endpoint, st: StageInfo, cors: ProbeExpectation["cors"] | undefined, index: ApiIndex) {
+  const rest = e.resource.type === "aws.apigateway.method";
+  const waf = wafExpectation(st.resource, index.byArn);
+  const throttle = throttleExpectation(e.resource, st.name);
+  const expect: ProbeExpectation = {
+    auth: e.auth,
+    ...(e.apiKeyRequired ? { apiKeyRequired: true } : {}),
+    ...(cors !== undefined ? { cors } : {}),
+    ...(rest && waf.wafSqliXss !== undefined ? { wafSqliXss: waf.wafSqliXss } : {}),
+    ...(throttle !== undefined ? { throttle } : {}),
+  };
+  return { expect, aclArn: waf.aclArn };
+}
+
+/** The targets of one endpoint: one per stage on the execute-api URL (unless disabled) and per custom-domain path. */
+function targetsFor(e: Endpoint, ctx: TargetContext): void {
+  const { opts, index } = ctx;
+  const r = e.resource;
+  const api = index.apis.get(scopeKey(r, e.apiId));
+  const apiSkip = api && ctx.skipReasons.get(api.arn);
+  const rest = r.type === "aws.apigateway.method";
+  const apiRaw = obj(rest ? api?.raw["restApi"] : api?.raw["api"]) ?? {};
+  const executeApiEnabled = apiRaw[rest ? "disableExecuteApiEndpoint" : "DisableExecuteApiEndpoint"] !== true;
+  const cors = api
+    ? rest
+      ? restCorsExpectation(ctx.optionsByPath.get(`${scopeKey(r, e.apiId)}|${e.path}`), api)
+      : httpCorsExpectation(api)
+    : undefined;
+  for (const st of index.stages.get(scopeKey(r, e.apiId)) ?? []) {
+    const { expect, aclArn } = expectationIn(e, st, cors, index);
+    const relatedArns = [st.resource.arn, ...(api ? [api.arn] : []), ...(aclArn ? [aclArn] : [])];
+    const base = { arn: r.arn, account: r.account, region: r.region, path: e.path, method: e.method };
+    if (executeApiEnabled) {
+      const vars = { apiId: e.apiId, region: r.region, stage: st.name };
+      const t: ProbeTarget = {
+        id: `${e.apiId}/${st.name} ${e.method} ${e.path}`,
+        ...base,
+        relatedArns,
+        baseUrl: renderInvokeUrl(opts.invokeUrlTemplate ?? DEFAULT_INVOKE_URL_TEMPLATE, vars),
+        ...(opts.httpInvokeUrlTemplate ? { httpBaseUrl: renderInvokeUrl(opts.httpInvokeUrlTemplate, vars) } : {}),
+        expect,
+      };
+      addTarget(ctx.sink, r.arn, t, apiSkip || opts.invokeUnreachable);
+    }
+    for (const d of st.domains) {
+      const basePath = d.basePath === "(none)" ? "" : d.basePath;
+      const t: ProbeTarget = {
+        id: `${d.name}/${basePath} ${e.method} ${e.path}`,
+        ...base,
+        relatedArns: [...relatedArns, d.domain.arn],
+        baseUrl: renderDomainUrl(opts.domainUrlTemplate ?? DEFAULT_DOMAIN_URL_TEMPLATE, { domain: d.name, basePath }),
+        // Plain HTTP is checked on the execute-api URL; a domain has no separate plain-HTTP template.
+        expect: { ...expect, httpsOnly: false, ...(d.minTls ? { minTls: d.minTls } : {}) },
+      };
+      addTarget(ctx.sink, r.arn, t, apiSkip || opts.domainUnreachable);
+    }
+  }
+}
 
 /**
  * Derives probe targets from the inventory's REST and HTTP APIs: one per (stage, REST method) and (stage,
@@ -198,195 +318,20 @@ export function targetsFromInventory(
   inventory: Inventory,
   opts: TargetsFromInventoryOptions = {},
 ): { targets: ProbeTarget[]; skipped: SkippedTarget[]; problems: TargetProblem[]; notProbed: NotProbed[] } {
-  const template = opts.invokeUrlTemplate ?? DEFAULT_INVOKE_URL_TEMPLATE;
-  const domainTemplate = opts.domainUrlTemplate ?? DEFAULT_DOMAIN_URL_TEMPLATE;
-  const resources = inventory.resources as Resource[];
-  const byArn = new Map(resources.map((r) => [r.arn, r]));
-  const apis = new Map<string, Resource>();
-  const stages = new Map<string, StageInfo[]>();
-  const endpoints: Endpoint[] = [];
-  const problems: TargetProblem[] = [];
-  const notProbed: NotProbed[] = [];
-  const scopeKey = (r: Resource, apiId: string) => `${r.account}|${r.region}|${apiId}`;
-
-  for (const r of resources) {
-    const type = r.type as string;
-    if (type === "aws.apigateway.restapi") apis.set(scopeKey(r, str(obj(r.raw["restApi"])?.["id"]) ?? ""), r);
-    if (type === "aws.apigatewayv2.api") apis.set(scopeKey(r, str(obj(r.raw["api"])?.["ApiId"]) ?? ""), r);
-    if (type === "aws.apigateway.stage" || type === "aws.apigatewayv2.stage") {
-      const stage = obj(r.raw["stage"]) ?? {};
-      const apiId = str(r.raw["restApiId"]) ?? str(r.raw["apiId"]) ?? "";
-      const name = str(stage["stageName"]) ?? str(stage["StageName"]) ?? "";
-      const k = scopeKey(r, apiId);
-      stages.set(k, [...(stages.get(k) ?? []), { resource: r, name, domains: [] }]);
-    }
-  }
-  // Custom domains: v1 base path mappings (REST APIs) and v2 API mappings (REST or HTTP APIs).
-  for (const d of resources) {
-    const type = d.type as string;
-    if (type !== "aws.apigateway.domain" && type !== "aws.apigatewayv2.domain") continue;
-    const dn = obj(d.raw["domainName"]) ?? {};
-    const v2 = type === "aws.apigatewayv2.domain";
-    const name = str(v2 ? dn["DomainName"] : dn["domainName"]) ?? d.name;
-    const policy = v2 ? str(obj(arr(dn["DomainNameConfigurations"])[0])?.["SecurityPolicy"]) : str(dn["securityPolicy"]);
-    const minTls = minTlsOfPolicy(policy);
-    for (const m of arr(v2 ? d.raw["apiMappings"] : d.raw["basePathMappings"])) {
-      const mo = obj(m) ?? {};
-      const apiId = str(v2 ? mo["ApiId"] : mo["restApiId"]) ?? "";
-      const stage = str(v2 ? mo["Stage"] : mo["stage"]);
-      // A mapping without a stage takes the stage from the URL; not mapped here (documented limitation).
-      const st = stage === undefined ? undefined : stages.get(scopeKey(d, apiId))?.find((s) => s.name === stage);
-      if (!st) continue;
-      const basePath = str(v2 ? mo["ApiMappingKey"] : mo["basePath"]) ?? "";
-      st.domains.push({ domain: d, name, basePath, ...(minTls ? { minTls } : {}) });
-    }
-  }
-
-  for (const r of resources) {
-    const type = r.type as string;
-    if (type === "aws.apigateway.method") {
-      const m = obj(r.raw["method"]) ?? {};
-      const apiId = str(r.raw["restApiId"]) ?? "";
-      const authRaw = str(m["authorizationType"]) ?? "NONE";
-      if (!(PROBE_AUTH_TYPES as readonly string[]).includes(authRaw)) {
-        problems.push({ arn: r.arn, message: `unknown authorizationType ${JSON.stringify(authRaw)}` });
-        continue;
-      }
-      // With apiKeySource AUTHORIZER the key comes from the authorizer, not x-api-key: nothing to probe.
-      const keyFromHeader = str(obj(apis.get(scopeKey(r, apiId))?.raw["restApi"])?.["apiKeySource"]) !== "AUTHORIZER";
-      endpoints.push({
-        resource: r,
-        apiId,
-        method: (str(r.raw["httpMethod"]) ?? "GET").toUpperCase(),
-        path: str(r.raw["resourcePath"]) ?? "/",
-        auth: authRaw as ProbeAuthType,
-        apiKeyRequired: m["apiKeyRequired"] === true && keyFromHeader,
-      });
-    } else if (type === "aws.apigatewayv2.route") {
-      const rt = obj(r.raw["route"]) ?? {};
-      const routeKey = str(rt["RouteKey"]) ?? "";
-      const webSocket = r.raw["protocolType"] === "WEBSOCKET";
-      // A WebSocket API's only HTTP request is the `$connect` handshake (a GET upgrade), where auth applies;
-      // its other routes are messages on the connection.
-      if (webSocket && routeKey !== "$connect") continue;
-      let method: string, path: string;
-      // $default catches every method and path: probe the root with GET (ANY is probed with GET).
-      if (webSocket) [method, path] = ["GET", "/"];
-      else if (routeKey === "$default") [method, path] = ["ANY", "/"];
-      else {
-        const [mm, pp, extra] = routeKey.split(" ");
-        if (!mm || !pp || extra !== undefined) {
-          problems.push({ arn: r.arn, message: `route key ${JSON.stringify(routeKey)} is not "METHOD /path"` });
-          continue;
-        }
-        [method, path] = [mm.toUpperCase(), pp];
-      }
-      const authRaw = str(rt["AuthorizationType"]) ?? "NONE";
-      if (!(PROBE_AUTH_TYPES as readonly string[]).includes(authRaw)) {
-        problems.push({ arn: r.arn, message: `unknown AuthorizationType ${JSON.stringify(authRaw)}` });
-        continue;
-      }
-      // HTTP APIs have no API keys (ApiKeyRequired is a WebSocket setting).
-      endpoints.push({
-        resource: r,
-        apiId: str(r.raw["apiId"]) ?? "",
-        method,
-        path,
-        auth: authRaw as ProbeAuthType,
-        apiKeyRequired: webSocket && rt["ApiKeyRequired"] === true,
-      });
-    }
-  }
-
-  for (const api of apis.values()) {
-    const rest = api.type === "aws.apigateway.restapi";
-    const raw = obj(rest ? api.raw["restApi"] : api.raw["api"]) ?? {};
-    if (rest && arr(obj(raw["endpointConfiguration"])?.["types"]).includes("PRIVATE"))
-      notProbed.push({ arn: api.arn, reason: "private API: reachable only through its VPC endpoints, not from the scanner" });
-    if (!rest && raw["ProtocolType"] === "WEBSOCKET")
-      notProbed.push({ arn: api.arn, reason: "WebSocket API: its routes are messages on a connection, not HTTP requests" });
-  }
-  const skipReasons = new Map(notProbed.map((n) => [n.arn, n.reason]));
-
-  // OPTIONS methods by API and path: their integration responses are the REST API's CORS configuration.
+  const resources = inventory.resources;
+  const index = indexApis(resources);
+  addDomains(resources, index.stages);
+  const sink: TargetSink = { targets: [], skipped: [], problems: [] };
+  const endpoints = endpointsOf(resources, index.apis, sink.problems);
+  const notProbed = notProbedApis(index.apis);
   const optionsByPath = new Map<string, Resource>();
   for (const e of endpoints)
     if (e.resource.type === "aws.apigateway.method" && e.method === "OPTIONS")
       optionsByPath.set(`${scopeKey(e.resource, e.apiId)}|${e.path}`, e.resource);
-
-  const targets: ProbeTarget[] = [];
-  const skipped: SkippedTarget[] = [];
-  for (const e of endpoints) {
-    const r = e.resource;
-    const api = apis.get(scopeKey(r, e.apiId));
-    const apiSkip = api && skipReasons.get(api.arn);
-    const add = (t: ProbeTarget, unreachable: string | undefined) => {
-      const reason = apiSkip || unreachable;
-      // Names and ids come from AWS: one that turns the rendered URL into `https://user:pass@…` is not sent.
-      if ([t.baseUrl, t.httpBaseUrl].some((u) => u !== undefined && hasUserInfo(u)))
-        problems.push({
-          arn: r.arn,
-          message: `its URL, rendered from AWS names, has user info (${maskUserInfo(t.baseUrl)})`,
-        });
-      else if (reason) skipped.push({ target: t, reason });
-      else targets.push(t);
-    };
-    const rest = r.type === "aws.apigateway.method";
-    const apiRaw = obj(rest ? api?.raw["restApi"] : api?.raw["api"]) ?? {};
-    const executeApiEnabled = apiRaw[rest ? "disableExecuteApiEndpoint" : "DisableExecuteApiEndpoint"] !== true;
-    const cors = api ? (rest ? restCors(optionsByPath.get(`${scopeKey(r, e.apiId)}|${e.path}`), api) : httpCors(api)) : undefined;
-    for (const st of stages.get(scopeKey(r, e.apiId)) ?? []) {
-      const webAcl = obj(st.resource.derived["webAcl"]);
-      const aclArn = str(webAcl?.["arn"]);
-      const acl = aclArn ? byArn.get(aclArn) : undefined;
-      // WAF attaches to REST stages only. No ACL is a fact only when WAF's association listing was read.
-      let wafSqliXss: boolean | undefined;
-      if (rest && aclArn && acl?.raw["webAcl"] !== undefined) {
-        const c = wafMarkerCoverage(acl.raw["webAcl"]);
-        wafSqliXss = c.sqli && c.xss;
-      } else if (rest && webAcl && !aclArn && webAcl["wafListingCollected"] === true) wafSqliXss = false;
-      const throttle = throttleIn(r, st.name);
-      const expect: ProbeExpectation = {
-        auth: e.auth,
-        ...(e.apiKeyRequired ? { apiKeyRequired: true } : {}),
-        ...(cors !== undefined ? { cors } : {}),
-        ...(wafSqliXss !== undefined ? { wafSqliXss } : {}),
-        ...(throttle !== undefined ? { throttle } : {}),
-      };
-      const relatedArns = [st.resource.arn, ...(api ? [api.arn] : []), ...(aclArn ? [aclArn] : [])];
-      const base = { arn: r.arn, account: r.account, region: r.region, path: e.path, method: e.method };
-      if (executeApiEnabled) {
-        const vars = { apiId: e.apiId, region: r.region, stage: st.name };
-        add(
-          {
-            id: `${e.apiId}/${st.name} ${e.method} ${e.path}`,
-            ...base,
-            relatedArns,
-            baseUrl: renderInvokeUrl(template, vars),
-            ...(opts.httpInvokeUrlTemplate ? { httpBaseUrl: renderInvokeUrl(opts.httpInvokeUrlTemplate, vars) } : {}),
-            expect,
-          },
-          opts.invokeUnreachable,
-        );
-      }
-      for (const d of st.domains) {
-        const basePath = d.basePath === "(none)" ? "" : d.basePath;
-        add(
-          {
-            id: `${d.name}/${basePath} ${e.method} ${e.path}`,
-            ...base,
-            relatedArns: [...relatedArns, d.domain.arn],
-            baseUrl: renderDomainUrl(domainTemplate, { domain: d.name, basePath }),
-            // Plain HTTP is checked on the execute-api URL; a domain has no separate plain-HTTP template.
-            expect: { ...expect, httpsOnly: false, ...(d.minTls ? { minTls: d.minTls } : {}) },
-          },
-          opts.domainUnreachable,
-        );
-      }
-    }
-  }
-  targets.sort((a, b) => cmp(a.id, b.id));
-  skipped.sort((a, b) => cmp(a.target.id, b.target.id));
+  const ctx: TargetContext = { index, opts, skipReasons: new Map(notProbed.map((n) => [n.arn, n.reason])), optionsByPath, sink };
+  for (const e of endpoints) targetsFor(e, ctx);
+  sink.targets.sort((a, b) => cmp(a.id, b.id));
+  sink.skipped.sort((a, b) => cmp(a.target.id, b.target.id));
   notProbed.sort((a, b) => cmp(a.arn, b.arn));
-  return { targets, skipped, problems, notProbed };
+  return { ...sink, notProbed };
 }

@@ -8,13 +8,8 @@ import { enrichRegional } from "../../src/enrich/regional.js";
 import type { Inventory, Resource } from "../../src/model/inventory.js";
 import type { JsonObject } from "../../src/model/json.js";
 import { parseProbeEndpoints } from "../../src/probe/endpoints-file.js";
-import {
-  minTlsOfPolicy,
-  renderDomainUrl,
-  renderInvokeUrl,
-  targetsFromInventory,
-  wafMarkerCoverage,
-} from "../../src/probe/targets-from-inventory.js";
+import { minTlsOfPolicy, wafMarkerCoverage } from "../../src/probe/expectations.js";
+import { renderDomainUrl, renderInvokeUrl, targetsFromInventory } from "../../src/probe/targets-from-inventory.js";
 import { account, sim, SIM_NOW, unitContext } from "../helpers/sim.js";
 
 const NOW = SIM_NOW;
