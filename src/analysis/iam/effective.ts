@@ -84,12 +84,12 @@ function allowedBy(grants: readonly PolicyGrants[], action: number, arn: string,
  * considering resource patterns, unconditional Denies that cover the ARN, and the boundary.
  */
 export function isAllowedOn(
-  identity: readonly PolicyGrants[],
-  boundary: PolicyGrants | undefined,
+  policies: { identity: readonly PolicyGrants[]; boundary: PolicyGrants | undefined },
   action: number,
   arn: string,
   vars: PolicyVariables,
 ): boolean {
+  const { identity, boundary } = policies;
   if (!allowedBy(identity, action, arn, vars)) return false;
   return boundary === undefined || allowedBy([boundary], action, arn, vars);
 }

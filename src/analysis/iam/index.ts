@@ -10,7 +10,7 @@ export type {
   PrincipalAnalysis,
   PrincipalFacts,
   RoleTrustFacts,
-} from "./analyze.js";
+} from "./result.js";
 export { ACCESS_LEVELS, createActionCatalog, loadActionCatalog, normaliseAccessLevel } from "./catalog.js";
 export type {
   AccessLevel,
