@@ -1,0 +1,161 @@
+/** Facts of API Gateway REST APIs (v1): account settings, APIs, methods, stages and custom domains. */
+import {
+  Account$,
+  Authorizer$,
+  BasePathMapping$,
+  DomainName$,
+  GatewayResponse$,
+  Method$,
+  RestApi$,
+  Stage$,
+  UsagePlan$,
+  type Account,
+  type Authorizer,
+  type BasePathMapping,
+  type DomainName,
+  type GatewayResponse,
+  type Method,
+  type RestApi,
+  type Stage,
+  type UsagePlan,
+} from "@aws-sdk/client-api-gateway";
+import { f, resourceFacts } from "./define.js";
+
+const SOURCE = ["method", "route", "stage", "account"] as const;
+
+/** Effective throttling of a method (or v2 route) in one stage, each limit with the level it comes from. */
+export const throttleLimits = {
+  stage: f.string("Stage name."),
+  burstLimit: f.nullable(f.number("Effective burst limit; null when the level it falls back to was not read.")),
+  burstSource: f.nullable(f.enum(SOURCE, "Level the burst limit comes from: method/route, stage or account.")),
+  rateLimit: f.nullable(f.number("Effective rate limit (requests per second); null when not read.")),
+  rateSource: f.nullable(f.enum(SOURCE, "Level the rate limit comes from.")),
+};
+
+/** The authorizer a method or route names, joined from the API's authorizers. */
+export const authorizerFacts = (v2: boolean) =>
+  f.nullable(
+    f.object({
+      id: f.string("Authorizer id the method/route names."),
+      found: f.boolean("The API lists an authorizer with that id."),
+      name: f.optional(f.nullable(f.json("Authorizer name."))),
+      type: f.optional(f.nullable(f.json(v2 ? "JWT or REQUEST." : "TOKEN, REQUEST or COGNITO_USER_POOLS."))),
+      identitySource: f.optional(f.nullable(f.json("Where the caller's identity is read from."))),
+      resultTtlSeconds: f.optional(f.nullable(f.json("How long an authorization result is cached."))),
+      ...(v2
+        ? {
+            jwtIssuer: f.optional(f.nullable(f.json("JWT issuer URL."))),
+            jwtAudience: f.optional(f.nullable(f.json("Accepted JWT audiences."))),
+          }
+        : { providerARNs: f.optional(f.nullable(f.json("Cognito user pools of a COGNITO_USER_POOLS authorizer."))) }),
+    }),
+    "The authorizer the method/route names; null when it names none or the API's authorizers were not read.",
+  );
+
+export const customDomains = f.nullable(
+  f.array(f.string()),
+  "Custom domain names mapping the API (either API Gateway version); null when a domain listing failed.",
+);
+
+export const apigatewayFacts = {
+  "aws.apigateway.account": resourceFacts(
+    {
+      account: f.optional(f.sdk<Account>("apigateway", Account$, "The region's API Gateway account settings (GetAccount).")),
+      usagePlans: f.optional(f.array(f.sdk<UsagePlan>("apigateway", UsagePlan$), "The region's usage plans.")),
+    },
+    {},
+  ),
+  "aws.apigateway.restapi": resourceFacts(
+    {
+      restApi: f.sdk<RestApi>("apigateway", RestApi$, "The API as GetRestApis lists it."),
+      authorizers: f.optional(f.array(f.sdk<Authorizer>("apigateway", Authorizer$), "The API's authorizers.")),
+      gatewayResponses: f.optional(
+        f.array(f.sdk<GatewayResponse>("apigateway", GatewayResponse$), "The API's gateway responses."),
+      ),
+      resourcePaths: f.optional(f.array(f.string(), "Paths of the API's resources (GetResources).")),
+    },
+    {
+      cors: f.nullable(
+        f.object({
+          wildcardOnAuthorized: f.array(
+            f.string(),
+            "Responses returning a literal `*` origin on a path with an authorised method.",
+          ),
+          credentialsWithOpenOrigin: f.array(
+            f.string(),
+            "Responses where `Access-Control-Allow-Credentials: true` meets a `*` or per-request origin.",
+          ),
+        }),
+        "CORS facts from the methods' integration responses and the gateway responses; null when either was not read.",
+      ),
+      resourcePolicy: f.nullable(
+        f.object({
+          present: f.boolean("The API has a resource policy."),
+          publicAllows: f.array(f.string(), "Allow statements open to every principal with no restricting condition."),
+          vpcRestricted: f.boolean("Every Allow is limited to aws:SourceVpce/aws:SourceVpc."),
+        }),
+        "Facts of the API's resource policy; null when it cannot be parsed.",
+      ),
+      apiKeyUsage: f.nullable(
+        f.object({
+          required: f.boolean("Some method requires an API key."),
+          usagePlans: f.array(f.string(), "Usage plans covering the API."),
+          plansWithoutLimits: f.array(f.string(), "Covering plans lacking a quota or throttle."),
+        }),
+        "API keys and usage plans; null when the methods or (keys being required) the usage plans were not read.",
+      ),
+      customDomains,
+    },
+  ),
+  "aws.apigateway.method": resourceFacts(
+    {
+      method: f.sdk<Method>("apigateway", Method$, "The method (GetResources with embedded methods)."),
+      httpMethod: f.string("HTTP verb."),
+      resourcePath: f.string("Path of the method's resource."),
+      resourceId: f.string("Id of the method's resource."),
+      restApiId: f.string("Id of the API."),
+      restApiName: f.string("Name of the API."),
+    },
+    {
+      methodKey: f.string("`resourcePath VERB`, the form allow-lists use."),
+      authorizer: authorizerFacts(false),
+      throttling: f.array(f.object(throttleLimits), "Effective throttling of the method in each stage of its API."),
+    },
+  ),
+  "aws.apigateway.stage": resourceFacts(
+    {
+      stage: f.sdk<Stage>("apigateway", Stage$, "The stage (GetStages); variable values that look secret are redacted."),
+      restApiId: f.string("Id of the API."),
+      restApiName: f.string("Name of the API."),
+    },
+    {
+      secretVariables: f.array(f.string(), "Names (never values) of stage variables that look like secrets."),
+      throttling: f.nullable(
+        f.object({
+          methods: f.array(f.object({ method: f.string("`resourcePath VERB`."), ...throttleLimits })),
+          unthrottled: f.array(f.string(), "Methods with no explicit (method or stage) rate and burst limit."),
+        }),
+        "Throttling of every method of the API in this stage; null when the methods were not read.",
+      ),
+      webAcl: f.object(
+        {
+          arn: f.nullable(f.string("ARN of the associated web ACL, or null.")),
+          reportedByStage: f.boolean("The stage names the web ACL."),
+          reportedByWaf: f.boolean("WAF lists the stage among the web ACL's resources."),
+          wafListingCollected: f.boolean("WAF's association listing of the region was read."),
+        },
+        "The stage's web ACL, from the stage and from WAF's listing.",
+      ),
+      wafAssociated: f.boolean("A web ACL is associated."),
+    },
+  ),
+  "aws.apigateway.domain": resourceFacts(
+    {
+      domainName: f.sdk<DomainName>("apigateway", DomainName$, "The custom domain (GetDomainNames)."),
+      basePathMappings: f.optional(
+        f.array(f.sdk<BasePathMapping>("apigateway", BasePathMapping$), "The domain's base path mappings."),
+      ),
+    },
+    {},
+  ),
+};
