@@ -7,7 +7,7 @@ import { saveInventory } from "../inventory/io.js";
 import type { Finding } from "../model/finding.js";
 import type { CollectionError, Inventory } from "../model/inventory.js";
 import type { ReportInput } from "../model/report.js";
-import { correlate } from "../probe/correlate.js";
+import { correlate, probeLinks } from "../probe/correlate.js";
 import { PROBE_RESOURCE_TYPE } from "../probe/prober.js";
 import { probeInventory, writeProbeLog, type PreparedProbes, type ProbeLog } from "../probe/run.js";
 import type { SigningCredentials } from "../probe/sign.js";
@@ -105,6 +105,7 @@ export async function evaluateStage(
   let findings = correlate(
     raw,
     inventory.resources.filter((r) => r.type === PROBE_RESOURCE_TYPE),
+    probeLinks(rules),
   );
   const suppressed = applySuppressions(findings, setup.config.suppressions, clock(), aliases);
   findings = suppressed.findings;

@@ -1,6 +1,8 @@
 // The rule file format, as data. The loader validates with this object; rules/schema/rule.schema.json is
 // generated from it (`npm run schemas`) for editors, and a test fails when the two drift apart.
 
+import { PROBE_CHECKS } from "../probe/types.js";
+
 const ID_PATTERN = "^aws\\.[a-z0-9]+\\.[a-z0-9-]+\\.[a-z0-9-]+$";
 
 /** JSON Schema of a rule file. */
@@ -25,6 +27,11 @@ export const RULE_SCHEMA = {
     title: { type: "string", minLength: 5, maxLength: 200 },
     severity: { enum: ["critical", "high", "medium", "low", "info"] },
     resourceType: { type: "string", pattern: "^aws\\.[a-z0-9]+\\.[a-z0-9-]+$" },
+    probeCheck: {
+      enum: [...PROBE_CHECKS],
+      description:
+        "The live probe check this rule is about: for a probe rule, the check whose outcome it judges; for a configuration rule, the check whose outcome confirms or contradicts its verdict (the correlator joins them).",
+    },
     parameters: {
       type: "object",
       description: "JSON Schema of the rule's parameters; every property needs a default and a description.",

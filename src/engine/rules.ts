@@ -10,6 +10,8 @@ import { newAjv } from "../util/ajv.js";
 import { pointerKeys } from "../util/json.js";
 import { packageRoot } from "../util/paths.js";
 import { describeAjvErrors } from "../inventory/io.js";
+import type { ProbeCheck } from "../probe/types.js";
+import { checkFactReads, checkProbeLink, ruleReads, type RuleRead } from "./fact-checks.js";
 import { addRuleKeywords } from "./keywords.js";
 import { RULE_SCHEMA } from "./rule-schema.js";
 import { readsAny, schemaReads, type Read } from "./partial.js";
@@ -23,6 +25,8 @@ export interface RuleFile {
   title: string;
   severity: Severity;
   resourceType: ResourceType;
+  /** The probe check the rule judges (probe rules) or that confirms or contradicts it (configuration rules). */
+  probeCheck?: ProbeCheck;
   parameters?: { type: "object"; properties: Record<string, JsonObject> };
   requires?: string[];
   match?: JsonObject;
@@ -70,6 +74,8 @@ export interface RuleOverride {
   severity?: Severity;
   parameters?: Record<string, JsonValue>;
 }
+
+const PROBE_TYPE: ResourceType = "aws.apigateway.probe";
 
 /** The built-in rule pack folders. */
 export function builtInRuleDirs(): string[] {
@@ -257,6 +263,7 @@ export function loadRuleSet(
   const seen = new Map<string, string>();
   const aliases = new Map<string, string[]>();
   const disabled: string[] = [];
+  const parsed: { rule: RuleFile; file: string; reads: RuleRead[] }[] = [];
   for (const dir of dirs) {
     for (const path of listJson(dir)) {
       const rel = path.startsWith(root + sep) ? relative(root, path).split(sep).join("/") : path;
@@ -269,6 +276,9 @@ export function loadRuleSet(
         if (prev) throw new InputError(`${rel}: /id: ${id} is already defined by ${prev}`);
         seen.set(id, rel);
       }
+      const reads = ruleReads(rule);
+      checkFactReads(rule, reads, rel);
+      parsed.push({ rule, file: rel, reads });
       aliases.set(rule.id, rule.aliases ?? []);
       const override = overrides[rule.id] ?? (rule.aliases ?? []).map((a) => overrides[a]).find(Boolean);
       if (override?.enabled === false) {
@@ -284,6 +294,11 @@ export function loadRuleSet(
       }
     }
   }
+  // Probe links are checked once every rule is known: a configuration rule may name a check judged in another pack.
+  const judged = new Set(
+    parsed.flatMap((p) => (p.rule.resourceType === PROBE_TYPE && p.rule.probeCheck ? [p.rule.probeCheck] : [])),
+  );
+  for (const p of parsed) checkProbeLink(p.rule, p.reads, p.file, judged);
   const unknown = Object.keys(overrides).filter((id) => !seen.has(id));
   if (unknown.length) throw new InputError(`${overrideSource}: unknown rule id(s): ${unknown.join(", ")}`);
   return {

@@ -207,18 +207,7 @@ function denyCovers(deny: NormalizedStatement, allow: NormalizedStatement): bool
  */
 export function resourcePolicyFacts(policy: JsonValue | undefined): JsonObject | null {
   if (policy === undefined || policy === null || policy === "") return { present: false, publicAllows: [], vpcRestricted: false };
-  if (typeof policy !== "string") return null;
-  let doc: unknown;
-  try {
-    doc = JSON.parse(policy);
-  } catch {
-    try {
-      doc = JSON.parse(policy.replace(/\\"/g, '"').replace(/\\\\/g, "\\"));
-    } catch {
-      return null;
-    }
-  }
-  const parsed = parsePolicyDocument(doc, "trust");
+  const parsed = parsePolicyDocument(policy, "resource");
   if (!parsed.ok) return null;
   const statements = parsed.policy.statements;
   const allows = statements.filter((s) => s.effect === "Allow");

@@ -2,7 +2,7 @@ import type { JsonObject, JsonValue } from "../model/json.js";
 import type { CollectionError, Resource } from "../model/inventory.js";
 import { daysBetween } from "../util/clock.js";
 import { arnMatch } from "../util/glob.js";
-import { parsePolicyDocument } from "./policy-document.js";
+import { parsePolicyDocument } from "../analysis/iam/policy.js";
 
 /** Output of an enricher: new derived facts per resource, and problems found in the raw data. */
 export interface EnrichResult {
@@ -65,7 +65,7 @@ function parseInline(
     const item = p as JsonObject;
     // An inline policy has no ARN to take its name from when the answer omits it.
     const name = typeof item["PolicyName"] === "string" && item["PolicyName"] ? item["PolicyName"] : "(unnamed)";
-    const parsed = parsePolicyDocument(item["PolicyDocument"]);
+    const parsed = parsePolicyDocument(item["PolicyDocument"], "identity");
     if (parsed.ok) out.push({ name, document: parsed.document });
     else {
       errors.push(
@@ -144,7 +144,7 @@ export function enrichIam(resources: Resource[], now: Date): EnrichResult {
         });
         break;
       case "aws.iam.role": {
-        const trust = parsePolicyDocument(detail["AssumeRolePolicyDocument"]);
+        const trust = parsePolicyDocument(detail["AssumeRolePolicyDocument"], "trust");
         if (!trust.ok) {
           errors.push(
             push({
@@ -169,7 +169,7 @@ export function enrichIam(resources: Resource[], now: Date): EnrichResult {
       case "aws.iam.policy": {
         const versions = Array.isArray(detail["PolicyVersionList"]) ? (detail["PolicyVersionList"] as JsonObject[]) : [];
         const def = versions.find((v) => v["IsDefaultVersion"] === true);
-        const parsed = parsePolicyDocument(def?.["Document"]);
+        const parsed = parsePolicyDocument(def?.["Document"], "identity");
         if (!parsed.ok) {
           errors.push(
             push({

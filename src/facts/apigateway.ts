@@ -52,6 +52,16 @@ export const authorizerFacts = (v2: boolean) =>
     "The authorizer the method/route names; null when it names none or the API's authorizers were not read.",
   );
 
+/** Where CORS headers are returned in a risky way, from one source. */
+const corsLists = {
+  wildcardOnAuthorized: f.array(f.string(), "Responses returning a literal `*` origin on a path with an authorised method."),
+  wildcardOrigin: f.array(f.string(), "Responses returning a literal `*` origin."),
+  credentialsWithOpenOrigin: f.array(
+    f.string(),
+    "Responses where `Access-Control-Allow-Credentials: true` meets a `*` or per-request (possibly reflected) origin.",
+  ),
+};
+
 export const customDomains = f.nullable(
   f.array(f.string()),
   "Custom domain names mapping the API (either API Gateway version); null when a domain listing failed.",
@@ -77,16 +87,17 @@ export const apigatewayFacts = {
     {
       cors: f.nullable(
         f.object({
-          wildcardOnAuthorized: f.array(
-            f.string(),
-            "Responses returning a literal `*` origin on a path with an authorised method.",
+          anyAuthorized: f.boolean("Some method (other than OPTIONS) requires authorisation."),
+          methods: f.object(corsLists, "From the methods' integration responses."),
+          gatewayResponses: f.nullable(f.object(corsLists), "From the gateway responses; null when they were not read."),
+          wildcardOnAuthorized: f.nullable(
+            f.array(f.string()),
+            "Both sources joined; null when the gateway responses were not read.",
           ),
-          credentialsWithOpenOrigin: f.array(
-            f.string(),
-            "Responses where `Access-Control-Allow-Credentials: true` meets a `*` or per-request origin.",
-          ),
+          wildcardOrigin: f.nullable(f.array(f.string()), "Both sources joined."),
+          credentialsWithOpenOrigin: f.nullable(f.array(f.string()), "Both sources joined."),
         }),
-        "CORS facts from the methods' integration responses and the gateway responses; null when either was not read.",
+        "CORS facts of the API, per source and joined; null when the methods were not read.",
       ),
       resourcePolicy: f.nullable(
         f.object({

@@ -2,7 +2,9 @@
  * docs/facts.md from the fact definitions and the resource types' lineage: every fact with its type, meaning and
  * the calls it comes from (`npm run docs:facts`; test/facts/facts.test.ts fails when the file drifts).
  */
+import { RESOURCE_TYPE_SOURCES } from "../engine/resource-types.js";
 import { RESOURCE_TYPES, type ResourceType } from "../model/inventory.js";
+import { pointerKeys } from "../util/json.js";
 import type { FactNode } from "./define.js";
 import { FACTS } from "./index.js";
 
@@ -72,10 +74,14 @@ function objectBelow(n: FactNode, path = ""): { properties: Record<string, FactN
   }
 }
 
+const ONE_PER: Partial<Record<ResourceType, string>> = {
+  "aws.apigateway.probe": "One per probed method or route and stage, made by the probe run.",
+};
+
 const cell = (s: string) => s.replace(/\|/g, "\\|").replace(/\n/g, " ");
 
-/** docs/facts.md. `sources(type, pointer)` names the calls a location comes from. */
-export function factsDoc(sources: (type: ResourceType, pointer: string) => string[]): string {
+/** docs/facts.md: every location of every type, with the calls it comes from (sourcesOf). */
+export function factsDoc(): string {
   const lines = [
     "# Facts",
     "",
@@ -91,14 +97,20 @@ export function factsDoc(sources: (type: ResourceType, pointer: string) => strin
   ];
   for (const type of RESOURCE_TYPES) {
     const facts = FACTS[type];
-    lines.push(`## ${type}`, "");
+    const listed = Object.keys(RESOURCE_TYPE_SOURCES[type].listedBy).map((c) => `\`${c}\``);
+    lines.push(
+      `## ${type}`,
+      "",
+      listed.length ? `Listed by ${listed.join(", ")}.` : (ONE_PER[type] ?? "One per account and region (or account)."),
+      "",
+    );
     lines.push("| Location | Type | Meaning | Calls |", "| --- | --- | --- | --- |");
     for (const [part, props] of [
       ["/raw", facts.raw],
       ["/derived", facts.derived],
     ] as const) {
       for (const e of factEntries(props as Record<string, FactNode>, part)) {
-        const calls = sources(type, e.pointer).map((c) => `\`${c}\``);
+        const calls = sourcesOf(type, e.pointer).map((c) => `\`${c}\``);
         const meaning = `${e.optional ? "(may be absent) " : ""}${e.description}`;
         lines.push(`| \`${e.pointer}\` | ${cell(e.type)} | ${cell(meaning)} | ${calls.join(", ")} |`);
       }
@@ -106,4 +118,21 @@ export function factsDoc(sources: (type: ResourceType, pointer: string) => strin
     lines.push("");
   }
   return lines.join("\n");
+}
+
+/** Whether two pointer patterns (`*` for any key) name the same location or one lies inside the other. */
+function overlaps(a: readonly string[], b: readonly string[]): boolean {
+  const n = Math.min(a.length, b.length);
+  for (let i = 0; i < n; i++) if (a[i] !== "*" && b[i] !== "*" && a[i] !== b[i]) return false;
+  return true;
+}
+
+/**
+ * The calls a location of `type` comes from, from the type's lineage (src/engine/resource-types.ts): the operations
+ * whose data feeds it or something inside it; none when it comes with the listing of the resource itself.
+ */
+export function sourcesOf(type: ResourceType, pointer: string): string[] {
+  const keys = pointerKeys(pointer);
+  const feeds = Object.entries(RESOURCE_TYPE_SOURCES[type].feeds);
+  return feeds.filter(([, feed]) => feed.paths.some((p) => overlaps(pointerKeys(p), keys))).map(([op]) => op);
 }

@@ -13,7 +13,8 @@ const inDir = (dir: string) =>
     .map((f) => `${dir}/${f}`);
 
 const MAIN_PATHS = [
-  ...inDir("src/enrich"),
+  "src/enrich/access.ts",
+  "src/enrich/index.ts",
   ...inDir("src/facts"),
   "src/analysis/iam/analyze.ts",
   "src/analysis/iam/documents.ts",

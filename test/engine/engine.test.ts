@@ -12,7 +12,7 @@ const baseRule = {
   title: "A test rule for the engine",
   severity: "low",
   resourceType: "aws.iam.user",
-  assert: { properties: { derived: { properties: { n: { maximum: 1 } } } } },
+  assert: { properties: { derived: { properties: { activeAccessKeyCount: { maximum: 1 } } } } },
   message: "bad {{name}}",
   rationale: "r",
   remediation: { text: "t" },
@@ -76,9 +76,12 @@ describe("rule loading", () => {
   });
 
   it("refuses an unknown parameter reference and an unknown resource type", () => {
-    const bad = { ...baseRule, assert: { properties: { derived: { properties: { n: { maximum: { $param: "nope" } } } } } } };
+    const bad = {
+      ...baseRule,
+      assert: { properties: { derived: { properties: { activeAccessKeyCount: { maximum: { $param: "nope" } } } } } },
+    };
     expect(() => loadRules([ruleDir({ "aws.iam.user.test-rule.json": bad })])).toThrow(
-      /\/assert\/properties\/derived\/properties\/n\/maximum: unknown parameter "nope"/,
+      /\/assert\/properties\/derived\/properties\/activeAccessKeyCount\/maximum: unknown parameter "nope"/,
     );
     expect(() =>
       parseRuleFile(JSON.stringify({ ...baseRule, resourceType: "aws.iam.thing" }), "x/aws.iam.user.test-rule.json"),
@@ -116,12 +119,15 @@ describe("evaluation", () => {
   const rules = loadRules([ruleDir({ "aws.iam.user.test-rule.json": baseRule })]);
 
   it("gives pass and fail with evidence naming path, value and expectation", () => {
-    const findings = evaluate(inventory([user("ok", { n: 1 }), user("bad", { n: 4 })]), rules);
+    const findings = evaluate(
+      inventory([user("ok", { activeAccessKeyCount: 1 }), user("bad", { activeAccessKeyCount: 4 })]),
+      rules,
+    );
     expect(findings.map((f) => [f.resourceName, f.status])).toEqual([
       ["bad", "fail"],
       ["ok", "pass"],
     ]);
-    expect(findings[0]!.evidence).toEqual([{ path: "/derived/n", actual: 4, expected: "must be <= 1" }]);
+    expect(findings[0]!.evidence).toEqual([{ path: "/derived/activeAccessKeyCount", actual: 4, expected: "must be <= 1" }]);
     expect(findings[0]!.message).toBe("bad bad");
   });
 
@@ -188,17 +194,24 @@ describe("evaluation", () => {
 
   it("reports skipped, with the reason, when every missing input was left out by design; error otherwise", () => {
     const needs = loadRules([
-      ruleDir({ "aws.iam.user.test-rule.json": { ...baseRule, requires: ["/derived/n", "/derived/m"] } }),
+      ruleDir({
+        "aws.iam.user.test-rule.json": { ...baseRule, requires: ["/derived/activeAccessKeyCount", "/derived/virtualMfaCount"] },
+      }),
     ]);
     const skip = (r: Resource, skipped: Record<string, string>): Resource => ({ ...r, skipped });
     const findings = evaluate(
       inventory([
-        skip(user("both-skipped", {}), { "/derived/n": "not sent by design", "/derived/m": "private API" }),
-        skip(user("one-skipped", { m: 1 }), { "/derived/n": "not sent by design" }),
+        skip(user("both-skipped", {}), {
+          "/derived/activeAccessKeyCount": "not sent by design",
+          "/derived/virtualMfaCount": "private API",
+        }),
+        skip(user("one-skipped", { virtualMfaCount: 1 }), { "/derived/activeAccessKeyCount": "not sent by design" }),
         // One input left out by design and another simply missing: that is a gap, not a skip.
-        skip(user("half", {}), { "/derived/n": "not sent by design" }),
+        skip(user("half", {}), { "/derived/activeAccessKeyCount": "not sent by design" }),
         // A skip record never hides a value that is there.
-        skip(user("present", { n: 4, m: 1 }), { "/derived/n": "not sent by design" }),
+        skip(user("present", { activeAccessKeyCount: 4, virtualMfaCount: 1 }), {
+          "/derived/activeAccessKeyCount": "not sent by design",
+        }),
       ]),
       needs,
     );
@@ -209,7 +222,7 @@ describe("evaluation", () => {
     );
     expect(by["one-skipped"]?.status).toBe("skipped");
     expect(by["one-skipped"]?.evidence).toEqual([
-      { path: "/derived/n", actual: "not sent by design", expected: "a value (left out by design)" },
+      { path: "/derived/activeAccessKeyCount", actual: "not sent by design", expected: "a value (left out by design)" },
     ]);
     expect(by["half"]?.status).toBe("error");
     expect(by["present"]?.status).toBe("fail");
@@ -230,7 +243,7 @@ describe("evaluation", () => {
       errorName: "AccessDeniedException",
       message: "no",
     };
-    expect(evaluate(inventory([user("a", { n: 1 })], [err]), rules).map((f) => f.status)).toEqual(["pass"]);
+    expect(evaluate(inventory([user("a", { activeAccessKeyCount: 1 })], [err]), rules).map((f) => f.status)).toEqual(["pass"]);
   });
 });
 

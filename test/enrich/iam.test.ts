@@ -1,25 +1,34 @@
 import { describe, expect, it } from "vitest";
 import { parseCredentialReport } from "../../src/collect/credential-report.js";
 import { accessKeyFacts, enrichIam } from "../../src/enrich/iam.js";
-import { parsePolicyDocument } from "../../src/enrich/policy-document.js";
+import { parsePolicyDocument } from "../../src/analysis/iam/policy.js";
 import type { Resource } from "../../src/model/inventory.js";
 
 const NOW = new Date("2026-06-01T00:00:00Z");
 
-describe("policy documents", () => {
-  it("decodes URL-encoded JSON", () => {
+describe("policy documents (the one parser, src/analysis/iam/policy.ts)", () => {
+  it("decodes URL-encoded JSON and keeps the document as written beside its normalised form", () => {
     const doc = { Version: "2012-10-17", Statement: { Effect: "Allow", Action: "s3:GetObject", Resource: "*" } };
-    expect(parsePolicyDocument(encodeURIComponent(JSON.stringify(doc)))).toEqual({ ok: true, document: doc });
+    const out = parsePolicyDocument(encodeURIComponent(JSON.stringify(doc)), "identity");
+    expect(out).toMatchObject({ ok: true, document: doc });
+    expect(out.ok && out.policy.statements[0]).toMatchObject({ effect: "Allow", action: ["s3:GetObject"] });
+  });
+  it("reads API Gateway's escaped JSON as a resource policy", () => {
+    const doc = { Statement: [{ Effect: "Allow", Principal: "*", Action: "execute-api:Invoke", Resource: "*" }] };
+    const escaped = JSON.stringify(doc).replace(/"/g, '\\"');
+    expect(parsePolicyDocument(escaped, "resource")).toMatchObject({ ok: true, document: doc });
   });
   it.each([
     [undefined, "missing"],
-    ["%E0%A4%A", "URL encoding"],
+    ["%E0%A4%A", "percent-encoded"],
     [encodeURIComponent("{ not json"), "not valid JSON"],
-    [encodeURIComponent("[]"), "not a JSON object"],
-    [encodeURIComponent('{"Version":"2012-10-17"}'), "no Statement"],
-    [encodeURIComponent('{"Statement":[{"Effect":"Permit"}]}'), "Effect must be Allow or Deny"],
-  ])("reports %s as malformed (%s)", (input, msg) => {
-    const out = parsePolicyDocument(input);
+    [encodeURIComponent("[]"), "must be a JSON object"],
+    [encodeURIComponent('{"Version":"2012-10-17"}'), "Missing Statement"],
+    [encodeURIComponent('{"Statement":[{"Effect":"Permit"}]}'), 'Effect must be "Allow" or "Deny"'],
+    // Enrichers and the IAM analysis judge documents by the same grammar: what IAM would refuse is malformed.
+    [encodeURIComponent('{"Statement":[{"Effect":"Allow","Action":"s3:*"}]}'), "needs Resource or NotResource"],
+  ])("reports %s as %s", (input, msg) => {
+    const out = parsePolicyDocument(input, "identity");
     expect(out.ok).toBe(false);
     expect(out.ok ? "" : out.message).toContain(msg);
   });

@@ -2,7 +2,13 @@ import { describe, expect, it } from "vitest";
 import type { Finding } from "../../src/model/finding.js";
 import type { Resource } from "../../src/model/inventory.js";
 import type { JsonObject } from "../../src/model/json.js";
-import { checkOfConfigRule, checkOfProbeRule, correlate } from "../../src/probe/correlate.js";
+import { builtInRuleDirs, loadRules } from "../../src/engine/rules.js";
+import { correlate, outcomeFact, probeLinks } from "../../src/probe/correlate.js";
+import { PROBE_CHECKS } from "../../src/probe/types.js";
+
+// The links the built-in rules declare (`probeCheck`), as the pipeline passes them.
+const RULES = loadRules(builtInRuleDirs());
+const LINKS = probeLinks(RULES);
 
 const METHOD = "arn:aws:apigateway:us-east-1::/restapis/abc/resources/r1/methods/GET";
 const STAGE = "arn:aws:apigateway:us-east-1::/restapis/abc/stages/prod";
@@ -68,9 +74,9 @@ function finding(
 describe("correlate", () => {
   it("config says authorised, unsigned request got 200: the probe finding carries both pieces of evidence", () => {
     const res = probe({ authOutcome: "not-enforced" });
-    const config = finding("aws.apigateway.method.authorizer-required", METHOD, "pass");
+    const config = finding("aws.apigateway.method.authorization-required", METHOD, "pass");
     const live = finding("aws.apigateway.probe.auth-enforced", res.arn, "fail", "aws.apigateway.probe");
-    const [c, p] = correlate([config, live], [res]);
+    const [c, p] = correlate([config, live], [res], LINKS);
     expect(p!.probe).toMatchObject({
       check: "auth",
       // What the configuration says beside what was seen, for the report.
@@ -86,7 +92,7 @@ describe("correlate", () => {
   it("config says no WAF and the marker passes: the WAF configuration finding is confirmed", () => {
     const res = probe({ wafOutcome: "not-blocked" });
     const waf = finding("aws.apigateway.stage.waf-associated", STAGE, "fail", "aws.apigateway.stage");
-    const [w] = correlate([waf], [res]);
+    const [w] = correlate([waf], [res], LINKS);
     expect(w!.probe).toMatchObject({ check: "waf", confirmed: true, contradicted: false });
     expect(w!.probe).toMatchObject({ probes: [{ configured: { wafSqliXss: false }, outcome: "not-blocked" }] });
     expect(JSON.stringify(w!.probe)).toContain("wafSqli");
@@ -95,29 +101,45 @@ describe("correlate", () => {
   it("leaves findings alone when the probe was inconclusive or not applicable, or the topic differs", () => {
     const res = probe({ authOutcome: null, wafOutcome: "not-applicable" });
     const fs = [
-      finding("aws.apigateway.method.authorizer-required", METHOD, "pass"),
+      finding("aws.apigateway.method.authorization-required", METHOD, "pass"),
       finding("aws.apigateway.stage.waf-associated", STAGE, "fail"),
-      finding("aws.apigateway.stage.logging-enabled", STAGE, "fail"),
-      finding("aws.apigateway.method.authorizer-required", "arn:other", "pass"),
+      finding("aws.apigateway.stage.execution-logging", STAGE, "fail"),
+      finding("aws.apigateway.method.authorization-required", "arn:other", "pass"),
     ];
-    expect(correlate(fs, [res])).toEqual(fs);
+    expect(correlate(fs, [res], LINKS)).toEqual(fs);
   });
 
   it("does not mutate its input", () => {
     const res = probe({ authOutcome: "enforced" });
-    const config = finding("aws.apigateway.method.authorizer-required", METHOD, "pass");
+    const config = finding("aws.apigateway.method.authorization-required", METHOD, "pass");
     const before = structuredClone(config);
-    const [c] = correlate([config], [res]);
+    const [c] = correlate([config], [res], LINKS);
     expect(config).toEqual(before);
     expect(c!.probe).toMatchObject({ confirmed: true });
   });
 
-  it("maps rule ids to checks", () => {
-    expect(checkOfProbeRule("aws.apigateway.probe.legacy-tls-refused")).toBe("tls");
-    expect(checkOfProbeRule("aws.apigateway.probe.signature-verified")).toBe("sigv4");
-    expect(checkOfConfigRule("aws.apigateway.method.api-key-required")).toBe("apiKey");
-    expect(checkOfConfigRule("aws.apigatewayv2.route.authorization-configured")).toBe("auth");
-    expect(checkOfConfigRule("aws.apigateway.domain.tls-1-2-policy")).toBe("tls");
-    expect(checkOfConfigRule("aws.iam.user.console-mfa")).toBeUndefined();
+  it("follows only the links rules declare: a rule whose id mentions WAF but that no probe tests is left alone", () => {
+    const res = probe({ wafOutcome: "blocked" });
+    const logging = finding("aws.wafv2.webacl.logging", STAGE, "fail", "aws.wafv2.webacl");
+    const declared = finding("aws.apigateway.stage.waf-associated", STAGE, "fail", "aws.apigateway.stage");
+    const [l, d] = correlate([logging, declared], [res], LINKS);
+    expect(l).toEqual(logging);
+    expect(d!.probe).toMatchObject({ check: "waf", contradicted: true });
+    // The same finding under a rule that declares the check is correlated: the link, not the id, decides.
+    const [x] = correlate([logging], [res], new Map([["aws.wafv2.webacl.logging", "waf"]]));
+    expect(x!.probe).toMatchObject({ check: "waf" });
+  });
+
+  it("every link points to an existing check, and a configuration rule's check is judged by a probe rule reading its outcome", () => {
+    const probeRules = RULES.filter((r) => r.resourceType === "aws.apigateway.probe");
+    expect(probeRules.length).toBeGreaterThan(0);
+    for (const r of probeRules) {
+      expect(PROBE_CHECKS, r.id).toContain(r.probeCheck);
+      expect(r.requires, r.id).toContain(outcomeFact(r.probeCheck!));
+    }
+    const judgedChecks = new Set(probeRules.map((r) => r.probeCheck));
+    const config = RULES.filter((r) => r.resourceType !== "aws.apigateway.probe" && r.probeCheck);
+    expect(config.length).toBeGreaterThan(0);
+    for (const r of config) expect([...judgedChecks], r.id).toContain(r.probeCheck);
   });
 });

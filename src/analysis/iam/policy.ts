@@ -1,14 +1,20 @@
 /**
- * Policy model: decode, parse and normalise IAM policy documents.
+ * Policy model: decode, parse and normalise policy documents. The one parser of every policy Tollgate reads:
+ * IAM identity, boundary and trust policies, and the resource policies of API Gateway and Lambda.
  *
- * IAM returns documents URL-encoded (RFC 3986). Every element that IAM accepts as "a value or
- * an array of values" becomes an array here, so the analysis never branches on shape. Anything
- * IAM itself would reject is reported as `MalformedPolicyDocument`, never thrown and never
- * ignored, because a policy we cannot read must not produce a pass.
+ * IAM returns documents URL-encoded (RFC 3986); API Gateway returns a REST API's policy as JSON whose quotes
+ * may be escaped. Every element that IAM accepts as "a value or an array of values" becomes an array here,
+ * so the analysis never branches on shape. Anything IAM itself would reject is reported as
+ * `MalformedPolicyDocument`, never thrown and never ignored, because a policy we cannot read must not
+ * produce a pass.
  */
+import type { JsonObject } from "../../model/json.js";
 
-/** Which grammar a document follows: identity/boundary policies carry Resource, trust policies Principal. */
-export type PolicyKind = "identity" | "trust";
+/**
+ * Which grammar a document follows: identity/boundary policies carry Resource and no Principal; trust policies
+ * and resource policies (API Gateway, Lambda) carry Principal, and a resource policy may name Resource too.
+ */
+export type PolicyKind = "identity" | "trust" | "resource";
 
 /** Statement effect. */
 export type Effect = "Allow" | "Deny";
@@ -56,8 +62,8 @@ export interface NormalizedPolicy {
   readonly statements: readonly NormalizedStatement[];
 }
 
-/** Result of parsing: a policy or the reason it is malformed. */
-export type ParseResult = { ok: true; policy: NormalizedPolicy } | { ok: false; message: string };
+/** Result of parsing: the policy (normalised, and the decoded document as written) or the reason it is malformed. */
+export type ParseResult = { ok: true; policy: NormalizedPolicy; document: JsonObject } | { ok: false; message: string };
 
 /** Thrown internally while validating; converted to a `ParseResult` at the boundary. */
 class MalformedError extends Error {}
@@ -148,7 +154,7 @@ function statement(raw: unknown, index: number, kind: PolicyKind): NormalizedSta
 /** Validates and normalises an already-parsed JSON document. */
 export function normalisePolicy(doc: unknown, kind: PolicyKind): ParseResult {
   try {
-    if (!isRecord(doc)) fail("Policy document must be a JSON object");
+    if (!isRecord(doc)) return fail("Policy document must be a JSON object");
     const version = doc["Version"];
     if (version !== undefined && version !== "2012-10-17" && version !== "2008-10-17") {
       fail(`Unsupported Version ${JSON.stringify(version)}`);
@@ -158,7 +164,8 @@ export function normalisePolicy(doc: unknown, kind: PolicyKind): ParseResult {
     const list = Array.isArray(rawStatements) ? rawStatements : [rawStatements];
     if (list.length === 0) fail("Statement is empty");
     const statements = list.map((s, i) => statement(s, i, kind));
-    return { ok: true, policy: version === undefined ? { statements } : { version, statements } };
+    const policy = version === undefined ? { statements } : { version, statements };
+    return { ok: true, policy, document: doc as JsonObject };
   } catch (e) {
     if (e instanceof MalformedError) return { ok: false, message: e.message };
     throw e;
@@ -166,8 +173,9 @@ export function normalisePolicy(doc: unknown, kind: PolicyKind): ParseResult {
 }
 
 /**
- * Decodes (RFC 3986 percent-encoding), parses and normalises a document as IAM returns it.
- * Accepts an already-decoded JSON string or object too (CLI output and hand-written snapshots).
+ * Decodes, parses and normalises a document as AWS returns it: percent-encoded (IAM), plain JSON (Lambda, CLI
+ * output, hand-written snapshots) or JSON with escaped quotes (API Gateway's REST API policy); an object is taken
+ * as already parsed.
  */
 export function parsePolicyDocument(document: unknown, kind: PolicyKind): ParseResult {
   if (isRecord(document)) return normalisePolicy(document, kind);
@@ -183,7 +191,14 @@ export function parsePolicyDocument(document: unknown, kind: PolicyKind): ParseR
   try {
     doc = JSON.parse(text);
   } catch (e) {
-    return { ok: false, message: `Policy document is not valid JSON: ${(e as Error).message}` };
+    // API Gateway may return the policy with its quotes (and backslashes) escaped.
+    const unescaped = text.includes('\\"') ? text.replace(/\\"/g, '"').replace(/\\\\/g, "\\") : undefined;
+    try {
+      if (unescaped === undefined) throw e;
+      doc = JSON.parse(unescaped);
+    } catch {
+      return { ok: false, message: `Policy document is not valid JSON: ${(e as Error).message}` };
+    }
   }
   return normalisePolicy(doc, kind);
 }
