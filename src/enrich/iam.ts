@@ -1,5 +1,6 @@
 import type { JsonObject, JsonValue } from "../model/json.js";
 import type { CollectionError, Resource } from "../model/inventory.js";
+import type { Derived } from "../facts/index.js";
 import { daysBetween } from "../util/clock.js";
 import { arnMatch } from "../util/glob.js";
 import { parsePolicyDocument } from "../analysis/iam/policy.js";
@@ -31,9 +32,11 @@ function ago(d: Date | null, now: Date): number | null {
   return d ? daysBetween(d, now) : null;
 }
 
+type AccessKey = NonNullable<Derived<"aws.iam.user">["accessKeys"]>[number];
+
 /** Facts about the two access-key slots of a credential-report row. */
-export function accessKeyFacts(row: Row, now: Date): JsonObject[] {
-  const keys: JsonObject[] = [];
+export function accessKeyFacts(row: Row, now: Date): AccessKey[] {
+  const keys: AccessKey[] = [];
   for (const slot of [1, 2] as const) {
     const rotated = reportTime(row[`access_key_${slot}_last_rotated`]);
     if (!rotated) continue; // slot never had a key
@@ -54,13 +57,23 @@ export function accessKeyFacts(row: Row, now: Date): JsonObject[] {
   return keys;
 }
 
-function parseInline(
-  resource: Resource,
-  list: JsonValue | undefined,
-  errors: CollectionError[],
-  push: (e: Omit<CollectionError, "account" | "region">) => CollectionError,
-): JsonObject[] {
-  const out: JsonObject[] = [];
+/** A malformed policy document of `resource`, as an inventory error of the call that returned it. */
+function malformed(resource: Resource, message: string): CollectionError {
+  return {
+    account: resource.account,
+    region: resource.region,
+    service: "iam",
+    operation: "GetAccountAuthorizationDetails",
+    errorName: "MalformedPolicyDocument",
+    message,
+    resourceArn: resource.arn,
+  };
+}
+
+type InlinePolicies = Derived<"aws.iam.user">["inlinePolicies"];
+
+function parseInline(resource: Resource, list: JsonValue | undefined, errors: CollectionError[]): InlinePolicies {
+  const out: InlinePolicies = [];
   for (const p of Array.isArray(list) ? list : []) {
     const item = p as JsonObject;
     // An inline policy has no ARN to take its name from when the answer omits it.
@@ -68,15 +81,7 @@ function parseInline(
     const parsed = parsePolicyDocument(item["PolicyDocument"], "identity");
     if (parsed.ok) out.push({ name, document: parsed.document });
     else {
-      errors.push(
-        push({
-          service: "iam",
-          operation: "GetAccountAuthorizationDetails",
-          errorName: "MalformedPolicyDocument",
-          message: `inline policy ${name} of ${resource.name}: ${parsed.message}`,
-          resourceArn: resource.arn,
-        }),
-      );
+      errors.push(malformed(resource, `inline policy ${name} of ${resource.name}: ${parsed.message}`));
       out.push({ name, document: null, malformed: true });
     }
   }
@@ -87,6 +92,106 @@ function names(list: JsonValue | undefined, key: string): string[] {
   return (Array.isArray(list) ? list : []).map((x) => String((x as JsonObject)[key] ?? "")).filter(Boolean);
 }
 
+const detailOf = (r: Resource) => (r.raw["detail"] ?? {}) as JsonObject;
+const boundaryOf = (detail: JsonObject) =>
+  (((detail["PermissionsBoundary"] ?? {}) as JsonObject)["PermissionsBoundaryArn"] as string | undefined) ?? null;
+
+function userFacts(r: Resource, now: Date, errors: CollectionError[]): Omit<Derived<"aws.iam.user">, "access"> {
+  const detail = detailOf(r);
+  const row = r.raw["credentialReport"] as Row | undefined;
+  const keys = row ? accessKeyFacts(row, now) : null;
+  const passwordLastUsed = row ? reportTime(row["password_last_used"]) : null;
+  const hasPassword = row ? bool(row["password_enabled"]) : null;
+  const activeKeys = keys ? keys.filter((k) => k.active) : null;
+  const lastActivity = [passwordLastUsed, ...(activeKeys ?? []).map((k) => reportTime(k.lastUsed ?? ""))].filter(
+    (d): d is Date => d !== null,
+  );
+  const created = typeof detail["CreateDate"] === "string" ? new Date(detail["CreateDate"]) : null;
+  const passwordChanged = row ? reportTime(row["password_last_changed"]) : null;
+  const userCreated = row ? reportTime(row["user_creation_time"]) : null;
+  return {
+    hasConsolePassword: hasPassword,
+    passwordLastUsedDaysAgo: ago(passwordLastUsed, now),
+    passwordNeverUsed: row ? hasPassword === true && passwordLastUsed === null : null,
+    // Days the console password has sat idle: since last use, else since it was set (or the user was
+    // created). Null when there is no password, or when no date at all is known (rules then fail it).
+    passwordDaysUnused: hasPassword === true ? ago(passwordLastUsed ?? passwordChanged ?? userCreated ?? created, now) : null,
+    mfaActive: row ? bool(row["mfa_active"]) : null,
+    virtualMfaCount: Array.isArray(r.raw["virtualMfaDevices"]) ? r.raw["virtualMfaDevices"].length : null,
+    accessKeys: keys,
+    activeAccessKeyCount: activeKeys ? activeKeys.length : null,
+    daysSinceCreated: ago(created, now),
+    daysSinceLastActivity: lastActivity.length
+      ? daysBetween(new Date(Math.max(...lastActivity.map((d) => d.getTime()))), now)
+      : null,
+    groups: (Array.isArray(detail["GroupList"]) ? detail["GroupList"] : []).map(String),
+    attachedPolicyArns: names(detail["AttachedManagedPolicies"], "PolicyArn"),
+    inlinePolicies: parseInline(r, detail["UserPolicyList"], errors),
+    permissionsBoundaryArn: boundaryOf(detail),
+  };
+}
+
+function roleFacts(r: Resource, now: Date, errors: CollectionError[]): Omit<Derived<"aws.iam.role">, "access"> {
+  const detail = detailOf(r);
+  const trust = parsePolicyDocument(detail["AssumeRolePolicyDocument"], "trust");
+  if (!trust.ok) errors.push(malformed(r, `trust policy of ${r.name}: ${trust.message}`));
+  const lastUsed = ((detail["RoleLastUsed"] ?? {}) as JsonObject)["LastUsedDate"];
+  return {
+    trustPolicy: trust.ok ? trust.document : null,
+    attachedPolicyArns: names(detail["AttachedManagedPolicies"], "PolicyArn"),
+    inlinePolicies: parseInline(r, detail["RolePolicyList"], errors),
+    permissionsBoundaryArn: boundaryOf(detail),
+    daysSinceLastUsed: typeof lastUsed === "string" ? daysBetween(new Date(lastUsed), now) : null,
+  };
+}
+
+function policyFacts(r: Resource, errors: CollectionError[]): Omit<Derived<"aws.iam.policy">, "access"> {
+  const detail = detailOf(r);
+  const versions = Array.isArray(detail["PolicyVersionList"]) ? (detail["PolicyVersionList"] as JsonObject[]) : [];
+  const def = versions.find((v) => v["IsDefaultVersion"] === true);
+  const parsed = parsePolicyDocument(def?.["Document"], "identity");
+  if (!parsed.ok) errors.push(malformed(r, `policy ${r.name}: ${parsed.message}`));
+  return {
+    awsManaged: r.arn.includes(":iam::aws:policy/"),
+    attachmentCount: typeof detail["AttachmentCount"] === "number" ? detail["AttachmentCount"] : 0,
+    document: parsed.ok ? parsed.document : null,
+  };
+}
+
+function certificateFacts(r: Resource, now: Date): Derived<"aws.iam.server-certificate"> {
+  const meta = (r.raw["metadata"] ?? {}) as JsonObject;
+  const expiration = typeof meta["Expiration"] === "string" ? new Date(meta["Expiration"]) : null;
+  const valid = expiration !== null && !Number.isNaN(expiration.getTime());
+  return {
+    expiration: valid ? expiration.toISOString() : null,
+    // Null (not false) when the expiry is unknown: a rule must not pass a certificate it cannot date.
+    expired: valid ? expiration.getTime() <= now.getTime() : null,
+    daysUntilExpiry: valid ? Math.floor((expiration.getTime() - now.getTime()) / 86_400_000) : null,
+  };
+}
+
+type RootFacts = Omit<Derived<"aws.iam.account">, "supportRoleArns" | "cloudShellFullAccessIdentities">;
+
+function rootFacts(r: Resource, now: Date): RootFacts {
+  const row = r.raw["credentialReport"] as Row | undefined;
+  const summary = r.raw["accountSummary"] as Record<string, number> | undefined;
+  const policy = r.raw["passwordPolicy"];
+  const keys = row ? accessKeyFacts(row, now) : null;
+  const rootVirtual = Array.isArray(r.raw["virtualMfaDevices"]) ? r.raw["virtualMfaDevices"].length : null;
+  const mfaActive = row ? bool(row["mfa_active"]) : summary ? summary["AccountMFAEnabled"] === 1 : null;
+  return {
+    rootAccessKeysPresent: summary ? summary["AccountAccessKeysPresent"] === 1 : keys ? keys.some((k) => k.active) : null,
+    rootActiveAccessKeyCount: keys ? keys.filter((k) => k.active).length : null,
+    rootAccessKeys: keys,
+    rootMfaActive: mfaActive,
+    // Hardware MFA on root = MFA active and no virtual device assigned to root (no MFA: no hardware MFA).
+    rootHardwareMfa: mfaActive === false ? false : mfaActive === null || rootVirtual === null ? null : rootVirtual === 0,
+    rootPasswordLastUsedDaysAgo: row ? ago(reportTime(row["password_last_used"]), now) : null,
+    hasPasswordPolicy: policy === undefined ? null : policy !== null,
+    passwordPolicy: policy === undefined ? null : (policy as JsonValue),
+  };
+}
+
 /**
  * Derives IAM facts (key ages, MFA, password use, parsed policy documents) from raw collection output and
  * the collection clock. Pure: same raw + same clock → same facts.
@@ -95,136 +200,24 @@ export function enrichIam(resources: Resource[], now: Date): EnrichResult {
   const derived = new Map<Resource, JsonObject>();
   const errors: CollectionError[] = [];
   for (const r of resources) {
-    const push = (e: Omit<CollectionError, "account" | "region">): CollectionError => ({
-      account: r.account,
-      region: r.region,
-      ...e,
-    });
-    const detail = (r.raw["detail"] ?? {}) as JsonObject;
-    switch (r.type) {
-      case "aws.iam.user": {
-        const row = r.raw["credentialReport"] as Row | undefined;
-        const keys = row ? accessKeyFacts(row, now) : null;
-        const passwordLastUsed = row ? reportTime(row["password_last_used"]) : null;
-        const hasPassword = row ? bool(row["password_enabled"]) : null;
-        const activeKeys = keys ? keys.filter((k) => k["active"] === true) : null;
-        const lastActivity = [passwordLastUsed, ...(activeKeys ?? []).map((k) => reportTime(String(k["lastUsed"] ?? "")))].filter(
-          (d): d is Date => d !== null,
-        );
-        const created = typeof detail["CreateDate"] === "string" ? new Date(detail["CreateDate"]) : null;
-        const passwordChanged = row ? reportTime(row["password_last_changed"]) : null;
-        const userCreated = row ? reportTime(row["user_creation_time"]) : null;
-        derived.set(r, {
-          hasConsolePassword: hasPassword,
-          passwordLastUsedDaysAgo: ago(passwordLastUsed, now),
-          passwordNeverUsed: row ? hasPassword === true && passwordLastUsed === null : null,
-          // Days the console password has sat idle: since last use, else since it was set (or the user was
-          // created). Null when there is no password, or when no date at all is known (rules then fail it).
-          passwordDaysUnused:
-            hasPassword === true ? ago(passwordLastUsed ?? passwordChanged ?? userCreated ?? created, now) : null,
-          mfaActive: row ? bool(row["mfa_active"]) : null,
-          virtualMfaCount: Array.isArray(r.raw["virtualMfaDevices"]) ? r.raw["virtualMfaDevices"].length : null,
-          accessKeys: keys,
-          activeAccessKeyCount: activeKeys ? activeKeys.length : null,
-          daysSinceCreated: ago(created, now),
-          daysSinceLastActivity: lastActivity.length
-            ? daysBetween(new Date(Math.max(...lastActivity.map((d) => d.getTime()))), now)
-            : null,
-          groups: (Array.isArray(detail["GroupList"]) ? detail["GroupList"] : []).map(String),
-          attachedPolicyArns: names(detail["AttachedManagedPolicies"], "PolicyArn"),
-          inlinePolicies: parseInline(r, detail["UserPolicyList"], errors, push),
-          permissionsBoundaryArn: ((detail["PermissionsBoundary"] ?? {}) as JsonObject)["PermissionsBoundaryArn"] ?? null,
-        });
-        break;
-      }
-      case "aws.iam.group":
-        derived.set(r, {
-          attachedPolicyArns: names(detail["AttachedManagedPolicies"], "PolicyArn"),
-          inlinePolicies: parseInline(r, detail["GroupPolicyList"], errors, push),
-        });
-        break;
-      case "aws.iam.role": {
-        const trust = parsePolicyDocument(detail["AssumeRolePolicyDocument"], "trust");
-        if (!trust.ok) {
-          errors.push(
-            push({
-              service: "iam",
-              operation: "GetAccountAuthorizationDetails",
-              errorName: "MalformedPolicyDocument",
-              message: `trust policy of ${r.name}: ${trust.message}`,
-              resourceArn: r.arn,
-            }),
-          );
-        }
-        const lastUsed = ((detail["RoleLastUsed"] ?? {}) as JsonObject)["LastUsedDate"];
-        derived.set(r, {
-          trustPolicy: trust.ok ? trust.document : null,
-          attachedPolicyArns: names(detail["AttachedManagedPolicies"], "PolicyArn"),
-          inlinePolicies: parseInline(r, detail["RolePolicyList"], errors, push),
-          permissionsBoundaryArn: ((detail["PermissionsBoundary"] ?? {}) as JsonObject)["PermissionsBoundaryArn"] ?? null,
-          daysSinceLastUsed: typeof lastUsed === "string" ? daysBetween(new Date(lastUsed), now) : null,
-        });
-        break;
-      }
-      case "aws.iam.policy": {
-        const versions = Array.isArray(detail["PolicyVersionList"]) ? (detail["PolicyVersionList"] as JsonObject[]) : [];
-        const def = versions.find((v) => v["IsDefaultVersion"] === true);
-        const parsed = parsePolicyDocument(def?.["Document"], "identity");
-        if (!parsed.ok) {
-          errors.push(
-            push({
-              service: "iam",
-              operation: "GetAccountAuthorizationDetails",
-              errorName: "MalformedPolicyDocument",
-              message: `policy ${r.name}: ${parsed.message}`,
-              resourceArn: r.arn,
-            }),
-          );
-        }
-        derived.set(r, {
-          awsManaged: r.arn.includes(":iam::aws:policy/"),
-          attachmentCount: typeof detail["AttachmentCount"] === "number" ? detail["AttachmentCount"] : 0,
-          document: parsed.ok ? parsed.document : null,
-        });
-        break;
-      }
-      case "aws.iam.server-certificate": {
-        const meta = (r.raw["metadata"] ?? {}) as JsonObject;
-        const expiration = typeof meta["Expiration"] === "string" ? new Date(meta["Expiration"]) : null;
-        const valid = expiration !== null && !Number.isNaN(expiration.getTime());
-        derived.set(r, {
-          expiration: valid ? expiration.toISOString() : null,
-          // Null (not false) when the expiry is unknown: a rule must not pass a certificate it cannot date.
-          expired: valid ? expiration.getTime() <= now.getTime() : null,
-          daysUntilExpiry: valid ? Math.floor((expiration.getTime() - now.getTime()) / 86_400_000) : null,
-        });
-        break;
-      }
-      case "aws.iam.account": {
-        const row = r.raw["credentialReport"] as Row | undefined;
-        const summary = r.raw["accountSummary"] as Record<string, number> | undefined;
-        const policy = r.raw["passwordPolicy"];
-        const keys = row ? accessKeyFacts(row, now) : null;
-        const rootVirtual = Array.isArray(r.raw["virtualMfaDevices"]) ? r.raw["virtualMfaDevices"].length : null;
-        const mfaActive = row ? bool(row["mfa_active"]) : summary ? summary["AccountMFAEnabled"] === 1 : null;
-        derived.set(r, {
-          rootAccessKeysPresent: summary
-            ? summary["AccountAccessKeysPresent"] === 1
-            : keys
-              ? keys.some((k) => k["active"])
-              : null,
-          rootActiveAccessKeyCount: keys ? keys.filter((k) => k["active"] === true).length : null,
-          rootAccessKeys: keys,
-          rootMfaActive: mfaActive,
-          // Hardware MFA on root = MFA active and no virtual device assigned to root (no MFA: no hardware MFA).
-          rootHardwareMfa: mfaActive === false ? false : mfaActive === null || rootVirtual === null ? null : rootVirtual === 0,
-          rootPasswordLastUsedDaysAgo: row ? ago(reportTime(row["password_last_used"]), now) : null,
-          hasPasswordPolicy: policy === undefined ? null : policy !== null,
-          passwordPolicy: policy === undefined ? null : (policy as JsonValue),
-        });
-        break;
-      }
-    }
+    const facts =
+      r.type === "aws.iam.user"
+        ? userFacts(r, now, errors)
+        : r.type === "aws.iam.group"
+          ? {
+              attachedPolicyArns: names(detailOf(r)["AttachedManagedPolicies"], "PolicyArn"),
+              inlinePolicies: parseInline(r, detailOf(r)["GroupPolicyList"], errors),
+            }
+          : r.type === "aws.iam.role"
+            ? roleFacts(r, now, errors)
+            : r.type === "aws.iam.policy"
+              ? policyFacts(r, errors)
+              : r.type === "aws.iam.server-certificate"
+                ? certificateFacts(r, now)
+                : r.type === "aws.iam.account"
+                  ? rootFacts(r, now)
+                  : undefined;
+    if (facts) derived.set(r, facts as JsonObject);
   }
   accountFacts(resources, derived);
   return { derived, errors };

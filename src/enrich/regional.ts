@@ -1,27 +1,19 @@
 import { methodSettingKey } from "../aws/arns.js";
+import type { ThrottleLimits } from "../facts/apigateway.js";
+import type { Derived } from "../facts/index.js";
+import { arr, inAccount, inScope, num, obj, str, type Obj } from "../facts/read.js";
 import type { JsonObject, JsonValue } from "../model/json.js";
 import type { Resource } from "../model/inventory.js";
 import type { EnrichResult } from "./iam.js";
 
-type Obj = Record<string, JsonValue | undefined>;
-const obj = (v: JsonValue | undefined): Obj | undefined =>
-  v !== null && typeof v === "object" && !Array.isArray(v) ? (v as Obj) : undefined;
-const arr = (v: JsonValue | undefined): JsonValue[] | undefined => (Array.isArray(v) ? v : undefined);
-const num = (v: JsonValue | undefined): number | undefined => (typeof v === "number" ? v : undefined);
-const str = (v: JsonValue | undefined): string | undefined => (typeof v === "string" ? v : undefined);
-const scope = (r: Resource) => `${r.account}|${r.region}`;
-/**
- * Join key for an ARN seen from resource `r`'s account. API Gateway ARNs carry no account id, so two accounts'
- * APIs (or stages) can share an ARN in a multi-account inventory; a join by ARN alone would let one account's web
- * ACL or authorizer vouch for another account's stage (a false pass).
- */
-const inAccount = (r: Resource, arn: string) => `${r.account}|${arn}`;
+const scope = inScope;
 
 /**
  * One throttle limit and the level it comes from. The last level (the account) applies whenever no other sets one,
  * as API Gateway does: its source is known even when its value was not collected (null).
  */
-function pick(levels: [string, Obj | undefined, string][]): { value: number | null; source: string } {
+type Level = ThrottleLimits["burstSource"];
+function pick(levels: [Level, Obj | undefined, string][]): { value: number | null; source: Level } {
   for (const [source, o, key] of levels) {
     const v = num(o?.[key]);
     if (v !== undefined) return { value: v, source };
@@ -33,7 +25,7 @@ function pick(levels: [string, Obj | undefined, string][]): { value: number | nu
  * Effective throttling of one method in one stage: a method's own setting, else the stage default
  * (`*\/*`), else the region's account-level limit; each of burst and rate independently, as API Gateway does.
  */
-export function restThrottling(stage: Obj, resourcePath: string, verb: string, account: Obj | undefined): JsonObject {
+export function restThrottling(stage: Obj, resourcePath: string, verb: string, account: Obj | undefined): ThrottleLimits {
   const settings = obj(stage["methodSettings"]);
   const own = obj(settings?.[methodSettingKey(resourcePath, verb)]);
   const stageDefault = obj(settings?.["*/*"]);
@@ -58,7 +50,7 @@ export function restThrottling(stage: Obj, resourcePath: string, verb: string, a
 }
 
 /** Effective throttling of one v2 route in one stage: route settings, else the stage default, else the account. */
-export function routeThrottling(stage: Obj, routeKey: string, account: Obj | undefined): JsonObject {
+export function routeThrottling(stage: Obj, routeKey: string, account: Obj | undefined): ThrottleLimits {
   const own = obj(obj(stage["RouteSettings"])?.[routeKey]);
   const def = obj(stage["DefaultRouteSettings"]);
   const acct = obj(account?.["throttleSettings"]);
@@ -233,99 +225,116 @@ function authorizerFacts(list: JsonValue | undefined, id: string | undefined, v2
   };
 }
 
+/** The joins of the regional API surface, built once. */
+class RegionalIndex {
+  readonly accountSettings = new Map<string, Obj | undefined>();
+  readonly aclsByStage = new Map<string, string[]>();
+  readonly wafListed = new Set<string>();
+  readonly restApis = new Map<string, Resource>();
+  readonly httpApis = new Map<string, Resource>();
+  readonly restStages = new Map<string, Obj[]>();
+  readonly httpStages = new Map<string, Obj[]>();
+
+  constructor(resources: readonly Resource[]) {
+    for (const r of resources) this.add(r);
+  }
+
+  private add(r: Resource): void {
+    if (r.type === "aws.apigateway.account") this.accountSettings.set(scope(r), obj(r.raw["account"]));
+    if (r.type === "aws.apigateway.restapi") this.restApis.set(inAccount(r, r.arn), r);
+    if (r.type === "aws.apigatewayv2.api") this.httpApis.set(inAccount(r, r.arn), r);
+    if (r.type === "aws.wafv2.webacl") {
+      const listed = arr(r.raw["apiGatewayResourceArns"]);
+      if (listed) this.wafListed.add(scope(r));
+      for (const a of listed ?? [])
+        this.aclsByStage.set(inAccount(r, String(a)), [...(this.aclsByStage.get(inAccount(r, String(a))) ?? []), r.arn]);
+    }
+    if (r.type === "aws.apigateway.stage" || r.type === "aws.apigatewayv2.stage") {
+      const apiArn = r.arn.slice(0, r.arn.indexOf("/stages/"));
+      const map = r.type === "aws.apigateway.stage" ? this.restStages : this.httpStages;
+      map.set(inAccount(r, apiArn), [...(map.get(inAccount(r, apiArn)) ?? []), obj(r.raw["stage"]) ?? {}]);
+    }
+  }
+}
+
+/** A REST stage's web ACL, from the stage itself and from WAF's association listing. */
+function stageWebAcl(r: Resource, ix: RegionalIndex): Pick<Derived<"aws.apigateway.stage">, "webAcl" | "wafAssociated"> {
+  const fromStage = str(obj(r.raw["stage"])?.["webAclArn"]);
+  const fromWaf = ix.aclsByStage.get(inAccount(r, r.arn)) ?? [];
+  const arn = fromStage ?? fromWaf[0] ?? null;
+  return {
+    webAcl: {
+      arn,
+      reportedByStage: fromStage !== undefined,
+      reportedByWaf: fromWaf.length > 0,
+      wafListingCollected: ix.wafListed.has(scope(r)),
+    },
+    wafAssociated: arn !== null,
+  };
+}
+
+function methodFacts(r: Resource, ix: RegionalIndex): Derived<"aws.apigateway.method"> {
+  const apiArn = r.arn.slice(0, r.arn.indexOf("/resources/"));
+  const api = ix.restApis.get(inAccount(r, apiArn));
+  const method = obj(r.raw["method"]) ?? {};
+  const [path, verb] = [String(r.raw["resourcePath"] ?? ""), String(r.raw["httpMethod"] ?? "")];
+  return {
+    // "resourcePath VERB", the human form allow-lists use.
+    methodKey: `${path} ${verb}`,
+    authorizer:
+      api && api.raw["authorizers"] !== undefined
+        ? (authorizerFacts(
+            api.raw["authorizers"],
+            str(method["authorizerId"]),
+            false,
+          ) as Derived<"aws.apigateway.method">["authorizer"])
+        : null,
+    throttling: (ix.restStages.get(inAccount(r, apiArn)) ?? []).map((s) =>
+      restThrottling(s, path, verb, ix.accountSettings.get(scope(r))),
+    ),
+  };
+}
+
+function routeFacts(r: Resource, ix: RegionalIndex): Derived<"aws.apigatewayv2.route"> {
+  const apiArn = r.arn.slice(0, r.arn.indexOf("/routes/"));
+  const api = ix.httpApis.get(inAccount(r, apiArn));
+  const route = obj(r.raw["route"]) ?? {};
+  return {
+    authorizer:
+      api && api.raw["authorizers"] !== undefined
+        ? (authorizerFacts(
+            api.raw["authorizers"],
+            str(route["AuthorizerId"]),
+            true,
+          ) as Derived<"aws.apigatewayv2.route">["authorizer"])
+        : null,
+    throttling: (ix.httpStages.get(inAccount(r, apiArn)) ?? []).map((s) =>
+      routeThrottling(s, String(route["RouteKey"] ?? ""), ix.accountSettings.get(scope(r))),
+    ),
+  };
+}
+
 /**
  * Joins for the regional API surface: stage → web ACL (both directions), method/route → authorizer and
  * effective throttling per stage, region → CloudTrail coverage and AWS Config status. Pure.
  */
 export function enrichRegional(resources: Resource[]): EnrichResult {
   const derived = new Map<Resource, JsonObject>();
-  const accountSettings = new Map<string, Obj | undefined>();
-  const aclsByStage = new Map<string, string[]>();
-  const wafListed = new Set<string>();
-  const restApis = new Map<string, Resource>();
-  const httpApis = new Map<string, Resource>();
-  const restStages = new Map<string, Obj[]>();
-  const httpStages = new Map<string, Obj[]>();
+  const ix = new RegionalIndex(resources);
   for (const r of resources) {
-    if (r.type === "aws.apigateway.account") accountSettings.set(scope(r), obj(r.raw["account"]));
-    if (r.type === "aws.apigateway.restapi") restApis.set(inAccount(r, r.arn), r);
-    if (r.type === "aws.apigatewayv2.api") httpApis.set(inAccount(r, r.arn), r);
-    if (r.type === "aws.wafv2.webacl") {
-      const listed = arr(r.raw["apiGatewayResourceArns"]);
-      if (listed) wafListed.add(scope(r));
-      for (const a of listed ?? [])
-        aclsByStage.set(inAccount(r, String(a)), [...(aclsByStage.get(inAccount(r, String(a))) ?? []), r.arn]);
-    }
-    if (r.type === "aws.apigateway.stage" || r.type === "aws.apigatewayv2.stage") {
-      const apiArn = r.arn.slice(0, r.arn.indexOf("/stages/"));
-      const map = r.type === "aws.apigateway.stage" ? restStages : httpStages;
-      map.set(inAccount(r, apiArn), [...(map.get(inAccount(r, apiArn)) ?? []), obj(r.raw["stage"]) ?? {}]);
-    }
-  }
-  for (const r of resources) {
-    switch (r.type) {
-      case "aws.apigateway.stage": {
-        const fromStage = str(obj(r.raw["stage"])?.["webAclArn"]);
-        const fromWaf = aclsByStage.get(inAccount(r, r.arn)) ?? [];
-        const arn = fromStage ?? fromWaf[0] ?? null;
-        derived.set(r, {
-          webAcl: {
-            arn,
-            reportedByStage: fromStage !== undefined,
-            reportedByWaf: fromWaf.length > 0,
-            wafListingCollected: wafListed.has(scope(r)),
-          },
-          wafAssociated: arn !== null,
-        });
-        break;
-      }
-      case "aws.apigateway.method": {
-        const apiArn = r.arn.slice(0, r.arn.indexOf("/resources/"));
-        const api = restApis.get(inAccount(r, apiArn));
-        const method = obj(r.raw["method"]) ?? {};
-        const stages = restStages.get(inAccount(r, apiArn)) ?? [];
-        derived.set(r, {
-          // "resourcePath VERB", the human form allow-lists use.
-          methodKey: `${String(r.raw["resourcePath"] ?? "")} ${String(r.raw["httpMethod"] ?? "")}`,
-          authorizer:
-            api && api.raw["authorizers"] !== undefined
-              ? authorizerFacts(api.raw["authorizers"], str(method["authorizerId"]), false)
-              : null,
-          throttling: stages.map((s) =>
-            restThrottling(
-              s,
-              String(r.raw["resourcePath"] ?? ""),
-              String(r.raw["httpMethod"] ?? ""),
-              accountSettings.get(scope(r)),
-            ),
-          ),
-        });
-        break;
-      }
-      case "aws.apigatewayv2.route": {
-        const apiArn = r.arn.slice(0, r.arn.indexOf("/routes/"));
-        const api = httpApis.get(inAccount(r, apiArn));
-        const route = obj(r.raw["route"]) ?? {};
-        derived.set(r, {
-          authorizer:
-            api && api.raw["authorizers"] !== undefined
-              ? authorizerFacts(api.raw["authorizers"], str(route["AuthorizerId"]), true)
-              : null,
-          throttling: (httpStages.get(inAccount(r, apiArn)) ?? []).map((s) =>
-            routeThrottling(s, String(route["RouteKey"] ?? ""), accountSettings.get(scope(r))),
-          ),
-        });
-        break;
-      }
-      case "aws.cloudtrail.region":
-        derived.set(r, { trailCoverage: trailCoverage(r.raw) });
-        break;
-      case "aws.config.region":
-        derived.set(r, { configStatus: configStatus(r.raw) });
-        break;
-      default:
-        break;
-    }
+    const facts =
+      r.type === "aws.apigateway.stage"
+        ? stageWebAcl(r, ix)
+        : r.type === "aws.apigateway.method"
+          ? methodFacts(r, ix)
+          : r.type === "aws.apigatewayv2.route"
+            ? routeFacts(r, ix)
+            : r.type === "aws.cloudtrail.region"
+              ? { trailCoverage: trailCoverage(r.raw) }
+              : r.type === "aws.config.region"
+                ? { configStatus: configStatus(r.raw) }
+                : undefined;
+    if (facts) derived.set(r, facts as JsonObject);
   }
   return { derived, errors: [] };
 }

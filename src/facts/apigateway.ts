@@ -19,7 +19,7 @@ import {
   type Stage,
   type UsagePlan,
 } from "@aws-sdk/client-api-gateway";
-import { f, resourceFacts } from "./define.js";
+import { f, resourceFacts, type ObjectOf } from "./define.js";
 
 const SOURCE = ["method", "route", "stage", "account"] as const;
 
@@ -27,10 +27,15 @@ const SOURCE = ["method", "route", "stage", "account"] as const;
 export const throttleLimits = {
   stage: f.string("Stage name."),
   burstLimit: f.nullable(f.number("Effective burst limit; null when the level it falls back to was not read.")),
-  burstSource: f.nullable(f.enum(SOURCE, "Level the burst limit comes from: method/route, stage or account.")),
+  burstSource: f.enum(
+    SOURCE,
+    "Level the burst limit comes from: method/route, stage, else the account (whose value may not be known).",
+  ),
   rateLimit: f.nullable(f.number("Effective rate limit (requests per second); null when not read.")),
-  rateSource: f.nullable(f.enum(SOURCE, "Level the rate limit comes from.")),
+  rateSource: f.enum(SOURCE, "Level the rate limit comes from."),
 };
+/** Effective throttling of a method or route in one stage. */
+export type ThrottleLimits = ObjectOf<typeof throttleLimits>;
 
 /** The authorizer a method or route names, joined from the API's authorizers. */
 export const authorizerFacts = (v2: boolean) =>

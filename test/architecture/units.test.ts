@@ -13,8 +13,7 @@ const inDir = (dir: string) =>
     .map((f) => `${dir}/${f}`);
 
 const MAIN_PATHS = [
-  "src/enrich/access.ts",
-  "src/enrich/index.ts",
+  ...inDir("src/enrich"),
   ...inDir("src/facts"),
   "src/analysis/iam/analyze.ts",
   "src/analysis/iam/documents.ts",

@@ -260,22 +260,22 @@ describe("stopping during probing", () => {
 });
 
 /**
- * An inventory of `count` IAM server certificates and a rule pack of `rules` rules whose scope check reads a long
- * list on each: evaluation lasts a few seconds and produces few findings, so a signal can land in it.
+ * An inventory of `count` IAM groups (no built-in rule judges groups) and a rule pack of `rules` rules whose scope
+ * check reads a long list on each: evaluation lasts a few seconds and produces few findings, so a signal can land in it.
  */
 function slowEvaluation(dir: string, count: number, rules: number): { inventory: string; pack: string } {
   const pack = join(dir, "pack");
   mkdirSync(join(pack, "aws", "iam"), { recursive: true });
   for (let i = 0; i < rules; i++) {
-    const id = `aws.iam.server-certificate.slow-${String(i).padStart(3, "0")}`;
+    const id = `aws.iam.group.slow-${String(i).padStart(3, "0")}`;
     writeFileSync(
       join(pack, "aws", "iam", `${id}.json`),
       JSON.stringify({
         id,
         title: `Slow rule ${i}`,
         severity: "low",
-        resourceType: "aws.iam.server-certificate",
-        match: { properties: { derived: { properties: { tags: { contains: { const: "never" } } } } } },
+        resourceType: "aws.iam.group",
+        match: { properties: { derived: { properties: { attachedPolicyArns: { contains: { const: "never" } } } } } },
         assert: {},
         message: "{{name}}",
         rationale: "A rule whose scope check reads a long list, to make evaluation last.",
@@ -286,21 +286,36 @@ function slowEvaluation(dir: string, count: number, rules: number): { inventory:
   }
   const inventory = join(dir, "inventory.json");
   const resources = Array.from({ length: count }, (_, i) => ({
+    type: "aws.iam.group",
+    arn: `arn:aws:iam::${HOME}:group/g${i}`,
+    account: HOME,
+    region: "global",
+    name: `g${i}`,
+    raw: {},
+    derived: {
+      attachedPolicyArns: Array.from({ length: 200 }, (_, j) => `arn:aws:iam::${HOME}:policy/p${j}`),
+      inlinePolicies: [],
+    },
+  }));
+  writeFileSync(inventory, JSON.stringify(inventoryOf(resources as Resource[], { account: HOME })));
+  return { inventory, pack };
+}
+
+/** A small complete inventory of three valid server certificates (one finding each): evaluated in a blink. */
+function smallInventory(dir: string): string {
+  mkdirSync(dir, { recursive: true });
+  const inventory = join(dir, "inventory.json");
+  const resources = Array.from({ length: 3 }, (_, i) => ({
     type: "aws.iam.server-certificate",
     arn: `arn:aws:iam::${HOME}:server-certificate/c${i}`,
     account: HOME,
     region: "global",
     name: `c${i}`,
     raw: {},
-    derived: { expired: false, expiration: "2030-01-01T00:00:00Z", tags: Array.from({ length: 200 }, (_, j) => `t${j}`) },
+    derived: { expired: false, expiration: "2030-01-01T00:00:00Z" },
   }));
   writeFileSync(inventory, JSON.stringify(inventoryOf(resources as Resource[], { account: HOME })));
-  return { inventory, pack };
-}
-
-/** A small complete inventory (the clean account has nothing failing): evaluated in a blink. */
-function smallInventory(dir: string): string {
-  return slowEvaluation(dir, 3, 0).inventory;
+  return inventory;
 }
 
 const REPORTS = ["findings.json", "results.sarif", "report.html", "summary.md", "junit.xml"];
