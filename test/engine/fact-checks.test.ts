@@ -96,7 +96,7 @@ describe("the CLI", () => {
     });
     const inventory = join(tmp, "inventory.json");
     await saveInventory(inventory, inventoryOf([]));
-    const r = await runCli(["evaluate", "--inventory", inventory, "--rules", dir, "--out", join(tmp, "out")], {
+    const r = await runCli(["evaluate", "--inventory", inventory, "--rule-pack", dir, "--out", join(tmp, "out")], {
       ...process.env,
       AWS_ENDPOINT_URL: "http://127.0.0.1:9",
     });
