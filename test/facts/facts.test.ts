@@ -1,15 +1,16 @@
 // The fact definitions (src/facts) are the one source of truth: the checked-in JSON Schema and docs/facts.md are
 // generated from them, and what the collectors and enrichers really produce conforms to them.
-import { readFileSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Simulator } from "../../fixtures/simulator/server.js";
 import { scan } from "../../src/collect/scan.js";
 import { RESOURCE_TYPE_SOURCES } from "../../src/engine/resource-types.js";
+import { builtInRuleDirs, loadRuleSet } from "../../src/engine/rules.js";
 import type { FactNode } from "../../src/facts/define.js";
 import { factEntries, factsDoc, sourcesOf } from "../../src/facts/docs.js";
 import { FACTS, factsJsonSchema } from "../../src/facts/index.js";
-import { RESOURCE_TYPES } from "../../src/model/inventory.js";
+import { RESOURCE_TYPES, type ResourceType } from "../../src/model/inventory.js";
 import { pointerKeys } from "../../src/util/json.js";
 import { missingFact } from "../../src/facts/paths.js";
 import type { Inventory } from "../../src/model/inventory.js";
@@ -64,6 +65,32 @@ describe("docs/facts.md and the lineage", () => {
     for (const type of RESOURCE_TYPES)
       for (const [op, feed] of Object.entries(RESOURCE_TYPE_SOURCES[type].feeds))
         for (const p of feed.paths) expect(missingFact(type, pointerKeys(p)), `${type} ${op} ${p}`).toBeUndefined();
+  });
+});
+
+describe("rule fixtures", () => {
+  it("hold only locations their rule's resource type has (a fixture cannot pass a rule on an invented fact)", () => {
+    const typeOf = new Map(loadRuleSet(builtInRuleDirs()).rules.map((r) => [r.id, r.resourceType]));
+    const dir = join(root, "fixtures", "rules");
+    const invented = new Set<string>();
+    const walk = (type: ResourceType, v: unknown, keys: string[], rule: string): void => {
+      const missing = missingFact(type, keys);
+      if (missing) invented.add(`${rule}: /${missing.join("/")}`);
+      else if (v !== null && typeof v === "object")
+        for (const [k, x] of Object.entries(v)) walk(type, x, [...keys, Array.isArray(v) ? "0" : k], rule);
+    };
+    for (const file of readdirSync(dir).filter((f) => f.endsWith(".json"))) {
+      const fixture = JSON.parse(readFileSync(join(dir, file), "utf8")) as {
+        rule: string;
+        cases: { resource: Record<string, unknown> }[];
+      };
+      const type = typeOf.get(fixture.rule);
+      if (!type) continue;
+      for (const c of fixture.cases)
+        for (const part of ["raw", "derived"])
+          if (c.resource[part] !== undefined) walk(type, c.resource[part], [part], fixture.rule);
+    }
+    expect([...invented]).toEqual([]);
   });
 });
 
