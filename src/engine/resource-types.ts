@@ -241,7 +241,19 @@ export const RESOURCE_TYPE_SOURCES: Record<ResourceType, ResourceTypeSource> = {
     regional: true,
     listedBy: { "apigateway:GetRestApis": "scope" },
     feeds: {
-      "apigateway:GetResources": { paths: ["/raw/resourcePaths", "/derived/cors", "/derived/apiKeyUsage"] },
+      // What the gateway responses show stands without the methods, except whether it is on an authorised API.
+      "apigateway:GetResources": {
+        paths: [
+          "/raw/resourcePaths",
+          "/derived/cors/anyAuthorized",
+          "/derived/cors/methods",
+          "/derived/cors/gatewayResponses/wildcardOnAuthorized",
+          "/derived/cors/wildcardOnAuthorized",
+          "/derived/cors/wildcardOrigin",
+          "/derived/cors/credentialsWithOpenOrigin",
+          "/derived/apiKeyUsage",
+        ],
+      },
       "apigateway:GetAuthorizers": { paths: ["/raw/authorizers"] },
       "apigateway:GetGatewayResponses": {
         paths: [

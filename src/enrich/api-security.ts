@@ -164,7 +164,7 @@ function restApiFacts(r: Resource, ix: ApiIndex): Derived<"aws.apigateway.restap
     method: obj(m.raw["method"]) ?? {},
   }));
   return {
-    cors: corsMethods ? restCors(corsMethods, arr(r.raw["gatewayResponses"]) ?? null) : null,
+    cors: restCors(corsMethods ?? null, arr(r.raw["gatewayResponses"]) ?? null),
     resourcePolicy: resourcePolicyFacts(api["policy"]),
     apiKeyUsage: apiKeyUsage(r, id, methods, ix),
     customDomains: ix.customDomains(r, id),

@@ -6,7 +6,7 @@ import { obj, str, type Obj } from "../facts/read.js";
 import type { Derived } from "../facts/index.js";
 import type { JsonValue } from "../model/json.js";
 
-type CorsFacts = NonNullable<Derived<"aws.apigateway.restapi">["cors"]>;
+type CorsFacts = Derived<"aws.apigateway.restapi">["cors"];
 type CorsLists = CorsFacts["methods"];
 
 /** How a response sets Access-Control-Allow-Origin: a literal `*`, a literal origin, or a mapped value. */
@@ -83,41 +83,45 @@ export interface CorsMethod {
   method: Obj;
 }
 
-/** CORS facts from one source (the methods' integration responses, or the gateway responses). */
-function corsLists(wildcardOnAuthorized: string[], wildcardOrigin: string[], credentialsWithOpenOrigin: string[]): CorsLists {
-  return { wildcardOnAuthorized, wildcardOrigin, credentialsWithOpenOrigin };
-}
-
 /**
- * CORS facts of one REST API, from its methods' integration responses and, when they were collected, its gateway
- * responses, each source on its own so that what one proves stands when the other could not be read:
+ * CORS facts of one REST API, from its methods' integration responses and its gateway responses, each source on
+ * its own (null when it could not be read) so that what one proves stands when the other is unknown:
  * `wildcardOrigin` lists where a literal `*` origin is returned; `wildcardOnAuthorized` those on a path with an
- * authorised method (gateway responses count when any method is authorised, since they apply to every path);
- * `credentialsWithOpenOrigin` where `Access-Control-Allow-Credentials: true` meets a `*` or a per-request (possibly
- * reflected) origin on the same path or gateway response. The top-level lists join both sources (null when the
- * gateway responses are unknown); `anyAuthorized` says whether any method requires authorisation.
+ * authorised method (gateway responses count when any method is authorised, since they apply to every path, so
+ * theirs is unknown without the methods); `credentialsWithOpenOrigin` where `Access-Control-Allow-Credentials: true`
+ * meets a `*` or a per-request (possibly reflected) origin on the same path or gateway response. The top-level
+ * lists join both sources (null when either is unknown); `anyAuthorized` says whether any method requires
+ * authorisation.
  */
-export function restCors(methods: CorsMethod[], gatewayResponses: JsonValue[] | null): CorsFacts {
-  const byPath = new Map<string, CorsMethod[]>();
-  for (const m of methods) byPath.set(m.path, [...(byPath.get(m.path) ?? []), m]);
-  const authorised = (m: CorsMethod) => m.verb !== "OPTIONS" && str(m.method["authorizationType"]) !== "NONE";
-  const wildcard: string[] = [];
-  const anyWildcard: string[] = [];
-  const credentials: string[] = [];
-  let anyAuthorised = false;
-  for (const [path, list] of [...byPath].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
-    const responses = list.flatMap((m) => methodCors(m.method, `${m.verb} ${path}`));
-    const auth = list.some(authorised);
-    anyAuthorised ||= auth;
-    for (const r of responses) if (r.origin === "wildcard") (auth ? wildcard : anyWildcard).push(r.where);
-    // Preflight and actual responses of one path work together: credentials on one and an open origin on
-    // another still let a foreign page read credentialed responses.
-    if (responses.some((r) => r.credentials)) {
-      for (const r of responses) if (r.origin === "wildcard" || r.origin === "dynamic") credentials.push(r.where);
+export function restCors(methods: CorsMethod[] | null, gatewayResponses: JsonValue[] | null): CorsFacts {
+  let fromMethods: CorsLists = null;
+  let anyAuthorised: boolean | null = null;
+  if (methods) {
+    const byPath = new Map<string, CorsMethod[]>();
+    for (const m of methods) byPath.set(m.path, [...(byPath.get(m.path) ?? []), m]);
+    const authorised = (m: CorsMethod) => m.verb !== "OPTIONS" && str(m.method["authorizationType"]) !== "NONE";
+    const wildcard: string[] = [];
+    const anyWildcard: string[] = [];
+    const credentials: string[] = [];
+    anyAuthorised = false;
+    for (const [path, list] of [...byPath].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+      const responses = list.flatMap((m) => methodCors(m.method, `${m.verb} ${path}`));
+      const auth = list.some(authorised);
+      anyAuthorised ||= auth;
+      for (const r of responses) if (r.origin === "wildcard") (auth ? wildcard : anyWildcard).push(r.where);
+      // Preflight and actual responses of one path work together: credentials on one and an open origin on
+      // another still let a foreign page read credentialed responses.
+      if (responses.some((r) => r.credentials)) {
+        for (const r of responses) if (r.origin === "wildcard" || r.origin === "dynamic") credentials.push(r.where);
+      }
     }
+    fromMethods = {
+      wildcardOnAuthorized: wildcard,
+      wildcardOrigin: [...wildcard, ...anyWildcard].sort(),
+      credentialsWithOpenOrigin: credentials,
+    };
   }
-  const fromMethods = corsLists(wildcard, [...wildcard, ...anyWildcard].sort(), credentials);
-  let fromGateway: CorsLists | null = null;
+  let fromGateway: CorsFacts["gatewayResponses"] = null;
   if (gatewayResponses) {
     const gw = { wildcard: [] as string[], credentials: [] as string[] };
     for (const g of gatewayResponses) {
@@ -132,9 +136,17 @@ export function restCors(methods: CorsMethod[], gatewayResponses: JsonValue[] | 
       if (c.origin === "wildcard") gw.wildcard.push(c.where);
       if (c.credentials && (c.origin === "wildcard" || c.origin === "dynamic")) gw.credentials.push(c.where);
     }
-    fromGateway = corsLists(anyAuthorised ? gw.wildcard : [], gw.wildcard, gw.credentials);
+    fromGateway = {
+      wildcardOnAuthorized: anyAuthorised === null ? null : anyAuthorised ? gw.wildcard : [],
+      wildcardOrigin: gw.wildcard,
+      credentialsWithOpenOrigin: gw.credentials,
+    };
   }
-  const join = (k: keyof CorsLists): string[] | null => (fromGateway ? [...fromMethods[k], ...fromGateway[k]] : null);
+  const join = (k: keyof NonNullable<CorsLists>): string[] | null => {
+    const a = fromMethods?.[k];
+    const b = fromGateway?.[k];
+    return a && b ? [...a, ...b] : null;
+  };
   return {
     anyAuthorized: anyAuthorised,
     methods: fromMethods,

@@ -90,19 +90,27 @@ export const apigatewayFacts = {
       resourcePaths: f.optional(f.array(f.string(), "Paths of the API's resources (GetResources).")),
     },
     {
-      cors: f.nullable(
-        f.object({
-          anyAuthorized: f.boolean("Some method (other than OPTIONS) requires authorisation."),
-          methods: f.object(corsLists, "From the methods' integration responses."),
-          gatewayResponses: f.nullable(f.object(corsLists), "From the gateway responses; null when they were not read."),
-          wildcardOnAuthorized: f.nullable(
-            f.array(f.string()),
-            "Both sources joined; null when the gateway responses were not read.",
+      cors: f.object(
+        {
+          anyAuthorized: f.nullable(
+            f.boolean("Some method (other than OPTIONS) requires authorisation; null when the methods were not read."),
           ),
-          wildcardOrigin: f.nullable(f.array(f.string()), "Both sources joined."),
-          credentialsWithOpenOrigin: f.nullable(f.array(f.string()), "Both sources joined."),
-        }),
-        "CORS facts of the API, per source and joined; null when the methods were not read.",
+          methods: f.nullable(f.object(corsLists), "From the methods' integration responses; null when they were not read."),
+          gatewayResponses: f.nullable(
+            f.object({
+              ...corsLists,
+              wildcardOnAuthorized: f.nullable(
+                corsLists.wildcardOnAuthorized,
+                "Responses returning a literal `*` origin when some method is authorised (gateway responses apply to every path); null when the methods were not read.",
+              ),
+            }),
+            "From the gateway responses; null when they were not read.",
+          ),
+          wildcardOnAuthorized: f.nullable(f.array(f.string()), "Both sources joined; null when either was not read."),
+          wildcardOrigin: f.nullable(f.array(f.string()), "Both sources joined; null when either was not read."),
+          credentialsWithOpenOrigin: f.nullable(f.array(f.string()), "Both sources joined; null when either was not read."),
+        },
+        "CORS facts of the API, per source (what one proves stands when the other was not read) and joined.",
       ),
       resourcePolicy: f.nullable(
         f.object({

@@ -104,6 +104,18 @@ describe("REST CORS facts", () => {
       [],
       ["gateway response DEFAULT_4XX"],
     ]);
+    // Without the methods, what the gateway responses show stands; only whether it is on an authorised API is unknown.
+    const unknownMethods = restCors(null, gw);
+    expect(unknownMethods["gatewayResponses"]).toEqual({
+      wildcardOnAuthorized: null,
+      wildcardOrigin: ["gateway response DEFAULT_4XX"],
+      credentialsWithOpenOrigin: ["gateway response UNAUTHORIZED"],
+    });
+    expect([unknownMethods["anyAuthorized"], unknownMethods["methods"], unknownMethods["credentialsWithOpenOrigin"]]).toEqual([
+      null,
+      null,
+      null,
+    ]);
   });
 });
 
@@ -219,7 +231,12 @@ describe("enrichApiSecurity joins", () => {
       errors: [failure],
       secretPatterns: patterns,
     });
-    expect(derived.get(noMethods)).toMatchObject({ cors: null, apiKeyUsage: null, customDomains: null });
+    // Neither methods nor gateway responses: every CORS fact is unknown, none is an empty list.
+    expect(derived.get(noMethods)).toMatchObject({
+      cors: { anyAuthorized: null, methods: null, gatewayResponses: null, wildcardOrigin: null },
+      apiKeyUsage: null,
+      customDomains: null,
+    });
     expect(derived.get(stage)).toMatchObject({ throttling: null });
     expect(derived.get(aclUnknown)).toEqual({ loggingEnabled: null });
     // Without the error list, completeness cannot be known.
