@@ -2,10 +2,10 @@ import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { evaluateResource } from "../../src/engine/evaluate.js";
-import { RESOURCE_TYPE_SOURCES } from "../../src/engine/resource-types.js";
 import { builtInRuleDirs, compileRule, loadRules, ruleAjv, type Rule } from "../../src/engine/rules.js";
 import type { CollectionError, Resource } from "../../src/model/inventory.js";
 import type { JsonValue } from "../../src/model/json.js";
+import { ruleSources } from "../helpers/rule-sources.js";
 import { ROOT } from "../helpers/sim.js";
 
 interface FixtureCase {
@@ -48,23 +48,6 @@ function fixtureFor(rule: Rule): Fixture | undefined {
   return existsSync(path) ? (JSON.parse(readFileSync(path, "utf8")) as Fixture) : undefined;
 }
 
-/**
- * The distinct sources a rule reads: operations feeding something it reads (not the listings its resources come
- * from, whose failure leaves no resource to judge), one per set of locations fed (GenerateCredentialReport and
- * GetCredentialReport feed the same report).
- */
-function sources(rule: Rule): string[][] {
-  const src = RESOURCE_TYPE_SOURCES[rule.resourceType];
-  const groups = new Map<string, string[]>();
-  for (const op of rule.dependsOn) {
-    const feed = src.feeds[op];
-    if (!feed || op in src.listedBy) continue;
-    const key = JSON.stringify(feed.paths);
-    groups.set(key, [...(groups.get(key) ?? []), op]);
-  }
-  return [...groups.values()];
-}
-
 describe("rule fixtures", () => {
   it("every rule has at least one passing and one failing fixture", () => {
     const missing = rules.flatMap((r) => {
@@ -79,7 +62,7 @@ describe("rule fixtures", () => {
   });
 
   it("every rule reading more than one source is tested both ways when a call failed: proven, and left unknown", () => {
-    const multi = rules.filter((r) => sources(r).length > 1);
+    const multi = rules.filter((r) => ruleSources(r).length > 1);
     expect(multi.length).toBeGreaterThan(5);
     const missing = multi.flatMap((r) => {
       const f = fixtureFor(r);
