@@ -118,9 +118,6 @@ export function withOutputFailures(code: number, failures: readonly unknown[], p
   return failures.length && code === EXIT.ok ? exitCodeFor([], true, policy) : code;
 }
 
-/** Denied operations listed one per line on the console; more than this is a principal without Tollgate's policy. */
-const MAX_LISTED_DENIALS = 5;
-
 /** A human summary for stderr, with the same counts as every report (countFindings). */
 export function summarize(input: ReportInput, log: Logger): void {
   const c = countFindings(input);
@@ -138,12 +135,17 @@ export function summarize(input: ReportInput, log: Logger): void {
   const advice = permissionAdvice(input.coverage, input.findings, input.metadata.callers, input.metadata.partition);
   if (advice) log.warn(advice.message);
   // Then one line per cause (the same denial in every region is one line), a denial naming the permission and the
-  // statement to add. A principal denied more than a handful of calls lacks the policy as a whole: the line above
-  // says so, and summary.md lists each missing permission.
+  // statement to add. A principal denied in every service it scanned holds none of Tollgate's policy: the line
+  // above says what to attach, and summary.md lists each missing permission. A partial policy (SecurityAudit,
+  // ViewOnlyAccess) gets each missing permission named on its own line.
   const covered = new Set(advice?.covered);
   const causes = gapCauses(input.coverage, input.findings, input.metadata.partition);
   const denials = causes.filter((c) => c.errors.every((e) => covered.has(e)));
-  const listed = denials.length > MAX_LISTED_DENIALS ? causes.filter((c) => !denials.includes(c)) : causes;
+  const deniedIn = new Map<string, Set<string>>();
+  for (const e of denials.flatMap((c) => c.errors))
+    deniedIn.set(e.account, (deniedIn.get(e.account) ?? new Set()).add(e.service));
+  const lacksPolicy = (account: string) => input.metadata.services.every((s) => deniedIn.get(account)?.has(s));
+  const listed = causes.filter((c) => !denials.includes(c) || !c.accounts.every(lacksPolicy));
   if (listed.length) {
     const calls = listed.reduce((n, c) => n + c.errors.length, 0);
     log.warn(`coverage gaps: ${calls} call(s) failed, ${listed.length} cause(s); affected rules report "error":`);

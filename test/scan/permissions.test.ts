@@ -10,8 +10,10 @@ import { managedPolicyReferences } from "../../fixtures/simulator/services/iam.j
 import { CALL_PERMISSIONS, READONLY_POLICY_FILE } from "../../src/aws/permissions.js";
 import { scan } from "../../src/collect/scan.js";
 import { evaluate } from "../../src/engine/evaluate.js";
+import type { Finding } from "../../src/model/finding.js";
+import type { CollectionError } from "../../src/model/inventory.js";
 import { builtInRuleDirs, loadRules } from "../../src/engine/rules.js";
-import { describeGapCause, gapCauses } from "../../src/report/coverage.js";
+import { describeGapCause, gapCauses, gapRemedy } from "../../src/report/coverage.js";
 import { cleanAccount, memberAccount, readonlyPolicy } from "../helpers/accounts.js";
 import { runCli } from "../helpers/cli.js";
 import { account, ROOT, scanOptions, sim, SIM_NOW, simEnv } from "../helpers/sim.js";
@@ -135,6 +137,24 @@ describe("a scanner holding only an AWS managed policy", () => {
   const denied = (d: { action: string; resource: string }[]) => [...new Set(d.map((x) => `${x.action} ${x.resource}`))].sort();
   // The demo's deliberately malformed customer policy is a gap of its own, whatever the scanner holds.
   const MALFORMED = "iam:GetAccountAuthorizationDetails:MalformedPolicyDocument";
+  // What a ViewOnlyAccess scanner is denied in the demo account, one cause each.
+  const VIEW_ONLY_GAPS = [
+    "apigateway:GetAccount:denied",
+    "apigateway:GetBasePathMappings:denied",
+    "apigateway:GetUsagePlans:denied",
+    "cloudtrail:GetEventSelectors:denied",
+    "cloudtrail:GetTrailStatus:denied",
+    "iam:GenerateCredentialReport:denied",
+    "iam:GetAccountAuthorizationDetails:denied",
+    "iam:GetAccountPasswordPolicy:denied",
+    "wafv2:GetWebACL:denied",
+    "appsync:ListGraphqlApis:denied",
+    "cognito-identity:DescribeIdentityPool:denied",
+    "cognito-identity:GetIdentityPoolRoles:denied",
+    "cognito-idp:DescribeUserPool:denied",
+    "cognito-idp:DescribeUserPoolClient:denied",
+    "lambda:GetPolicy:denied",
+  ].sort();
 
   it("SecurityAudit: API Gateway account settings, usage plans and base path mappings are denied; one cause each", async () => {
     const { inv, denials, findings } = await scanWith(...managed("SecurityAudit"));
@@ -250,25 +270,36 @@ describe("a scanner holding only an AWS managed policy", () => {
       gapCauses(inv.errors, findings)
         .map((c) => c.key)
         .sort(),
-    ).toEqual(
-      [
-        "apigateway:GetAccount:denied",
-        "apigateway:GetBasePathMappings:denied",
-        "apigateway:GetUsagePlans:denied",
-        "cloudtrail:GetEventSelectors:denied",
-        "cloudtrail:GetTrailStatus:denied",
-        "iam:GenerateCredentialReport:denied",
-        "iam:GetAccountAuthorizationDetails:denied",
-        "iam:GetAccountPasswordPolicy:denied",
-        "wafv2:GetWebACL:denied",
-        "appsync:ListGraphqlApis:denied",
-        "cognito-identity:DescribeIdentityPool:denied",
-        "cognito-identity:GetIdentityPoolRoles:denied",
-        "cognito-idp:DescribeUserPool:denied",
-        "cognito-idp:DescribeUserPoolClient:denied",
-        "lambda:GetPolicy:denied",
-      ].sort(),
-    );
+    ).toEqual(VIEW_ONLY_GAPS);
+  });
+
+  it("ViewOnlyAccess, built CLI: each missing permission named once on stderr, in summary.md and report.html", async () => {
+    const a = withCallerPolicy(demo, { Version: "2012-10-17", Statement: managed("ViewOnlyAccess") });
+    const s = await sim([a], { now: () => SIM_NOW, hooks: [createAuthorizer().hook] });
+    const out = mkdtempSync(join(tmpdir(), "tollgate-viewonly-"));
+    try {
+      const r = await runCli(["scan", "--no-probe", "--out", out, "--max-attempts", "1"], simEnv(s, a));
+      expect(r.code).toBe(1);
+      const file = JSON.parse(readFileSync(join(out, "findings.json"), "utf8")) as {
+        coverage: CollectionError[];
+        findings: Finding[];
+      };
+      const denials = gapCauses(file.coverage, file.findings).filter((c) => c.denied);
+      expect(denials.map((c) => c.key).sort()).toEqual(VIEW_ONLY_GAPS);
+      const summary = readFileSync(join(out, "summary.md"), "utf8").replace(/\\([^\w\s])/g, "$1");
+      const report = readFileSync(join(out, "report.html"), "utf8");
+      for (const c of denials) {
+        const fix = gapRemedy(c)!;
+        expect(fix, c.key).toMatch(/^grant \S+ on \S+ \(statement Tollgate\w+ of policy\/tollgate-readonly\.json\)$/);
+        expect(r.stderr.split(describeGapCause(c)).length - 1, c.key).toBe(1);
+        expect(summary.split(`| ${fix} |`).length - 1, `summary.md: ${c.key}`).toBe(1);
+        expect(report.split(`<b>Fix:</b> ${fix}.`).length - 1, `report.html: ${c.key}`).toBe(1);
+      }
+      // Above them, the one line saying which statements of the policy to attach.
+      expect(r.stderr.match(/lacks permissions Tollgate needs/g)).toHaveLength(1);
+    } finally {
+      await s.close();
+    }
   });
 });
 
