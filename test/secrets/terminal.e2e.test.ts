@@ -47,6 +47,7 @@ afterAll(async () => {
 });
 
 describe("console output under hostile AWS data", () => {
+  // A scan with probes, then evaluate, diff and export, each a CLI process: minutes on a loaded machine.
   it("scan (text table, progress, warnings), evaluate --console json, diff and export on stdout stay terminal-safe", async () => {
     const env = { ...simEnv(s, acct), CI: "true" };
     const out = join(tmp, "scan");
@@ -92,5 +93,5 @@ describe("console output under hostile AWS data", () => {
     expect(ocsf.code).toBe(0);
     expect(JSON.stringify(JSON.parse(ocsf.stdout))).toContain("\\u001b[2J");
     assertTerminalSafe(ocsf.stdout);
-  });
+  }, 300_000);
 });
