@@ -2,6 +2,7 @@
 import { Command, CommanderError, InvalidArgumentError, Option } from "commander";
 import { evaluateCommand, mergeCommand, probeCommand, reportCommand, scanCommand, type CommandEnv } from "./cli/commands.js";
 import { SignalRouter } from "./cli/lifecycle.js";
+import { guardStandardStreams } from "./cli/streams.js";
 import { DURATION_HINT, parseDuration } from "./util/duration.js";
 import { parseShard } from "./collect/shard.js";
 import { exportFileCommand, exportSecurityHubCommand } from "./cli/export.js";
@@ -84,7 +85,7 @@ function reportOptions(cmd: Command): Command {
     )
     .option("--framework <id>", "only the rules mapped to this framework: aws-fsbp, cis-aws-3.0, cis-aws-5.0, owasp-api-2023")
     .option("--rule-pack <dir>", "an extra rule pack folder (repeatable)", collect)
-    .option("--quiet", "no progress or summary on stderr (warnings still shown)")
+    .option("--quiet", "print only the final summary and warnings on stderr (no progress)")
     .option("--config <file>", "config file (default: tollgate.config.yaml, .yml or .json in the working directory)")
     .option("--profile-rules <name>", "rule profile: default, strict, or a profile JSON file (overrides the config's profile)")
     .option("--baseline <file>", "an earlier findings.json: only new failing findings count toward --fail-on");
@@ -349,6 +350,7 @@ export function buildProgram(env: CommandEnv = {}): Command {
 }
 
 async function main(): Promise<void> {
+  guardStandardStreams();
   // One SIGINT/SIGTERM listener for the whole process: a run in progress stops and saves; otherwise exit at once.
   const router = new SignalRouter().install();
   try {

@@ -2,6 +2,8 @@ import { complianceIndex, type Framework } from "../engine/frameworks.js";
 import type { Rule, RuleOverride, RuleSet } from "../engine/rules.js";
 import { InputError } from "../errors.js";
 import type { JsonValue } from "../model/json.js";
+import { escapeForTerminal } from "../util/escape.js";
+import { indented, MAX_CONSOLE_WIDTH, table, wrapText } from "../util/text-layout.js";
 
 /** One rule as the catalogue shows it, with its effective settings under the selected profile. */
 export interface CatalogEntry {
@@ -42,8 +44,8 @@ export function catalogEntries(all: RuleSet, disabled: Set<string>, frameworks: 
 
 const fwLabel = (f: { framework: string; requirement: string }) => `${f.framework} ${f.requirement}`;
 
-/** `tollgate rules list` as text or JSON. */
-export function renderRulesList(entries: CatalogEntry[], format: "text" | "json"): string {
+/** `tollgate rules list` as text (a table `width` columns wide) or JSON. */
+export function renderRulesList(entries: CatalogEntry[], format: "text" | "json", width = MAX_CONSOLE_WIDTH): string {
   if (format === "json") {
     return (
       JSON.stringify(
@@ -66,11 +68,16 @@ export function renderRulesList(entries: CatalogEntry[], format: "text" | "json"
     e.title,
     e.frameworks.map(fwLabel).join(", ") || "-",
   ]);
-  return table(["ID", "SEVERITY", "TITLE", "FRAMEWORKS"], rows);
+  return table(["ID", "SEVERITY", "TITLE", "FRAMEWORKS"], rows, width, [0, 1]);
 }
 
 /** `tollgate rules list --framework X`: every requirement, its rules, and honestly which are not covered. */
-export function renderFrameworkList(fw: Framework, entries: CatalogEntry[], format: "text" | "json"): string {
+export function renderFrameworkList(
+  fw: Framework,
+  entries: CatalogEntry[],
+  format: "text" | "json",
+  width = MAX_CONSOLE_WIDTH,
+): string {
   const byId = new Map(entries.map((e) => [e.id, e]));
   const reqs = fw.requirements.map((r) => {
     const rules = r.rules.map((id) => ({ id, enabled: byId.get(id)?.enabled ?? false, severity: byId.get(id)?.severity }));
@@ -101,12 +108,15 @@ export function renderFrameworkList(fw: Framework, entries: CatalogEntry[], form
   return (
     `${fw.name} ${fw.version} (${fw.id}): ${covered} of ${reqs.length} requirements covered by enabled rules` +
     `${outside ? `, ${outside} outside Tollgate's scope` : ""}\n\n` +
-    table(["REQUIREMENT", "TITLE", "RULES"], rows)
+    table(["REQUIREMENT", "TITLE", "RULES"], rows, width, [0])
   );
 }
 
-/** `tollgate rules show ID`: full metadata, parameters with defaults and effective values, frameworks. */
-export function renderRuleShow(e: CatalogEntry, format: "text" | "json"): string {
+/**
+ * `tollgate rules show ID`: full metadata, parameters with defaults and effective values, frameworks. Prose wraps
+ * to `width`; commands and URLs stay whole so they can be copied.
+ */
+export function renderRuleShow(e: CatalogEntry, format: "text" | "json", width = MAX_CONSOLE_WIDTH): string {
   const r = e.rule;
   const params = Object.entries(r.parameters?.properties ?? {}).map(([name, spec]) => ({
     name,
@@ -141,28 +151,39 @@ export function renderRuleShow(e: CatalogEntry, format: "text" | "json"): string
       ) + "\n"
     );
   }
+  // A label and its value, wrapped under the value's first column.
+  const field = (label: string, value: string) =>
+    wrapText(value, width - 16).map((l, i) => escapeForTerminal(`${(i ? "" : `  ${label}:`).padEnd(16)}${l}`));
   const lines = [
     `${r.id}${e.enabled ? "" : "  (disabled by the profile)"}`,
-    `  title:        ${r.title}`,
-    `  severity:     ${r.severity}`,
-    `  resource:     ${r.resourceType}`,
+    ...field("title", r.title),
+    ...field("severity", r.severity),
+    ...field("resource", r.resourceType),
     // Derived from what the rule reads (src/engine/resource-types.ts): the calls whose failure can leave it unjudged.
-    `  depends on:   ${r.dependsOn.join(", ") || "-"}`,
-    `  file:         ${r.file}`,
-    ...(e.aliases.length ? [`  aliases:      ${e.aliases.join(", ")}`] : []),
-    `  frameworks:   ${e.frameworks.map(fwLabel).join(", ") || "-"}`,
+    ...field("depends on", r.dependsOn.join(", ") || "-"),
+    ...field("file", r.file),
+    ...(e.aliases.length ? field("aliases", e.aliases.join(", ")) : []),
+    ...field("frameworks", e.frameworks.map(fwLabel).join(", ") || "-"),
     "",
     "Parameters:",
     ...(params.length
-      ? params.map((p) => `  ${p.name} = ${JSON.stringify(p.effective)} (default ${JSON.stringify(p.default)}): ${p.description}`)
+      ? params.flatMap((p) =>
+          indented(
+            `${p.name} = ${JSON.stringify(p.effective)} (default ${JSON.stringify(p.default)}): ${p.description}`,
+            2,
+            width,
+          ),
+        )
       : ["  (none)"]),
     "",
     "Rationale:",
-    `  ${r.rationale}`,
+    ...indented(r.rationale, 2, width),
     "",
     "Remediation:",
-    `  ${r.remediation.text}`,
-    ...(r.remediation.console?.length ? ["", "  Console:", ...r.remediation.console.map((s) => `    - ${s}`)] : []),
+    ...indented(r.remediation.text, 2, width),
+    ...(r.remediation.console?.length
+      ? ["", "  Console:", ...r.remediation.console.flatMap((s) => indented(`- ${s}`, 4, width))]
+      : []),
     ...(r.remediation.cli ? ["", "  AWS CLI:", ...r.remediation.cli.split("\n").map((s) => `    ${s}`)] : []),
     ...(r.remediation.terraform ? ["", "  Terraform:", ...r.remediation.terraform.split("\n").map((s) => `    ${s}`)] : []),
     "",
@@ -291,15 +312,4 @@ export function renderRulesDoc(entries: CatalogEntry[], frameworks: Framework[])
     out.push("");
   }
   return out.join("\n");
-}
-
-function table(header: string[], rows: string[][]): string {
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? "").length)));
-  // The last column is not padded, so long titles or lists do not leave trailing spaces.
-  const line = (cells: string[]) =>
-    cells
-      .map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i]!)))
-      .join("  ")
-      .trimEnd();
-  return [line(header), ...rows.map(line)].join("\n") + "\n";
 }

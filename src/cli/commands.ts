@@ -2,7 +2,7 @@ import { dirname, isAbsolute, join } from "node:path";
 import { endpointUrls, loadAwsConfig } from "../aws/config.js";
 import { withCredentialAdvice } from "../aws/credential-errors.js";
 import { apiGatewayEmulator } from "../aws/emulator.js";
-import { chooseProgress } from "../collect/progress.js";
+import { chooseProbeProgress, chooseProgress } from "../collect/progress.js";
 import { COLLECTORS } from "../collect/registry.js";
 import { startScan } from "../collect/scan.js";
 import type { Shard } from "../collect/shard.js";
@@ -277,6 +277,10 @@ function inventoryKeeper(opts: { saveInventory?: string; out: string }, log: Log
   };
 }
 
+/** The probe progress display on stderr (none under --quiet). */
+const probeProgress = (opts: { quiet?: boolean | undefined }) =>
+  chooseProbeProgress({ quiet: opts.quiet, stream: process.stderr, env: process.env });
+
 /** `tollgate scan`: collect, probe, evaluate, report. A stop (signal, `--max-duration`) saves what it has and exits 3. */
 export async function scanCommand(opts: ScanCommandOptions, env: CommandEnv = {}): Promise<number> {
   const clock = env.clock ?? systemClock;
@@ -331,7 +335,7 @@ export async function scanCommand(opts: ScanCommandOptions, env: CommandEnv = {}
   const probed = await probeStage(
     collected,
     probes,
-    { credentials: signing, logger: log, userAgent: probeUserAgent(version) },
+    { credentials: signing, logger: log, userAgent: probeUserAgent(version), progress: probeProgress(opts) },
     stop,
   );
   const keeper = inventoryKeeper(opts, log);
@@ -418,7 +422,12 @@ export async function probeCommand(opts: ProbeCommandOptions, env: CommandEnv = 
 
   const stop = runStop(env, log, deadline);
   const credentials = await resolveSigningCredentials(aws.credentials, log);
-  const probed = await probeStage(base, probes, { credentials, logger: log, userAgent: probeUserAgent(toolVersion()) }, stop);
+  const probed = await probeStage(
+    base,
+    probes,
+    { credentials, logger: log, userAgent: probeUserAgent(toolVersion()), progress: probeProgress(opts) },
+    stop,
+  );
   const keeper = inventoryKeeper(opts, log);
   await keeper.keep(probed.inventory, stop.stopped);
   const result = await evaluateAndWrite(probed.inventory, setup, opts, stop, log, clock, probed.log);

@@ -5,8 +5,10 @@ import { loadProfile } from "../engine/profiles.js";
 import { builtInRuleDirs, loadRuleSet } from "../engine/rules.js";
 import { EXIT, InputError } from "../errors.js";
 import type { Finding } from "../model/finding.js";
+import { compareFindings } from "../report/common.js";
 import { atLeast, type Severity } from "../model/severity.js";
 import { escapeForTerminal, escapeJsonForTerminal } from "../util/escape.js";
+import { consoleWidth, indented, padEnd } from "../util/text-layout.js";
 import { configProfile } from "./commands.js";
 import {
   catalogEntries,
@@ -42,11 +44,11 @@ export function loadCatalog(opts: Omit<CatalogOptions, "format">): CatalogEntry[
 /** `tollgate rules list [--framework X]`. */
 export function rulesListCommand(opts: CatalogOptions & { framework?: string }): string {
   const entries = loadCatalog(opts);
-  if (!opts.framework) return renderRulesList(entries, opts.format);
+  if (!opts.framework) return renderRulesList(entries, opts.format, consoleWidth());
   const frameworks = loadFrameworks();
   const fw = frameworks.find((f) => f.id === opts.framework);
   if (!fw) throw new InputError(`unknown framework ${opts.framework}; known: ${frameworks.map((f) => f.id).join(", ")}`);
-  return renderFrameworkList(fw, entries, opts.format);
+  return renderFrameworkList(fw, entries, opts.format, consoleWidth());
 }
 
 /**
@@ -55,10 +57,11 @@ export function rulesListCommand(opts: CatalogOptions & { framework?: string }):
  */
 export function rulesShowCommand(id: string, opts: CatalogOptions): string {
   const { entries, controls } = findEntries(loadCatalog(opts), loadFrameworks(), id);
-  if (entries.length === 1 && !controls.length) return renderRuleShow(entries[0]!, opts.format);
+  const width = consoleWidth();
+  if (entries.length === 1 && !controls.length) return renderRuleShow(entries[0]!, opts.format, width);
   if (opts.format === "json") return `[${entries.map((e) => renderRuleShow(e, "json").trimEnd()).join(",\n")}]\n`;
-  const header = `${controls.map((c) => `${c.framework} ${c.requirement} (${c.title})`).join("; ")}: ${entries.length} rule(s)\n\n`;
-  return header + entries.map((e) => renderRuleShow(e, "text")).join("\n");
+  const named = `${controls.map((c) => `${c.framework} ${c.requirement} (${c.title})`).join("; ")}: ${entries.length} rule(s)`;
+  return `${indented(named, 0, width).join("\n")}\n\n${entries.map((e) => renderRuleShow(e, "text", width)).join("\n")}`;
 }
 
 /** The generated docs/rules.md text for the built-in rules and frameworks. */
@@ -120,12 +123,15 @@ export async function diffCommand(
       ) + "\n";
     return { output: escapeJsonForTerminal(output), code };
   }
+  // Each group most severe first; the resource on its own line, so every line fits the terminal.
+  const width = consoleWidth();
   const lines = [`${groups.new.length} new, ${groups.unchanged.length} unchanged, ${fixed.length} fixed`];
   for (const [name, list] of Object.entries(groups)) {
-    for (const f of list)
-      lines.push(
-        `${name.toUpperCase()}\t${f.severity}\t${escapeForTerminal(f.ruleId)}\t${escapeForTerminal(f.resourceArn)}${f.suppression ? "\t(suppressed)" : ""}`,
-      );
+    for (const f of [...list].sort(compareFindings)) {
+      const head = `${padEnd(name.toUpperCase(), 9)}  ${padEnd(f.severity.toUpperCase(), 8)}  ${escapeForTerminal(f.ruleId)}`;
+      lines.push(...indented(`${head}${f.suppression ? "  (suppressed)" : ""}`, 0, width));
+      lines.push(...indented(escapeForTerminal(f.resourceArn), 4, width));
+    }
   }
   return { output: lines.join("\n") + "\n", code };
 }

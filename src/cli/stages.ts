@@ -1,3 +1,4 @@
+import type { ProbeProgress } from "../collect/progress.js";
 import type { ScanRun } from "../collect/scan.js";
 import { classifyAgainstBaseline } from "../engine/baseline.js";
 import { evaluateStepwise } from "../engine/evaluate.js";
@@ -52,7 +53,7 @@ function markIncomplete(inventory: Inventory): Inventory {
 export async function probeStage(
   inventory: Inventory,
   probes: PreparedProbes,
-  ctx: { credentials?: SigningCredentials | undefined; logger: Logger; userAgent: string },
+  ctx: { credentials?: SigningCredentials | undefined; logger: Logger; userAgent: string; progress?: ProbeProgress },
   stop: RunStop,
 ): Promise<{ inventory: Inventory; log?: ProbeLog }> {
   if (!probes.enabled) return { inventory };
@@ -185,7 +186,7 @@ export async function writeStage(
   summarize(input, log);
   if (input.fixed) {
     const count = (b: string) => input.findings.filter((f) => f.baseline === b).length;
-    log.info(`Against the baseline: ${count("new")} new, ${count("unchanged")} unchanged, ${input.fixed.length} fixed`);
+    log.summary(`Against the baseline: ${count("new")} new, ${count("unchanged")} unchanged, ${input.fixed.length} fixed`);
   }
   if (evaluated.notEvaluated.length)
     log.warn(`evaluation was stopped: ${evaluated.notEvaluated.length} rule(s) were not evaluated (see findings.json coverage)`);

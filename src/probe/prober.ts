@@ -1,6 +1,7 @@
 import { hostAllowed } from "./hosts.js";
 import { randomBytes } from "node:crypto";
 import pLimit from "p-limit";
+import type { ProbeProgress } from "../collect/progress.js";
 import type { CollectionError, Resource } from "../model/inventory.js";
 import type { JsonObject, JsonValue } from "../model/json.js";
 import type { Logger } from "../util/logger.js";
@@ -86,6 +87,8 @@ export interface ProbeOptions {
    * without an answer. What finished is kept.
    */
   signal?: AbortSignal;
+  /** Told of each endpoint finished, for the console's progress display. */
+  progress?: ProbeProgress | undefined;
 }
 
 /** One line of probes.json: a request sent, redacted, and what came back. */
@@ -419,11 +422,18 @@ export async function runProbes(
   }
 
   const limit = pLimit(opts.concurrency ?? PROBE_DEFAULTS.concurrency);
+  const progress = opts.progress;
+  progress?.planned(targets.length);
   const signal = opts.signal;
   const stopped = signal ? whenAborted(signal).then(() => undefined) : new Promise<undefined>(() => undefined);
   const observations = await Promise.all(
     targets.map((t) => {
-      const probed = limit(() => (signal?.aborted ? undefined : probeTarget(t))).catch((e: unknown) => {
+      const probed = limit(async () => {
+        if (signal?.aborted) return undefined;
+        const o = await probeTarget(t);
+        progress?.finished(`${t.method} ${joinUrl(t.baseUrl, t.path)}`, o.exchanges.length + (o.throttle?.sent ?? 0));
+        return o;
+      }).catch((e: unknown) => {
         if (e instanceof ProbeStopped) return undefined;
         throw e;
       });
@@ -431,6 +441,7 @@ export async function runProbes(
       return signal ? Promise.race([probed, stopped]) : probed;
     }),
   );
+  progress?.close();
   const resources: Resource[] = [];
   const errors: CollectionError[] = [];
   const unfinished = targets.filter((_, i) => observations[i] === undefined);

@@ -4,6 +4,7 @@ import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from "@smit
 import { InputError } from "../errors.js";
 import { refuseUserInfo } from "../util/url-userinfo.js";
 import type { Inventory } from "../model/inventory.js";
+import type { ProbeProgress } from "../collect/progress.js";
 import type { Logger } from "../util/logger.js";
 import { writeFileAtomic } from "../util/atomic-write.js";
 import { stableStringify } from "../util/stable-json.js";
@@ -259,7 +260,13 @@ export interface ProbeLog {
 export async function probeInventory(
   inventory: Inventory,
   prepared: PreparedProbes,
-  ctx: { credentials?: SigningCredentials | undefined; logger: Logger; userAgent: string; signal?: AbortSignal | undefined },
+  ctx: {
+    credentials?: SigningCredentials | undefined;
+    logger: Logger;
+    userAgent: string;
+    signal?: AbortSignal | undefined;
+    progress?: ProbeProgress | undefined;
+  },
 ): Promise<{ inventory: Inventory; log?: ProbeLog }> {
   if (!prepared.enabled) return { inventory };
   const plan = planProbes(inventory, prepared);
@@ -347,6 +354,7 @@ export async function probeInventory(
     logger: ctx.logger,
     ...(prepared.probeHosts ? { allowedHosts: prepared.probeHosts } : {}),
     ...(ctx.signal ? { signal: ctx.signal } : {}),
+    progress: ctx.progress,
   });
   return {
     inventory: withPlanErrors({

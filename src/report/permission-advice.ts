@@ -60,3 +60,30 @@ export function permissionAdvice(
     covered: denied.flatMap((c) => c.errors),
   };
 }
+
+/** Errors that mean the run's credentials stopped working: the session expired, or could not be refreshed. */
+const CREDENTIALS_LOST = new Set(["ExpiredToken", "ExpiredTokenException", "CredentialsProviderError", "TokenProviderError"]);
+
+/**
+ * One message for the calls refused because the credentials stopped working during the run (the first call,
+ * GetCallerIdentity, proved they worked): a session shorter than the scan, or one whose refresh failed. Every
+ * later call fails the same way, so listing them by operation would bury the one fix. Undefined when none did.
+ */
+export function credentialAdvice(
+  coverage: readonly CollectionError[],
+  findings: readonly Finding[],
+  partition = "aws",
+): PermissionAdvice | undefined {
+  const lost = gapCauses(coverage, findings, partition).filter((c) => CREDENTIALS_LOST.has(c.errorName));
+  if (!lost.length) return undefined;
+  const calls = lost.reduce((n, c) => n + c.errors.length, 0);
+  const rules = new Set(lost.flatMap((c) => c.rules)).size;
+  const names = [...new Set(lost.map((c) => c.errorName))].sort().join(", ");
+  return {
+    message:
+      `the credentials stopped working during the run (${names}): ${plural(calls, "call")} refused, ${plural(rules, "rule")} not evaluated. ` +
+      "The session ended before the scan did: give it a longer one (the role's MaxSessionDuration and role-duration-seconds " +
+      "of aws-actions/configure-aws-credentials; `aws sso login` again for SSO), or scan less per run (--services, --shard), then run again",
+    covered: lost.flatMap((c) => c.errors),
+  };
+}

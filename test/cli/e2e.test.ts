@@ -217,7 +217,7 @@ describe("tollgate CLI end to end against the simulator", () => {
     );
     expect(atMedium.code).toBe(1);
     expect(atMedium.stdout).toMatch(
-      /^FAIL\tmedium\taws\.iam\.user\.access-key-rotated\tarn:aws:iam::888899990000:user\/old-key/m,
+      /^MEDIUM {4}FAIL {8}aws\.iam\.user\.access-key-rotated\n {4}arn:aws:iam::888899990000:user\/old-key/m,
     );
   });
 

@@ -70,7 +70,7 @@ describe("--formats and --console", () => {
     );
     expect(r.code).toBe(1);
     expect(readdirSync(out).sort()).toEqual(["findings.asff.json", "findings.json", "findings.ocsf.json"]);
-    expect(r.stdout).toMatch(/^FAIL\s+critical\s+/m);
+    expect(r.stdout).toMatch(/^CRITICAL\s+FAIL\s+/m);
     const { findings } = findingsOf(out);
     const sent = findings.filter((f) => f.status !== "skipped");
     expect(sent.length).toBeLessThan(findings.length);

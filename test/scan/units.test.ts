@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { parseFaultSpec } from "../../fixtures/simulator/faults.js";
 import { prng } from "../../src/util/prng.js";
 import { wildcardMatch, isAllowed, trustAllows } from "../../fixtures/simulator/policy-eval.js";
-import { chooseProgress, silentProgress, ttyProgress } from "../../src/collect/progress.js";
+import { chooseProgress, silentProgress, timing, ttyProgress } from "../../src/collect/progress.js";
 import { RateLimiters, TokenBucket } from "../../src/collect/rate-limit.js";
 import { DEFAULT_RATE_LIMITS, resolveTuning, validateScanSettings } from "../../src/collect/tuning.js";
 
@@ -141,16 +141,27 @@ describe("fault specs", () => {
 describe("progress displays", () => {
   it("on a terminal, redraws a live block in place and keeps units with errors printed", () => {
     const out: string[] = [];
-    const p = ttyProgress({ write: (s: string) => out.push(s) });
+    let t = 0;
+    const p = ttyProgress({ write: (s: string) => out.push(s) }, { now: () => t });
     const u = { account: "111122223333", region: "eu-west-1", service: "apigateway" };
     p.planned(2);
     p.started(u);
     p.call(u);
+    t = 65_000;
     p.finished(u, { resources: 3, errors: 1, calls: 1 });
     p.close();
     const text = out.join("");
-    expect(text).toContain("111122223333 eu-west-1 apigateway: 3 resources, 1 errors\n");
-    expect(text).toContain("\x1b[2KScanning: 1/2 units done, 1 with errors, 0 running\n");
+    expect(text).toContain("111122223333 eu-west-1 apigateway: 3 resources, 1 error\n");
+    // Closed with a unit left: the scan was stopped, and no time is left to estimate.
+    expect(text).toContain("\x1b[2KCollecting stopped: 1/2 units (1 with errors), 1 call, 3 resources, 1:05 elapsed\n");
+  });
+
+  it("estimates the time left from the pace so far", () => {
+    // Half the work took 1:05, so the other half should take about as long.
+    expect(timing(65_000, 1, 2)).toBe("1:05 elapsed, about 1:05 left");
+    expect(timing(3_725_000, 3, 4)).toBe("1:02:05 elapsed, about 20:42 left");
+    expect(timing(4_000, 0, 4)).toBe("0:04 elapsed");
+    expect(timing(4_000, 4, 4)).toBe("0:04 elapsed");
   });
 
   it("chooses none when quiet, plain lines in CI or without a TTY, live on a TTY", () => {
