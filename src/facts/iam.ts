@@ -17,6 +17,7 @@ import {
   type UserDetail,
   type VirtualMFADevice,
 } from "@aws-sdk/client-iam";
+import { TRUST_CODES } from "../analysis/iam/trust.js";
 import { f, resourceFacts } from "./define.js";
 
 const credentialReport = f.record(
@@ -84,16 +85,7 @@ const permissionFacts = {
 };
 
 const trustFinding = f.object({
-  code: f.enum([
-    "trust-any-principal",
-    "trust-cross-account-root",
-    "trust-service-no-source-condition",
-    "trust-oidc-no-audience",
-    "trust-oidc-no-subject",
-    "trust-oidc-subject-wildcard",
-    "trust-oidc-subject-any-ref",
-    "trust-oidc-provider-unknown",
-  ]),
+  code: f.enum(TRUST_CODES),
   statementIndex: f.integer("Index of the statement in the trust policy."),
   principal: f.string("The principal concerned."),
   detail: f.string("Explanation."),
