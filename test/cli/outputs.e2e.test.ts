@@ -12,6 +12,7 @@ import { generateTestPki, type TestPki } from "../../fixtures/simulator/tls.js";
 import { REPORT_FILE_NAMES, REPORT_FORMATS } from "../../src/report/formats.js";
 import { newAjv } from "../../src/util/ajv.js";
 import { runCli } from "../helpers/cli.js";
+import { parseCsv } from "../helpers/csv.js";
 import { account, ROOT, sim, simEnv } from "../helpers/sim.js";
 
 const demo = account("demo");
@@ -22,6 +23,22 @@ const gappy: AccountFile = {
   accountId: "555566667777",
   callers: [{ ...clean.callers[0]!, accessKeyId: "AKIAGAPPYOUTPUTS0001", arn: "arn:aws:iam::555566667777:role/auditor" }],
   iam: { ...structuredClone(clean.iam), policies: [{ name: "broken", document: '{"Statement": [' }] },
+};
+
+// The clean account plus a console user without MFA whose name a spreadsheet would run as a formula
+// (IAM names may contain + = , . @ _ -).
+const FORMULA_USER = "=1+2@evil.example";
+const hostile: AccountFile = {
+  ...structuredClone(clean),
+  accountId: "555566668888",
+  callers: [{ ...clean.callers[0]!, accessKeyId: "AKIAHOSTILEOUTPUTS01", arn: "arn:aws:iam::555566668888:role/auditor" }],
+  iam: {
+    ...structuredClone(clean.iam),
+    users: [
+      ...structuredClone(clean.iam.users ?? []),
+      { name: FORMULA_USER, createdDaysAgo: 30, console: { passwordLastUsedDaysAgo: 1, passwordLastChangedDaysAgo: 10 } },
+    ],
+  },
 };
 
 const tmp = mkdtempSync(join(tmpdir(), "tollgate-outputs-"));
@@ -46,7 +63,7 @@ const findingsOf = (dir: string) =>
   };
 
 beforeAll(async () => {
-  s = await sim([demo, clean, gappy]);
+  s = await sim([demo, clean, gappy, hostile]);
   pki = generateTestPki();
   dp = await startDataPlane({ ...dataPlaneConfig([demo]), pki });
   const r = await runCli(
@@ -245,5 +262,17 @@ describe("exit codes for CI", () => {
       simEnv(s, clean),
     );
     expect(info.code).toBe(0);
+  });
+
+  it("findings.csv through the CLI: one row per finding, a formula-looking AWS name neutralised", async () => {
+    const out = join(tmp, "csv");
+    const r = await runCli(["scan", "--no-probe", "--out", out, "--formats", "csv,json"], simEnv(s, hostile));
+    expect(r.code).toBe(1);
+    const rows = parseCsv(readFileSync(join(out, "findings.csv"), "utf8"));
+    expect(rows).toHaveLength(findingsOf(out).findings.length);
+    const evil = rows.filter((row) => row.resource_name === `'${FORMULA_USER}`);
+    expect(evil.some((row) => row.status === "fail" && row.rule_id === "aws.iam.user.console-mfa")).toBe(true);
+    // No cell a spreadsheet reads starts a formula, whatever AWS returned.
+    for (const row of rows) for (const v of Object.values(row)) expect(v).not.toMatch(/^[=+\-@\t\r]/);
   });
 });
