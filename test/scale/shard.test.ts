@@ -197,10 +197,12 @@ describe("tollgate merge (CLI)", () => {
   });
 
   it("merging the shards' findings files gives the same findings as merging their inventories", async () => {
-    for (const i of [1, 2, 3]) {
-      const r = await runCli(["evaluate", "--inventory", f(i), "--out", join(dir, `eval-${i}`), "--quiet"], simEnv(s, home));
-      expect(r.code).toBe(0);
-    }
+    const evaluated = await Promise.all(
+      [1, 2, 3].map((i) =>
+        runCli(["evaluate", "--inventory", f(i), "--out", join(dir, `eval-${i}`), "--quiet"], simEnv(s, home)),
+      ),
+    );
+    expect(evaluated.map((r) => r.code)).toEqual([0, 0, 0]);
     const viaFindings = join(dir, "via-findings");
     const r = await runCli(
       ["merge", ...[1, 2, 3].map((i) => join(dir, `eval-${i}`, "findings.json")), "--out", viaFindings, "--quiet"],
@@ -217,7 +219,8 @@ describe("tollgate merge (CLI)", () => {
     expect(a.metadata.merged).toEqual({ count: 3, shards: [1, 2, 3], missing: [] });
     const partial = await runCli(["merge", join(dir, "eval-1", "findings.json"), "--out", join(dir, "pf")], simEnv(s, home));
     expect(partial.code).toBe(3);
-  });
+    // Six CLI runs: about 10 s alone, three times that on a loaded 2-core machine.
+  }, 90_000);
 
   it("a missing shard: incomplete, exit 3, and the warning names it", async () => {
     const r = await runCli(["merge", f(1), f(3), "--out", join(dir, "partial")], simEnv(s, home));
