@@ -191,7 +191,10 @@ export function buildProgram(env: CommandEnv = {}): Command {
           "scan only shard i of n of the (account, region) units; combine with `tollgate merge`",
         ).argParser((v: string) => parseShard(v)),
       )
-      .option("--securityhub", "after writing the reports, import the findings into each account's Security Hub")
+      .option(
+        "--securityhub",
+        "after writing the reports, import the findings into each account's Security Hub (other accounts through --role-name)",
+      )
       .option("--securityhub-only-failed", "with --securityhub: send failing findings only")
       .addOption(
         new Option(
@@ -294,6 +297,7 @@ export function buildProgram(env: CommandEnv = {}): Command {
       ).argParser(parseRegion),
     )
     .option("--role-name <name>", "role to assume in accounts other than the caller's")
+    .option("--external-id <id>", "sts:ExternalId to pass when assuming --role-name")
     .option("--profile <name>", "AWS profile from the shared config")
     .addOption(
       new Option("--max-attempts <n>", "attempts per AWS call, retries included")

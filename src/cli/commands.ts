@@ -33,10 +33,10 @@ import {
   planProbes,
   prepareProbes,
   probeUserAgent,
-  resolveSigningCredentials,
   type ProbeCliOptions,
   type ProbeLog,
 } from "../probe/run.js";
+import { resolveSigningCredentials, stsRegion } from "../aws/identity.js";
 import { fromFindingsFile, loadFindingsFile, type ReportFormat } from "../report/index.js";
 import { secretHashKeyFromEnv } from "../secrets/redaction.js";
 import { scrubContext } from "../secrets/scrub.js";
@@ -308,7 +308,7 @@ export async function scanCommand(opts: ScanCommandOptions, env: CommandEnv = {}
   if (emulator) probes.emulator = emulator;
 
   const stop = runStop(env, log, deadline);
-  const homeRegion = aws.region?.value ?? scanSettings.regions?.[0] ?? "us-east-1";
+  const homeRegion = stsRegion({ configured: aws.region?.value, scope: scanSettings.regions });
   const version = toolVersion();
   const credentials = aws.credentials;
   const run = startScan({
@@ -354,6 +354,9 @@ export async function scanCommand(opts: ScanCommandOptions, env: CommandEnv = {}
     result.input.rules,
     {
       ...opts.securityhubOptions,
+      // The scan's role (and its external id) reaches the other accounts' hubs too.
+      ...(scanSettings.roleName ? { roleName: scanSettings.roleName } : {}),
+      ...(scanSettings.externalId ? { externalId: scanSettings.externalId } : {}),
       aws,
       maxAttempts: scanSettings.maxAttempts ?? DEFAULT_MAX_ATTEMPTS,
       ...(scanSettings.connectTimeoutMs ? { connectTimeoutMs: scanSettings.connectTimeoutMs } : {}),

@@ -2,7 +2,7 @@ import { dirname, join } from "node:path";
 import type { AwsClientSettings } from "../aws/clients.js";
 import { endpointUrls, loadAwsConfig, type AwsConfig } from "../aws/config.js";
 import { withCredentialAdvice } from "../aws/credential-errors.js";
-import { callerIdentity } from "../collect/scope.js";
+import { callerIdentity, findingsHomeRegion } from "../aws/identity.js";
 import { callTimeouts } from "../collect/tuning.js";
 import { builtInRuleDirs, loadRules } from "../engine/rules.js";
 import { toBatches } from "../export/batches.js";
@@ -45,7 +45,9 @@ export interface SecurityHubOptions {
   /** False with `--no-archive`. */
   archive?: boolean;
   homeRegion?: string;
+  /** Role to assume in accounts other than the caller's (`--role-name`), with its `--external-id`. */
   roleName?: string;
+  externalId?: string;
   profile?: string;
   /** The run's AWS configuration, when a scan already read it (else read here, with `profile`). */
   aws?: AwsConfig;
@@ -68,16 +70,13 @@ function metasFor(extraRuleDirs: string[] | undefined): RuleMeta[] {
   return ruleMetas(loadRules([...builtInRuleDirs(), ...(extraRuleDirs ?? [])]));
 }
 
-/** Region for findings of global services: the flag, else the first scanned region, else the configured one. */
+/** Region for findings of global services (see `findingsHomeRegion`); `configured` defaults to the environment's. */
 function homeRegionOf(input: ExportInput, explicit: string | undefined, configured?: string): string {
-  return (
-    explicit ??
-    input.metadata.regions[0] ??
-    configured ??
-    process.env["AWS_REGION"] ??
-    process.env["AWS_DEFAULT_REGION"] ??
-    "us-east-1"
-  );
+  return findingsHomeRegion({
+    flag: explicit,
+    scope: input.metadata.regions,
+    configured: configured ?? process.env["AWS_REGION"] ?? process.env["AWS_DEFAULT_REGION"],
+  });
 }
 
 /** `tollgate export --from findings.json --format ocsf|asff`: writes the converted findings (stdout or --out FILE). */
@@ -155,13 +154,12 @@ export async function runSecurityHubExport(
     rules,
     settings,
     credentialsFor: credentialsResolver({
-      base: settings.credentials,
-      ...(settings.endpoints?.sts ? { stsEndpoint: settings.endpoints.sts } : {}),
+      settings,
       callerAccount: caller.account,
       partition: caller.partition,
       region: homeRegion,
-      ...(opts.roleName ? { roleName: opts.roleName } : {}),
-      timeouts: settings.timeouts!,
+      role: opts.roleName ? { roleName: opts.roleName, ...(opts.externalId ? { externalId: opts.externalId } : {}) } : undefined,
+      clock,
     }),
     homeRegion,
     onlyFailed: opts.onlyFailed ?? false,

@@ -22,14 +22,8 @@ import { createCallPool } from "./pool.js";
 import { silentProgress, type ScanProgress, type UnitRef } from "./progress.js";
 import { addRateLimitMiddleware, rateLimitPlugin, RateLimiters } from "./rate-limit.js";
 import { COLLECTORS, type ServiceCollector } from "./registry.js";
-import {
-  assumeRoleIn,
-  callerIdentity,
-  discoverRegions,
-  listOrganizationAccounts,
-  type AccountAccess,
-  type CallerIdentity,
-} from "./scope.js";
+import { assumeRoleIn, callerIdentity, sessionName, type AccountAccess, type CallerIdentity } from "../aws/identity.js";
+import { discoverRegions, listOrganizationAccounts } from "./scope.js";
 import { inShard, sortUnits, type ScanUnit } from "./shard.js";
 import { resolveTuning, type ScanSettingsFile } from "./tuning.js";
 
@@ -226,7 +220,8 @@ export function startScan(opts: ScanOptions): ScanRun {
           ...(scope.externalId ? { externalId: scope.externalId } : {}),
           region: opts.homeRegion,
           partition: id.partition,
-          sessionName: `tollgate-${started.getTime()}`,
+          sessionName: sessionName("scan", () => started),
+          clock: opts.clock,
           rateLimit: {
             caller: rateLimitPlugin(limiters, stsBucket(id.account)),
             member: rateLimitPlugin(limiters, stsBucket(account)),

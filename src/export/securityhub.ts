@@ -4,14 +4,11 @@ import {
   SecurityHubClient,
   type GetFindingsCommandOutput,
 } from "@aws-sdk/client-securityhub";
-import { GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
-import { fromTemporaryCredentials } from "@aws-sdk/credential-providers";
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from "@smithy/types";
 import type { AwsClientSettings } from "../aws/clients.js";
-import { BoundedHttpHandler, type CallTimeouts } from "../aws/http.js";
+import { assumedRoleCredentials, getCallerIdentity, roleArnIn, sessionName } from "../aws/identity.js";
 import { awsClient } from "../collect/clients.js";
 import { tokenLoop } from "../collect/paging.js";
-import { responseCheckPlugin } from "../collect/response-check.js";
 import { InputError } from "../errors.js";
 import type { RuleMeta } from "../model/rule-meta.js";
 import type { Clock } from "../util/clock.js";
@@ -187,43 +184,46 @@ export interface SecurityHubExportOptions extends Omit<PlanOptions, "updatedAt">
   importRate?: number;
 }
 
+/** The role an export assumes in accounts other than the caller's (`--role-name`, `--external-id`). */
+export interface ExportRole {
+  roleName: string;
+  externalId?: string;
+}
+
 /**
- * Credentials per account: the caller's own for its account; for any other account an assumed role when a role name
- * is given, else a clear refusal (Security Hub only accepts findings from the account they are about).
+ * Credentials per account: the caller's own for its account; for any other account an assumed role (see
+ * src/aws/identity.ts) when a role is given, else a clear refusal (Security Hub only accepts findings from the
+ * account they are about).
  */
 export function credentialsResolver(opts: {
-  base: Credentials;
+  /** The caller's client settings: its credentials, the configured STS endpoint, timeouts, retries. */
+  settings: AwsClientSettings;
   callerAccount: string;
   partition: string;
+  /** Region of the role's STS calls. */
   region: string;
-  roleName?: string;
-  /** The configured STS endpoint, if any (the assumed roles' STS client must use it too). */
-  stsEndpoint?: string;
-  /** Timeouts of the role's STS calls (default DEFAULT_CALL_TIMEOUTS). */
-  timeouts?: CallTimeouts;
+  role?: ExportRole | undefined;
+  clock: Clock;
 }): CredentialsFor {
   const cache = new Map<string, Credentials>();
+  const session = sessionName("securityhub", opts.clock);
   return (account) => {
-    if (account === opts.callerAccount) return opts.base;
-    if (!opts.roleName)
+    if (account === opts.callerAccount) return opts.settings.credentials;
+    const role = opts.role;
+    if (!role)
       throw new InputError(
         `the findings include account ${account}, but the credentials are for account ${opts.callerAccount}; Security Hub ` +
-          `only accepts findings imported by their own account. Pass --role-name ROLE to assume arn:${opts.partition}:iam::${account}:role/ROLE, or export that account with its own credentials`,
+          `only accepts findings imported by their own account. Pass --role-name ROLE to assume ${roleArnIn(opts.partition, account, "ROLE")}, or export that account with its own credentials`,
       );
     let c = cache.get(account);
     if (!c) {
-      c = fromTemporaryCredentials({
-        masterCredentials: opts.base,
-        params: {
-          RoleArn: `arn:${opts.partition}:iam::${account}:role/${opts.roleName}`,
-          RoleSessionName: "tollgate-securityhub",
-        },
-        clientConfig: {
-          region: opts.region,
-          requestHandler: new BoundedHttpHandler(opts.timeouts),
-          ...(opts.stsEndpoint ? { endpoint: opts.stsEndpoint } : {}),
-        },
-        clientPlugins: [responseCheckPlugin("sts")] as never[],
+      c = assumedRoleCredentials(opts.settings, account, {
+        roleName: role.roleName,
+        ...(role.externalId ? { externalId: role.externalId } : {}),
+        sessionName: session,
+        region: opts.region,
+        partition: opts.partition,
+        clock: opts.clock,
       });
       cache.set(account, c);
     }
@@ -240,21 +240,18 @@ async function verifyAccounts(accounts: string[], opts: SecurityHubExportOptions
   const out = new Map<string, Credentials>();
   for (const account of accounts) {
     const credentials = opts.credentialsFor(account);
-    const sts = awsClient(STSClient, { ...opts.settings, credentials }, opts.homeRegion, "sts");
+    let id;
     try {
-      const id = await sts.send(new GetCallerIdentityCommand({}));
-      if (id.Account !== account)
-        throw new InputError(
-          `the credentials for account ${account} belong to account ${id.Account ?? "unknown"} (${id.Arn ?? "?"}); refusing to import: Security Hub would reject every finding`,
-        );
+      id = await getCallerIdentity({ ...opts.settings, credentials }, opts.homeRegion);
     } catch (e) {
-      if (e instanceof InputError) throw e;
       throw new InputError(
         `cannot verify the credentials for account ${account} with sts:GetCallerIdentity: ${errName(e)}: ${(e as Error).message}`,
       );
-    } finally {
-      sts.destroy();
     }
+    if (id.account !== account)
+      throw new InputError(
+        `the credentials for account ${account} belong to account ${id.account || "unknown"} (${id.arn || "?"}); refusing to import: Security Hub would reject every finding`,
+      );
     out.set(account, credentials);
   }
   return out;

@@ -1,6 +1,5 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from "@smithy/types";
 import { InputError } from "../errors.js";
 import { refuseUserInfo } from "../util/url-userinfo.js";
 import type { Inventory } from "../model/inventory.js";
@@ -130,25 +129,6 @@ export function prepareProbes(opts: ProbeCliOptions): PreparedProbes {
     ratePerSecond: positive("--probe-rate", opts.probeRate, PROBE_DEFAULTS.ratePerSecond),
     timeoutMs: positive("--probe-timeout", opts.probeTimeout, PROBE_DEFAULTS.timeoutMs),
   };
-}
-
-/** Resolves signing credentials from the chain; probes still run without (SigV4 checks then report error). */
-export async function resolveSigningCredentials(
-  provider: AwsCredentialIdentityProvider | AwsCredentialIdentity | undefined,
-  log: Logger,
-): Promise<SigningCredentials | undefined> {
-  if (!provider) return undefined;
-  try {
-    const c = typeof provider === "function" ? await provider() : provider;
-    return {
-      accessKeyId: c.accessKeyId,
-      secretAccessKey: c.secretAccessKey,
-      ...(c.sessionToken ? { sessionToken: c.sessionToken } : {}),
-    };
-  } catch (e) {
-    log.warn(`no AWS credentials for signing probes (${(e as Error).name}); SigV4 checks will report error`);
-    return undefined;
-  }
 }
 
 /** The request log file written next to the reports. */

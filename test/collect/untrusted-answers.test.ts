@@ -15,7 +15,8 @@ import { DEFAULT_COLLECT_OPTIONS, type UnitContext, type UnitResult } from "../.
 import { collectIam } from "../../src/collect/iam.js";
 import { collectLambda } from "../../src/collect/lambda.js";
 import { RESPONSE_CONTRACTS } from "../../src/collect/response-contracts.js";
-import { assumeRoleIn, callerIdentity, discoverRegions, listOrganizationAccounts } from "../../src/collect/scope.js";
+import { assumeRoleIn, callerIdentity } from "../../src/aws/identity.js";
+import { discoverRegions, listOrganizationAccounts } from "../../src/collect/scope.js";
 import { collectWafv2 } from "../../src/collect/wafv2.js";
 import { credentialsResolver, exportToSecurityHub } from "../../src/export/securityhub.js";
 import { memoryLogger } from "../../src/util/logger.js";
@@ -95,10 +96,11 @@ async function securityHub(): Promise<Recorded[]> {
     rules: [rule()],
     settings: settings(),
     credentialsFor: credentialsResolver({
-      base: callerCredentials(demo),
+      settings: settings(),
       callerAccount: demo.accountId,
       partition: "aws",
       region: "us-east-1",
+      clock: () => SIM_NOW,
     }),
     homeRegion: "us-east-1",
     onlyFailed: false,
@@ -149,6 +151,7 @@ const OPERATIONS: Record<string, { contract: [string, string]; run: Runner }> = 
         region: "us-east-1",
         partition: "aws",
         sessionName: "tollgate-wire-test",
+        clock: () => SIM_NOW,
       });
       return "error" in r ? [r.error] : [];
     },
