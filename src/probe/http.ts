@@ -11,6 +11,8 @@ export interface WireSend {
   method: string;
   url: string;
   headers: Record<string, string>;
+  /** Request body (opt-in POST probes only); sent with its content-length. */
+  body?: string;
   /** Per-request timeout (connect + response headers + capped body). */
   timeoutMs: number;
   /** Extra trusted CA certificates (PEM), added to Node's bundled CAs; certificate checks are never turned off. */
@@ -87,7 +89,7 @@ export function sendOnce(req: WireSend, now: () => number = () => performance.no
       hostname: url.hostname.replace(/^\[|\]$/g, ""),
       port: url.port || (isHttps ? 443 : 80),
       path: `${url.pathname}${url.search}`,
-      headers: req.headers,
+      headers: req.body !== undefined ? { ...req.headers, "content-length": String(Buffer.byteLength(req.body)) } : req.headers,
       agent: false,
       ...(isHttps
         ? {
@@ -142,6 +144,6 @@ export function sendOnce(req: WireSend, now: () => number = () => performance.no
       done({ error: { kind: "timeout", message: `no response within ${req.timeoutMs} ms` } });
       client.destroy();
     }, req.timeoutMs);
-    client.end();
+    client.end(req.body);
   });
 }

@@ -19,9 +19,8 @@ const MAIN_PATHS = [
   "src/analysis/iam/documents.ts",
   "src/analysis/iam/principal-facts.ts",
   "src/analysis/iam/policy.ts",
-  "src/probe/targets-from-inventory.ts",
-  "src/probe/expectations.ts",
-  "src/probe/correlate.ts",
+  // runProbes (prober.ts) and probeInventory (run.ts) in named steps: session.ts, steps.ts, results.ts, plan.ts, prepare.ts.
+  ...inDir("src/probe"),
 ];
 
 describe("units on the main paths", () => {
