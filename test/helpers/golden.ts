@@ -36,7 +36,7 @@ function stableText(s: string, simNow: number, dir: string): string {
     .replace(/tollgate-nonexistent-[0-9a-f]+/g, "tollgate-nonexistent-NONCE")
     .replace(/\b\d{8}T\d{6}Z\b/g, "SIGNING-DATE")
     .replace(/(Credential=[^/\s]*\/)\d{8}\//g, "$1SIGNING-DAY/")
-    .replace(/\btollgate-\d{13}\b/g, "tollgate-SESSION")
+    .replace(/\btollgate-(?:[a-z]+-)?\d{10,13}\b/g, "tollgate-SESSION")
     .replace(/\b[0-9A-F]{8,}:error:/g, "ADDR:error:")
     .replace(/\b\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z/g, (iso) => relative(Date.parse(iso), simNow));
 }
