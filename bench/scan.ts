@@ -38,18 +38,25 @@ interface ChildResult {
 }
 
 // ---------------------------------------------------------------- child: one scan, in its own process
+/**
+ * One scan through the pipeline's own stages (src/pipeline), as `tollgate scan` runs them: collect and enrich
+ * (timed as the scan), then evaluate, correlate and triage (timed as evaluation), then the inventory saved.
+ */
 async function child(size: Size, endpoint: string, key: string, secret: string, inventoryPath: string): Promise<void> {
   process.env["AWS_ENDPOINT_URL"] = endpoint;
-  const { scan } = await import("../src/collect/scan.js");
-  const { evaluate } = await import("../src/engine/evaluate.js");
-  const { builtInRuleDirs, loadRules } = await import("../src/engine/rules.js");
-  const { saveInventory } = await import("../src/inventory/io.js");
+  const { startScan } = await import("../src/collect/scan.js");
+  const pipeline = await import("../src/pipeline/index.js");
+  const { RunStop, SignalRouter } = await import("../src/cli/lifecycle.js");
   const { systemClock } = await import("../src/util/clock.js");
   const { memoryLogger } = await import("../src/util/logger.js");
-  const rules = loadRules(builtInRuleDirs());
+  const log = memoryLogger();
+  const ctx = { stop: new RunStop({ log, router: new SignalRouter() }), log, clock: systemClock };
+  const setup = await pipeline.loadSetup({ quiet: true });
   const elu0 = performance.eventLoopUtilization();
   const t0 = performance.now();
-  const inv = await scan({
+  // Loads while collection runs, as in `tollgate scan`.
+  const data = pipeline.loadRunData();
+  const run = startScan({
     settings: { credentials: { accessKeyId: key, secretAccessKey: secret }, maxAttempts: 8, userAgent: "tollgate-bench" },
     scan: {
       ...(size === "org" ? { org: true, roleName: ROLE } : {}),
@@ -57,23 +64,30 @@ async function child(size: Size, endpoint: string, key: string, secret: string, 
     },
     homeRegion: "us-east-1",
     clock: systemClock,
-    logger: memoryLogger(),
+    logger: log,
     toolVersion: "bench",
   });
+  const collected = await pipeline.collectStage(run, ctx);
+  const enriched = pipeline.enrichStage(collected, await data.loaded);
   const t1 = performance.now();
   const elu = performance.eventLoopUtilization(elu0);
   const ru = process.resourceUsage();
-  const findings = evaluate(inv, rules);
+  const evaluated = await pipeline.judge(enriched.inventory, setup, ctx);
   const t2 = performance.now();
-  await saveInventory(inventoryPath, inv);
+  const failures = await pipeline.saveInventoryStage(
+    inventoryPath,
+    pipeline.savedForm(enriched.inventory, enriched.derivationErrors),
+    log,
+  );
+  if (failures.length) throw failures[0]!;
   const t3 = performance.now();
   const result: ChildResult = {
     scanMs: t1 - t0,
     evaluateMs: t2 - t1,
     saveMs: t3 - t2,
-    resources: inv.resources.length,
-    findings: findings.length,
-    errors: inv.errors.length,
+    resources: enriched.inventory.resources.length,
+    findings: evaluated.input.findings.length,
+    errors: enriched.inventory.errors.length,
     maxRssMb: process.resourceUsage().maxRSS / 1024,
     scanCpuMs: (ru.userCPUTime + ru.systemCPUTime) / 1000,
     mainBusyMs: elu.active,

@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { Command, CommanderError, InvalidArgumentError, Option } from "commander";
-import { evaluateCommand, mergeCommand, probeCommand, reportCommand, scanCommand, type CommandEnv } from "./cli/commands.js";
+import { evaluateCommand, probeCommand, reportCommand, scanCommand, type CommandEnv } from "./cli/commands.js";
+import { mergeCommand } from "./cli/merge.js";
 import { SignalRouter } from "./cli/lifecycle.js";
 import { guardStandardStreams } from "./cli/streams.js";
 import { DURATION_HINT, parseDuration } from "./util/duration.js";

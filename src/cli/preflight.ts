@@ -5,7 +5,7 @@ import { DURATION_HINT, parseDuration } from "../util/duration.js";
 
 // Checks that run before a command's first AWS call (or first request, or first output), so that bad input is
 // refused with exit 2 and a message naming the file or flag, never discovered after the scan. Loading the config,
-// profile, rules, baseline and probe files (commands.ts loadSetup, probe/run.ts prepareProbes) is the rest of it.
+// profile, rules, baseline and probe files (pipeline/setup.ts loadSetup, probe/run.ts prepareProbes) is the rest of it.
 
 /**
  * Checks that every output of the run can be written, with a real write in each folder (removed at once): a

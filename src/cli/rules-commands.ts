@@ -9,7 +9,7 @@ import { compareFindings } from "../report/common.js";
 import { atLeast, type Severity } from "../model/severity.js";
 import { escapeForTerminal, escapeJsonForTerminal } from "../util/escape.js";
 import { consoleWidth, indented, padEnd } from "../util/text-layout.js";
-import { configProfile } from "./commands.js";
+import { configProfile } from "../pipeline/index.js";
 import {
   catalogEntries,
   findEntries,

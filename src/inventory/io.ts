@@ -5,11 +5,13 @@ import { readDocument, type DocumentFormat } from "../util/json-document.js";
 import { InputError } from "../errors.js";
 import {
   INVENTORY_FORMAT_VERSION,
+  READABLE_INVENTORY_VERSIONS,
   RESOURCE_TYPES,
   type CollectionError,
   type Inventory,
   type Resource,
 } from "../model/inventory.js";
+import { PROBE_RESOURCE_TYPE } from "../probe/prober.js";
 import { writeFileAtomic } from "../util/atomic-write.js";
 import { scrubContext, scrubError, scrubResource, type ScrubContext } from "../secrets/scrub.js";
 import { packageRoot } from "../util/paths.js";
@@ -42,9 +44,9 @@ function inventoryFormat(source: string): DocumentFormat {
     checkIdentity(id) {
       if (id["kind"] !== "tollgate-inventory")
         throw new InputError(`${source}: not a Tollgate inventory: /kind must be "tollgate-inventory"`);
-      if (id["formatVersion"] !== INVENTORY_FORMAT_VERSION)
+      if (!(READABLE_INVENTORY_VERSIONS as readonly unknown[]).includes(id["formatVersion"]))
         throw new InputError(
-          `${source}: unsupported inventory /formatVersion ${JSON.stringify(id["formatVersion"])} (this Tollgate reads version ${INVENTORY_FORMAT_VERSION})`,
+          `${source}: unsupported inventory /formatVersion ${JSON.stringify(id["formatVersion"])} (this Tollgate reads versions ${READABLE_INVENTORY_VERSIONS.join(" and ")})`,
         );
     },
     invalid: (errors) => new InputError(`${source}: invalid inventory: ${describeAjvErrors([...errors])}`),
@@ -56,22 +58,52 @@ function inventoryFormat(source: string): DocumentFormat {
   };
 }
 
-/** The inventory in canonical order: resources by type and ARN (then account), errors by where they happened. */
-function canonical(inv: Inventory): Inventory {
-  const rkey = (r: Inventory["resources"][number]) => [r.type, r.arn, r.account].join("|");
+/**
+ * Whether a resource's facts are recorded rather than derived: probe resources carry the verdicts the prober drew
+ * from its exchanges when it sent them. Every other resource's facts are the enrichers', recomputed from `raw`.
+ */
+export function hasRecordedFacts(r: Pick<Resource, "type">): boolean {
+  return r.type === PROBE_RESOURCE_TYPE;
+}
+
+/** A collected resource as AWS described it: no derived facts, nor the facts enrichers left out on purpose. */
+function withoutFacts(r: Resource): Omit<Resource, "derived"> {
+  const { derived: _derived, skipped: _skipped, ...raw } = r;
+  return raw;
+}
+
+/**
+ * Errors enrichment found in format 1 inventories, which saved them with the facts: malformed or missing IAM
+ * policy documents (src/enrich/iam.ts, src/enrich/access.ts). Recomputed now, so an old copy is dropped.
+ */
+const V1_DERIVATION_ERRORS = new Set(["MalformedPolicyDocument", "PolicyDocumentMissing", "PolicyNotFound", "GroupNotFound"]);
+const isV1DerivationError = (e: CollectionError): boolean =>
+  e.service === "iam" && e.operation === "GetAccountAuthorizationDetails" && V1_DERIVATION_ERRORS.has(e.errorName);
+
+/**
+ * The inventory in canonical order (resources by type, account and region, then as collected; errors by where
+ * they happened), in the saved form: collected resources without facts (see hasRecordedFacts).
+ */
+function canonical(inv: Inventory): Omit<Inventory, "resources"> & { resources: (Resource | Omit<Resource, "derived">)[] } {
+  // Grouped by type, account and region; within a group the order AWS listed them in is kept (a stable sort), as
+  // enrichers list a stage's methods and an API's stages in that order: evaluating the file gives the scan's facts.
+  const rkey = (r: Inventory["resources"][number]) => [r.type, r.account, r.region].join("|");
   const resources = [...inv.resources].sort((a, b) => {
-    // type + arn first (the established order); account only breaks ties between accounts sharing an ARN.
-    const ka = a.type + a.arn;
-    const kb = b.type + b.arn;
-    if (ka !== kb) return ka < kb ? -1 : 1;
-    return rkey(a) < rkey(b) ? -1 : rkey(a) > rkey(b) ? 1 : 0;
+    const ka = rkey(a);
+    const kb = rkey(b);
+    return ka < kb ? -1 : ka > kb ? 1 : 0;
   });
   const errors = [...inv.errors].sort((a, b) => {
     const ka = [a.account, a.region, a.service, a.operation, a.resourceArn ?? "", a.errorName].join("|");
     const kb = [b.account, b.region, b.service, b.operation, b.resourceArn ?? "", b.errorName].join("|");
     return ka < kb ? -1 : ka > kb ? 1 : 0;
   });
-  return { ...inv, resources, errors };
+  return {
+    ...inv,
+    formatVersion: INVENTORY_FORMAT_VERSION,
+    resources: resources.map((r) => (hasRecordedFacts(r) ? r : withoutFacts(r))),
+    errors,
+  };
 }
 
 /** The serialised inventory in pieces (sorted keys, stable order): one resource at a time, never the whole text. */
@@ -97,7 +129,8 @@ export async function saveInventory(path: string, inv: Inventory): Promise<void>
  * Reads and validates an inventory from `source` (a path, or its text in pieces) by streaming, a resource at a
  * time: any size, never one string. A corrupt, truncated or foreign document is an InputError naming the problem
  * and its JSON pointer. Secret values an older Tollgate stored are redacted as each resource is read
- * (scrubResource), so they never reach memory for long, nor a report.
+ * (scrubResource), so they never reach memory for long, nor a report. Format 1 inventories are read too: their
+ * derived facts and the errors enrichment found are dropped (the enrich stage recomputes both).
  */
 async function readInventory(
   source: string | Iterable<string | Uint8Array> | AsyncIterable<string | Uint8Array>,
@@ -114,9 +147,12 @@ async function readInventory(
     }
     const r = value as Resource;
     if (!known.has(r.type)) throw new InputError(`${name}: /resources/${index}/type: unknown resource type ${r.type}`);
-    resources.push(scrubResource(r, secrets));
+    // Facts an older Tollgate derived are stale by design: the enrich stage computes them afresh from `raw`.
+    resources.push(scrubResource(hasRecordedFacts(r) ? r : { ...withoutFacts(r), derived: {} }, secrets));
   });
-  return { ...(doc as unknown as Inventory), resources, errors };
+  const inventory = doc as unknown as Inventory;
+  const kept = inventory.formatVersion === 1 ? errors.filter((e) => !isV1DerivationError(e)) : errors;
+  return { ...inventory, formatVersion: INVENTORY_FORMAT_VERSION, resources, errors: kept };
 }
 
 /** Parses and validates inventory text (see loadInventory). */

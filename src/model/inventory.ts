@@ -1,8 +1,14 @@
 import type { JsonValue } from "./json.js";
 import type { Severity } from "./severity.js";
 
-/** Version of the saved inventory format; bump on incompatible change. */
-export const INVENTORY_FORMAT_VERSION = 1;
+/**
+ * Version of the saved inventory format; bump on incompatible change. 2: collected resources hold what AWS said
+ * (`raw`), without derived facts (recomputed at evaluation); 1 also saved the facts derived when collecting.
+ */
+export const INVENTORY_FORMAT_VERSION = 2;
+
+/** Inventory format versions this Tollgate reads (a format 1 inventory's derived facts are ignored). */
+export const READABLE_INVENTORY_VERSIONS = [1, 2] as const;
 
 /** Every resource type Tollgate knows; rules may only target these. */
 export const RESOURCE_TYPES = [
@@ -51,7 +57,10 @@ export interface Resource {
   name: string;
   /** SDK output as returned, keyed by the operation or list it came from. */
   raw: Record<string, JsonValue>;
-  /** Facts computed by enrichers from `raw` and the collection clock. */
+  /**
+   * Facts computed by enrichers from `raw` and the collection clock (the probe's verdicts for probe resources).
+   * Recomputed at evaluation, so saved inventories leave them out, except a probe resource's.
+   */
   derived: Record<string, JsonValue>;
   /**
    * Facts deliberately left out (JSON pointer → why), e.g. probe checks not sent by design. A rule whose

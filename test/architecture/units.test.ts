@@ -15,6 +15,11 @@ const inDir = (dir: string) =>
 const MAIN_PATHS = [
   ...inDir("src/enrich"),
   ...inDir("src/facts"),
+  ...inDir("src/pipeline"),
+  "src/cli/commands.ts",
+  "src/cli/merge.ts",
+  "src/collect/scan.ts",
+  "src/inventory/io.ts",
   "src/analysis/iam/analyze.ts",
   "src/analysis/iam/documents.ts",
   "src/analysis/iam/principal-facts.ts",

@@ -17,7 +17,7 @@ import { collectAppSync } from "../../src/collect/appsync.js";
 import { collectCognitoIdentityPools, collectCognitoUserPools } from "../../src/collect/cognito.js";
 import { DEFAULT_COLLECT_OPTIONS, type UnitContext } from "../../src/collect/context.js";
 import { collectLambda } from "../../src/collect/lambda.js";
-import { scan } from "../../src/collect/scan.js";
+import { scan } from "../../src/pipeline/index.js";
 import { collectWafv2 } from "../../src/collect/wafv2.js";
 import type { Resource } from "../../src/model/inventory.js";
 import type { JsonObject } from "../../src/model/json.js";

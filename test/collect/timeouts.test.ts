@@ -11,7 +11,7 @@ import type { Simulator } from "../../fixtures/simulator/server.js";
 import { BoundedHttpHandler, DEFAULT_CALL_TIMEOUTS } from "../../src/aws/http.js";
 import { collectApiGateway } from "../../src/collect/apigateway.js";
 import { collectIam } from "../../src/collect/iam.js";
-import { scan } from "../../src/collect/scan.js";
+import { scan } from "../../src/pipeline/index.js";
 import { resolveTuning, validateScanSettings } from "../../src/collect/tuning.js";
 import { memberAccount } from "../helpers/accounts.js";
 import { runCli } from "../helpers/cli.js";

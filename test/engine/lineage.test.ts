@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createFaultInjector } from "../../fixtures/simulator/faults.js";
 import type { Simulator } from "../../fixtures/simulator/server.js";
-import { scan } from "../../src/collect/scan.js";
+import { scan } from "../../src/pipeline/index.js";
 import { evaluate, failuresIn, scopeArn } from "../../src/engine/evaluate.js";
 import { relation } from "../../src/engine/partial.js";
 import { RESOURCE_TYPE_SOURCES } from "../../src/engine/resource-types.js";

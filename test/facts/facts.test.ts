@@ -4,7 +4,7 @@ import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Simulator } from "../../fixtures/simulator/server.js";
-import { scan } from "../../src/collect/scan.js";
+import { scan } from "../../src/pipeline/index.js";
 import { RESOURCE_TYPE_SOURCES } from "../../src/engine/resource-types.js";
 import { builtInRuleDirs, loadRuleSet } from "../../src/engine/rules.js";
 import type { FactNode } from "../../src/facts/define.js";

@@ -3,6 +3,8 @@
 // and a small organisation are scanned through the built CLI against the simulator; each run's findings.json,
 // normalised (test/helpers/golden.ts), must equal its file in fixtures/golden/. When a change of findings is
 // intended, regenerate with `UPDATE_GOLDEN=1 npx vitest run test/golden` and review the diff like code.
+// Each scan also saves its inventory, which holds what AWS said and no derived facts: `tollgate evaluate
+// --inventory` of it must give exactly the scan's findings (the facts recomputed, the probes' verdicts kept).
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -58,7 +60,9 @@ afterAll(async () => {
 });
 
 /** Scans the scenario's accounts through the built CLI; returns the exit code and the findings file. */
-async function scanScenario(s: Scenario): Promise<{ code: number | null; file: FindingsFileLike; stderr: string; simNow: Date }> {
+async function scanScenario(
+  s: Scenario,
+): Promise<{ code: number | null; file: FindingsFileLike; stderr: string; simNow: Date; inventory: string }> {
   const accounts = s.accounts();
   // Whole seconds: the account files' dates are this clock minus whole days, as AWS gives them.
   const simNow = new Date(Math.floor(Date.now() / 1000) * 1000);
@@ -75,13 +79,26 @@ async function scanScenario(s: Scenario): Promise<{ code: number | null; file: F
     probeArgs = loopbackProbeArgs(dp, pki.caFile);
   }
   const out = join(tmp, s.name);
+  const inventory = join(tmp, `${s.name}.inventory.json`);
   const r = await runCli(
-    ["scan", "--config", config, ...probeArgs, ...(s.args ?? []), "--formats", "json", "--out", out],
+    [
+      "scan",
+      "--config",
+      config,
+      ...probeArgs,
+      ...(s.args ?? []),
+      "--formats",
+      "json",
+      "--out",
+      out,
+      "--save-inventory",
+      inventory,
+    ],
     simEnv(simulator, accounts[0]!),
     240_000,
   );
   const file = JSON.parse(readFileSync(join(out, "findings.json"), "utf8")) as FindingsFileLike;
-  return { code: r.code, file, stderr: r.stderr, simNow };
+  return { code: r.code, file, stderr: r.stderr, simNow, inventory };
 }
 
 /** Lines of `a` missing from `b` (both sorted golden texts compare as multisets of lines). */
@@ -100,7 +117,7 @@ function missingFrom(a: string[], b: string[]): string[] {
 describe("golden findings: the same accounts give the same findings", () => {
   for (const s of SCENARIOS) {
     it(`${s.name}`, { timeout: 300_000 }, async () => {
-      const { code, file, stderr, simNow } = await scanScenario(s);
+      const { code, file, stderr, simNow, inventory } = await scanScenario(s);
       expect(code, stderr).not.toBeNull();
       const actual = goldenText(code, file, { ...s, simNow, tmp });
       const expected = expectedGolden(join(ROOT, "fixtures", "golden", `${s.name}.golden`), actual);
@@ -115,6 +132,27 @@ describe("golden findings: the same accounts give the same findings", () => {
         unexpected: [],
       });
       expect(actual).toBe(expected);
+
+      // Offline, from the saved inventory alone: the same findings, coverage and exit code.
+      const out = join(tmp, `${s.name}-evaluated`);
+      const e2 = await runCli(["evaluate", "--inventory", inventory, "--config", config, "--formats", "json", "--out", out], {
+        PATH: process.env["PATH"],
+        HOME: "/nonexistent",
+      });
+      const evaluated = JSON.parse(readFileSync(join(out, "findings.json"), "utf8")) as FindingsFileLike;
+      const again = goldenText(e2.code, evaluated, { ...s, simNow, tmp });
+      expect({
+        missing: missingFrom(a, again.split("\n")).slice(0, 10),
+        unexpected: missingFrom(again.split("\n"), a).slice(0, 10),
+      }).toEqual({
+        missing: [],
+        unexpected: [],
+      });
+      expect(again).toBe(actual);
+      const saved = JSON.parse(readFileSync(inventory, "utf8")) as { resources: { type: string; derived?: unknown }[] };
+      // Only probe resources keep facts (the verdicts of what the probe saw); everything else is recomputed.
+      expect(saved.resources.filter((r) => r.type !== "aws.apigateway.probe" && "derived" in r)).toEqual([]);
+      if (s.probes) expect(saved.resources.some((r) => r.type === "aws.apigateway.probe" && r.derived)).toBe(true);
     });
   }
 });

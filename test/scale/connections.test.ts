@@ -4,7 +4,7 @@ import { generateOrganization, SIZES } from "../../fixtures/generate/index.js";
 import { createQuotaLimiter } from "../../fixtures/simulator/quotas.js";
 import type { Simulator } from "../../fixtures/simulator/server.js";
 import { rateLimitPlugin, RateLimiters } from "../../src/collect/rate-limit.js";
-import { scan } from "../../src/collect/scan.js";
+import { scan } from "../../src/pipeline/index.js";
 import { DEFAULT_RATE_LIMITS } from "../../src/collect/tuning.js";
 import type { Inventory } from "../../src/model/inventory.js";
 import { callerCredentials, scanOptions, sim, SIM_NOW } from "../helpers/sim.js";

@@ -7,7 +7,7 @@ import type { Simulator } from "../../fixtures/simulator/server.js";
 import { createClient, limited } from "../../src/collect/clients.js";
 import { plainProgress } from "../../src/collect/progress.js";
 import type { ServiceCollector } from "../../src/collect/registry.js";
-import { scan } from "../../src/collect/scan.js";
+import { scan } from "../../src/pipeline/index.js";
 import { evaluate } from "../../src/engine/evaluate.js";
 import { builtInRuleDirs, loadRules } from "../../src/engine/rules.js";
 import type { Inventory } from "../../src/model/inventory.js";

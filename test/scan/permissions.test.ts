@@ -8,7 +8,7 @@ import { isAllowed, wildcardMatch } from "../../fixtures/simulator/policy-eval.j
 import type { OperationHook } from "../../fixtures/simulator/server.js";
 import { managedPolicyReferences } from "../../fixtures/simulator/services/iam.js";
 import { CALL_PERMISSIONS, READONLY_POLICY_FILE } from "../../src/aws/permissions.js";
-import { scan } from "../../src/collect/scan.js";
+import { scan } from "../../src/pipeline/index.js";
 import { evaluate } from "../../src/engine/evaluate.js";
 import type { Finding } from "../../src/model/finding.js";
 import type { CollectionError } from "../../src/model/inventory.js";

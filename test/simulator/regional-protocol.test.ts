@@ -3,7 +3,7 @@ import { CloudTrailClient, GetTrailStatusCommand } from "@aws-sdk/client-cloudtr
 import { ListResourcesForWebACLCommand, WAFV2Client } from "@aws-sdk/client-wafv2";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Simulator } from "../../fixtures/simulator/server.js";
-import { scan } from "../../src/collect/scan.js";
+import { scan } from "../../src/pipeline/index.js";
 import { evaluate } from "../../src/engine/evaluate.js";
 import { builtInRuleDirs, loadRules } from "../../src/engine/rules.js";
 import { fixedClock } from "../../src/util/clock.js";

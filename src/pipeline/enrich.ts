@@ -1,0 +1,53 @@
+import type { IamAnalysisData } from "../analysis/iam/index.js";
+import { enrich } from "../enrich/index.js";
+import { hasRecordedFacts } from "../inventory/io.js";
+import type { CollectionError, Inventory } from "../model/inventory.js";
+import type { SecretPatterns } from "../secrets/patterns.js";
+
+/** Data the enrich stage uses besides the inventory, loaded once by the setup (see loadRunData). */
+export interface EnrichData {
+  /** IAM analysis data; absent: access facts are not derived and the rules needing them report error. */
+  iamAnalysis?: IamAnalysisData | undefined;
+  /** What looks like a secret; default: rules/data/secret-patterns.json. */
+  secretPatterns?: SecretPatterns | undefined;
+}
+
+/** An inventory with its derived facts, and the errors enrichment added to it (recomputed, so never saved). */
+export interface Enriched {
+  inventory: Inventory;
+  derivationErrors: ReadonlySet<CollectionError>;
+}
+
+/**
+ * The enrich stage (pure): every collected resource's derived facts, computed from its raw SDK output, the other
+ * resources (joins), the collection clock (`metadata.collectedAt`), the collection errors and the loaded data,
+ * through the enrichers of src/enrich. Facts an inventory carried (an old format) are replaced, never kept.
+ */
+export function enrichStage(inventory: Inventory, data: EnrichData): Enriched {
+  const collected = inventory.resources.filter((r) => !hasRecordedFacts(r));
+  const out = enrich(collected, {
+    now: new Date(inventory.metadata.collectedAt),
+    errors: inventory.errors,
+    iamAnalysis: data.iamAnalysis,
+    secretPatterns: data.secretPatterns,
+    // Facts joining a service the run did not collect (--services) are skipped, not guessed from the other half.
+    services: inventory.metadata.services,
+  });
+  const byIndex = new Map(collected.map((r, i) => [r, out.resources[i]!]));
+  return {
+    inventory: {
+      ...inventory,
+      resources: inventory.resources.map((r) => byIndex.get(r) ?? r),
+      errors: [...inventory.errors, ...out.errors],
+    },
+    derivationErrors: new Set(out.errors),
+  };
+}
+
+/**
+ * The inventory as saved: without the errors enrichment found, which are recomputed with the facts when the
+ * inventory is evaluated (saveInventory leaves out the facts themselves).
+ */
+export function savedForm(inventory: Inventory, derivationErrors: ReadonlySet<CollectionError>): Inventory {
+  return derivationErrors.size ? { ...inventory, errors: inventory.errors.filter((e) => !derivationErrors.has(e)) } : inventory;
+}
