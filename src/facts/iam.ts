@@ -70,6 +70,8 @@ const permissionFacts = {
   actionsOnAllResourcesCount: f.integer("Catalogue actions allowed on every resource without condition."),
   resourceScopedActionsCount: f.integer("Actions allowed only on specific resources."),
   conditionalActionsCount: f.integer("Actions allowed only under a condition."),
+  readActionsOnAllResources: f.array(f.string(), "Read-level actions allowed on `*` (truncated list, sorted)."),
+  readActionsOnAllResourcesCount: f.integer("Total Read-level actions allowed on `*`."),
   writeActionsOnAllResources: f.array(f.string(), "Write-level actions allowed on `*` (truncated list, sorted)."),
   writeActionsOnAllResourcesCount: f.integer("Total Write-level actions allowed on `*`."),
   permissionsManagementActionsOnAllResources: f.array(

@@ -20,7 +20,7 @@ export interface SelfGrant {
   target: string;
 }
 
-function listed(catalog: ActionCatalog, set: BitSet, level: "Write" | "Permissions management", limit: number) {
+function listed(catalog: ActionCatalog, set: BitSet, level: "Read" | "Write" | "Permissions management", limit: number) {
   const b = set.slice();
   andInto(b, catalog.levelBits(level));
   const count = countBits(b);
@@ -30,6 +30,7 @@ function listed(catalog: ActionCatalog, set: BitSet, level: "Write" | "Permissio
 /** Permission facts of effective allowed sets and the grants behind them. */
 export function permissionFacts(ctx: FactContext, sets: AllowedSets, grants: readonly PolicyGrants[]): PermissionFacts {
   const { catalog } = ctx;
+  const read = listed(catalog, sets.unconstrained, "Read", ctx.listLimit);
   const write = listed(catalog, sets.unconstrained, "Write", ctx.listLimit);
   const pm = listed(catalog, sets.unconstrained, "Permissions management", ctx.listLimit);
   const any = anyAllowed(sets, catalog.size);
@@ -49,11 +50,13 @@ export function permissionFacts(ctx: FactContext, sets: AllowedSets, grants: rea
     actionsOnAllResourcesCount: countBits(sets.unconstrained),
     resourceScopedActionsCount: countBits(sets.resourceScoped),
     conditionalActionsCount: countBits(sets.conditional),
+    readActionsOnAllResources: read.names,
+    readActionsOnAllResourcesCount: read.count,
     writeActionsOnAllResources: write.names,
     writeActionsOnAllResourcesCount: write.count,
     permissionsManagementActionsOnAllResources: pm.names,
     permissionsManagementActionsOnAllResourcesCount: pm.count,
-    listsTruncated: write.truncated || pm.truncated,
+    listsTruncated: read.truncated || write.truncated || pm.truncated,
     serviceWildcards: [...wildcards].sort(),
     unknownActionPatterns: [...unknown].sort(),
     hasPartialDeny,

@@ -28,6 +28,10 @@ export interface PermissionFacts {
   resourceScopedActionsCount: number;
   /** Number of actions allowed only under a condition. */
   conditionalActionsCount: number;
+  /** Read-level actions allowed on `*` (reading data anywhere), sorted (truncated to `listLimit`). */
+  readActionsOnAllResources: string[];
+  /** Total Read-level actions allowed on `*`. */
+  readActionsOnAllResourcesCount: number;
   /** Write-level actions allowed on `*`, sorted (truncated to `listLimit`). */
   writeActionsOnAllResources: string[];
   /** Total Write-level actions allowed on `*`. */
