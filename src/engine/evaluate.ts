@@ -61,7 +61,7 @@ export interface Failure {
 
 /** The failure of a feeding call as it concerns one resource: the locations it leaves unknown there, if any. */
 function failureOf(op: string, feed: Feed, e: CollectionError, r: Resource): Failure | undefined {
-  const attached = feed.attach === "scope" || !e.resourceArn || coversArn(e.resourceArn, r.arn);
+  const attached = feed.attach === "scope" || feed.attach === "account" || !e.resourceArn || coversArn(e.resourceArn, r.arn);
   if (!attached) return undefined;
   const paths = feed.select ? feed.select(r, e) : feed.paths;
   return paths.length ? { error: e, operation: op, unknown: paths.map(pointerKeys) } : undefined;
@@ -203,6 +203,16 @@ interface TypeFailures {
   feeding: Map<string, CollectionError[]>;
 }
 
+/** The region key of failures that concern a resource type in every region of their account. */
+const ANY_REGION = "*";
+
+/** The failed feeding calls of a resource's account and region, and those of its account in any region. */
+function feedingOf(tf: TypeFailures, r: Resource, src: ResourceTypeSource): CollectionError[] {
+  const own = tf.feeding.get(`${r.account}|${src.regional ? r.region : "global"}`) ?? [];
+  const any = tf.feeding.get(`${r.account}|${ANY_REGION}`);
+  return any ? [...own, ...any] : own;
+}
+
 function typeFailures(src: ResourceTypeSource, errors: readonly CollectionError[]): TypeFailures {
   const out: TypeFailures = { scopes: new Map(), parents: new Map(), feeding: new Map() };
   const scopeOf = (e: CollectionError) => `${e.account}|${src.regional ? e.region : "global"}`;
@@ -219,7 +229,9 @@ function typeFailures(src: ResourceTypeSource, errors: readonly CollectionError[
     } else if (listing === "parent") {
       push(out.parents, e.resourceArn!, e);
     } else if (feedsOf(src, e).length) {
-      push(out.feeding, scopeOf(e), e);
+      // A feed joined across the account's regions (global IAM data for a regional resource) concerns every region.
+      const acrossAccount = feedsOf(src, e).some(([, f]) => f.attach === "account");
+      push(out.feeding, acrossAccount ? `${e.account}|${ANY_REGION}` : scopeOf(e), e);
     }
   }
   return out;
@@ -236,7 +248,7 @@ export function failuresIn(inventory: Pick<Inventory, "errors">): (resource: Res
     let tf = byType.get(r.type);
     if (!tf) byType.set(r.type, (tf = typeFailures(src, inventory.errors)));
     const out: Failure[] = [];
-    for (const e of tf.feeding.get(`${r.account}|${src.regional ? r.region : "global"}`) ?? []) {
+    for (const e of feedingOf(tf, r, src)) {
       for (const [op, feed] of feedsOf(src, e)) {
         const f = failureOf(op, feed, e, r);
         if (f) out.push(f);
@@ -317,7 +329,7 @@ export function* evaluateStepwise(inventory: Inventory, rules: Rule[], findings:
     for (const resource of resources) {
       let failures: Failure[] | undefined;
       if (relevantFeeding) {
-        for (const e of tf.feeding.get(`${resource.account}|${src.regional ? resource.region : "global"}`) ?? []) {
+        for (const e of feedingOf(tf, resource, src)) {
           for (const [op, feed] of feedsOf(src, e)) {
             if (!rule.dependsOn.includes(op)) continue;
             const f = failureOf(op, feed, e, resource);

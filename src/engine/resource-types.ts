@@ -16,9 +16,11 @@ export interface Feed {
   /**
    * Which failures concern a resource. `arn` (default): a failure with no resource ARN (the call as a whole), or one
    * recorded on the resource or a resource above it by ARN path. `scope`: any failure in the resource's account
-   * and region (listings of other resources it is joined with, such as custom domains for an API).
+   * and region (listings of other resources it is joined with, such as custom domains for an API). `account`: any
+   * failure in the resource's account, whatever its region (a regional resource joined with global IAM data);
+   * `select` then narrows it.
    */
-  attach?: "arn" | "scope";
+  attach?: "arn" | "scope" | "account";
   /**
    * The locations one failure leaves unknown in one resource, when that is narrower than `paths`: a failure on
    * one trail among a region's trails, or a fact with a fallback that was collected. Returns a subset of `paths`.
@@ -105,6 +107,12 @@ function trailMember(fields: string[], raw: string): Feed {
 }
 
 const CONFIG = "/derived/configStatus";
+
+/** The unauthenticated role an identity pool names (GetIdentityPoolRoles), if any. */
+function unauthenticatedRoleArn(r: Resource): string | undefined {
+  const v = obj(obj(r.raw["roles"])?.["Roles"])?.["unauthenticated"];
+  return typeof v === "string" ? v : undefined;
+}
 
 /**
  * The region's account-level throttling is only a fallback: without it, the limits a method or route takes from its
@@ -435,8 +443,10 @@ export const RESOURCE_TYPE_SOURCES: Record<ResourceType, ResourceTypeSource> = {
     listedBy: { "cognito-idp:ListUserPools": "scope" },
     feeds: {
       // The MFA setting is read separately only when the description lacks it.
-      "cognito-idp:DescribeUserPool": { paths: ["/raw/userPool", "/raw/mfaConfig"] },
-      "cognito-idp:GetUserPoolMfaConfig": { paths: ["/raw/mfaConfig"] },
+      "cognito-idp:DescribeUserPool": {
+        paths: ["/raw/userPool", "/raw/mfaConfig", "/derived/mfa", "/derived/selfSignUpAllowed", "/derived/threatProtection"],
+      },
+      "cognito-idp:GetUserPoolMfaConfig": { paths: ["/raw/mfaConfig", "/derived/mfa"] },
     },
   },
   "aws.cognito.userpool-client": {
@@ -456,14 +466,38 @@ export const RESOURCE_TYPE_SOURCES: Record<ResourceType, ResourceTypeSource> = {
     listedBy: { "cognito-identity:ListIdentityPools": "scope" },
     feeds: {
       "cognito-identity:DescribeIdentityPool": { paths: ["/raw/identityPool"] },
-      "cognito-identity:GetIdentityPoolRoles": { paths: ["/raw/roles"] },
+      "cognito-identity:GetIdentityPoolRoles": { paths: ["/raw/roles", "/derived/unauthenticatedRole"] },
+      // The unauthenticated role's permissions come from the account's IAM data (global): the listing's failure, or
+      // one of that role's documents failing, leaves them unknown.
+      "iam:GetAccountAuthorizationDetails": {
+        paths: ["/derived/unauthenticatedRole"],
+        attach: "account",
+        select: (r, e) =>
+          e.resourceArn === undefined || e.resourceArn === unauthenticatedRoleArn(r) ? ["/derived/unauthenticatedRole"] : [],
+      },
     },
   },
   "aws.appsync.graphqlapi": {
     service: "appsync",
     regional: true,
     listedBy: { "appsync:ListGraphqlApis": "scope" },
-    feeds: { "appsync:ListApiKeys": { paths: ["/raw/apiKeys"] } },
+    feeds: {
+      "appsync:ListApiKeys": { paths: ["/raw/apiKeys", "/derived/keyValidity"] },
+      // An API that names its web ACL proves the association; otherwise only WAF's listings can.
+      ...Object.fromEntries(
+        ["wafv2:ListWebACLs", "wafv2:ListResourcesForWebACL"].map((op) => [
+          op,
+          {
+            paths: ["/derived/webAcl", "/derived/wafAssociated"],
+            attach: "scope",
+            select: (r: Resource) =>
+              obj(r.raw["graphqlApi"])?.["wafWebAclArn"]
+                ? ["/derived/webAcl/reportedByWaf", "/derived/webAcl/wafListingCollected"]
+                : ["/derived/webAcl", "/derived/wafAssociated"],
+          } satisfies Feed,
+        ]),
+      ),
+    },
   },
   // Probe checks fail independently: each leaves only its own outcome unknown.
   "aws.apigateway.probe": {
