@@ -4,6 +4,8 @@ import type { CollectionError, Resource } from "../model/inventory.js";
 import { enrichAccess } from "./access.js";
 import { defaultSecretPatterns, type SecretPatterns } from "../secrets/patterns.js";
 import { enrichApiSecurity } from "./api-security.js";
+import { enrichAppSync } from "./appsync.js";
+import { enrichCognito } from "./cognito.js";
 import { enrichIam, type EnrichResult } from "./iam.js";
 import { enrichRegional } from "./regional.js";
 
@@ -44,6 +46,9 @@ export const ENRICHERS: Enricher[] = [
       services: ctx.services,
     }),
   enrichAccess,
+  // After enrichAccess: identity pools join the IAM analysis of their roles.
+  (resources, ctx) => enrichCognito(resources, { errors: ctx.errors, services: ctx.services }),
+  (resources, ctx) => enrichAppSync(resources, { now: ctx.now, services: ctx.services }),
 ];
 
 /**

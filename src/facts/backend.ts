@@ -58,7 +58,23 @@ export const backendFacts = {
         ),
       ),
     },
-    {},
+    {
+      mfa: f.nullable(
+        f.string(
+          "MFA enforcement: OFF, ON or OPTIONAL (DescribeUserPool, else GetUserPoolMfaConfig); null when neither was read.",
+        ),
+      ),
+      selfSignUpAllowed: f.nullable(
+        f.boolean(
+          "Anyone may sign up (AdminCreateUserConfig.AllowAdminCreateUserOnly not true, AWS's default); null when the pool was not read.",
+        ),
+      ),
+      threatProtection: f.nullable(
+        f.string(
+          "Threat protection for standard authentication (UserPoolAddOns.AdvancedSecurityMode): OFF (also when absent), AUDIT or ENFORCED; null when the pool was not read.",
+        ),
+      ),
+    },
   ),
   "aws.cognito.userpool-client": resourceFacts(
     {
@@ -71,7 +87,19 @@ export const backendFacts = {
       userPoolId: f.string("Id of the user pool."),
       userPoolName: f.string("Name of the user pool."),
     },
-    {},
+    {
+      tokenValidity: f.object(
+        {
+          accessTokenMinutes: f.number("Access token lifetime in minutes (AWS default 60 when unset)."),
+          idTokenMinutes: f.number("ID token lifetime in minutes (AWS default 60 when unset)."),
+          refreshTokenDays: f.number("Refresh token lifetime in days (AWS default 30 when unset)."),
+        },
+        "Token lifetimes, each converted from its TokenValidityUnits unit (default: hours for access and ID tokens, days for refresh tokens).",
+      ),
+      implicitGrant: f.boolean(
+        "The client allows the OAuth implicit grant (AllowedOAuthFlows has implicit and OAuth is enabled).",
+      ),
+    },
   ),
   "aws.cognito.identitypool": resourceFacts(
     {
@@ -89,13 +117,52 @@ export const backendFacts = {
         ),
       ),
     },
-    {},
+    {
+      unauthenticatedRole: f.nullable(
+        f.object({
+          arn: f.nullable(f.string("ARN of the pool's unauthenticated role; null when it has none.")),
+          found: f.boolean("The role is among the account's collected IAM roles."),
+          adminEquivalent: f.boolean("The IAM analysis finds the role administrator-equivalent."),
+          adminReasons: f.array(f.string(), "Why."),
+          privilegeEscalation: f.array(f.string(), "Names of the privilege-escalation methods the role can use."),
+          serviceWildcards: f.array(f.string(), "Services whose every action (`svc:*`) the role is granted."),
+          readActionsOnAllResources: f.array(f.string(), "Read-level actions the role may take on every resource."),
+          writeActionsOnAllResources: f.array(f.string(), "Write-level actions the role may take on every resource."),
+          listsTruncated: f.boolean("The IAM analysis truncated one of the action lists (many actions on `*`)."),
+        }),
+        "What unauthenticated (guest) identities get: the pool's unauthenticated role joined with the IAM analysis of that role; null when the roles, the role or its policies could not be read.",
+      ),
+    },
   ),
   "aws.appsync.graphqlapi": resourceFacts(
     {
       graphqlApi: f.sdk<GraphqlApi>("appsync", GraphqlApi$, "The API as ListGraphqlApis lists it."),
       apiKeys: f.optional(f.array(f.sdk<ApiKey>("appsync", ApiKey$), "The API's keys (ListApiKeys), without key ids.")),
     },
-    {},
+    {
+      authenticationTypes: f.array(f.string(), "The default and additional authentication types, deduplicated, default first."),
+      keyValidity: f.nullable(
+        f.array(
+          f.object({
+            description: f.nullable(f.string("The key's description.")),
+            expires: f.nullable(f.string("When the key expires (ISO time).")),
+            validDays: f.nullable(f.number("Days the key stays valid from the collection time (negative once expired).")),
+          }),
+        ),
+        "The keys that authenticate requests (none when the API does not accept API keys); null when they were not listed.",
+      ),
+      webAcl: f.object(
+        {
+          arn: f.nullable(f.string("ARN of the associated web ACL, or null.")),
+          reportedByApi: f.boolean("The API names the web ACL (wafWebAclArn)."),
+          reportedByWaf: f.boolean("WAF lists the API among the web ACL's resources."),
+          wafListingCollected: f.boolean("WAF's association listing of the region was read."),
+        },
+        "The API's web ACL, from the API and from WAF's listing.",
+      ),
+      wafAssociated: f.nullable(
+        f.boolean("A web ACL is associated; null when WAF was not collected (--services) and the API names none."),
+      ),
+    },
   ),
 };
