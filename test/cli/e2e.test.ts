@@ -112,9 +112,27 @@ describe("tollgate CLI end to end against the simulator", () => {
       "aws.apigatewayv2.route.authorization-required arn:aws:apigateway:us-east-1::/apis/h1t2t3p4a5/routes/rt00003",
       "aws.apigatewayv2.stage.access-logging arn:aws:apigateway:us-east-1::/apis/w1s2k3t4a5/stages/prod",
       "aws.apigatewayv2.stage.throttling arn:aws:apigateway:us-east-1::/apis/w1s2k3t4a5/stages/prod",
+      // The identity layer: the catalog GraphQL API is open to anyone with its long-lived key, unlogged and without WAF
+      // (orders-graphql passes each); the customers pool lets anyone sign up with optional MFA, no threat protection
+      // and no symbols required, and its storefront client uses the implicit grant with ten-year refresh tokens (the
+      // partners pool and its client pass); both guest pools hand out credentials, and mobile_legacy's guest role may
+      // read and write every DynamoDB table through the classic flow (storefront_guests' role is scoped and passes).
+      "aws.appsync.graphqlapi.api-key-expiry arn:aws:appsync:us-east-1:111122223333:apis/q7w8e9r0t1y2u3i4o5p6a7s8d9",
+      "aws.appsync.graphqlapi.field-logging arn:aws:appsync:us-east-1:111122223333:apis/q7w8e9r0t1y2u3i4o5p6a7s8d9",
+      "aws.appsync.graphqlapi.not-api-key-only arn:aws:appsync:us-east-1:111122223333:apis/q7w8e9r0t1y2u3i4o5p6a7s8d9",
+      "aws.appsync.graphqlapi.waf-associated arn:aws:appsync:us-east-1:111122223333:apis/q7w8e9r0t1y2u3i4o5p6a7s8d9",
       "aws.cloudtrail.trail.cloudwatch-logs arn:aws:cloudtrail:eu-west-1:111122223333:trail/eu-data-events",
       "aws.cloudtrail.trail.kms-encryption arn:aws:cloudtrail:eu-west-1:111122223333:trail/eu-data-events",
       "aws.cloudtrail.trail.log-file-validation arn:aws:cloudtrail:eu-west-1:111122223333:trail/eu-data-events",
+      "aws.cognito.identitypool.no-classic-flow arn:aws:cognito-identity:us-east-1:111122223333:identitypool/us-east-1:0f9e8d7c-6b5a-4c3d-2e1f-0a9b8c7d6e5f",
+      "aws.cognito.identitypool.no-unauthenticated-access arn:aws:cognito-identity:us-east-1:111122223333:identitypool/us-east-1:0f9e8d7c-6b5a-4c3d-2e1f-0a9b8c7d6e5f",
+      "aws.cognito.identitypool.no-unauthenticated-access arn:aws:cognito-identity:us-east-1:111122223333:identitypool/us-east-1:7c1e2f3a-4b5c-6d7e-8f90-a1b2c3d4e5f6",
+      "aws.cognito.identitypool.unauthenticated-role-not-privileged arn:aws:cognito-identity:us-east-1:111122223333:identitypool/us-east-1:0f9e8d7c-6b5a-4c3d-2e1f-0a9b8c7d6e5f",
+      "aws.cognito.userpool-client.no-implicit-grant arn:aws:cognito-idp:us-east-1:111122223333:userpool/us-east-1_AbCdEf123/client/6v1qk2m3n4p5r6s7t8u9w0x1y2",
+      "aws.cognito.userpool-client.token-validity arn:aws:cognito-idp:us-east-1:111122223333:userpool/us-east-1_AbCdEf123/client/6v1qk2m3n4p5r6s7t8u9w0x1y2",
+      "aws.cognito.userpool.mfa-required arn:aws:cognito-idp:us-east-1:111122223333:userpool/us-east-1_AbCdEf123",
+      "aws.cognito.userpool.password-policy-strong arn:aws:cognito-idp:us-east-1:111122223333:userpool/us-east-1_AbCdEf123",
+      "aws.cognito.userpool.threat-protection arn:aws:cognito-idp:us-east-1:111122223333:userpool/us-east-1_AbCdEf123",
       "aws.config.region.recorder-enabled arn:aws:config:eu-west-1:111122223333:region/eu-west-1",
       "aws.iam.account.password-min-length arn:aws:iam::111122223333:root",
       "aws.iam.account.password-policy-strong arn:aws:iam::111122223333:root",
@@ -161,7 +179,7 @@ describe("tollgate CLI end to end against the simulator", () => {
     expect(new Set(broken.map((x) => x.status))).toEqual(new Set(["error"]));
     // Valid against the OASIS schema and GitHub's code-scanning constraints.
     const sarif = assertValidSarif(readFileSync(join(out, "results.sarif"), "utf8"));
-    expect(sarif.runs?.[0]?.results).toHaveLength(67);
+    expect(sarif.runs?.[0]?.results).toHaveLength(80);
   });
 
   it("evaluate on the saved inventory gives the same findings, offline", async () => {

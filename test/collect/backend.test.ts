@@ -225,12 +225,13 @@ describe("Cognito user pool collector", () => {
     expect(backend.raw["client"]).toMatchObject({ AllowedOAuthFlows: ["client_credentials"], HasClientSecret: true });
     expect(JSON.stringify(out.resources)).not.toContain(simulatedClientSecret("us-east-1_AbCdEf123", BACKEND_CLIENT));
     expect(JSON.stringify(out.resources)).not.toContain('"ClientSecret"');
-    // MfaConfiguration came with DescribeUserPool: no GetUserPoolMfaConfig. Page size 1: two client pages.
+    // MfaConfiguration came with DescribeUserPool: no GetUserPoolMfaConfig. Page size 1: two pool pages, and client
+    // pages of two (customers) and one (partners).
     expect(counts("cognito-idp:")).toEqual({
-      "cognito-idp:DescribeUserPool": 1,
-      "cognito-idp:DescribeUserPoolClient": 2,
-      "cognito-idp:ListUserPoolClients": 2,
-      "cognito-idp:ListUserPools": 1,
+      "cognito-idp:DescribeUserPool": 2,
+      "cognito-idp:DescribeUserPoolClient": 3,
+      "cognito-idp:ListUserPoolClients": 3,
+      "cognito-idp:ListUserPools": 2,
     });
   });
 
@@ -252,8 +253,13 @@ describe("Cognito user pool collector", () => {
     );
     expect(out.errors).toEqual([
       expect.objectContaining({ service: "cognito-idp", operation: "ListUserPoolClients", resourceArn: POOL }),
+      expect.objectContaining({
+        service: "cognito-idp",
+        operation: "ListUserPoolClients",
+        resourceArn: POOL.replace("us-east-1_AbCdEf123", "us-east-1_PaRtNeR77"),
+      }),
     ]);
-    expect(out.resources.map((r) => r.type)).toEqual(["aws.cognito.userpool"]);
+    expect(out.resources.map((r) => r.type)).toEqual(["aws.cognito.userpool", "aws.cognito.userpool"]);
   });
 
   it("in a scan, more pools than the service's concurrency are all read (no pool slot waits on another)", async () => {
@@ -285,9 +291,9 @@ describe("Cognito identity pool collector", () => {
       },
     });
     expect(counts("cognito-identity:")).toEqual({
-      "cognito-identity:DescribeIdentityPool": 2,
-      "cognito-identity:GetIdentityPoolRoles": 2,
-      "cognito-identity:ListIdentityPools": 2,
+      "cognito-identity:DescribeIdentityPool": 3,
+      "cognito-identity:GetIdentityPoolRoles": 3,
+      "cognito-identity:ListIdentityPools": 3,
     });
   });
 });
@@ -435,7 +441,7 @@ describe("secrets of the backend never reach the inventory", () => {
       count("aws.cognito.userpool-client"),
       count("aws.cognito.identitypool"),
       count("aws.appsync.graphqlapi"),
-    ]).toEqual([8, 1, 2, 2, 2]);
+    ]).toEqual([8, 2, 3, 3, 2]);
     expect(inv.metadata.services).toEqual(expect.arrayContaining(["lambda", "cognito-idp", "cognito-identity", "appsync"]));
   });
 });

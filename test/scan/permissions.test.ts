@@ -241,13 +241,19 @@ describe("a scanner holding only an AWS managed policy", () => {
         "wafv2:GetWebACL *",
         // The backend: it may list functions, pools and clients, but read neither policies nor configurations.
         "appsync:ListGraphqlApis *",
-        ...["0f9e8d7c-6b5a-4c3d-2e1f-0a9b8c7d6e5f", "7c1e2f3a-4b5c-6d7e-8f90-a1b2c3d4e5f6"].flatMap((id) =>
+        ...[
+          "0f9e8d7c-6b5a-4c3d-2e1f-0a9b8c7d6e5f",
+          "5a4b3c2d-1e0f-4a9b-8c7d-6e5f4a3b2c1d",
+          "7c1e2f3a-4b5c-6d7e-8f90-a1b2c3d4e5f6",
+        ].flatMap((id) =>
           ["DescribeIdentityPool", "GetIdentityPoolRoles"].map(
             (op) => `cognito-identity:${op} arn:aws:cognito-identity:us-east-1:111122223333:identitypool/us-east-1:${id}`,
           ),
         ),
-        ...["DescribeUserPool", "DescribeUserPoolClient"].map(
-          (op) => `cognito-idp:${op} arn:aws:cognito-idp:us-east-1:111122223333:userpool/us-east-1_AbCdEf123`,
+        ...["us-east-1_AbCdEf123", "us-east-1_PaRtNeR77"].flatMap((pool) =>
+          ["DescribeUserPool", "DescribeUserPoolClient"].map(
+            (op) => `cognito-idp:${op} arn:aws:cognito-idp:us-east-1:111122223333:userpool/${pool}`,
+          ),
         ),
         ...[
           "eu-west-1:111122223333:function:list-payments",
