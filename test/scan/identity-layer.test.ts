@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createFaultInjector } from "../../fixtures/simulator/faults.js";
 import type { Simulator } from "../../fixtures/simulator/server.js";
-import { scan } from "../../src/collect/scan.js";
+import { scan } from "../../src/pipeline/index.js";
 import { evaluate } from "../../src/engine/evaluate.js";
 import { builtInRuleDirs, loadRules } from "../../src/engine/rules.js";
 import type { Finding } from "../../src/model/finding.js";
