@@ -60,8 +60,15 @@ class RoleIndex {
   readonly iamCollected: boolean;
 
   constructor(resources: readonly Resource[], ctx: CognitoContext) {
-    for (const r of resources) if (r.type === "aws.iam.role") this.roles.set(r.arn, r);
+    const read = new Set<string>();
+    for (const r of resources) {
+      if (r.type === "aws.iam.role") this.roles.set(r.arn, r);
+      if (r.type === "aws.iam.account") read.add(r.account);
+    }
     this.iamCollected = !ctx.services || ctx.services.includes("iam");
+    // An account whose IAM was not read in this run (its global unit ran in another shard, or did not finish) has
+    // roles this inventory cannot show: a role missing from it is unknown, never absent.
+    for (const r of resources) if (!read.has(r.account)) this.incomplete.add(r.account);
     // A listing failure (no resource ARN) or a failed IAM unit leaves roles possibly missing in that account.
     for (const e of ctx.errors ?? []) {
       const iam = e.service === "iam" || e.service === "*";

@@ -231,7 +231,13 @@ describe("identity pool: the unauthenticated role, joined with the IAM analysis"
 
   it("no unauthenticated role, or one that does not exist (IAM listed completely): nothing is handed out", () => {
     expect(guestOf(run([identityPool(true, {})]))).toMatchObject({ arn: null, found: false, adminEquivalent: false });
-    expect(guestOf(run([identityPool(true, { unauthenticated: GUEST })]))).toMatchObject({ arn: GUEST, found: false });
+    const iamAccount = res("aws.iam.account", `arn:aws:iam::${ACCOUNT}:root`, {}, "global");
+    expect(guestOf(run([identityPool(true, { unauthenticated: GUEST }), iamAccount]))).toMatchObject({
+      arn: GUEST,
+      found: false,
+    });
+    // The account's IAM was not read in this run (another shard's unit): the role is unknown, not absent.
+    expect(guestOf(run([identityPool(true, { unauthenticated: GUEST })]))).toBeNull();
   });
 
   it("without the collection errors, a role that is not there is unknown, not absent", () => {

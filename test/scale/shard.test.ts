@@ -6,7 +6,7 @@ import { generateOrganization, SIZES } from "../../fixtures/generate/index.js";
 import type { AccountFile } from "../../fixtures/simulator/account-file.js";
 import type { Simulator } from "../../fixtures/simulator/server.js";
 import type { ScanOptions } from "../../src/collect/scan.js";
-import { scan } from "../../src/pipeline/index.js";
+import { enrichStage, loadRunData, scan } from "../../src/pipeline/index.js";
 import type { ScanSettingsFile } from "../../src/collect/tuning.js";
 import { shardOf } from "../../src/collect/shard.js";
 import { evaluate } from "../../src/engine/evaluate.js";
@@ -92,9 +92,15 @@ describe("sharded scans of a simulated organisation", () => {
     }
     expect(all.size).toBe(3 * 3);
     const whole = await scan(options(mgmt, { org: true, roleName: "TollgateAudit" }));
-    const { inventory: merged, missing } = mergeShardInventories(
+    const { inventory: joined, missing } = mergeShardInventories(
       shards.map((inventory, i) => ({ inventory, source: `shard${i + 1}` })),
     );
+    // As `tollgate merge` does: the merged inventory is enriched anew, so facts joining units of different shards
+    // (an identity pool's guest role, in the account's global IAM unit) see both halves.
+    const merged = enrichStage(
+      { ...joined, resources: joined.resources.map((r) => ({ ...r, derived: {} })) },
+      await loadRunData().loaded,
+    ).inventory;
     expect(missing).toEqual([]);
     expect(merged.metadata.complete).toBe(true);
     expect(merged.metadata.units).toEqual(whole.metadata.units);

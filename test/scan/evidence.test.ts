@@ -47,6 +47,43 @@ const noAuthorisation = (a: AccountFile) => {
   for (const [, m] of methods(a)) m.authorizationType = "NONE";
 };
 const trail = (a: AccountFile) => east(a).cloudtrail!.trails![0]!;
+/** A user pool anyone may sign up to, whose description does not state MFA (GetUserPoolMfaConfig says OFF). */
+const openUserPool = (a: AccountFile) => {
+  east(a).cognito = {
+    userPools: [{ Id: "us-east-1_Evidence1", Name: "open", AdminCreateUserConfig: { AllowAdminCreateUserOnly: false } }],
+  };
+};
+/** An identity pool giving guests a role that may use every DynamoDB action on every table. */
+const guestPool = (a: AccountFile) => {
+  a.iam.roles = [
+    ...(a.iam.roles ?? []),
+    {
+      name: "guest",
+      trustPolicy: {
+        Version: "2012-10-17",
+        Statement: [
+          {
+            Effect: "Allow",
+            Principal: { Federated: "cognito-identity.amazonaws.com" },
+            Action: "sts:AssumeRoleWithWebIdentity",
+            Condition: { "ForAnyValue:StringLike": { "cognito-identity.amazonaws.com:amr": "unauthenticated" } },
+          },
+        ],
+      },
+      inlinePolicies: { data: { Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "dynamodb:*", Resource: "*" }] } },
+    },
+  ];
+  east(a).cognito = {
+    identityPools: [
+      {
+        IdentityPoolId: "us-east-1:0e0e0e0e-1111-2222-3333-444444444444",
+        IdentityPoolName: "guests",
+        AllowUnauthenticatedIdentities: true,
+        roles: { unauthenticated: `arn:aws:iam::${a.accountId}:role/guest` },
+      },
+    ],
+  };
+};
 const config = (a: AccountFile) => east(a).config!;
 
 interface Case {
@@ -340,6 +377,31 @@ const CASES: Case[] = [
     deny: ["iam:GetAccountSummary", CREDENTIAL_REPORT],
     expect: "error",
   },
+  // Cognito: a pool's MFA setting comes from its description, or from GetUserPoolMfaConfig when that does not state it.
+  {
+    rule: "aws.cognito.userpool.mfa-required",
+    name: "open sign-up, MFA not stated; GetUserPoolMfaConfig denied",
+    deny: ["cognito-idp:GetUserPoolMfaConfig"],
+    change: openUserPool,
+    expect: "error",
+  },
+  {
+    rule: "aws.cognito.userpool.mfa-required",
+    name: "DescribeUserPool denied: whether anyone may sign up is unknown",
+    deny: ["cognito-idp:DescribeUserPool"],
+    change: openUserPool,
+    expect: "error",
+  },
+  // An identity pool's guest role: the pool (are guests allowed), its roles, and the account's IAM data.
+  ...["cognito-identity:DescribeIdentityPool", "cognito-identity:GetIdentityPoolRoles", "iam:GetAccountAuthorizationDetails"].map(
+    (op): Case => ({
+      rule: "aws.cognito.identitypool.unauthenticated-role-not-privileged",
+      name: `a guest role with dynamodb:* on *; ${op} denied`,
+      deny: [op],
+      change: guestPool,
+      expect: "error",
+    }),
+  ),
 ];
 
 /**
@@ -359,6 +421,15 @@ const CANNOT_PROVE: Record<string, Record<string, string>> = {
   },
   "aws.apigateway.stage.throttling": { "apigateway:GetResources": "the stage's methods are what is judged" },
   "aws.cloudtrail.region.multi-region-trail": { "cloudtrail:DescribeTrails": "a missing trail cannot be proven" },
+  "aws.cognito.userpool.mfa-required": {
+    "cognito-idp:DescribeUserPool": "whether anyone may sign up comes from the description alone",
+    "cognito-idp:GetUserPoolMfaConfig": "it is asked only when the description does not state MFA, which it then alone tells",
+  },
+  "aws.cognito.identitypool.unauthenticated-role-not-privileged": {
+    "cognito-identity:DescribeIdentityPool": "whether guests are allowed comes from the description alone",
+    "cognito-identity:GetIdentityPoolRoles": "which role guests get comes from the pool's roles alone",
+    "iam:GetAccountAuthorizationDetails": "what the guest role may do comes from the account's IAM data alone",
+  },
 };
 const NEVER_UNKNOWN: Record<string, Record<string, string>> = {
   "aws.apigateway.stage.throttling": {
