@@ -38,7 +38,13 @@ const malformed = (inv: Inventory) => inv.errors.filter((e) => e.errorName === "
 function verdictsAsSaved(): string[] {
   return verdicts(evaluate(JSON.parse(readFileSync(V1, "utf8")) as Inventory, rules));
 }
-const verdicts = (fs: Finding[]) => byId(fs).map((f) => `${f.ruleId} ${f.resourceArn} ${f.status}`);
+/**
+ * Rules added after the file was saved (the identity layer's) read facts the Tollgate that saved it did not derive:
+ * on its saved facts they can only say error, so they are left out of the comparison.
+ */
+const ADDED_SINCE = /^aws\.(cognito|appsync)\./;
+const verdicts = (fs: Finding[]) =>
+  byId(fs.filter((f) => !ADDED_SINCE.test(f.ruleId))).map((f) => `${f.ruleId} ${f.resourceArn} ${f.status}`);
 
 describe("format 1 inventories", () => {
   it("are read: collected resources lose their saved facts, enrichment's errors are dropped", async () => {
