@@ -1,12 +1,10 @@
 #!/usr/bin/env node
 import { Command, CommanderError, InvalidArgumentError, Option } from "commander";
-import { evaluateCommand, probeCommand, reportCommand, scanCommand, type CommandEnv } from "./cli/commands.js";
-import { mergeCommand } from "./cli/merge.js";
+import type { CommandEnv } from "./cli/commands.js";
 import { SignalRouter } from "./cli/lifecycle.js";
 import { guardStandardStreams } from "./cli/streams.js";
 import { DURATION_HINT, parseDuration } from "./util/duration.js";
 import { parseShard } from "./collect/shard.js";
-import { exportFileCommand, exportSecurityHubCommand } from "./cli/export.js";
 import {
   collect,
   parseConsole,
@@ -22,7 +20,6 @@ import {
   parseTextJson,
   refuseOldFormat,
 } from "./cli/options.js";
-import { diffCommand, rulesListCommand, rulesShowCommand } from "./cli/rules-commands.js";
 import { ExitError, InputError } from "./errors.js";
 import { escapeForTerminal } from "./util/escape.js";
 import { SERVICE_NAMES } from "./engine/selection.js";
@@ -207,6 +204,7 @@ export function buildProgram(env: CommandEnv = {}): Command {
       .option("--inventory <file>", "with --probe-only: a saved inventory whose API endpoints to probe"),
   );
   probeOptions(timeoutOptions(program.commands.at(-1)!), true).action(async (opts) => {
+    const { scanCommand } = await import("./cli/commands.js");
     process.exitCode = await scanCommand(
       {
         ...opts,
@@ -230,6 +228,7 @@ export function buildProgram(env: CommandEnv = {}): Command {
     ),
     false,
   ).action(async (opts) => {
+    const { probeCommand } = await import("./cli/commands.js");
     process.exitCode = await probeCommand(opts, env);
   });
 
@@ -239,6 +238,7 @@ export function buildProgram(env: CommandEnv = {}): Command {
       .description("evaluate the rules on a saved inventory, offline and without credentials")
       .requiredOption("--inventory <file>", "inventory saved by `tollgate scan --save-inventory`"),
   ).action(async (opts) => {
+    const { evaluateCommand } = await import("./cli/commands.js");
     process.exitCode = await evaluateCommand(opts, env);
   });
 
@@ -249,6 +249,7 @@ export function buildProgram(env: CommandEnv = {}): Command {
       .argument("<inventories...>", "shard inventories, one per shard")
       .option("--save-inventory <file>", "also save the merged inventory"),
   ).action(async (inventories: string[], opts) => {
+    const { mergeCommand } = await import("./cli/merge.js");
     process.exitCode = await mergeCommand({ ...opts, inventories }, env);
   });
 
@@ -260,6 +261,7 @@ export function buildProgram(env: CommandEnv = {}): Command {
   )
     .option("--quiet", "no progress on stderr")
     .action(async (opts) => {
+      const { reportCommand } = await import("./cli/commands.js");
       process.exitCode = await reportCommand(opts, env);
     });
 
@@ -282,6 +284,7 @@ export function buildProgram(env: CommandEnv = {}): Command {
     .action(async (opts: { from?: string; format?: "ocsf" | "asff" }) => {
       if (!opts.from || !opts.format)
         throw new InputError("tollgate export needs --from FILE and --format ocsf|asff (or the securityhub subcommand)");
+      const { exportFileCommand } = await import("./cli/export.js");
       process.exitCode = await exportFileCommand({ ...opts, from: opts.from, format: opts.format });
     });
   timeoutOptions(exp.command("securityhub"))
@@ -308,6 +311,7 @@ export function buildProgram(env: CommandEnv = {}): Command {
     .option("--rule-pack <dir>", "an extra rule pack folder (repeatable), for its metadata", collect)
     .option("--quiet", "no progress on stderr (errors still shown)")
     .action(async ({ connectTimeout, requestTimeout, ...opts }) => {
+      const { exportSecurityHubCommand } = await import("./cli/export.js");
       process.exitCode = await exportSecurityHubCommand({
         ...opts,
         ...(connectTimeout ? { connectTimeoutMs: connectTimeout } : {}),
@@ -321,7 +325,8 @@ export function buildProgram(env: CommandEnv = {}): Command {
       .command("list")
       .description("list every rule (effective severity under the profile, frameworks), or one framework's coverage")
       .option("--framework <id>", "list this framework's requirements and the rules covering them"),
-  ).action((opts) => {
+  ).action(async (opts) => {
+    const { rulesListCommand } = await import("./cli/rules-commands.js");
     process.stdout.write(rulesListCommand(opts));
   });
   catalogOptions(
@@ -329,7 +334,8 @@ export function buildProgram(env: CommandEnv = {}): Command {
       .command("show")
       .description("show one rule: metadata, parameters with effective values, remediation, frameworks")
       .argument("<id>", "rule id or alias"),
-  ).action((id: string, opts) => {
+  ).action(async (id: string, opts) => {
+    const { rulesShowCommand } = await import("./cli/rules-commands.js");
     process.stdout.write(rulesShowCommand(id, opts));
   });
 
@@ -347,6 +353,7 @@ export function buildProgram(env: CommandEnv = {}): Command {
         .argParser(parseSeverity),
     )
     .action(async (oldFile: string, newFile: string, opts) => {
+      const { diffCommand } = await import("./cli/rules-commands.js");
       const { output, code } = await diffCommand(oldFile, newFile, opts);
       process.stdout.write(output);
       process.exitCode = code;

@@ -1,5 +1,15 @@
-import { partition } from "@aws-sdk/core/client";
+import { createRequire } from "node:module";
+import type * as CoreClient from "@aws-sdk/core/client";
 import { InputError } from "../errors.js";
+
+// The SDK's client core (which holds the partition data) weighs ~15 MB and most of a start-up's time: it is
+// required on the first region check, not when the CLI starts (`--help` never needs it).
+type Partition = typeof CoreClient.partition;
+let partitionFn: Partition | undefined;
+function partition(region: string): ReturnType<Partition> {
+  partitionFn ??= (createRequire(import.meta.url)("@aws-sdk/core/client") as typeof CoreClient).partition;
+  return partitionFn(region);
+}
 
 /**
  * True for a region the AWS SDK's partition data knows (every partition: aws, aws-cn, aws-us-gov, the sovereign

@@ -4,7 +4,7 @@
  * and docs list them from here. A new format is one entry in FILE_FORMATS.
  */
 import { renderOcsf } from "../export/ocsf.js";
-import { planImport } from "../export/securityhub.js";
+import { planImport } from "../export/import-plan.js";
 import type { ReportInput } from "../model/report.js";
 import type { ReportOptions } from "./common.js";
 import { renderCsvChunks } from "./csv.js";
