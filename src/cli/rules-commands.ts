@@ -2,7 +2,7 @@ import { loadConfig } from "../config/load.js";
 import { classifyAgainstBaseline, findingFromBaseline, readBaseline, type BaselineFinding } from "../engine/baseline.js";
 import { loadFrameworks } from "../engine/frameworks.js";
 import { loadProfile } from "../engine/profiles.js";
-import { builtInRuleDirs, loadRuleSet } from "../engine/rules.js";
+import { builtInRuleDirs, loadRuleSet, type Rule } from "../engine/rules.js";
 import { EXIT, InputError } from "../errors.js";
 import type { Finding } from "../model/finding.js";
 import { compareFindings } from "../report/common.js";
@@ -36,9 +36,12 @@ export function loadCatalog(opts: Omit<CatalogOptions, "format">): CatalogEntry[
   const profile = loadProfile(opts.profileRules ?? configProfile(config) ?? "default");
   const dirs = [...builtInRuleDirs(), ...(opts.rulePack ?? [])];
   const source = `profile ${profile.id} (${profile.file})`;
-  const active = loadRuleSet(dirs, profile.overrides, source);
-  const all = loadRuleSet(dirs, withoutEnabled(profile.overrides), source);
-  return catalogEntries(all, new Set(active.disabled), loadFrameworks());
+  // Metadata only: the predicates are not compiled (see LoadOptions). One load without the enable flags; the
+  // disabled ones are those the profile turns off by id or alias, as loadRuleSet decides.
+  const all = loadRuleSet(dirs, withoutEnabled(profile.overrides), source, { compile: false });
+  const overrideOf = (r: Rule) => profile.overrides[r.id] ?? (r.aliases ?? []).map((a) => profile.overrides[a]).find(Boolean);
+  const disabled = all.rules.filter((r) => overrideOf(r)?.enabled === false).map((r) => r.id);
+  return catalogEntries(all, new Set(disabled), loadFrameworks());
 }
 
 /** `tollgate rules list [--framework X]`. */

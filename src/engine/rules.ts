@@ -196,13 +196,19 @@ export function compileRule(rule: RuleFile, file: string, override: RuleOverride
   const judged = [...schemaReads(matchSchema), ...schemaReads(assertSchema)];
   // `requires` asks only that a value be there; what is below it matters only where the schemas read it.
   const reads = [...(rule.requires ?? []).map((p) => ({ path: pointerKeys(p), deep: false })), ...judged];
-  return {
+  // The predicates are compiled on first use (rules list and show never judge anything, and compiling every
+  // schema is most of their time); loadRuleSet forces them unless told not to, so a bad schema still fails the load.
+  let matchFn: ValidateFunction | undefined;
+  let assertFn: ValidateFunction | undefined;
+  const compiledRule: Rule = {
     ...rule,
     ...(override?.severity ? { severity: override.severity } : {}),
     file,
     params,
-    ...(matchSchema !== undefined ? { matchFn: compile(matchSchema, "/match"), matchSchema } : {}),
-    assertFn: compile(assertSchema, "/assert"),
+    ...(matchSchema !== undefined ? { matchSchema } : {}),
+    get assertFn(): ValidateFunction {
+      return (assertFn ??= compile(assertSchema, "/assert"));
+    },
     assertSchema,
     compileSubschema: (schema) => {
       let v = compiled.get(schema);
@@ -216,6 +222,14 @@ export function compileRule(rule: RuleFile, file: string, override: RuleOverride
     renderMessage: compileTemplate(rule.message),
     renderPassMessage: compileTemplate(rule.passMessage ?? `${rule.title}: {{name}} complies.`),
   };
+  // Defined, not spread: spreading an object literal's getter would call it (and compile) right away.
+  if (matchSchema !== undefined)
+    Object.defineProperty(compiledRule, "matchFn", {
+      get: () => (matchFn ??= compile(matchSchema, "/match")),
+      enumerable: true,
+      configurable: true,
+    });
+  return compiledRule;
 }
 
 /**
@@ -247,6 +261,15 @@ export interface RuleSet {
   disabled: string[];
 }
 
+/** How loadRuleSet treats the rules' predicates. */
+export interface LoadOptions {
+  /**
+   * Compile every `match` and `assert` schema now (default), so an invalid one is refused at load; false leaves
+   * them to their first use, for commands that only show rule metadata (`rules list`, `rules show`).
+   */
+  compile?: boolean;
+}
+
 /**
  * Loads every rule file under `dirs`, validates it, applies overrides (keyed by id or alias) and compiles
  * its schemas once. A bad file is refused with its path and the JSON pointer of the problem; an override
@@ -256,6 +279,7 @@ export function loadRuleSet(
   dirs: string[],
   overrides: Record<string, RuleOverride> = {},
   overrideSource = "rule overrides",
+  { compile = true }: LoadOptions = {},
 ): RuleSet {
   const ajv = ruleAjv();
   const root = packageRoot();
@@ -286,7 +310,9 @@ export function loadRuleSet(
         continue;
       }
       try {
-        rules.push(compileRule(rule, rel, override, ajv));
+        const compiled = compileRule(rule, rel, override, ajv);
+        if (compile) void [compiled.matchFn, compiled.assertFn];
+        rules.push(compiled);
       } catch (e) {
         if (override?.parameters && e instanceof InputError && /parameters/.test(e.message))
           throw new InputError(`${overrideSource}: ${e.message}`);
