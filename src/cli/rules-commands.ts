@@ -1,4 +1,4 @@
-import { loadConfig } from "../config/load.js";
+import { configProfile, loadConfig } from "../config/load.js";
 import { classifyAgainstBaseline, findingFromBaseline, readBaseline, type BaselineFinding } from "../engine/baseline.js";
 import { loadFrameworks } from "../engine/frameworks.js";
 import { loadProfile } from "../engine/profiles.js";
@@ -9,7 +9,6 @@ import { compareFindings } from "../report/common.js";
 import { atLeast, type Severity } from "../model/severity.js";
 import { escapeForTerminal, escapeJsonForTerminal } from "../util/escape.js";
 import { consoleWidth, indented, padEnd } from "../util/text-layout.js";
-import { configProfile } from "../pipeline/index.js";
 import {
   catalogEntries,
   findEntries,

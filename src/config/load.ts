@@ -1,5 +1,5 @@
 import { existsSync, readFileSync } from "node:fs";
-import { join } from "node:path";
+import { dirname, isAbsolute, join } from "node:path";
 import type { ErrorObject, ValidateFunction } from "ajv";
 import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from "yaml";
 import { InputError } from "../errors.js";
@@ -142,4 +142,11 @@ export function loadConfig(given: string | undefined, cwd: string = process.cwd(
     throw new InputError(`${file}: cannot read config: ${(e as Error).message}`);
   }
   return parseConfig(text, file);
+}
+
+/** The config's profile; a profile file path is taken relative to the config file, not the working directory. */
+export function configProfile(config: TollgateConfig): string | undefined {
+  const p = config.profile;
+  if (p === undefined || /^[a-z0-9-]+$/.test(p) || isAbsolute(p) || !config.file) return p;
+  return join(dirname(config.file), p);
 }

@@ -11,7 +11,7 @@ import {
   type Inventory,
   type Resource,
 } from "../model/inventory.js";
-import { PROBE_RESOURCE_TYPE } from "../probe/prober.js";
+import { PROBE_RESOURCE_TYPE } from "../probe/types.js";
 import { writeFileAtomic } from "../util/atomic-write.js";
 import { scrubContext, scrubError, scrubResource, type ScrubContext } from "../secrets/scrub.js";
 import { packageRoot } from "../util/paths.js";

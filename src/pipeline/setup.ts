@@ -1,6 +1,5 @@
-import { dirname, isAbsolute, join } from "node:path";
 import { loadIamAnalysisData } from "../analysis/iam/index.js";
-import { loadConfig } from "../config/load.js";
+import { configProfile, loadConfig } from "../config/load.js";
 import type { TollgateConfig } from "../config/types.js";
 import { readBaseline, type BaselineFinding } from "../engine/baseline.js";
 import { loadFrameworks } from "../engine/frameworks.js";
@@ -38,12 +37,8 @@ export interface RunSetup {
   baseline?: BaselineFinding[];
 }
 
-/** The config's profile; a profile file path is taken relative to the config file, not the working directory. */
-export function configProfile(config: TollgateConfig): string | undefined {
-  const p = config.profile;
-  if (p === undefined || /^[a-z0-9-]+$/.test(p) || isAbsolute(p) || !config.file) return p;
-  return join(dirname(config.file), p);
-}
+// configProfile lives with the config loader (rules list needs it without the run's setup); re-exported here.
+export { configProfile };
 
 /** What the setup reads: the config file, the profile, rule packs, filters and the baseline. */
 export interface SetupOptions extends RuleFilters {

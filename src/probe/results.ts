@@ -6,11 +6,11 @@ import type { CollectionError, Resource } from "../model/inventory.js";
 import type { JsonObject, JsonValue } from "../model/json.js";
 import type { StopReason } from "../util/stop.js";
 import { joinUrl } from "./steps.js";
-import { CHECK_OPERATIONS, type ProbeCheck, type ProbeObservations, type ProbeTarget } from "./types.js";
+import { CHECK_OPERATIONS, PROBE_RESOURCE_TYPE, type ProbeCheck, type ProbeObservations, type ProbeTarget } from "./types.js";
 import { deriveVerdicts, type CheckVerdict } from "./verdict.js";
 
-/** The inventory resource type of probe results. */
-export const PROBE_RESOURCE_TYPE = "aws.apigateway.probe" as const;
+// Declared in types.ts (no I/O imports) so the inventory reader can name it without loading the prober.
+export { PROBE_RESOURCE_TYPE };
 
 /** The pseudo-ARN of a target's probe resource. */
 export function probeArn(t: ProbeTarget): string {

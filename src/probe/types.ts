@@ -1,6 +1,9 @@
 import type { JsonObject } from "../model/json.js";
 
 /** Authorization types API Gateway methods and routes can be configured with. */
+/** The inventory resource type of probe results. */
+export const PROBE_RESOURCE_TYPE = "aws.apigateway.probe" as const;
+
 export const PROBE_AUTH_TYPES = ["NONE", "AWS_IAM", "COGNITO_USER_POOLS", "CUSTOM", "JWT"] as const;
 /** A configured authorization type. */
 export type ProbeAuthType = (typeof PROBE_AUTH_TYPES)[number];
