@@ -70,7 +70,8 @@ function readProfileFile(path: string): ProfileFile {
   } catch (e) {
     throw new InputError(`${path}: cannot read profile: ${(e as Error).message}`);
   }
-  validator ??= newAjv().compile(PROFILE_SCHEMA);
+  // Own schema, checked against the meta-schema by test/rules/catalog.test.ts (see ruleSchema in rules.ts).
+  validator ??= newAjv({ validateSchema: false }).compile(PROFILE_SCHEMA);
   if (!validator(data)) throw new InputError(`${path}: invalid profile: ${describeAjvErrors(validator.errors)}`);
   return data as ProfileFile;
 }
