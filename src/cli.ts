@@ -131,6 +131,16 @@ function probeOptions(cmd: Command, withNoProbe: boolean): Command {
         "required to probe domains read from an emulator)",
     )
     .option(
+      "--function-url-template <url>",
+      "URL of a Lambda function URL: {urlId}, {region} (default: https://{urlId}.lambda-url.{region}.on.aws; " +
+        "required to probe function URLs read from an emulator)",
+    )
+    .option(
+      "--appsync-url-template <url>",
+      "GraphQL endpoint of an AppSync API: {endpointId}, {region} (default: https://{endpointId}.appsync-api.{region}.amazonaws.com/graphql)",
+    )
+    .option("--probe-appsync", "also send AppSync endpoints one read-only GraphQL query without credentials (a POST, so opt-in)")
+    .option(
       "--probe-hosts <globs>",
       "comma-separated host globs probes may reach (default: any host from the inventory and the endpoints file)",
     )

@@ -75,7 +75,7 @@ function objectBelow(n: FactNode, path = ""): { properties: Record<string, FactN
 }
 
 const ONE_PER: Partial<Record<ResourceType, string>> = {
-  "aws.apigateway.probe": "One per probed method or route and stage, made by the probe run.",
+  "aws.apigateway.probe": "One per probed method or route and stage, Lambda function URL or AppSync API, made by the probe run.",
 };
 
 const cell = (s: string) => s.replace(/\|/g, "\\|").replace(/\n/g, " ");

@@ -1,6 +1,6 @@
 /**
  * Facts of live probe results (`aws.apigateway.probe`, src/probe): one resource per probed method or route and
- * stage, with each check's outcome and what its requests showed.
+ * stage, Lambda function URL or AppSync API, with each check's outcome and what its requests showed.
  */
 import { f, resourceFacts } from "./define.js";
 
@@ -19,6 +19,12 @@ export const probeFacts = {
       notRun: f.optional(f.record(f.string(), "Checks that could not run (no credentials, budget spent), with the reason.")),
     },
     {
+      probeKind: f.optional(
+        f.enum(
+          ["apigateway", "lambda-url", "appsync"],
+          "What was probed: an API Gateway method/route, a Lambda function URL or an AppSync API.",
+        ),
+      ),
       routeKnown: f.nullable(f.boolean("The route answers differently from a nonexistent path; null when it cannot be told.")),
       authOutcome: outcome(["enforced", "not-enforced"], "Whether an unauthenticated request is refused"),
       sigv4Outcome: outcome(["verified", "not-verified"], "Whether corrupted and stale SigV4 signatures are refused"),
@@ -28,6 +34,15 @@ export const probeFacts = {
       corsOutcome: outcome(["no-reflection", "reflects", "reflects-with-credentials"], "Whether a foreign origin is reflected"),
       wafOutcome: outcome(["blocked", "not-blocked"], "Whether SQL-injection and XSS markers are blocked"),
       throttleOutcome: outcome(["throttled", "not-throttled"], "Whether a burst above the configured limit is throttled"),
+      urlAuthOutcome: outcome(
+        ["enforced", "not-enforced", "public", "refused"],
+        "Whether a function URL refuses an unsigned request (AWS_IAM) or answers it (NONE: `public`)",
+      ),
+      urlCorsOutcome: outcome(
+        ["no-reflection", "reflects", "reflects-with-credentials", "any-origin-with-credentials"],
+        "Whether a function URL reflects a foreign origin or allows any origin with credentials",
+      ),
+      appsyncAuthOutcome: outcome(["enforced", "not-enforced"], "Whether an AppSync API refuses a query without credentials"),
       unsignedStatus: status("HTTP status of the unauthenticated request."),
       unsignedAllowed: observed("The unauthenticated request got a 2xx."),
       missingAuthTokenBaseline: observed("A nonexistent path answers API Gateway's Missing Authentication Token."),
@@ -48,6 +63,9 @@ export const probeFacts = {
       corsReflectsEvilOrigin: observed("A foreign Origin was echoed in Access-Control-Allow-Origin."),
       corsAllowsNullOrigin: observed("Origin `null` was allowed."),
       corsAllowsCredentialsWithReflection: observed("A reflected origin came with Access-Control-Allow-Credentials: true."),
+      corsAnyOriginWithCredentials: observed("A function URL answered Access-Control-Allow-Origin: * with credentials allowed."),
+      unauthenticatedGraphqlStatus: status("HTTP status of the GraphQL query sent without credentials."),
+      unauthenticatedGraphqlAllowed: observed("The GraphQL query without credentials got a 2xx."),
       corsReflectionConfigured: f.optional(f.boolean("The configuration allows `*` or the probe's foreign origin.")),
       wafBlocksMarker: observed("Both markers were blocked (403 unlike the control request)."),
       wafConfigured: f.optional(f.boolean("The configuration says the web ACL blocks both markers.")),
@@ -61,6 +79,7 @@ export const probeFacts = {
           resourceArn: f.nullable(f.string("The configuration resource (method, route) the probe speaks for.")),
           relatedArns: f.array(f.string(), "Other configuration resources it speaks for (stage, API, web ACL, domain)."),
           auth: f.string("Configured authorization type."),
+          authProviders: f.optional(f.array(f.string(), "AppSync: every authentication type the API accepts.")),
           apiKeyRequired: f.optional(f.boolean("The method requires an API key.")),
           cors: f.optional(f.nullable(f.json("Configured CORS (allowOrigins, allowCredentials)."))),
           minTls: f.optional(f.string("Minimum TLS of the domain's security policy.")),

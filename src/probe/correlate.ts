@@ -17,6 +17,15 @@ const CHECKS: Record<ProbeCheck, { field: string; insecure: string[]; steps: Pro
   },
   waf: { field: "wafOutcome", insecure: ["not-blocked"], steps: ["unsigned", "signed", "wafSqli", "wafXss"] },
   throttle: { field: "throttleOutcome", insecure: ["not-throttled"], steps: ["throttle"] },
+  // A NONE function URL that answered confirms a configuration finding about a public URL, as an IAM URL serving
+  // an unsigned request contradicts a passing one.
+  urlAuth: { field: "urlAuthOutcome", insecure: ["not-enforced", "public"], steps: ["unsigned"] },
+  urlCors: {
+    field: "urlCorsOutcome",
+    insecure: ["reflects-with-credentials", "any-origin-with-credentials"],
+    steps: ["corsPreflight", "corsEvilOrigin"],
+  },
+  appsyncAuth: { field: "appsyncAuthOutcome", insecure: ["not-enforced"], steps: ["graphqlUnauthenticated"] },
 };
 
 /** The `/derived` fact holding a check's outcome: a probe rule declaring the check must read it. */
@@ -62,6 +71,9 @@ const CONFIGURED: Record<ProbeCheck, string[]> = {
   cors: ["cors"],
   waf: ["wafSqliXss"],
   throttle: ["throttle"],
+  urlAuth: ["auth"],
+  urlCors: ["cors"],
+  appsyncAuth: ["auth", "authProviders"],
 };
 
 function configuredFor(r: Resource, check: ProbeCheck): JsonObject {

@@ -36,25 +36,40 @@ export function hostsOutside(t: ProbeTarget, allowed: readonly string[] | undefi
 }
 
 /**
+ * Why targets on a URL template left at AWS's default are not probed: the inventory was read from an emulator, whose
+ * API ids, URL ids and endpoint ids mean nothing on AWS (the default templates would reach whoever owns them there).
+ */
+function emulatorReasons(prepared: PreparedProbes): Partial<Record<EmulatorReason, string>> {
+  const e = prepared.emulator;
+  if (!e) return {};
+  const emulated = (what: string, flag: string) =>
+    `API Gateway was read from ${e.value} (${e.source}), ${e.why}: an emulator, whose ${what} are not on AWS's hosts; ` +
+    `give ${flag} for the emulator's data plane to probe them`;
+  const given = prepared.templatesGiven;
+  return {
+    ...(given.invoke ? {} : { invokeUnreachable: emulated("APIs", "--invoke-url-template") }),
+    ...(given.domain ? {} : { domainUnreachable: emulated("APIs", "--domain-url-template") }),
+    ...(given.functionUrl ? {} : { functionUrlUnreachable: emulated("function URLs", "--function-url-template") }),
+    ...(given.appsync ? {} : { appsyncUnreachable: emulated("AppSync APIs", "--appsync-url-template") }),
+  };
+}
+
+type EmulatorReason = "invokeUnreachable" | "domainUnreachable" | "functionUrlUnreachable" | "appsyncUnreachable";
+
+/**
  * Plans a probe run (pure): targets derived from the inventory plus the endpoints file, minus those outside
  * `--probe-hosts` and endpoints-file entries clashing with a derived id. Targets known before the run starts
  * (the endpoints file, a saved `--inventory`) are checked up front with assertProbePlanUsable instead.
  */
 export function planProbes(inventory: Inventory, prepared: PreparedProbes): ProbePlan {
-  // An emulator's API ids mean nothing on AWS: the default templates would reach whoever owns them there.
-  const e = prepared.emulator;
-  const emulated = (flag: string) =>
-    e &&
-    `API Gateway was read from ${e.value} (${e.source}), ${e.why}: an emulator, whose APIs are not on AWS's hosts; ` +
-      `give ${flag} for the emulator's data plane to probe them`;
-  const invokeUnreachable = prepared.templatesGiven.invoke ? undefined : emulated("--invoke-url-template");
-  const domainUnreachable = prepared.templatesGiven.domain ? undefined : emulated("--domain-url-template");
+  const unreachable = emulatorReasons(prepared);
   const fromInventory = targetsFromInventory(inventory, {
     invokeUrlTemplate: prepared.invokeUrlTemplate,
     ...(prepared.httpInvokeUrlTemplate ? { httpInvokeUrlTemplate: prepared.httpInvokeUrlTemplate } : {}),
     domainUrlTemplate: prepared.domainUrlTemplate,
-    ...(invokeUnreachable ? { invokeUnreachable } : {}),
-    ...(domainUnreachable ? { domainUnreachable } : {}),
+    functionUrlTemplate: prepared.functionUrlTemplate,
+    appsyncUrlTemplate: prepared.appsyncUrlTemplate,
+    ...unreachable,
   });
   const sources = new Map<string, "inventory" | "endpoints-file">();
   for (const t of [...fromInventory.targets, ...fromInventory.skipped.map((s) => s.target)]) sources.set(t.id, "inventory");
@@ -76,7 +91,7 @@ export function planProbes(inventory: Inventory, prepared: PreparedProbes): Prob
     problems: fromInventory.problems,
     refused,
     clashes,
-    unreachable: [invokeUnreachable, domainUnreachable].filter((r): r is string => r !== undefined),
+    unreachable: Object.values(unreachable),
   };
 }
 

@@ -126,6 +126,7 @@ function probePlanned(
     ratePerSecond: prepared.ratePerSecond,
     budget: prepared.budget,
     throttling: prepared.throttling,
+    appsyncPost: prepared.appsyncPost,
     userAgent: ctx.userAgent,
     ...(account ? { defaultAccount: account } : {}),
     logger: ctx.logger,

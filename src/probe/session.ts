@@ -37,6 +37,8 @@ export interface ProbeOptions {
   budget?: number;
   /** Send throttling bursts (opt-in), and how many requests per burst. */
   throttling?: { budget: number } | undefined;
+  /** `--probe-appsync`: send the read-only GraphQL query (a POST) to AppSync endpoints; off by default. */
+  appsyncPost?: boolean;
   /** `User-Agent` sent with every request. */
   userAgent: string;
   /** Account for targets that do not name one (12 digits). */

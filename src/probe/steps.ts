@@ -6,7 +6,8 @@
 import type { NodeTlsVersion } from "./http.js";
 import { exchange, throttleBurst, type ProbeSession, type StepSpec } from "./session.js";
 import {
-  PROBE_CHECKS,
+  EVIL_ORIGIN,
+  KIND_CHECKS,
   SAFE_METHODS,
   type ProbeExchange,
   type ProbeObservations,
@@ -14,7 +15,6 @@ import {
   type ProbeTarget,
   type ThrottleObservation,
 } from "./types.js";
-import { EVIL_ORIGIN } from "./verdict.js";
 
 /** Harmless markers WAF managed SQLi/XSS rule groups match; they do nothing on an API that ignores them. */
 export const WAF_MARKERS = { wafSqli: "' OR '1'='1", wafXss: "<script>tollgate</script>" } as const;
@@ -106,7 +106,8 @@ export function observationsOf(r: TargetRun, withNotRun = true): ProbeObservatio
 
 /** An unreachable target is sent nothing: each check that would apply is skipped with the reason. */
 function skipAll(r: TargetRun, reason: string): ProbeObservations {
-  for (const c of PROBE_CHECKS) if (c !== "throttle" || (r.burstApplies && r.methodOk)) r.skipped[c] = reason;
+  for (const c of KIND_CHECKS[r.target.kind ?? "apigateway"])
+    if (c !== "throttle" || (r.burstApplies && r.methodOk)) r.skipped[c] = reason;
   return observationsOf(r, false);
 }
 
@@ -211,15 +212,42 @@ async function throttleStep(r: TargetRun): Promise<void> {
   else r.throttle = observed;
 }
 
-/** Probes one API Gateway method/route: every step in order, sequentially (the rate limit spaces them). */
-export async function probeTarget(
-  s: ProbeSession,
-  target: ProbeTarget,
-  source: ProbeObservations["source"],
-): Promise<ProbeObservations> {
-  const r = startTarget(s, target, source);
-  const unreachable = s.opts.notProbed?.get(target.id);
-  if (unreachable) return skipAll(r, unreachable);
+/** The read-only GraphQL query AppSync probes send: it names no field of the API's schema and changes nothing. */
+export const GRAPHQL_PROBE_QUERY = JSON.stringify({ query: "query { __typename }" });
+
+/**
+ * A Lambda function URL: one unsigned GET (an AWS_IAM URL must refuse it; a NONE URL that answers is public), then
+ * a preflight and a GET from a hostile origin. There is no nonexistent-path baseline: every path reaches the function.
+ */
+async function functionUrlSteps(r: TargetRun): Promise<void> {
+  const { url } = r;
+  await run(r, { step: "unsigned", method: "GET", url });
+  await run(r, {
+    step: "corsPreflight",
+    method: "OPTIONS",
+    url,
+    headers: { origin: EVIL_ORIGIN, "access-control-request-method": "GET", "access-control-request-headers": "authorization" },
+  });
+  await run(r, { step: "corsEvilOrigin", method: "GET", url, headers: { origin: EVIL_ORIGIN } });
+}
+
+/** An AppSync endpoint: one read-only query without credentials, only with the opt-in (it is a POST). */
+async function appsyncSteps(r: TargetRun): Promise<void> {
+  if (!r.s.opts.appsyncPost) {
+    r.skipped.appsyncAuth = "a GraphQL request is a POST: AppSync probes are opt-in (--probe-appsync)";
+    return;
+  }
+  await run(r, {
+    step: "graphqlUnauthenticated",
+    method: "POST",
+    url: r.url,
+    headers: { "content-type": "application/json" },
+    body: GRAPHQL_PROBE_QUERY,
+  });
+}
+
+/** An API Gateway method/route: every step in order. */
+async function apiGatewaySteps(r: TargetRun): Promise<void> {
   skipUnsafeMethod(r);
   await baselineStep(r);
   await authSteps(r);
@@ -228,5 +256,20 @@ export async function probeTarget(
   await corsSteps(r);
   await wafSteps(r);
   await throttleStep(r);
+}
+
+/** Probes one target with the steps of its kind, sequentially (the rate limit spaces them). */
+export async function probeTarget(
+  s: ProbeSession,
+  target: ProbeTarget,
+  source: ProbeObservations["source"],
+): Promise<ProbeObservations> {
+  const r = startTarget(s, target, source);
+  const unreachable = s.opts.notProbed?.get(target.id);
+  if (unreachable) return skipAll(r, unreachable);
+  const kind = target.kind ?? "apigateway";
+  if (kind === "lambda-url") await functionUrlSteps(r);
+  else if (kind === "appsync") await appsyncSteps(r);
+  else await apiGatewaySteps(r);
   return observationsOf(r);
 }

@@ -21,14 +21,15 @@ import type { Inventory, Resource } from "../model/inventory.js";
 import { httpCorsExpectation, minTlsOfPolicy, restCorsExpectation, throttleExpectation, wafExpectation } from "./expectations.js";
 import type { ProbeAuthType, ProbeExpectation, ProbeTarget, TlsVersion } from "./types.js";
 import { PROBE_AUTH_TYPES } from "./types.js";
+import { backendTargets, type BackendTargetOptions } from "./targets-backend.js";
 
 /** Default invoke URL of a stage (`{apiId}`, `{region}`, `{stage}` are substituted). */
 export const DEFAULT_INVOKE_URL_TEMPLATE = "https://{apiId}.execute-api.{region}.amazonaws.com/{stage}";
 /** Default URL of a custom domain's base path (`{domain}`, `{basePath}` are substituted). */
 export const DEFAULT_DOMAIN_URL_TEMPLATE = "https://{domain}/{basePath}";
 
-/** Options of targetsFromInventory. */
-export interface TargetsFromInventoryOptions {
+/** Options of targetsFromInventory (the backend layer's templates: see targets-backend.ts). */
+export interface TargetsFromInventoryOptions extends BackendTargetOptions {
   /** Invoke URL template, see DEFAULT_INVOKE_URL_TEMPLATE. */
   invokeUrlTemplate?: string;
   /** Plain-HTTP template for the http:// check (default: the https URL with `http:` and port 80). */
@@ -307,7 +308,8 @@ function targetsFor(e: Endpoint, ctx: TargetContext): void {
 }
 
 /**
- * Derives probe targets from the inventory's REST and HTTP APIs: one per (stage, REST method) and (stage,
+ * Derives probe targets from the inventory's REST and HTTP APIs (and, through backendTargets, its Lambda function
+ * URLs and AppSync APIs): one per (stage, REST method) and (stage,
  * HTTP route) on the execute-api URL (unless the API disables it), plus one per custom-domain base path
  * mapped to the stage (there the domain's security policy gives the minimum TLS). Private REST APIs and
  * WebSocket APIs are returned in `notProbed`, and the targets they would have given (a WebSocket API's
@@ -330,6 +332,11 @@ export function targetsFromInventory(
       optionsByPath.set(`${scopeKey(e.resource, e.apiId)}|${e.path}`, e.resource);
   const ctx: TargetContext = { index, opts, skipReasons: new Map(notProbed.map((n) => [n.arn, n.reason])), optionsByPath, sink };
   for (const e of endpoints) targetsFor(e, ctx);
+  const backend = backendTargets(resources, opts);
+  sink.targets.push(...backend.targets);
+  sink.skipped.push(...backend.skipped);
+  sink.problems.push(...backend.problems);
+  notProbed.push(...backend.notProbed);
   sink.targets.sort((a, b) => cmp(a.id, b.id));
   sink.skipped.sort((a, b) => cmp(a.target.id, b.target.id));
   notProbed.sort((a, b) => cmp(a.arn, b.arn));

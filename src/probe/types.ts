@@ -8,18 +8,36 @@ export const PROBE_AUTH_TYPES = ["NONE", "AWS_IAM", "COGNITO_USER_POOLS", "CUSTO
 /** A configured authorization type. */
 export type ProbeAuthType = (typeof PROBE_AUTH_TYPES)[number];
 
+/** Authentication types of an AppSync GraphQL API (its default and additional providers). */
+export const APPSYNC_AUTH_TYPES = ["API_KEY", "AWS_IAM", "AMAZON_COGNITO_USER_POOLS", "OPENID_CONNECT", "AWS_LAMBDA"] as const;
+/** An AppSync authentication type. */
+export type AppSyncAuthType = (typeof APPSYNC_AUTH_TYPES)[number];
+
+/** What a target is: an API Gateway method/route (the default), a Lambda function URL or an AppSync GraphQL endpoint. */
+export const PROBE_KINDS = ["apigateway", "lambda-url", "appsync"] as const;
+/** A target kind. */
+export type ProbeKind = (typeof PROBE_KINDS)[number];
+
 /** Minimum TLS versions a domain/endpoint security policy can require. */
 export const TLS_VERSIONS = ["TLS_1_0", "TLS_1_2", "TLS_1_3"] as const;
 /** A minimum TLS version. */
 export type TlsVersion = (typeof TLS_VERSIONS)[number];
+
+/** The Origin the CORS probes send; never a real site. */
+export const EVIL_ORIGIN = "https://evil.example";
 
 /** HTTP methods probes may send without an explicit opt-in: they do not change state on a well-behaved API. */
 export const SAFE_METHODS = ["GET", "HEAD", "OPTIONS"] as const;
 
 /** What the configuration says an endpoint should enforce; the probes check the live endpoint against it. */
 export interface ProbeExpectation {
-  /** Configured authorization; anything but NONE must reject unauthenticated requests. */
-  auth: ProbeAuthType;
+  /**
+   * Configured authorization; anything but NONE must reject unauthenticated requests. A function URL is NONE or
+   * AWS_IAM; an AppSync API names its default authentication type (all of them require credentials).
+   */
+  auth: ProbeAuthType | AppSyncAuthType;
+  /** AppSync: every authentication provider the API accepts (default first). */
+  authProviders?: AppSyncAuthType[];
   /** The method requires an `x-api-key`. */
   apiKeyRequired?: boolean;
   /** Configured CORS policy, or null/absent when none is configured. */
@@ -38,6 +56,8 @@ export interface ProbeExpectation {
 export interface ProbeTarget {
   /** Stable id, unique in a run (e.g. `restapi/abc123/prod/GET /pets`). */
   id: string;
+  /** What the endpoint is (default `apigateway`): decides which requests are sent and which checks apply. */
+  kind?: ProbeKind;
   /** ARN of the configuration resource (method, route) the probe confirms or contradicts. */
   arn?: string;
   /** Other configuration resources the probe speaks for (stage, web ACL, domain), for correlation. */
@@ -112,6 +132,7 @@ export const PROBE_STEPS = [
   "wafSqli",
   "wafXss",
   "throttle",
+  "graphqlUnauthenticated",
 ] as const;
 /** One probe step. */
 export type ProbeStep = (typeof PROBE_STEPS)[number];
@@ -154,7 +175,19 @@ export interface ProbeObservations {
 }
 
 /** The checks, each with its own outcome and inventory operation (errors on one do not touch the others). */
-export const PROBE_CHECKS = ["auth", "sigv4", "apiKey", "https", "tls", "cors", "waf", "throttle"] as const;
+export const PROBE_CHECKS = [
+  "auth",
+  "sigv4",
+  "apiKey",
+  "https",
+  "tls",
+  "cors",
+  "waf",
+  "throttle",
+  "urlAuth",
+  "urlCors",
+  "appsyncAuth",
+] as const;
 /** One check. */
 export type ProbeCheck = (typeof PROBE_CHECKS)[number];
 
@@ -168,6 +201,16 @@ export const CHECK_OPERATIONS: Record<ProbeCheck, string> = {
   cors: "ProbeCors",
   waf: "ProbeWaf",
   throttle: "ProbeThrottle",
+  urlAuth: "ProbeFunctionUrlAuth",
+  urlCors: "ProbeFunctionUrlCors",
+  appsyncAuth: "ProbeAppSyncAuth",
+};
+
+/** The checks of each target kind; the others are `not-applicable` for it. */
+export const KIND_CHECKS: Record<ProbeKind, readonly ProbeCheck[]> = {
+  apigateway: ["auth", "sigv4", "apiKey", "https", "tls", "cors", "waf", "throttle"],
+  "lambda-url": ["urlAuth", "urlCors"],
+  appsync: ["appsyncAuth"],
 };
 
 /** Derived facts of one probe resource, as rules read them. */

@@ -4,10 +4,17 @@
  * (rules then report `error`), never a pass.
  */
 import type { JsonObject, JsonValue } from "../model/json.js";
-import type { ProbeCheck, ProbeExchange, ProbeObservations, RecordedResponse } from "./types.js";
+import {
+  EVIL_ORIGIN,
+  KIND_CHECKS,
+  type ProbeCheck,
+  type ProbeExchange,
+  type ProbeObservations,
+  type RecordedResponse,
+} from "./types.js";
+import { appsyncAuthVerdict, urlAuthVerdict, urlCorsVerdict } from "./verdict-backend.js";
 
-/** The Origin the CORS probes send; never a real site. */
-export const EVIL_ORIGIN = "https://evil.example";
+export { EVIL_ORIGIN } from "./types.js";
 
 /** Outcome of one check: a verdict word, or null when it could not be determined (with the reason). */
 export interface CheckVerdict {
@@ -292,17 +299,27 @@ export function deriveVerdicts(o: ProbeObservations): {
 } {
   const get: Lookup = (step) => o.exchanges.find((x) => x.step === step);
   const known = routeKnown(get);
-  const verdicts: Record<ProbeCheck, CheckVerdict> = {
-    auth: authVerdict(o, get, known),
-    sigv4: sigv4Verdict(o, get),
-    apiKey: apiKeyVerdict(o, get),
-    https: httpsVerdict(o, get),
-    tls: tlsVerdict(o, get),
-    cors: corsVerdict(o, get, known),
-    waf: wafVerdict(o, get),
-    throttle: throttleVerdict(o),
+  const kind = o.target.kind ?? "apigateway";
+  const applies = new Set<ProbeCheck>(KIND_CHECKS[kind]);
+  const na: CheckVerdict = { outcome: "not-applicable", facts: {} };
+  const checks: Record<ProbeCheck, () => CheckVerdict> = {
+    auth: () => authVerdict(o, get, known),
+    sigv4: () => sigv4Verdict(o, get),
+    apiKey: () => apiKeyVerdict(o, get),
+    https: () => httpsVerdict(o, get),
+    tls: () => tlsVerdict(o, get),
+    cors: () => corsVerdict(o, get, known),
+    waf: () => wafVerdict(o, get),
+    throttle: () => throttleVerdict(o),
+    urlAuth: () => urlAuthVerdict(o, get),
+    urlCors: () => urlCorsVerdict(o, get),
+    appsyncAuth: () => appsyncAuthVerdict(o, get),
   };
-  const derived: JsonObject = { routeKnown: known };
+  // Checks of other kinds of endpoint are not applicable (an API Gateway check never judges a function URL).
+  const verdicts = Object.fromEntries(
+    Object.entries(checks).map(([c, v]) => [c, applies.has(c as ProbeCheck) ? v() : na]),
+  ) as Record<ProbeCheck, CheckVerdict>;
+  const derived: JsonObject = { probeKind: kind, routeKnown: known };
   const reasons: JsonObject = {};
   const skipped: Record<string, string> = {};
   for (const [check, v] of Object.entries(verdicts) as [ProbeCheck, CheckVerdict][]) {
