@@ -6,7 +6,14 @@ import { describeAjvErrors } from "../inventory/io.js";
 import { newAjv } from "../util/ajv.js";
 import { atPointer, userInfoMessage, userInfoPointers } from "../util/url-userinfo.js";
 import { packageRoot } from "../util/paths.js";
-import type { ProbeEndpointsFile, ProbeTarget } from "./types.js";
+import { APPSYNC_AUTH_TYPES, PROBE_AUTH_TYPES, type ProbeEndpointsFile, type ProbeKind, type ProbeTarget } from "./types.js";
+
+/** The authorization types each kind of endpoint can have. */
+const AUTH_OF_KIND: Record<ProbeKind, readonly string[]> = {
+  apigateway: PROBE_AUTH_TYPES,
+  "lambda-url": ["NONE", "AWS_IAM"],
+  appsync: APPSYNC_AUTH_TYPES,
+};
 
 let validator: ValidateFunction | undefined;
 function endpointsValidator(): ValidateFunction {
@@ -35,6 +42,11 @@ export function parseProbeEndpoints(text: string, source: string): ProbeTarget[]
   file.endpoints.forEach((t, i) => {
     if (seen.has(t.id)) throw new InputError(`${source}: /endpoints/${i}/id: duplicate id ${JSON.stringify(t.id)}`);
     seen.add(t.id);
+    const auths: readonly string[] = AUTH_OF_KIND[t.kind ?? "apigateway"];
+    if (!auths.includes(t.expect.auth))
+      throw new InputError(
+        `${source}: /endpoints/${i}/expect/auth: ${t.expect.auth} is not an authorization type of a ${t.kind ?? "apigateway"} endpoint (${auths.join(", ")})`,
+      );
     // Checked here rather than in the schema: a URL the WHATWG parser refuses would only fail mid-scan.
     for (const key of ["baseUrl", "httpBaseUrl"] as const) {
       const v = t[key];

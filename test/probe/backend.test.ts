@@ -11,6 +11,7 @@ import { collectAppSync } from "../../src/collect/appsync.js";
 import { collectLambda } from "../../src/collect/lambda.js";
 import type { Inventory, Resource } from "../../src/model/inventory.js";
 import { correlate } from "../../src/probe/correlate.js";
+import { parseProbeEndpoints } from "../../src/probe/endpoints-file.js";
 import { planProbes } from "../../src/probe/plan.js";
 import { prepareProbes } from "../../src/probe/prepare.js";
 import { runProbes, type ProbeRunResult } from "../../src/probe/prober.js";
@@ -224,6 +225,23 @@ describe("targets of the backend layer", () => {
       /--function-url-template: must be a https:\/\/ URL template with \{urlId\}/,
     );
     expect(() => prepareProbes({ appsyncUrlTemplate: "http://{endpointId}.example/graphql" })).toThrow(/--appsync-url-template/);
+  });
+
+  it("the endpoints file takes function URLs and AppSync endpoints, and refuses an auth type the kind cannot have", () => {
+    const file = (e: Record<string, unknown>) =>
+      JSON.stringify({ endpoints: [{ id: "x", baseUrl: "https://h.example", path: "/", method: "GET", ...e }] });
+    expect(parseProbeEndpoints(file({ kind: "lambda-url", expect: { auth: "AWS_IAM" } }), "f.json")[0]).toMatchObject({
+      kind: "lambda-url",
+    });
+    expect(
+      parseProbeEndpoints(file({ kind: "appsync", method: "POST", path: "/graphql", expect: { auth: "API_KEY" } }), "f.json"),
+    ).toHaveLength(1);
+    expect(() => parseProbeEndpoints(file({ kind: "lambda-url", expect: { auth: "JWT" } }), "f.json")).toThrow(
+      /^f\.json: \/endpoints\/0\/expect\/auth: JWT is not an authorization type of a lambda-url endpoint/,
+    );
+    expect(() => parseProbeEndpoints(file({ expect: { auth: "API_KEY" } }), "f.json")).toThrow(
+      /API_KEY is not an authorization type of a apigateway endpoint/,
+    );
   });
 
   it("an unknown function URL AuthType is a problem, never a guess", () => {
