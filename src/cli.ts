@@ -1,9 +1,8 @@
 #!/usr/bin/env node
-import { Command, CommanderError, InvalidArgumentError, Option } from "commander";
+import { Command, CommanderError, Option } from "commander";
 import type { CommandEnv } from "./cli/commands.js";
 import { SignalRouter } from "./cli/lifecycle.js";
 import { guardStandardStreams } from "./cli/streams.js";
-import { DURATION_HINT, parseDuration } from "./util/duration.js";
 import { parseShard } from "./collect/shard.js";
 import {
   collect,
@@ -13,12 +12,11 @@ import {
   parseList,
   parseOnIncomplete,
   parsePositive,
-  parsePositiveInt,
   parseRegion,
-  parseRegionList,
   parseSeverity,
   parseTextJson,
   refuseOldFormat,
+  scanSettingParser,
 } from "./cli/options.js";
 import { ExitError, InputError } from "./errors.js";
 import { escapeForTerminal } from "./util/escape.js";
@@ -101,13 +99,15 @@ function catalogOptions(cmd: Command): Command {
 function timeoutOptions(cmd: Command): Command {
   return cmd
     .addOption(
-      new Option("--connect-timeout <ms>", "time to connect to AWS, per attempt (default: 10000)").argParser(parsePositiveInt),
+      new Option("--connect-timeout <ms>", "time to connect to AWS, per attempt (default: 10000)").argParser(
+        scanSettingParser("connectTimeoutMs", "number"),
+      ),
     )
     .addOption(
       new Option(
         "--request-timeout <ms>",
         "time one attempt of an AWS call may take, up to the answer's last byte (default: 60000)",
-      ).argParser(parsePositiveInt),
+      ).argParser(scanSettingParser("requestTimeoutMs", "number")),
     );
 }
 
@@ -157,12 +157,6 @@ function probeOptions(cmd: Command, withNoProbe: boolean): Command {
     .addOption(new Option("--probe-timeout <ms>", "timeout per probe request").default(5000).argParser(parsePositive));
 }
 
-/** Parses `--max-duration`. */
-function parseMaxDuration(v: string): string {
-  if (parseDuration(v) === undefined) throw new InvalidArgumentError(`must be ${DURATION_HINT}`);
-  return v;
-}
-
 /** Builds the command-line program; `env` carries the signal router of a running CLI (none in tests of parsing). */
 export function buildProgram(env: CommandEnv = {}): Command {
   const program = new Command("tollgate")
@@ -177,21 +171,35 @@ export function buildProgram(env: CommandEnv = {}): Command {
     program
       .command("scan")
       .description("collect the account's inventory over the AWS APIs, evaluate the rules and write reports")
-      .option("--regions <list>", "comma-separated regions (default: the account's enabled regions)", parseRegionList)
-      .option("--accounts <list>", "comma-separated account ids to scan by assuming --role-name in each", parseList)
-      .option("--role-name <name>", "role to assume in each scanned account (other than the caller's own)")
-      .option("--external-id <id>", "sts:ExternalId to pass when assuming --role-name")
+      .option(
+        "--regions <list>",
+        "comma-separated regions (default: the account's enabled regions)",
+        scanSettingParser("regions", "list"),
+      )
+      .option(
+        "--accounts <list>",
+        "comma-separated account ids to scan by assuming --role-name in each",
+        scanSettingParser("accounts", "list"),
+      )
+      .option(
+        "--role-name <name>",
+        "role to assume in each scanned account (other than the caller's own)",
+        scanSettingParser("roleName"),
+      )
+      .option("--external-id <id>", "sts:ExternalId to pass when assuming --role-name", scanSettingParser("externalId"))
       .option("--org", "scan every ACTIVE account of the organisation (organizations:ListAccounts)")
       .option("--profile <name>", "AWS profile from the shared config (SSO, role, web identity profiles work)")
       .option("--save-inventory <file>", "also save the collected inventory (re-evaluate later with `tollgate evaluate`)")
       .addOption(
-        new Option("--max-attempts <n>", "attempts per AWS call, retries included (default: 8)").argParser(parsePositiveInt),
+        new Option("--max-attempts <n>", "attempts per AWS call, retries included (default: 8)").argParser(
+          scanSettingParser("maxAttempts", "number"),
+        ),
       )
       .addOption(
         new Option(
           "--max-duration <duration>",
           "bound for collection and probing (e.g. 90s, 30m, 1h30m): when reached, stop, save what was collected, report it and exit 3",
-        ).argParser(parseMaxDuration),
+        ).argParser(scanSettingParser("maxDuration")),
       )
       .addOption(
         new Option(
@@ -310,13 +318,13 @@ export function buildProgram(env: CommandEnv = {}): Command {
         "Region for findings of global services (default: the first scanned Region)",
       ).argParser(parseRegion),
     )
-    .option("--role-name <name>", "role to assume in accounts other than the caller's")
-    .option("--external-id <id>", "sts:ExternalId to pass when assuming --role-name")
+    .option("--role-name <name>", "role to assume in accounts other than the caller's", scanSettingParser("roleName"))
+    .option("--external-id <id>", "sts:ExternalId to pass when assuming --role-name", scanSettingParser("externalId"))
     .option("--profile <name>", "AWS profile from the shared config")
     .addOption(
       new Option("--max-attempts <n>", "attempts per AWS call, retries included")
         .default(8)
-        .argParser((v) => Number.parseInt(v, 10)),
+        .argParser(scanSettingParser("maxAttempts", "number")),
     )
     .option("--rule-pack <dir>", "an extra rule pack folder (repeatable), for its metadata", collect)
     .option("--quiet", "no progress on stderr (errors still shown)")

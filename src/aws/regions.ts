@@ -54,15 +54,21 @@ function knownRegions(): string[] {
   return out;
 }
 
+/** What is wrong with a region name, or undefined for a region AWS has (with a "did you mean" for a near miss). */
+export function regionProblem(region: string): string | undefined {
+  if (isKnownRegion(region)) return undefined;
+  const guess = closestRegion(region, knownRegions());
+  return (
+    `unknown region ${JSON.stringify(region)}${guess ? ` (did you mean ${guess}?)` : ""}; ` +
+    "give a region AWS has, e.g. us-east-1 or eu-west-1"
+  );
+}
+
 /**
  * Refuses a region AWS does not have (exit 2), naming where it was set (`AWS_REGION`, `--regions`, a profile's
  * `region`), before any call is made with it: a typo would otherwise become a DNS failure per call.
  */
 export function checkRegion(region: string, source: string): void {
-  if (isKnownRegion(region)) return;
-  const guess = closestRegion(region, knownRegions());
-  throw new InputError(
-    `${source}: unknown region ${JSON.stringify(region)}${guess ? ` (did you mean ${guess}?)` : ""}; ` +
-      "give a region AWS has, e.g. us-east-1 or eu-west-1",
-  );
+  const problem = regionProblem(region);
+  if (problem) throw new InputError(`${source}: ${problem}`);
 }

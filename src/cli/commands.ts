@@ -5,7 +5,8 @@ import { chooseProbeProgress, chooseProgress } from "../collect/progress.js";
 import { COLLECTORS } from "../collect/registry.js";
 import { startScan, type ScanRun } from "../collect/scan.js";
 import type { Shard } from "../collect/shard.js";
-import { callTimeouts, DEFAULT_MAX_ATTEMPTS, validateScanSettings, type ScanSettingsFile } from "../collect/tuning.js";
+import { callTimeouts, DEFAULT_MAX_ATTEMPTS, type ScanSettingsFile } from "../collect/tuning.js";
+import { scanSettingsFromFlagValues } from "../config/scan-settings.js";
 import { EXIT, InputError } from "../errors.js";
 import { loadInventory } from "../inventory/io.js";
 import { INVENTORY_FORMAT_VERSION, type Inventory } from "../model/inventory.js";
@@ -107,10 +108,9 @@ export function scanSettingsFromFlags(opts: ScanCommandOptions): ScanSettingsFil
   if (opts.maxAttempts !== undefined) raw["maxAttempts"] = opts.maxAttempts;
   if (opts.connectTimeout !== undefined) raw["connectTimeoutMs"] = opts.connectTimeout;
   if (opts.requestTimeout !== undefined) raw["requestTimeoutMs"] = opts.requestTimeout;
-  if (opts.shard) raw["shard"] = opts.shard;
   if (opts.maxDuration !== undefined) raw["maxDuration"] = opts.maxDuration;
-  // Same validation as the config file, with flag names in the message.
-  return validateScanSettings(raw, "command line");
+  // The config file's validator, naming the flag; --shard (flag only) was checked by its option parser.
+  return { ...scanSettingsFromFlagValues(raw), ...(opts.shard ? { shard: opts.shard } : {}) };
 }
 
 /** What a command needs from its caller besides its options: the clock and the process's signal router. */

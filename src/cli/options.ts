@@ -1,5 +1,7 @@
 import { InvalidArgumentError } from "commander";
 import { checkRegion } from "../aws/regions.js";
+import type { ScanSettingsFile } from "../collect/tuning.js";
+import { scanSettingProblem } from "../config/scan-settings.js";
 import { ExitError, InputError } from "../errors.js";
 import { isSeverity, type Severity } from "../model/severity.js";
 import type { FailOn } from "../report/common.js";
@@ -120,7 +122,19 @@ export function parseRegion(v: string): string {
   return v;
 }
 
-/** Parses a comma-separated list of regions, each checked like `parseRegion`. */
-export function parseRegionList(v: string, prev: string[] = []): string[] {
-  return parseList(v, prev).map(parseRegion);
+/**
+ * An option parser for a scan setting (`--regions`, `--role-name`, `--max-attempts`, …): converts the text (a
+ * comma-separated list, a number) and refuses a bad value with the words the config file's `scan` section gets for
+ * it, from the one validator of scan settings (src/config/scan-settings.ts).
+ */
+export function scanSettingParser<K extends keyof ScanSettingsFile>(
+  key: K,
+  kind: "text" | "number" | "list" = "text",
+): (v: string, prev?: unknown) => NonNullable<ScanSettingsFile[K]> {
+  return (v, prev) => {
+    const value = kind === "number" ? Number(v) : kind === "list" ? parseList(v, Array.isArray(prev) ? prev : []) : v;
+    const problem = scanSettingProblem(key, value);
+    if (problem) throw new InvalidArgumentError(problem);
+    return value as NonNullable<ScanSettingsFile[K]>;
+  };
 }

@@ -1,11 +1,12 @@
 import { existsSync, readFileSync } from "node:fs";
 import { dirname, isAbsolute, join } from "node:path";
-import type { ErrorObject, ValidateFunction } from "ajv";
+import type { ValidateFunction } from "ajv";
 import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from "yaml";
 import { InputError } from "../errors.js";
 import { newAjv } from "../util/ajv.js";
 import { atPointer, userInfoMessage, userInfoPointers } from "../util/url-userinfo.js";
 import { CONFIG_SCHEMA } from "./schema.js";
+import { schemaProblem, scanSettingsProblems, type SettingProblem } from "./scan-settings.js";
 import type { RuleFilters } from "../engine/selection.js";
 import type { Severity } from "../model/severity.js";
 import type { SuppressionRule, TollgateConfig } from "./types.js";
@@ -44,22 +45,22 @@ function pointerSegments(pointer: string): string[] {
         .map((s) => s.replace(/~1/g, "/").replace(/~0/g, "~"));
 }
 
-/** One ajv error as `FILE:LINE: /pointer: message`, the line found from the YAML/JSON document positions. */
-function describe(file: string, doc: Document, lines: LineCounter, e: ErrorObject): string {
-  const params = e.params as { additionalProperty?: string; missingProperty?: string; allowedValues?: unknown[] };
-  let pointer = e.instancePath;
-  let what = e.message ?? e.keyword;
-  // An unknown field is reported at its own key's line; a missing one at its parent's.
-  if (e.keyword === "additionalProperties" && params.additionalProperty) {
-    pointer = `${pointer}/${params.additionalProperty}`;
-    what = "unknown field (not allowed here)";
-  } else if (e.keyword === "enum" && params.allowedValues) {
-    what = `must be one of ${params.allowedValues.map((v) => JSON.stringify(v)).join(", ")}`;
-  }
+/** 1-based line of the value at a JSON pointer (of its key, for an unknown field: the value may span lines). */
+function lineOf(doc: Document, lines: LineCounter, pointer: string, atKey: boolean): number {
   const { node, key } = nodeAt(doc, pointerSegments(pointer));
-  const offset = (e.keyword === "additionalProperties" ? key?.range?.[0] : undefined) ?? node?.range?.[0] ?? key?.range?.[0];
-  const line = offset === undefined ? 1 : lines.linePos(offset).line;
-  return `${file}:${line}: ${pointer || "/"}: ${what}`;
+  const offset = (atKey ? key?.range?.[0] : undefined) ?? node?.range?.[0] ?? key?.range?.[0];
+  return offset === undefined ? 1 : lines.linePos(offset).line;
+}
+
+/** One problem as `FILE:LINE: /pointer: message`, the line found from the YAML/JSON document positions. */
+function describe(file: string, doc: Document, lines: LineCounter, p: SettingProblem, atKey = false): string {
+  return `${file}:${lineOf(doc, lines, p.pointer, atKey)}: ${p.pointer || "/"}: ${p.message}`;
+}
+
+/** Throws the first problems (at most five) as one InputError. */
+function refuse(problems: string[]): never {
+  const more = problems.length > 5 ? `\n  … and ${problems.length - 5} more` : "";
+  throw new InputError(`invalid config:\n  ${problems.slice(0, 5).join("\n  ")}${more}`);
 }
 
 /** Finds the config file: the one given, else the first of CONFIG_FILE_NAMES in `cwd`, else none. */
@@ -86,13 +87,15 @@ export function parseConfig(text: string, file: string): TollgateConfig {
     throw new InputError(`${file}:${line}: not valid YAML/JSON: ${err.message.split("\n")[0]}`);
   }
   const data: unknown = doc.toJS() ?? {};
-  validator ??= newAjv({ allErrors: true }).compile(CONFIG_SCHEMA);
+  validator ??= newAjv({ allErrors: true, verbose: true }).compile(CONFIG_SCHEMA);
   if (!validator(data)) {
     const errors = (validator.errors ?? []).filter((e) => e.keyword !== "if");
-    const shown = errors.slice(0, 5).map((e) => describe(file, doc, lines, e));
-    const more = errors.length > 5 ? `\n  … and ${errors.length - 5} more` : "";
-    throw new InputError(`invalid config:\n  ${shown.join("\n  ")}${more}`);
+    refuse(errors.map((e) => describe(file, doc, lines, schemaProblem(e), e.keyword === "additionalProperties")));
   }
+  // The scan section's checks beyond the schema, the same the scan flags get (src/config/scan-settings.ts).
+  const scan = (data as { scan?: unknown }).scan;
+  const scanProblems = scan === undefined ? [] : scanSettingsProblems(scan);
+  if (scanProblems.length) refuse(scanProblems.map((p) => describe(file, doc, lines, { ...p, pointer: `/scan${p.pointer}` })));
   // Any field (a suppression's reason or owner included): a URL with user info would be copied into reports.
   const withUserInfo = userInfoPointers(data)[0];
   if (withUserInfo !== undefined) {

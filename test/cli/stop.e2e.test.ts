@@ -128,7 +128,7 @@ describe("stopping during collection", () => {
     const before = totalRequests();
     const bad = await startCli(scanBoth(join(dir, "bad"), ["--config", config]), simEnv(s, home)).done;
     expect(bad.code).toBe(2);
-    expect(bad.stderr).toMatch(/tollgate\.config\.yaml: \/scan\/maxDuration: must be a duration such as 90s, 30m/);
+    expect(bad.stderr).toMatch(/tollgate\.config\.yaml:2: \/scan\/maxDuration: must be a duration such as 90s, 30m/);
     expect(totalRequests()).toBe(before);
     const flag = await startCli(scanBoth(join(dir, "bad"), ["--max-duration", "soon"]), simEnv(s, home)).done;
     expect(flag.code).toBe(2);

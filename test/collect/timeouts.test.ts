@@ -12,7 +12,8 @@ import { BoundedHttpHandler, DEFAULT_CALL_TIMEOUTS } from "../../src/aws/http.js
 import { collectApiGateway } from "../../src/collect/apigateway.js";
 import { collectIam } from "../../src/collect/iam.js";
 import { scan } from "../../src/pipeline/index.js";
-import { resolveTuning, validateScanSettings } from "../../src/collect/tuning.js";
+import { resolveTuning } from "../../src/collect/tuning.js";
+import { scanSettingsProblems } from "../../src/config/scan-settings.js";
 import { memberAccount } from "../helpers/accounts.js";
 import { runCli } from "../helpers/cli.js";
 import { account, callerCredentials, scanOptions, sim, SIM_NOW, simEnv, unitContext } from "../helpers/sim.js";
@@ -124,9 +125,7 @@ describe("every AWS call is bounded in time", () => {
   it("defaults, the config file's scan section and the flags", async () => {
     expect(resolveTuning({}).timeouts).toEqual(DEFAULT_CALL_TIMEOUTS);
     expect(resolveTuning({ connectTimeoutMs: 500, requestTimeoutMs: 900 }).timeouts).toEqual({ connectMs: 500, requestMs: 900 });
-    expect(() => validateScanSettings({ requestTimeoutMs: 0 }, "c.yaml#/scan")).toThrow(
-      "c.yaml#/scan/requestTimeoutMs: must be a positive integer",
-    );
+    expect(scanSettingsProblems({ requestTimeoutMs: 0 })).toEqual([{ pointer: "/requestTimeoutMs", message: "must be >= 1" }]);
     const bad = await runCli(["scan", "--no-probe", "--out", join(tmp, "bad"), "--request-timeout", "soon"], simEnv(s, clean));
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain("--request-timeout");

@@ -4,7 +4,8 @@ import { prng } from "../../src/util/prng.js";
 import { wildcardMatch, isAllowed, trustAllows } from "../../fixtures/simulator/policy-eval.js";
 import { chooseProgress, silentProgress, timing, ttyProgress } from "../../src/collect/progress.js";
 import { RateLimiters, TokenBucket } from "../../src/collect/rate-limit.js";
-import { DEFAULT_RATE_LIMITS, resolveTuning, validateScanSettings } from "../../src/collect/tuning.js";
+import { DEFAULT_RATE_LIMITS, resolveTuning } from "../../src/collect/tuning.js";
+import { scanSettingsProblems } from "../../src/config/scan-settings.js";
 
 describe("token buckets", () => {
   it("a burst is free, then calls are spaced at 1/rps", () => {
@@ -51,18 +52,17 @@ describe("scan settings", () => {
     expect(t.rateLimits["cloudtrail"]).toEqual({ rps: 10, burst: 10 });
   });
 
-  it("bad settings name the JSON pointer", () => {
-    expect(() => validateScanSettings({ regions: ["us-east-1", "Mars"] }, "cfg.yaml#/scan")).toThrow(
-      'cfg.yaml#/scan/regions/1: "Mars" is not a region name',
-    );
-    expect(() => validateScanSettings({ rateLimits: { "apigateway:GetResources": { rps: 0, burst: 5 } } }, "c#/scan")).toThrow(
-      "c#/scan/rateLimits/apigateway:GetResources/rps: must be a positive number",
-    );
-    expect(() => validateScanSettings({ concurrency: { global: 0 } }, "c")).toThrow(
-      "c/concurrency/global: must be a positive integer",
-    );
-    expect(() => validateScanSettings({ org: true, accounts: ["111122223333"] }, "c")).toThrow("either accounts or org");
-    expect(() => validateScanSettings({ regoins: [] }, "c")).toThrow("c/regoins: unknown setting");
+  it("bad settings name the JSON pointer (the one scan-settings validator)", () => {
+    const problems = (data: unknown) => scanSettingsProblems(data).map((p) => `${p.pointer}: ${p.message}`);
+    expect(problems({ regions: ["us-east-1", "Mars"] })).toEqual([
+      '/regions/1: must be a region name such as eu-west-1, got "Mars"',
+    ]);
+    expect(problems({ rateLimits: { "apigateway:GetResources": { rps: 0, burst: 5 } } })).toEqual([
+      "/rateLimits/apigateway:GetResources/rps: must be > 0",
+    ]);
+    expect(problems({ concurrency: { global: 0 } })).toEqual(["/concurrency/global: must be >= 1"]);
+    expect(problems({ org: true, accounts: ["111122223333"] })).toEqual(["/org: use either accounts or org, not both"]);
+    expect(problems({ regoins: [] })).toEqual(["/regoins: unknown field (not allowed here)"]);
   });
 });
 
