@@ -52,9 +52,16 @@ function lineOf(doc: Document, lines: LineCounter, pointer: string, atKey: boole
   return offset === undefined ? 1 : lines.linePos(offset).line;
 }
 
+/** The parsed text a problem is placed in. */
+interface Source {
+  file: string;
+  doc: Document;
+  lines: LineCounter;
+}
+
 /** One problem as `FILE:LINE: /pointer: message`, the line found from the YAML/JSON document positions. */
-function describe(file: string, doc: Document, lines: LineCounter, p: SettingProblem, atKey = false): string {
-  return `${file}:${lineOf(doc, lines, p.pointer, atKey)}: ${p.pointer || "/"}: ${p.message}`;
+function describe(src: Source, p: SettingProblem, atKey = false): string {
+  return `${src.file}:${lineOf(src.doc, src.lines, p.pointer, atKey)}: ${p.pointer || "/"}: ${p.message}`;
 }
 
 /** Throws the first problems (at most five) as one InputError. */
@@ -90,12 +97,13 @@ export function parseConfig(text: string, file: string): TollgateConfig {
   validator ??= newAjv({ allErrors: true, verbose: true }).compile(CONFIG_SCHEMA);
   if (!validator(data)) {
     const errors = (validator.errors ?? []).filter((e) => e.keyword !== "if");
-    refuse(errors.map((e) => describe(file, doc, lines, schemaProblem(e), e.keyword === "additionalProperties")));
+    refuse(errors.map((e) => describe({ file, doc, lines }, schemaProblem(e), e.keyword === "additionalProperties")));
   }
   // The scan section's checks beyond the schema, the same the scan flags get (src/config/scan-settings.ts).
   const scan = (data as { scan?: unknown }).scan;
   const scanProblems = scan === undefined ? [] : scanSettingsProblems(scan);
-  if (scanProblems.length) refuse(scanProblems.map((p) => describe(file, doc, lines, { ...p, pointer: `/scan${p.pointer}` })));
+  if (scanProblems.length)
+    refuse(scanProblems.map((p) => describe({ file, doc, lines }, { ...p, pointer: `/scan${p.pointer}` })));
   // Any field (a suppression's reason or owner included): a URL with user info would be copied into reports.
   const withUserInfo = userInfoPointers(data)[0];
   if (withUserInfo !== undefined) {

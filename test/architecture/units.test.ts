@@ -1,38 +1,86 @@
-// Readable units (#16 item 8): on the main paths no function over ~80 lines, no module over ~400 lines and no
-// function with more than four positional parameters. Extend MAIN_PATHS as modules are brought under the limits.
-import { readdirSync } from "node:fs";
+// Readable units (#16 item 8): in the whole of src/, no function over 80 lines, no module over 400 lines and no
+// function with more than four positional parameters. ALLOWED names what is still being split, each with why and who;
+// an entry that no longer needs to be there fails the test too, so the list only shrinks.
+import { readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { packageRoot } from "../../src/util/paths.js";
 import { linesOf, unitsOf } from "./units.js";
 
 const root = packageRoot();
-const inDir = (dir: string) =>
-  readdirSync(join(root, dir))
-    .filter((f) => f.endsWith(".ts"))
-    .map((f) => `${dir}/${f}`);
+const MAX_MODULE_LINES = 400;
+const MAX_FUNCTION_LINES = 80;
+const MAX_PARAMS = 4;
 
-const MAIN_PATHS = [
-  ...inDir("src/enrich"),
-  ...inDir("src/facts"),
-  ...inDir("src/pipeline"),
-  "src/cli/commands.ts",
-  "src/cli/merge.ts",
-  "src/collect/scan.ts",
-  "src/inventory/io.ts",
-  "src/analysis/iam/analyze.ts",
-  "src/analysis/iam/documents.ts",
-  "src/analysis/iam/principal-facts.ts",
-  "src/analysis/iam/policy.ts",
-  // runProbes (prober.ts) and probeInventory (run.ts) in named steps: session.ts, steps.ts, results.ts, plan.ts, prepare.ts.
-  ...inDir("src/probe"),
-];
+function sources(dir: string): string[] {
+  return readdirSync(join(root, dir)).flatMap((f) => {
+    const rel = `${dir}/${f}`;
+    if (statSync(join(root, rel)).isDirectory()) return sources(rel);
+    return f.endsWith(".ts") ? [rel] : [];
+  });
+}
 
-describe("units on the main paths", () => {
-  it.each(MAIN_PATHS)("%s: module ≤ 400 lines, functions ≤ 80 lines and ≤ 4 positional parameters", (file) => {
+const PIPELINE = "report input built for the CLI; the pipeline stream (src/pipeline) owns its callers";
+const REPORTERS = "reporters: the paths stream adds path sections (#18); split after it lands";
+const COLLECTORS = "a collector's pages in one function; to split into named steps per call (as src/collect/iam.ts)";
+
+/**
+ * What is over a limit and allowed for now: `file` for the module's length, `file#function` for a function (its
+ * length or its parameters). Every entry says why.
+ */
+const ALLOWED: Record<string, string> = {
+  "src/cli/run-report.ts#reportInput": PIPELINE,
+  "src/cli/run-report.ts#writeReportFiles": PIPELINE,
+  "src/cli.ts#buildProgram": "one commander chain per command; to become one builder per command",
+  "src/collect/apigateway.ts#collectApiGateway": COLLECTORS,
+  "src/collect/apigatewayv2.ts#collectApiGatewayV2": COLLECTORS,
+  "src/collect/cognito.ts#collectCognitoUserPools": `${COLLECTORS}; the identity-rules stream works on Cognito (#17)`,
+  "src/collect/iam.ts#buildResources": "positional parameters of the IAM collector's resource builder; to take one object",
+  "src/collect/iam.ts#fromDetail": "positional parameters of the IAM collector's resource builder; to take one object",
+  "src/collect/progress.ts#phase": "a two-line formatter of progress lines; to take one object",
+  "src/engine/evaluate.ts#finding": "the engine's finding constructor; to take one object",
+  "src/engine/partial.ts#keyword": "the partial evaluator's keyword switch (one case per JSON Schema keyword)",
+  "src/engine/resource-types.ts":
+    "the resource-type table grows with #17/#18 (backend and path types); to become one module per service",
+  "src/export/securityhub.ts": "Security Hub export: plan, import and archive in one module; to split in three",
+  "src/export/securityhub.ts#activeTollgateFindings": "Security Hub export; to take one object",
+  "src/export/securityhub.ts#exportToSecurityHub": "Security Hub export: import then archive; to split in named steps",
+  "src/cli/export.ts#writeDryRun": "Security Hub export; to take one object",
+  "src/cli/export.ts#runSecurityHubExport": "Security Hub export; to take one object",
+  "src/aws/arns.ts#restMethodArn": "the ARN's five parts as parameters, in the ARN's order",
+  "src/aws/config.ts#loadAwsConfig": "the AWS CLI's configuration order in one place; to split per setting",
+  "src/aws/config.ts#credentialsProvider": "to take the loaded configuration as one object",
+  "src/report/html-client.ts": "the report's browser script, one string shipped into report.html (not run by Node)",
+  "src/report/html.ts": REPORTERS,
+  "src/report/html.ts#renderPage": REPORTERS,
+  "src/report/markdown.ts#build": REPORTERS,
+  "src/report/sarif.ts#renderSarif": REPORTERS,
+  "src/util/json-stream.ts#readJsonStream": "the streaming JSON reader's state machine",
+};
+
+/** Every violation in src/, as ALLOWED keys with what is over. */
+function violations(): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const file of sources("src")) {
     const path = join(root, file);
-    expect(linesOf(path), `${file} is too long`).toBeLessThanOrEqual(400);
-    const long = unitsOf(path).filter((u) => u.lines > 80 || u.params > 4);
-    expect(long.map((u) => `${u.name} (line ${u.line}): ${u.lines} lines, ${u.params} parameters`)).toEqual([]);
+    const lines = linesOf(path);
+    if (lines > MAX_MODULE_LINES) out.set(file, `${lines} lines`);
+    for (const u of unitsOf(path))
+      if (u.lines > MAX_FUNCTION_LINES || u.params > MAX_PARAMS)
+        out.set(`${file}#${u.name}`, `line ${u.line}: ${u.lines} lines, ${u.params} parameters`);
+  }
+  return out;
+}
+
+describe("readable units in the whole of src/", () => {
+  const found = violations();
+
+  it(`modules ≤ ${MAX_MODULE_LINES} lines, functions ≤ ${MAX_FUNCTION_LINES} lines and ≤ ${MAX_PARAMS} positional parameters, apart from ALLOWED`, () => {
+    const over = [...found].filter(([k]) => !(k in ALLOWED)).map(([k, v]) => `${k} (${v})`);
+    expect(over).toEqual([]);
+  });
+
+  it("ALLOWED holds nothing that is already within the limits", () => {
+    expect(Object.keys(ALLOWED).filter((k) => !found.has(k))).toEqual([]);
   });
 });
