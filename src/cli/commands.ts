@@ -35,7 +35,7 @@ import {
 import { resolveSigningCredentials, stsRegion } from "../aws/identity.js";
 import { fromFindingsFile, loadFindingsFile, type ReportFormat } from "../report/index.js";
 import { secretHashKeyFromEnv, type SecretHashKey } from "../secrets/redaction.js";
-import { scrubContext } from "../secrets/scrub.js";
+import { scrubContext } from "../secrets/load.js";
 import { systemClock, type Clock } from "../util/clock.js";
 import { stderrLogger, type Logger } from "../util/logger.js";
 import { toolVersion } from "../version.js";

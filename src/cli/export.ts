@@ -6,13 +6,13 @@ import { callerIdentity, findingsHomeRegion } from "../aws/identity.js";
 import { callTimeouts } from "../collect/tuning.js";
 import { builtInRuleDirs, loadRules } from "../engine/rules.js";
 import { toBatches } from "../export/batches.js";
+import { planImport } from "../export/import-plan.js";
 import { loadExportInput, type ExportInput } from "../export/findings-file.js";
 import {
   credentialsResolver,
   describeCallError,
   EXPORT_FAILED_EXIT,
   exportToSecurityHub,
-  planImport,
   type ExportResult,
 } from "../export/securityhub.js";
 import type { RuleMeta } from "../model/rule-meta.js";

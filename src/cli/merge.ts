@@ -5,7 +5,7 @@ import { mergeShardFindings, mergeShardInventories } from "../inventory/merge.js
 import { inventoryPipeline, loadRunData, loadSetup, restrictToInventory, writeStage } from "../pipeline/index.js";
 import { fromFindingsFile, loadFindingsFile } from "../report/index.js";
 import { secretHashKeyFromEnv } from "../secrets/redaction.js";
-import { scrubContext } from "../secrets/scrub.js";
+import { scrubContext } from "../secrets/load.js";
 import { systemClock } from "../util/clock.js";
 import { JsonStreamError, readTopLevelMember } from "../util/json-stream.js";
 import { stderrLogger, type Logger } from "../util/logger.js";

@@ -119,7 +119,10 @@ async function credentialReport(
 ): Promise<CredentialReportRow[] | undefined> {
   const where = (operation: string) => ({ account: ctx.account, region: "global", service: SERVICE, operation });
   const { initialDelayMs, maxDelayMs, timeoutMs } = ctx.options.reportPolling;
-  const started = Date.now();
+  // Bounded by the run's clock, or by the time slept when that clock stands still (a frozen test clock).
+  const started = ctx.clock().getTime();
+  let slept = 0;
+  const elapsed = () => Math.max(ctx.clock().getTime() - started, slept);
   let delay = initialDelayMs;
   for (;;) {
     const state = await attempt(
@@ -129,7 +132,7 @@ async function credentialReport(
     );
     if (state === undefined) return undefined;
     if (state === "COMPLETE") break;
-    if (Date.now() - started > timeoutMs) {
+    if (elapsed() > timeoutMs) {
       errors.push({
         ...where("GenerateCredentialReport"),
         errorName: "CredentialReportTimeout",
@@ -138,6 +141,7 @@ async function credentialReport(
       return undefined;
     }
     await ctx.sleep(delay);
+    slept += delay;
     delay = Math.min(maxDelayMs, delay * 2);
   }
   const content = await attempt(

@@ -3,7 +3,8 @@ import type { AwsClientSettings } from "../aws/clients.js";
 import { isAwsCallFailure, toCollectionError } from "../aws/call-error.js";
 import { SharedHttpHandler } from "../aws/http.js";
 import { InputError } from "../errors.js";
-import { scrubContext, scrubError, scrubResource, type ScrubContext } from "../secrets/scrub.js";
+import { scrubContext } from "../secrets/load.js";
+import { scrubError, scrubResource, type ScrubContext } from "../secrets/scrub.js";
 import type { SecretHashKey } from "../secrets/redaction.js";
 import {
   INVENTORY_FORMAT_VERSION,

@@ -4,7 +4,7 @@
  * claims, and would silently pass or fail on nothing. Likewise a probe link must name a check a probe rule judges.
  */
 import { InputError } from "../errors.js";
-import { missingFact } from "../facts/paths.js";
+import { missingFact, type FactsSchema } from "../facts/paths.js";
 import type { ResourceType } from "../model/inventory.js";
 import { outcomeFact } from "../probe/correlate.js";
 import type { ProbeCheck } from "../probe/types.js";
@@ -54,13 +54,18 @@ export function ruleReads(rule: {
 }
 
 /**
- * Refuses (InputError, exit 2) a rule that reads a location its resource type does not have, naming the rule file,
- * the rule, where it reads it and the JSON pointer.
+ * Refuses (InputError, exit 2) a rule that reads a location its resource type does not have (by the generated facts
+ * schema, which the rule loader reads), naming the rule file, the rule, where it reads it and the JSON pointer.
  */
-export function checkFactReads(rule: { id: string; resourceType: ResourceType }, reads: readonly RuleRead[], file: string): void {
+export function checkFactReads(
+  rule: { id: string; resourceType: ResourceType },
+  reads: readonly RuleRead[],
+  file: string,
+  schema: FactsSchema,
+): void {
   for (const r of reads) {
     if (r.keys.length === 1 && RESOURCE_FIELDS.has(r.keys[0]!)) continue;
-    const missing = missingFact(rule.resourceType, r.keys);
+    const missing = missingFact(rule.resourceType, r.keys, schema);
     if (missing) {
       throw new InputError(
         `${file}: ${r.where}: rule ${rule.id} reads ${pointer(r.keys)}, but ${rule.resourceType} has no ${pointer(missing)} (docs/facts.md lists its facts)`,

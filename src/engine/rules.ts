@@ -12,6 +12,7 @@ import { packageRoot } from "../util/paths.js";
 import { describeAjvErrors } from "../inventory/io.js";
 import type { ProbeCheck } from "../probe/types.js";
 import { checkFactReads, checkProbeLink, ruleReads, type RuleRead } from "./fact-checks.js";
+import { factsSchema } from "./facts-schema.js";
 import { addRuleKeywords } from "./keywords.js";
 import { RULE_SCHEMA } from "./rule-schema.js";
 import { readsAny, schemaReads, type Read } from "./partial.js";
@@ -303,7 +304,7 @@ export function loadRuleSet(
         seen.set(id, rel);
       }
       const reads = ruleReads(rule);
-      checkFactReads(rule, reads, rel);
+      checkFactReads(rule, reads, rel, factsSchema());
       parsed.push({ rule, file: rel, reads });
       aliases.set(rule.id, rule.aliases ?? []);
       const override = overrides[rule.id] ?? (rule.aliases ?? []).map((a) => overrides[a]).find(Boolean);

@@ -2,7 +2,7 @@ import type { IamAnalysisData } from "../analysis/iam/index.js";
 import type { JsonObject } from "../model/json.js";
 import type { CollectionError, Resource } from "../model/inventory.js";
 import { enrichAccess } from "./access.js";
-import { defaultSecretPatterns, type SecretPatterns } from "../secrets/patterns.js";
+import type { SecretPatterns } from "../secrets/patterns.js";
 import { enrichApiSecurity } from "./api-security.js";
 import { enrichAppSync } from "./appsync.js";
 import { enrichCognito } from "./cognito.js";
@@ -23,8 +23,8 @@ export interface EnrichContext {
    * unless the listing is known complete, so without this they are null.
    */
   errors?: readonly CollectionError[] | undefined;
-  /** What looks like a secret; default: rules/data/secret-patterns.json. */
-  secretPatterns?: SecretPatterns | undefined;
+  /** What looks like a secret: rules/data/secret-patterns.json, loaded by the setup (src/secrets/load.ts). */
+  secretPatterns: SecretPatterns;
   /**
    * The services collected, when a scan was restricted (`--services`): a fact joining a service that was left
    * out is skipped with that reason, not guessed from the half that was collected.
@@ -42,7 +42,7 @@ export const ENRICHERS: Enricher[] = [
   (resources, ctx) =>
     enrichApiSecurity(resources, {
       errors: ctx.errors,
-      secretPatterns: ctx.secretPatterns ?? defaultSecretPatterns(),
+      secretPatterns: ctx.secretPatterns,
       services: ctx.services,
     }),
   enrichAccess,

@@ -1,3 +1,5 @@
+// What a Security Hub import sends, computed without AWS (pure): the ASFF findings grouped per (account, Region),
+// and the pairs checked for archiving. The export (./securityhub.ts), the dry run and the asff report share it.
 import type { RuleMeta } from "../model/rule-meta.js";
 import { fallbackRule, fitFindingSize, hubRegion, toAsff, type AsffFinding } from "./asff.js";
 import type { ExportInput } from "./findings-file.js";
@@ -40,4 +42,10 @@ export function planImport(input: ExportInput, rules: RuleMeta[], opts: PlanOpti
     groups.set(key, g);
   }
   return [...groups.values()].sort((a, b) => (a.account + a.region < b.account + b.region ? -1 : 1));
+}
+
+/** The (account, Region) pairs whose earlier findings are checked for archiving: every scanned pair, plus home. */
+export function archiveTargets(input: ExportInput, homeRegion: string): { account: string; region: string }[] {
+  const regions = [...new Set([...input.metadata.regions, homeRegion])].sort();
+  return input.metadata.accounts.flatMap((account) => regions.map((region) => ({ account, region })));
 }

@@ -16,8 +16,8 @@ import type { Logger } from "../util/logger.js";
 import { skipReason } from "../report/common.js";
 import { archivedCopy, asffId, ASFF_ID_PREFIX, parseAsffId, productArn, type AsffFinding } from "./asff.js";
 import { toBatches, TokenBucket } from "./batches.js";
+import { archiveTargets, planImport, type ImportGroup, type PlanOptions } from "./import-plan.js";
 import type { ExportInput } from "./findings-file.js";
-import { planImport, type ImportGroup, type PlanOptions } from "./import-plan.js";
 import { planArchive } from "./scope.js";
 
 // The pure plan lives in import-plan.ts so the reporters (--formats asff) do not load the Security Hub client.

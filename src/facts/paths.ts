@@ -1,24 +1,15 @@
 /**
  * Which locations a resource type has, from the generated JSON Schema of its facts (schemas/facts.schema.json,
- * written from src/facts by `npm run schemas`). Reading the generated file keeps the SDK clients, whose schemas
- * the definitions name, out of every command that only loads rules.
+ * written from src/facts by `npm run schemas`), which the rule loader reads (src/engine/facts-schema.ts) and passes
+ * in. Reading the generated file keeps the SDK clients, whose schemas the definitions name, out of every command that
+ * only loads rules.
  */
-import { readFileSync } from "node:fs";
-import { join } from "node:path";
 import type { ResourceType } from "../model/inventory.js";
 import type { JsonObject, JsonValue } from "../model/json.js";
-import { packageRoot } from "../util/paths.js";
 
 /** The generated facts schema: `$defs[<resource type>]` and `$defs[<service>.<SDK shape>]`. */
 export interface FactsSchema {
   $defs: Record<string, JsonObject>;
-}
-
-let loaded: FactsSchema | undefined;
-/** schemas/facts.schema.json, read once. */
-export function factsSchema(): FactsSchema {
-  loaded ??= JSON.parse(readFileSync(join(packageRoot(), "schemas", "facts.schema.json"), "utf8")) as FactsSchema;
-  return loaded;
 }
 
 const isObject = (v: JsonValue | undefined): v is JsonObject => v !== null && typeof v === "object" && !Array.isArray(v);
@@ -61,7 +52,7 @@ function childrenOf(node: JsonObject, key: string): JsonObject[] | undefined {
  * The shortest prefix of `keys` (pointer keys; `*` for any member or index) that a resource of `type` cannot
  * have, or undefined when every step exists. Below a free-form value (a policy document) anything may exist.
  */
-export function missingFact(type: ResourceType, keys: readonly string[], schema = factsSchema()): string[] | undefined {
+export function missingFact(type: ResourceType, keys: readonly string[], schema: FactsSchema): string[] | undefined {
   const root = schema.$defs[type];
   if (!root) return [];
   let nodes: JsonObject[] = alternatives(root, schema);

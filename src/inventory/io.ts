@@ -13,7 +13,8 @@ import {
 } from "../model/inventory.js";
 import { PROBE_RESOURCE_TYPE } from "../probe/types.js";
 import { writeFileAtomic } from "../util/atomic-write.js";
-import { scrubContext, scrubError, scrubResource, type ScrubContext } from "../secrets/scrub.js";
+import { scrubContext } from "../secrets/load.js";
+import { scrubError, scrubResource, type ScrubContext } from "../secrets/scrub.js";
 import { packageRoot } from "../util/paths.js";
 import { stableStringifyChunks } from "../util/stable-json.js";
 

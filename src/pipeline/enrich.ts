@@ -8,8 +8,8 @@ import type { SecretPatterns } from "../secrets/patterns.js";
 export interface EnrichData {
   /** IAM analysis data; absent: access facts are not derived and the rules needing them report error. */
   iamAnalysis?: IamAnalysisData | undefined;
-  /** What looks like a secret; default: rules/data/secret-patterns.json. */
-  secretPatterns?: SecretPatterns | undefined;
+  /** What looks like a secret: rules/data/secret-patterns.json, read by the setup (src/secrets/load.ts). */
+  secretPatterns: SecretPatterns;
 }
 
 /** An inventory with its derived facts, and the errors enrichment added to it (recomputed, so never saved). */

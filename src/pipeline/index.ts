@@ -38,7 +38,7 @@ export {
  * collect → enrich without stops, probes or reports: the inventory rules evaluate, with its derived facts (tests
  * and tools that judge an account directly). `data` defaults to the data every run loads.
  */
-export async function scan(opts: ScanOptions, data?: EnrichData): Promise<Inventory> {
+export async function scan(opts: ScanOptions, data?: Partial<EnrichData>): Promise<Inventory> {
   const collected = await startScan(opts).done;
   return enrichStage(collected, await loadRunData(data).loaded).inventory;
 }

@@ -18,6 +18,7 @@ import { InputError } from "../errors.js";
 import type { Inventory, RunSelection } from "../model/inventory.js";
 import { stderrLogger } from "../util/logger.js";
 import type { EnrichData } from "./enrich.js";
+import { defaultSecretPatterns } from "../secrets/load.js";
 
 // The setup of a run: everything read from files before the first AWS call or output, once, so bad input is
 // refused (exit 2) before anything is collected.
@@ -131,9 +132,10 @@ export interface RunData {
 }
 
 /** Starts loading the run's data (see RunData); a load failure surfaces where `loaded` is awaited. */
-export function loadRunData(given?: EnrichData): RunData {
-  let data: EnrichData = given ?? {};
-  const loaded = given ? Promise.resolve(given) : loadIamAnalysisData().then((iamAnalysis) => (data = { ...data, iamAnalysis }));
+export function loadRunData(given?: Partial<EnrichData>): RunData {
+  // The secret patterns are read at once (one small file); `given` (tests, repeated scans) may bring its own.
+  let data: EnrichData = { secretPatterns: defaultSecretPatterns(), ...given };
+  const loaded = given ? Promise.resolve(data) : loadIamAnalysisData().then((iamAnalysis) => (data = { ...data, iamAnalysis }));
   // Handled now so a failure is not an unhandled rejection before someone awaits it.
   loaded.catch(() => undefined);
   return { loaded, settled: () => data };

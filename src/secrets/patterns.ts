@@ -1,7 +1,3 @@
-import { readFileSync } from "node:fs";
-import { join } from "node:path";
-import { packageRoot } from "../util/paths.js";
-
 /** What looks like a secret (`rules/data/secret-patterns.json`): pattern id → case-insensitive regular expression. */
 export interface SecretPatterns {
   /** A name/value field whose name matches one of these holds a secret (unless its value is only a reference). */
@@ -37,15 +33,6 @@ export function parseSecretPatterns(json: unknown): SecretPatterns {
     throw new Error("secret-patterns.json: ignoreValues must be an array of strings");
   (ignore as string[]).forEach((p, i) => compiles(`ignoreValues/${i}`, p));
   return { names: map(o?.names, "names"), values: map(o?.values, "values"), ignoreValues: ignore as string[] };
-}
-
-let cachedPatterns: SecretPatterns | undefined;
-/** The shipped secret patterns, read once (rules/data is part of the package). */
-export function defaultSecretPatterns(): SecretPatterns {
-  cachedPatterns ??= parseSecretPatterns(
-    JSON.parse(readFileSync(join(packageRoot(), "rules", "data", "secret-patterns.json"), "utf8")),
-  );
-  return cachedPatterns;
 }
 
 /** Which pattern made a value a secret: `name:<id>` (the field's name) or `value:<id>` (the value itself). */
@@ -103,11 +90,4 @@ export class SecretMatcher {
     for (const [id, re] of this.values) out = out.replace(re, (secret) => replace(`value:${id}`, secret));
     return out;
   }
-}
-
-let cachedMatcher: SecretMatcher | undefined;
-/** A matcher over the shipped patterns, compiled once. */
-export function defaultSecretMatcher(): SecretMatcher {
-  cachedMatcher ??= new SecretMatcher(defaultSecretPatterns());
-  return cachedMatcher;
 }

@@ -4,18 +4,13 @@
 import { SECRET_FIELDS, type SecretField } from "../collect/secret-fields.js";
 import type { CollectionError, Inventory, Resource } from "../model/inventory.js";
 import type { JsonValue } from "../model/json.js";
-import { defaultSecretMatcher, type SecretMatcher } from "./patterns.js";
+import type { SecretMatcher } from "./patterns.js";
 import { isRedactionMarker, redactionMarker, type SecretHashKey } from "./redaction.js";
 
-/** What scrubbing needs: the patterns and, optionally, the change-detection hash key. */
+/** What scrubbing needs: the patterns and, optionally, the change-detection hash key (see scrubContext in ./load.ts). */
 export interface ScrubContext {
   matcher: SecretMatcher;
   hashKey?: SecretHashKey | undefined;
-}
-
-/** The shipped patterns, with an optional hash key. */
-export function scrubContext(hashKey?: SecretHashKey): ScrubContext {
-  return { matcher: defaultSecretMatcher(), ...(hashKey ? { hashKey } : {}) };
 }
 
 type Obj = { [k: string]: JsonValue };

@@ -1,3 +1,4 @@
+import { defaultSecretPatterns } from "../../src/secrets/load.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Simulator } from "../../fixtures/simulator/server.js";
 import { collectIam } from "../../src/collect/iam.js";
@@ -59,7 +60,7 @@ describe("IAM collector against the simulator", () => {
 
   it("derives exact facts with the injected clock", async () => {
     const out = await collectIam(ctx());
-    const { resources, errors } = enrich(out.resources, { now: NOW });
+    const { resources, errors } = enrich(out.resources, { now: NOW, secretPatterns: defaultSecretPatterns() });
     const user = (n: string) => resources.find((r) => r.type === "aws.iam.user" && r.name === n)!;
     expect(user("bob").derived).toMatchObject({
       hasConsolePassword: true,
@@ -96,7 +97,7 @@ describe("IAM collector against the simulator", () => {
 
   it("collects server certificates and derives their expiry and the account's support role", async () => {
     const out = await collectIam(ctx());
-    const { resources } = enrich(out.resources, { now: NOW });
+    const { resources } = enrich(out.resources, { now: NOW, secretPatterns: defaultSecretPatterns() });
     const certs = resources.filter((r) => r.type === "aws.iam.server-certificate");
     expect(certs.map((c) => [c.name, c.arn, c.derived["expired"], c.derived["daysUntilExpiry"]])).toEqual([
       ["legacy-api-2019", "arn:aws:iam::111122223333:server-certificate/legacy-api-2019", true, -30],
@@ -136,7 +137,9 @@ describe("IAM collector against the simulator", () => {
         ctx({ account: pag.accountId, settings: { credentials: callerCredentials(pag), maxAttempts: 2, userAgent: "t" } }),
       );
       expect(out.errors).toEqual([]);
-      const acct = enrich(out.resources, { now: NOW }).resources.find((r) => r.type === "aws.iam.account")!;
+      const acct = enrich(out.resources, { now: NOW, secretPatterns: defaultSecretPatterns() }).resources.find(
+        (r) => r.type === "aws.iam.account",
+      )!;
       expect(acct.raw["passwordPolicy"]).toBeNull();
       expect(acct.derived["hasPasswordPolicy"]).toBe(false);
     } finally {

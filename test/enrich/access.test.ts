@@ -1,3 +1,4 @@
+import { defaultSecretPatterns } from "../../src/secrets/load.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { AccountFile } from "../../fixtures/simulator/account-file.js";
 import type { Simulator } from "../../fixtures/simulator/server.js";
@@ -67,7 +68,11 @@ function inventory(a: AccountFile, resources: Resource[], errors: Inventory["err
 
 async function collectAndEnrich(a: AccountFile, withData = true) {
   const out = await collectIam(ctx(a));
-  const enriched = enrich(out.resources, { now: NOW, ...(withData ? { iamAnalysis: data } : {}) });
+  const enriched = enrich(out.resources, {
+    now: NOW,
+    secretPatterns: defaultSecretPatterns(),
+    ...(withData ? { iamAnalysis: data } : {}),
+  });
   const find = (type: string, name: string) => enriched.resources.find((r) => r.type === type && r.name === name)!;
   const access = (type: string, name: string) => find(type, name).derived["access"] as JsonObject | null | undefined;
   return { ...enriched, collectErrors: out.errors, find, access };

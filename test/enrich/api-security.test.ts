@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { enrichApiSecurity, resourcePolicyFacts, restCors, secretLikeVariables } from "../../src/enrich/api-security.js";
-import { defaultSecretMatcher, defaultSecretPatterns, parseSecretPatterns } from "../../src/secrets/patterns.js";
+import { defaultSecretMatcher, defaultSecretPatterns } from "../../src/secrets/load.js";
+import { parseSecretPatterns } from "../../src/secrets/patterns.js";
 import type { CollectionError, Resource, ResourceType } from "../../src/model/inventory.js";
 import type { JsonValue } from "../../src/model/json.js";
 

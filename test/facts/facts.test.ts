@@ -12,7 +12,10 @@ import { factEntries, factsDoc, sourcesOf } from "../../src/facts/docs.js";
 import { FACTS, factsJsonSchema } from "../../src/facts/index.js";
 import { RESOURCE_TYPES, type ResourceType } from "../../src/model/inventory.js";
 import { pointerKeys } from "../../src/util/json.js";
+import { factsSchema } from "../../src/engine/facts-schema.js";
 import { missingFact } from "../../src/facts/paths.js";
+
+const schema = factsSchema();
 import type { Inventory } from "../../src/model/inventory.js";
 import { newAjv } from "../../src/util/ajv.js";
 import { packageRoot } from "../../src/util/paths.js";
@@ -27,17 +30,17 @@ describe("facts schema", () => {
   });
 
   it("knows each type's locations, through nullable facts, arrays, maps and SDK shapes", () => {
-    expect(missingFact("aws.apigateway.method", ["raw", "method", "authorizationType"])).toBeUndefined();
-    expect(missingFact("aws.apigateway.stage", ["raw", "stage", "methodSettings", "*", "loggingLevel"])).toBeUndefined();
-    expect(missingFact("aws.apigateway.stage", ["derived", "throttling", "methods", "*", "rateSource"])).toBeUndefined();
-    expect(missingFact("aws.iam.role", ["derived", "trustPolicy", "Statement", "0", "Principal"])).toBeUndefined();
-    expect(missingFact("aws.apigateway.method", ["raw", "method", "authorisationType"])).toEqual([
+    expect(missingFact("aws.apigateway.method", ["raw", "method", "authorizationType"], schema)).toBeUndefined();
+    expect(missingFact("aws.apigateway.stage", ["raw", "stage", "methodSettings", "*", "loggingLevel"], schema)).toBeUndefined();
+    expect(missingFact("aws.apigateway.stage", ["derived", "throttling", "methods", "*", "rateSource"], schema)).toBeUndefined();
+    expect(missingFact("aws.iam.role", ["derived", "trustPolicy", "Statement", "0", "Principal"], schema)).toBeUndefined();
+    expect(missingFact("aws.apigateway.method", ["raw", "method", "authorisationType"], schema)).toEqual([
       "raw",
       "method",
       "authorisationType",
     ]);
-    expect(missingFact("aws.apigateway.method", ["derived", "webAcl", "arn"])).toEqual(["derived", "webAcl"]);
-    expect(missingFact("aws.apigateway.method", ["derived", "methodKey", "x"])).toEqual(["derived", "methodKey", "x"]);
+    expect(missingFact("aws.apigateway.method", ["derived", "webAcl", "arn"], schema)).toEqual(["derived", "webAcl"]);
+    expect(missingFact("aws.apigateway.method", ["derived", "methodKey", "x"], schema)).toEqual(["derived", "methodKey", "x"]);
   });
 });
 
@@ -64,7 +67,7 @@ describe("docs/facts.md and the lineage", () => {
   it("every location the lineage names is a fact of its type", () => {
     for (const type of RESOURCE_TYPES)
       for (const [op, feed] of Object.entries(RESOURCE_TYPE_SOURCES[type].feeds))
-        for (const p of feed.paths) expect(missingFact(type, pointerKeys(p)), `${type} ${op} ${p}`).toBeUndefined();
+        for (const p of feed.paths) expect(missingFact(type, pointerKeys(p), schema), `${type} ${op} ${p}`).toBeUndefined();
   });
 });
 
@@ -74,7 +77,7 @@ describe("rule fixtures", () => {
     const dir = join(root, "fixtures", "rules");
     const invented = new Set<string>();
     const walk = (type: ResourceType, v: unknown, keys: string[], rule: string): void => {
-      const missing = missingFact(type, keys);
+      const missing = missingFact(type, keys, schema);
       if (missing) invented.add(`${rule}: /${missing.join("/")}`);
       else if (v !== null && typeof v === "object")
         for (const [k, x] of Object.entries(v)) walk(type, x, [...keys, Array.isArray(v) ? "0" : k], rule);

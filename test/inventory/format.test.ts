@@ -13,6 +13,7 @@ import { loadInventory, saveInventory } from "../../src/inventory/io.js";
 import type { Finding } from "../../src/model/finding.js";
 import { INVENTORY_FORMAT_VERSION, type Inventory } from "../../src/model/inventory.js";
 import { enrichStage, savedForm, type EnrichData } from "../../src/pipeline/index.js";
+import { defaultSecretPatterns } from "../../src/secrets/load.js";
 import { startScan } from "../../src/collect/scan.js";
 import { account, ROOT, scanOptions, sim, SIM_NOW } from "../helpers/sim.js";
 
@@ -23,7 +24,7 @@ let data: EnrichData;
 
 beforeAll(async () => {
   rules = loadRules(builtInRuleDirs());
-  data = { iamAnalysis: await loadIamAnalysisData() };
+  data = { iamAnalysis: await loadIamAnalysisData(), secretPatterns: defaultSecretPatterns() };
 });
 
 const byId = (fs: Finding[]) =>

@@ -2,9 +2,9 @@ import { describe, expect, it } from "vitest";
 import { SECRET_FIELDS } from "../../src/collect/secret-fields.js";
 import { RESOURCE_TYPES, type Resource, type ResourceType } from "../../src/model/inventory.js";
 import type { JsonValue } from "../../src/model/json.js";
-import { defaultSecretMatcher } from "../../src/secrets/patterns.js";
+import { defaultSecretMatcher, scrubContext } from "../../src/secrets/load.js";
 import { parseRedactionMarker, secretHashKey, secretHashKeyFromEnv } from "../../src/secrets/redaction.js";
-import { scrubContext, scrubResource, scrubText } from "../../src/secrets/scrub.js";
+import { scrubResource, scrubText } from "../../src/secrets/scrub.js";
 
 const res = (type: ResourceType, raw: Record<string, JsonValue>): Resource => ({
   type,
