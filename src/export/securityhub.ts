@@ -264,8 +264,7 @@ async function importFindings(
 async function activeTollgateFindings(
   client: SecurityHubClient,
   bucket: TokenBucket,
-  account: string,
-  region: string,
+  { account, region }: { account: string; region: string },
   product: string,
 ) {
   return tokenLoop(
@@ -370,7 +369,7 @@ export async function exportToSecurityHub(opts: SecurityHubExportOptions): Promi
       const product = productArn(opts.input.metadata.partition, t.region, t.account);
       let existing: AsffFinding[];
       try {
-        existing = await activeTollgateFindings(client, reads, t.account, t.region, product);
+        existing = await activeTollgateFindings(client, reads, t, product);
       } catch (e) {
         if (refuse(e, t.account, t.region, "GetFindings")) continue;
         // Without the list nothing can be archived safely; say so and fail the export rather than claim success.

@@ -43,7 +43,6 @@ const ALLOWED: Record<string, string> = {
   "src/engine/resource-types.ts":
     "the resource-type table grows with #17/#18 (backend and path types); to become one module per service",
   "src/export/securityhub.ts": "Security Hub export: plan, import and archive in one module; to split in three",
-  "src/export/securityhub.ts#activeTollgateFindings": "Security Hub export; to take one object",
   "src/export/securityhub.ts#exportToSecurityHub": "Security Hub export: import then archive; to split in named steps",
   "src/cli/export.ts#writeDryRun": "Security Hub export; to take one object",
   "src/cli/export.ts#runSecurityHubExport": "Security Hub export; to take one object",
