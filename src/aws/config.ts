@@ -144,8 +144,52 @@ export async function loadAwsConfig(opts: AwsConfigOptions = {}): Promise<AwsCon
     credentials: env["AWS_SHARED_CREDENTIALS_FILE"] || join(getHomeDir(), ".aws", "credentials"),
   };
   const loaded = await loadSharedConfigFiles({ configFilepath: files.config, filepath: files.credentials, ignoreCache: true });
-  const profile: Sourced | undefined = isSet(opts.profile)
-    ? { value: opts.profile, source: "--profile" }
+  const selected = selectProfile({ env, files, loaded }, opts.profile);
+  const region = configuredRegion(env, selected);
+  const endpoints = configuredEndpoints({ env, files, loaded }, selected);
+  const credentialSource = credentialSourceOf(env, selected);
+  const { profile, name } = selected;
+  if (profile?.source === "--profile" && hasEnvKeys(env))
+    opts.logger?.info(
+      `Using profile ${name} (--profile); AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY in the environment are ignored, as the AWS CLI does`,
+    );
+  return {
+    ...(profile ? { profile } : {}),
+    ...(region ? { region } : {}),
+    endpoints,
+    credentialSource,
+    credentials: credentialsProvider({
+      profile,
+      region,
+      endpoints,
+      fromEnvironment: credentialSource.kind === "environment",
+      logger: opts.logger,
+      timeouts: opts.timeouts,
+    }),
+    files,
+  };
+}
+
+/** The environment and the shared files, as read once by `loadAwsConfig`. */
+interface ConfigSources {
+  env: NodeJS.ProcessEnv;
+  files: AwsConfig["files"];
+  loaded: Awaited<ReturnType<typeof loadSharedConfigFiles>>;
+}
+
+/** The selected profile, its two sections, and how messages name its settings. */
+interface SelectedProfile {
+  profile: Sourced | undefined;
+  name: string;
+  inConfig: Section | undefined;
+  inCredentials: Section | undefined;
+  where: (key: string) => string;
+}
+
+/** `--profile`, else AWS_PROFILE, else `default`; a profile named but in neither file is bad input (exit 2). */
+function selectProfile({ env, files, loaded }: ConfigSources, given: string | undefined): SelectedProfile {
+  const profile: Sourced | undefined = isSet(given)
+    ? { value: given, source: "--profile" }
     : isSet(env["AWS_PROFILE"])
       ? { value: env["AWS_PROFILE"], source: "AWS_PROFILE" }
       : undefined;
@@ -163,75 +207,71 @@ export async function loadAwsConfig(opts: AwsConfigOptions = {}): Promise<AwsCon
         "or select an existing one",
     );
   }
-  // The SDK merges a profile's two sections, the credentials file winning.
-  const section: Section = { ...(inConfig ?? {}), ...(inCredentials ?? {}) };
   const where = (key: string) => `${key} of profile ${JSON.stringify(name)} in ${files.config}`;
+  return { profile, name, inConfig, inCredentials, where };
+}
 
+/** AWS_REGION, AWS_DEFAULT_REGION or the profile's `region`, in that order; checked against the regions AWS has. */
+function configuredRegion(env: NodeJS.ProcessEnv, p: SelectedProfile): Sourced | undefined {
   let region: Sourced | undefined;
   if (isSet(env["AWS_REGION"])) region = { value: env["AWS_REGION"], source: "AWS_REGION" };
   else if (isSet(env["AWS_DEFAULT_REGION"])) region = { value: env["AWS_DEFAULT_REGION"], source: "AWS_DEFAULT_REGION" };
-  else if (isSet(inConfig?.["region"])) region = { value: inConfig["region"], source: where("region") };
+  else if (isSet(p.inConfig?.["region"])) region = { value: p.inConfig["region"], source: p.where("region") };
   if (region) checkRegion(region.value, region.source);
+  return region;
+}
 
+/**
+ * Each service's configured endpoint, in the SDK's order: AWS_ENDPOINT_URL_<SERVICE>, AWS_ENDPOINT_URL, the profile's
+ * `services` section, its `endpoint_url`; none when AWS_IGNORE_CONFIGURED_ENDPOINT_URLS (or the profile) says so.
+ */
+function configuredEndpoints({ env, files, loaded }: ConfigSources, p: SelectedProfile): AwsConfig["endpoints"] {
+  const { inConfig, where } = p;
   const endpoints: AwsConfig["endpoints"] = {};
   const ignore = isSet(env["AWS_IGNORE_CONFIGURED_ENDPOINT_URLS"])
     ? flag(env["AWS_IGNORE_CONFIGURED_ENDPOINT_URLS"], "AWS_IGNORE_CONFIGURED_ENDPOINT_URLS")
     : flag(inConfig?.["ignore_configured_endpoint_urls"], where("ignore_configured_endpoint_urls"));
-  if (!ignore) {
-    const servicesName = inConfig?.["services"];
-    let services: Section | undefined;
-    if (isSet(servicesName)) {
-      services = loaded.configFile[`services.${servicesName}`] as Section | undefined;
-      if (!services)
-        throw new InputError(`${where("services")}: names section [services ${servicesName}], which is not in the file`);
-    }
-    for (const [service, id] of Object.entries(AWS_SERVICE_IDS) as [AwsService, string][]) {
-      const envKey = `AWS_ENDPOINT_URL_${id.toUpperCase().replaceAll(" ", "_")}`;
-      const fileKey = `${id.toLowerCase().replaceAll(" ", "_")}.endpoint_url`;
-      let found: Sourced | undefined;
-      if (isSet(env[envKey])) found = { value: env[envKey], source: envKey };
-      else if (isSet(env["AWS_ENDPOINT_URL"])) found = { value: env["AWS_ENDPOINT_URL"], source: "AWS_ENDPOINT_URL" };
-      else if (isSet(services?.[fileKey]))
-        found = { value: services[fileKey], source: `${fileKey} of [services ${servicesName}] in ${files.config}` };
-      else if (isSet(inConfig?.["endpoint_url"])) found = { value: inConfig["endpoint_url"], source: where("endpoint_url") };
-      if (!found) continue;
-      checkEndpointUrl(found.value, found.source);
-      endpoints[service] = found;
-    }
+  if (ignore) return endpoints;
+  const servicesName = inConfig?.["services"];
+  let services: Section | undefined;
+  if (isSet(servicesName)) {
+    services = loaded.configFile[`services.${servicesName}`] as Section | undefined;
+    if (!services)
+      throw new InputError(`${where("services")}: names section [services ${servicesName}], which is not in the file`);
   }
+  for (const [service, id] of Object.entries(AWS_SERVICE_IDS) as [AwsService, string][]) {
+    const envKey = `AWS_ENDPOINT_URL_${id.toUpperCase().replaceAll(" ", "_")}`;
+    const fileKey = `${id.toLowerCase().replaceAll(" ", "_")}.endpoint_url`;
+    let found: Sourced | undefined;
+    if (isSet(env[envKey])) found = { value: env[envKey], source: envKey };
+    else if (isSet(env["AWS_ENDPOINT_URL"])) found = { value: env["AWS_ENDPOINT_URL"], source: "AWS_ENDPOINT_URL" };
+    else if (isSet(services?.[fileKey]))
+      found = { value: services[fileKey], source: `${fileKey} of [services ${servicesName}] in ${files.config}` };
+    else if (isSet(inConfig?.["endpoint_url"])) found = { value: inConfig["endpoint_url"], source: where("endpoint_url") };
+    if (!found) continue;
+    checkEndpointUrl(found.value, found.source);
+    endpoints[service] = found;
+  }
+  return endpoints;
+}
 
-  const envKeys = isSet(env["AWS_ACCESS_KEY_ID"]) && isSet(env["AWS_SECRET_ACCESS_KEY"]);
-  let credentialSource: CredentialSource;
-  if (profile?.source !== "--profile" && envKeys) credentialSource = { kind: "environment", settings: {} };
-  else if (inConfig || inCredentials)
-    credentialSource = {
+const hasEnvKeys = (env: NodeJS.ProcessEnv) => isSet(env["AWS_ACCESS_KEY_ID"]) && isSet(env["AWS_SECRET_ACCESS_KEY"]);
+
+/** Where the credentials come from, as the AWS CLI decides it (environment keys lose only to `--profile`). */
+function credentialSourceOf(env: NodeJS.ProcessEnv, p: SelectedProfile): CredentialSource {
+  if (p.profile?.source !== "--profile" && hasEnvKeys(env)) return { kind: "environment", settings: {} };
+  if (p.inConfig || p.inCredentials) {
+    // The SDK merges a profile's two sections, the credentials file winning.
+    const section: Section = { ...(p.inConfig ?? {}), ...(p.inCredentials ?? {}) };
+    return {
       kind: profileKind(section),
-      profile: profile ?? { value: name, source: "default" },
+      profile: p.profile ?? { value: p.name, source: "default" },
       settings: messageSettings(section),
     };
-  else if (isSet(env["AWS_WEB_IDENTITY_TOKEN_FILE"]) && isSet(env["AWS_ROLE_ARN"]))
-    credentialSource = { kind: "web-identity", settings: { role_arn: env["AWS_ROLE_ARN"] } };
-  else credentialSource = { kind: "chain", settings: {} };
-
-  if (profile?.source === "--profile" && envKeys)
-    opts.logger?.info(
-      `Using profile ${name} (--profile); AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY in the environment are ignored, as the AWS CLI does`,
-    );
-  return {
-    ...(profile ? { profile } : {}),
-    ...(region ? { region } : {}),
-    endpoints,
-    credentialSource,
-    credentials: credentialsProvider(
-      profile,
-      region,
-      endpoints,
-      credentialSource.kind === "environment",
-      opts.logger,
-      opts.timeouts,
-    ),
-    files,
-  };
+  }
+  if (isSet(env["AWS_WEB_IDENTITY_TOKEN_FILE"]) && isSet(env["AWS_ROLE_ARN"]))
+    return { kind: "web-identity", settings: { role_arn: env["AWS_ROLE_ARN"] } };
+  return { kind: "chain", settings: {} };
 }
 
 /**
@@ -239,14 +279,21 @@ export async function loadAwsConfig(opts: AwsConfigOptions = {}): Promise<AwsCon
  * Center) read `endpoint_url` from AWS_PROFILE's profile only, so with `--profile` their configured endpoints are
  * given to them here; without one configured, the SDK's defaults stand.
  */
-function credentialsProvider(
-  profile: Sourced | undefined,
-  region: Sourced | undefined,
-  endpoints: AwsConfig["endpoints"],
-  fromEnvironment: boolean,
-  logger: Logger | undefined,
-  timeouts: CallTimeouts | undefined,
-): AwsCredentialIdentityProvider {
+function credentialsProvider({
+  profile,
+  region,
+  endpoints,
+  fromEnvironment,
+  logger,
+  timeouts,
+}: {
+  profile: Sourced | undefined;
+  region: Sourced | undefined;
+  endpoints: AwsConfig["endpoints"];
+  fromEnvironment: boolean;
+  logger: Logger | undefined;
+  timeouts: CallTimeouts | undefined;
+}): AwsCredentialIdentityProvider {
   if (fromEnvironment) return fromEnv();
   const sts = endpoints.sts?.value;
   // The STS and SSO calls that fetch the credentials are bounded in time like every other AWS call.

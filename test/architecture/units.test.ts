@@ -47,8 +47,6 @@ const ALLOWED: Record<string, string> = {
   "src/cli/export.ts#writeDryRun": "Security Hub export; to take one object",
   "src/cli/export.ts#runSecurityHubExport": "Security Hub export; to take one object",
   "src/aws/arns.ts#restMethodArn": "the ARN's five parts as parameters, in the ARN's order",
-  "src/aws/config.ts#loadAwsConfig": "the AWS CLI's configuration order in one place; to split per setting",
-  "src/aws/config.ts#credentialsProvider": "to take the loaded configuration as one object",
   "src/report/html-client.ts": "the report's browser script, one string shipped into report.html (not run by Node)",
   "src/report/html.ts": REPORTERS,
   "src/report/html.ts#renderPage": REPORTERS,
