@@ -21,7 +21,7 @@ import type { ExportInput } from "./findings-file.js";
 import { planArchive } from "./scope.js";
 
 // The pure plan lives in import-plan.ts so the reporters (--formats asff) do not load the Security Hub client.
-export { planImport, type ImportGroup, type PlanOptions } from "./import-plan.js";
+export { archiveTargets, planImport, type ImportGroup, type PlanOptions } from "./import-plan.js";
 
 /** Credentials for one account's Security Hub. */
 export type Credentials = AwsCredentialIdentityProvider | AwsCredentialIdentity;
@@ -30,12 +30,6 @@ export type CredentialsFor = (account: string) => Credentials;
 
 /** Exit code of an export that Security Hub did not fully accept (documented in the README). */
 export const EXPORT_FAILED_EXIT = 5;
-
-/** The (account, Region) pairs whose earlier findings are checked for archiving: every scanned pair, plus home. */
-export function archiveTargets(input: ExportInput, homeRegion: string): { account: string; region: string }[] {
-  const regions = [...new Set([...input.metadata.regions, homeRegion])].sort();
-  return input.metadata.accounts.flatMap((account) => regions.map((region) => ({ account, region })));
-}
 
 /** A finding Security Hub still refused after the retries. */
 export interface FailedFinding {

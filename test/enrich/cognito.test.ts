@@ -6,6 +6,7 @@ import { enrichCognito } from "../../src/enrich/cognito.js";
 import { enrich } from "../../src/enrich/index.js";
 import { INVENTORY_FORMAT_VERSION, type CollectionError, type Resource, type ResourceType } from "../../src/model/inventory.js";
 import type { JsonObject, JsonValue } from "../../src/model/json.js";
+import { defaultSecretPatterns } from "../../src/secrets/load.js";
 
 const ACCOUNT = "111122223333";
 const NOW = new Date("2026-06-01T00:00:00Z");
@@ -139,7 +140,13 @@ describe("identity pool: the unauthenticated role, joined with the IAM analysis"
     data = await loadIamAnalysisData();
   });
   const run = (resources: Resource[], errors: CollectionError[] = [], services?: string[]) =>
-    enrich(resources, { now: NOW, iamAnalysis: data, errors, ...(services ? { services } : {}) });
+    enrich(resources, {
+      now: NOW,
+      iamAnalysis: data,
+      errors,
+      secretPatterns: defaultSecretPatterns(),
+      ...(services ? { services } : {}),
+    });
   const guestOf = (out: { resources: Resource[] }) =>
     out.resources.find((r) => r.type === "aws.cognito.identitypool")!.derived["unauthenticatedRole"] as JsonObject | null;
 
