@@ -32,6 +32,8 @@ const ALLOWED: Record<string, string> = {
   "src/cli/run-report.ts#reportInput": PIPELINE,
   "src/cli/run-report.ts#writeReportFiles": PIPELINE,
   "src/cli.ts#buildProgram": "one commander chain per command; to become one builder per command",
+  "src/cli.ts":
+    "402 lines since each command loads its module lazily (#19); shrinks with buildProgram's split into one builder per command",
   "src/collect/apigateway.ts#collectApiGateway": COLLECTORS,
   "src/collect/apigatewayv2.ts#collectApiGatewayV2": COLLECTORS,
   "src/collect/cognito.ts#collectCognitoUserPools": `${COLLECTORS}; the identity-rules stream works on Cognito (#17)`,
