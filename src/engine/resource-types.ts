@@ -106,6 +106,22 @@ function trailMember(fields: string[], raw: string): Feed {
   };
 }
 
+/**
+ * The Lambda listing an integration's function is joined with: only a failure in the function's own account and
+ * region leaves its existence unknown.
+ */
+const functionListing: Feed = {
+  paths: ["/derived/integrationBackend/functionExists"],
+  attach: "scope",
+  select: (r, e) => {
+    const arn = obj(r.derived["integrationBackend"])?.["functionArn"];
+    const [, , , region, account] = typeof arn === "string" ? arn.split(":") : [];
+    return arn === undefined || arn === null || (account === e.account && region === e.region)
+      ? ["/derived/integrationBackend/functionExists"]
+      : [];
+  },
+};
+
 const CONFIG = "/derived/configStatus";
 
 /** The unauthenticated role an identity pool names (GetIdentityPoolRoles), if any. */
@@ -292,6 +308,7 @@ export const RESOURCE_TYPE_SOURCES: Record<ResourceType, ResourceTypeSource> = {
       "apigateway:GetAuthorizers": { paths: ["/derived/authorizer"] },
       "apigateway:GetStages": { paths: ["/derived/throttling"] },
       "apigateway:GetAccount": accountThrottling("/derived/throttling"),
+      "lambda:ListFunctions": functionListing,
     },
   },
   "aws.apigateway.stage": {
@@ -348,9 +365,10 @@ export const RESOURCE_TYPE_SOURCES: Record<ResourceType, ResourceTypeSource> = {
     listedBy: { "apigatewayv2:GetApis": "scope", "apigatewayv2:GetRoutes": "parent" },
     feeds: {
       "apigatewayv2:GetAuthorizers": { paths: ["/derived/authorizer"] },
-      "apigatewayv2:GetIntegrations": { paths: ["/raw/integration"] },
+      "apigatewayv2:GetIntegrations": { paths: ["/raw/integration", "/derived/integrationBackend"] },
       "apigatewayv2:GetStages": { paths: ["/derived/throttling"] },
       "apigateway:GetAccount": accountThrottling("/derived/throttling"),
+      "lambda:ListFunctions": functionListing,
     },
   },
   "aws.apigatewayv2.domain": {
@@ -432,9 +450,20 @@ export const RESOURCE_TYPE_SOURCES: Record<ResourceType, ResourceTypeSource> = {
     regional: true,
     listedBy: { "lambda:ListFunctions": "scope" },
     feeds: {
-      "lambda:GetPolicy": { paths: ["/raw/policy", "/raw/aliasPolicies"] },
+      // One GetPolicy failure (the function's or an alias's) is recorded on the function either way.
+      "lambda:GetPolicy": {
+        paths: ["/raw/policy", "/raw/aliasPolicies", "/derived/resourcePolicy", "/derived/aliasResourcePolicies"],
+      },
       // Alias policies are read for the aliases that have a URL.
-      "lambda:ListFunctionUrlConfigs": { paths: ["/raw/functionUrlConfigs", "/raw/aliasPolicies"] },
+      "lambda:ListFunctionUrlConfigs": {
+        paths: [
+          "/raw/functionUrlConfigs",
+          "/raw/aliasPolicies",
+          "/derived/publicUrls",
+          "/derived/corsCredentialedAnyOrigin",
+          "/derived/aliasResourcePolicies",
+        ],
+      },
     },
   },
   "aws.cognito.userpool": {

@@ -6,7 +6,10 @@ import type { SecretPatterns } from "../secrets/patterns.js";
 import { enrichApiSecurity } from "./api-security.js";
 import { enrichAppSync } from "./appsync.js";
 import { enrichCognito } from "./cognito.js";
+import type { LambdaRuntimes } from "../data/lambda-runtimes.js";
 import { enrichIam, type EnrichResult } from "./iam.js";
+import { enrichIntegrations } from "./integrations.js";
+import { enrichLambda } from "./lambda.js";
 import { enrichRegional } from "./regional.js";
 
 /**
@@ -30,6 +33,13 @@ export interface EnrichContext {
    * out is skipped with that reason, not guessed from the half that was collected.
    */
   services?: readonly string[] | undefined;
+  /** Lambda runtime lifecycle dates (rules/data/lambda-runtimes.json); when absent, runtime facts are null. */
+  lambdaRuntimes?: LambdaRuntimes | undefined;
+  /**
+   * The (account, region) units the scan covered: an integration naming a Lambda function elsewhere is not judged.
+   * When absent, only an integration's own account and region count as scanned.
+   */
+  units?: readonly { account: string; region: string }[] | undefined;
 }
 
 /** A pure enricher: derives facts from raw data (of any resources, for joins) and the context. */
@@ -49,6 +59,13 @@ export const ENRICHERS: Enricher[] = [
   // After enrichAccess: identity pools join the IAM analysis of their roles.
   (resources, ctx) => enrichCognito(resources, { errors: ctx.errors, services: ctx.services }),
   (resources, ctx) => enrichAppSync(resources, { now: ctx.now, services: ctx.services }),
+  (resources, ctx) =>
+    enrichLambda(resources, {
+      now: ctx.now,
+      runtimes: ctx.lambdaRuntimes,
+      secretPatterns: ctx.secretPatterns ?? defaultSecretPatterns(),
+    }),
+  (resources, ctx) => enrichIntegrations(resources, { errors: ctx.errors, services: ctx.services, units: ctx.units }),
 ];
 
 /**

@@ -273,7 +273,7 @@ function stageWebAcl(r: Resource, ix: RegionalIndex): Pick<Derived<"aws.apigatew
   };
 }
 
-function methodFacts(r: Resource, ix: RegionalIndex): Derived<"aws.apigateway.method"> {
+function methodFacts(r: Resource, ix: RegionalIndex): Omit<Derived<"aws.apigateway.method">, "integrationBackend"> {
   const apiArn = r.arn.slice(0, r.arn.indexOf("/resources/"));
   const api = ix.restApis.get(inAccount(r, apiArn));
   const method = obj(r.raw["method"]) ?? {};
@@ -295,7 +295,7 @@ function methodFacts(r: Resource, ix: RegionalIndex): Derived<"aws.apigateway.me
   };
 }
 
-function routeFacts(r: Resource, ix: RegionalIndex): Derived<"aws.apigatewayv2.route"> {
+function routeFacts(r: Resource, ix: RegionalIndex): Omit<Derived<"aws.apigatewayv2.route">, "integrationBackend"> {
   const apiArn = r.arn.slice(0, r.arn.indexOf("/routes/"));
   const api = ix.httpApis.get(inAccount(r, apiArn));
   const route = obj(r.raw["route"]) ?? {};

@@ -57,6 +57,32 @@ export const authorizerFacts = (v2: boolean) =>
     "The authorizer the method/route names; null when it names none or the API's authorizers were not read.",
   );
 
+/** The backend a REST method's or v2 route's integration calls: a plain-HTTP URL, a Lambda function. */
+export const integrationBackend = f.nullable(
+  f.object({
+    httpUrl: f.nullable(
+      f.string(
+        "URL an HTTP or HTTP_PROXY integration calls over the internet; null for other integrations (Lambda, AWS service, mock, VPC link).",
+      ),
+    ),
+    plainHttp: f.nullable(
+      f.boolean("httpUrl uses http:// (no TLS); null when there is no httpUrl or a stage variable gives its scheme."),
+    ),
+    functionArn: f.nullable(
+      f.string(
+        "The Lambda function an AWS or AWS_PROXY integration invokes (unqualified ARN); null when none, or when a stage variable names it.",
+      ),
+    ),
+    functionScanned: f.boolean("The function's account and region were part of the scan."),
+    functionExists: f.nullable(
+      f.boolean(
+        "The Lambda listing of the function's account and region returned it; null when that listing failed or was not made, or the function is outside the scan.",
+      ),
+    ),
+  }),
+  "The integration's backend; null when the integration could not be read.",
+);
+
 /** Where CORS headers are returned in a risky way, from one source. */
 const corsLists = {
   wildcardOnAuthorized: f.array(f.string(), "Responses returning a literal `*` origin on a path with an authorised method."),
@@ -144,6 +170,7 @@ export const apigatewayFacts = {
       methodKey: f.string("`resourcePath VERB`, the form allow-lists use."),
       authorizer: authorizerFacts(false),
       throttling: f.array(f.object(throttleLimits), "Effective throttling of the method in each stage of its API."),
+      integrationBackend,
     },
   ),
   "aws.apigateway.stage": resourceFacts(

@@ -15,7 +15,7 @@ import {
   type Route,
   type Stage,
 } from "@aws-sdk/client-apigatewayv2";
-import { authorizerFacts, customDomains, throttleLimits } from "./apigateway.js";
+import { authorizerFacts, customDomains, integrationBackend, throttleLimits } from "./apigateway.js";
 import { f, resourceFacts } from "./define.js";
 
 const integration = f.sdk<Integration>("apigatewayv2", Integration$);
@@ -56,6 +56,7 @@ export const apigatewayv2Facts = {
     {
       authorizer: authorizerFacts(true),
       throttling: f.array(f.object(throttleLimits), "Effective throttling of the route in each stage of its API."),
+      integrationBackend,
     },
   ),
   "aws.apigatewayv2.domain": resourceFacts(

@@ -30,6 +30,19 @@ import { f, resourceFacts, type Fact } from "./define.js";
 
 const policy = f.nullable(f.sdk<GetPolicyResponse>("lambda", GetPolicyResponse$), "GetPolicy's answer; null when none.");
 
+/** What a Lambda resource policy grants outside the account, statement by statement. */
+const policyFacts = {
+  present: f.boolean("A policy is attached."),
+  publicStatements: f.array(
+    f.string(),
+    "Allow statements open to everyone (`*`, NotPrincipal) or to a service principal with no condition on the caller's source, account or organisation.",
+  ),
+  crossAccountStatements: f.array(
+    f.string(),
+    "Allow statements granting a whole other account (its root or id) with no restricting condition.",
+  ),
+};
+
 export const backendFacts = {
   "aws.lambda.function": resourceFacts(
     {
@@ -44,7 +57,42 @@ export const backendFacts = {
       ),
       aliasPolicies: f.optional(f.record(policy, "Resource policies of the aliases that have a URL, by alias.")),
     },
-    {},
+    {
+      publicUrls: f.nullable(
+        f.array(f.string(), "Function URLs with AuthType NONE (with the alias they serve, if any)."),
+        "URLs anyone can call without signing; null when the URLs were not read.",
+      ),
+      corsCredentialedAnyOrigin: f.nullable(
+        f.array(f.string(), "Function URLs whose CORS allows every origin (`*`) together with credentials."),
+        "null when the URLs were not read.",
+      ),
+      resourcePolicy: f.nullable(
+        f.object(policyFacts),
+        "The function's own resource policy (GetPolicy); null when it was not read or cannot be parsed.",
+      ),
+      aliasResourcePolicies: f.nullable(
+        f.object(policyFacts),
+        "The resource policies of the aliases that have a URL, joined; null when the URLs or one of those policies were not read.",
+      ),
+      runtime: f.object(
+        {
+          identifier: f.nullable(f.string("The runtime (`nodejs20.x`); null for a container image, which has none.")),
+          packageType: f.string("Zip or Image."),
+          listed: f.boolean("The runtime is in rules/data/lambda-runtimes.json."),
+          deprecationDate: f.nullable(f.string("Day the runtime is (or was) deprecated; null when not listed.")),
+          blockCreateDate: f.nullable(f.string("Day from which functions cannot be created with it; null when unknown.")),
+          blockUpdateDate: f.nullable(f.string("Day from which functions using it cannot be updated; null when unknown.")),
+          deprecated: f.nullable(
+            f.boolean("Deprecated on or before the collection clock; null for images and runtimes not listed."),
+          ),
+          daysUntilDeprecation: f.nullable(
+            f.integer("Whole days from the collection clock to the deprecation day (negative once deprecated)."),
+          ),
+        },
+        "The function's runtime and its lifecycle dates (rules/data/lambda-runtimes.json).",
+      ),
+      secretEnvironmentVariables: f.array(f.string(), "Names (never values) of environment variables that look like secrets."),
+    },
   ),
   "aws.cognito.userpool": resourceFacts(
     {

@@ -1,4 +1,5 @@
 import type { IamAnalysisData } from "../analysis/iam/index.js";
+import type { LambdaRuntimes } from "../data/lambda-runtimes.js";
 import { enrich } from "../enrich/index.js";
 import { hasRecordedFacts } from "../inventory/io.js";
 import type { CollectionError, Inventory } from "../model/inventory.js";
@@ -10,6 +11,8 @@ export interface EnrichData {
   iamAnalysis?: IamAnalysisData | undefined;
   /** What looks like a secret: rules/data/secret-patterns.json, read by the setup (src/secrets/load.ts). */
   secretPatterns: SecretPatterns;
+  /** Lambda runtime lifecycle dates (rules/data/lambda-runtimes.json); absent: the runtime rules report error. */
+  lambdaRuntimes?: LambdaRuntimes | undefined;
 }
 
 /** An inventory with its derived facts, and the errors enrichment added to it (recomputed, so never saved). */
@@ -32,6 +35,9 @@ export function enrichStage(inventory: Inventory, data: EnrichData): Enriched {
     secretPatterns: data.secretPatterns,
     // Facts joining a service the run did not collect (--services) are skipped, not guessed from the other half.
     services: inventory.metadata.services,
+    lambdaRuntimes: data.lambdaRuntimes,
+    // An integration's Lambda function is judged only where the run scanned (the units of every shard merged).
+    units: inventory.metadata.units,
   });
   const byIndex = new Map(collected.map((r, i) => [r, out.resources[i]!]));
   return {

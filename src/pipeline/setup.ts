@@ -17,6 +17,7 @@ import {
 import { InputError } from "../errors.js";
 import type { Inventory, RunSelection } from "../model/inventory.js";
 import { stderrLogger } from "../util/logger.js";
+import { readLambdaRuntimes } from "../data/lambda-runtimes.js";
 import type { EnrichData } from "./enrich.js";
 import { defaultSecretPatterns } from "../secrets/load.js";
 
@@ -133,8 +134,8 @@ export interface RunData {
 
 /** Starts loading the run's data (see RunData); a load failure surfaces where `loaded` is awaited. */
 export function loadRunData(given?: Partial<EnrichData>): RunData {
-  // The secret patterns are read at once (one small file); `given` (tests, repeated scans) may bring its own.
-  let data: EnrichData = { secretPatterns: defaultSecretPatterns(), ...given };
+  // The secret patterns and the runtime table are small and read at once; `given` (tests, repeated scans) may bring its own.
+  let data: EnrichData = { secretPatterns: defaultSecretPatterns(), lambdaRuntimes: readLambdaRuntimes(), ...given };
   const loaded = given ? Promise.resolve(data) : loadIamAnalysisData().then((iamAnalysis) => (data = { ...data, iamAnalysis }));
   // Handled now so a failure is not an unhandled rejection before someone awaits it.
   loaded.catch(() => undefined);
