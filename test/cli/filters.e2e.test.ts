@@ -87,7 +87,32 @@ describe("--services", () => {
     );
     expect(f?.status).toBe("skipped");
     expect(f?.message).toContain("apigatewayv2 not collected (--services)");
+    // An integration's Lambda function is joined with the Lambda listing: left out, it is skipped, not missing.
+    const fn = doc.findings.filter((x) => x.ruleId === "aws.apigateway.method.integration-function-exists");
+    expect(fn.length).toBeGreaterThan(0);
+    expect(new Set(fn.map((x) => x.status))).toEqual(new Set(["skipped"]));
+    expect(fn[0]?.message).toContain("Lambda was not collected (--services)");
     expect(doc.findings.filter((x) => x.status === "error")).toEqual([]);
+  });
+
+  it("--services lambda alone collects and judges the functions (the Lambda rules exist)", async () => {
+    const out = join(tmp, "lambda-only");
+    const before = calls();
+    const r = await runCli(["scan", "--no-probe", "--services", "lambda", "--out", out], simEnv(s, demo));
+    expect(r.stderr).not.toContain("no rules");
+    expect(r.code).toBe(1);
+    // Only Lambda is called, besides the caller identity and region discovery.
+    expect([...new Set(newCalls(before))].filter((svc) => !["sts", "ec2"].includes(svc))).toEqual(["lambda"]);
+    const doc = read(out);
+    expect(doc.metadata.services).toEqual(["lambda"]);
+    expect(new Set(doc.findings.map((x) => x.resourceType))).toEqual(new Set(["aws.lambda.function"]));
+    expect(doc.findings.filter((x) => x.status === "error")).toEqual([]);
+    expect(
+      doc.findings
+        .filter((x) => x.status === "fail")
+        .map((x) => x.ruleId)
+        .sort(),
+    ).toContain("aws.lambda.function.url-auth-required");
   });
 
   it("makes fewer calls than a full scan", async () => {

@@ -19,7 +19,10 @@ import { DEFAULT_COLLECT_OPTIONS, type UnitContext } from "../../src/collect/con
 import { collectLambda } from "../../src/collect/lambda.js";
 import { scan } from "../../src/pipeline/index.js";
 import { collectWafv2 } from "../../src/collect/wafv2.js";
-import type { Resource } from "../../src/model/inventory.js";
+import { evaluate } from "../../src/engine/evaluate.js";
+import { builtInRuleDirs, loadRules } from "../../src/engine/rules.js";
+import type { Inventory, Resource } from "../../src/model/inventory.js";
+import { fixedClock } from "../../src/util/clock.js";
 import type { JsonObject } from "../../src/model/json.js";
 import { cleanAccount, readonlyPolicy } from "../helpers/accounts.js";
 import { account, callerCredentials, scanOptions, sim, SIM_NOW, unitContext } from "../helpers/sim.js";
@@ -343,9 +346,12 @@ describe("links on existing services", () => {
     const out = await collectApiGatewayV2(ctx("us-east-1", 100));
     const route = one(out.resources, "arn:aws:apigateway:us-east-1::/apis/h1t2t3p4a5/routes/rt00003");
     expect(route.raw["integration"]).toMatchObject({ IntegrationId: "int0001", IntegrationType: "HTTP_PROXY" });
-    // A WebSocket route without a target has no integration.
-    const connect = one(out.resources, "arn:aws:apigateway:us-east-1::/apis/w1s2k3t4a5/routes/ws00001");
-    expect(connect.raw["integration"]).toBeUndefined();
+    // WebSocket routes too: chat's $default forwards over plain HTTP.
+    const fallback = one(out.resources, "arn:aws:apigateway:us-east-1::/apis/w1s2k3t4a5/routes/ws00002");
+    expect(fallback.raw["integration"]).toMatchObject({
+      IntegrationId: "wsi0002",
+      IntegrationUri: "http://chat-backend.example.com/messages",
+    });
   });
 });
 
@@ -472,4 +478,82 @@ describe("least privilege for the backend services", () => {
       s.hooks.splice(s.hooks.indexOf(authz.hook), 1);
     }
   });
+});
+
+describe("the backend rules over a scan of the demo account", () => {
+  const rules = loadRules(builtInRuleDirs()).filter(
+    (r) =>
+      r.resourceType === "aws.lambda.function" ||
+      r.id.endsWith(".integration-https") ||
+      r.id.endsWith(".integration-function-exists"),
+  );
+  const verdicts = (inv: Inventory) =>
+    Object.fromEntries(
+      evaluate(inv, rules)
+        .filter((f) => f.status !== "pass")
+        .map((f) => [`${f.ruleId} ${f.resourceName}`, f.status]),
+    );
+
+  it("fails what the demo gets wrong and passes the rest, judged at the scan's clock", async () => {
+    const inv = await scan(scanOptions(demo, { scan: { regions: ["us-east-1", "eu-west-1"] } }));
+    expect(verdicts(inv)).toEqual({
+      "aws.apigateway.method.integration-function-exists internal-admin ANY /": "fail",
+      "aws.apigatewayv2.route.integration-https chat $default": "fail",
+      "aws.lambda.function.no-secret-environment create-order": "fail",
+      "aws.lambda.function.no-secret-environment partner-auth": "fail",
+      "aws.lambda.function.policy-cross-account-conditions ops-console": "fail",
+      "aws.lambda.function.policy-no-public-access image-resizer": "fail",
+      "aws.lambda.function.policy-no-public-access reports-export": "fail",
+      "aws.lambda.function.runtime-supported get-order": "fail",
+      "aws.lambda.function.url-auth-required reports-export": "fail",
+      "aws.lambda.function.url-cors-credentials-origin ops-console": "fail",
+    });
+    const passes = evaluate(inv, rules).filter((f) => f.status === "pass");
+    expect(passes.map((f) => `${f.ruleId} ${f.resourceName}`)).toEqual(
+      expect.arrayContaining([
+        "aws.apigateway.method.integration-function-exists orders GET /orders",
+        "aws.apigatewayv2.route.integration-https chat $connect",
+        "aws.lambda.function.url-auth-required ops-console",
+        "aws.lambda.function.runtime-supported list-orders",
+      ]),
+    );
+    // The clock is the scan's: in September 2028 nodejs24.x is deprecated and python3.12's day is 60 days away.
+    const later = await scan(scanOptions(demo, { scan: { regions: ["us-east-1"] }, clock: fixedClock("2028-09-01T00:00:00Z") }));
+    expect(verdicts(later)).toMatchObject({
+      "aws.lambda.function.runtime-deprecation-soon create-order": "fail",
+      "aws.lambda.function.runtime-supported list-orders": "fail",
+    });
+  }, 60_000);
+
+  it("a denied GetPolicy, ListFunctionUrlConfigs or ListFunctions makes the rules needing it error, never pass", async () => {
+    const denied = new SimError("AccessDeniedException", "denied by the test", 403);
+    const run = (op: string) =>
+      failing(
+        (i) => i.service === "lambda" && i.operation === op,
+        denied,
+        () => scan(scanOptions(demo, { scan: { regions: ["us-east-1"], maxAttempts: 1 } })),
+      );
+    const statusOf = (inv: Inventory, rule: string, name: string) =>
+      evaluate(inv, rules).find((f) => f.ruleId === rule && f.resourceName === name)?.status;
+
+    const noPolicy = await run("GetPolicy");
+    expect(statusOf(noPolicy, "aws.lambda.function.policy-no-public-access", "list-orders")).toBe("error");
+    expect(statusOf(noPolicy, "aws.lambda.function.policy-cross-account-conditions", "ops-console")).toBe("error");
+    // What needs no policy is still judged.
+    expect(statusOf(noPolicy, "aws.lambda.function.url-auth-required", "reports-export")).toBe("fail");
+
+    const noUrls = await run("ListFunctionUrlConfigs");
+    for (const rule of ["aws.lambda.function.url-auth-required", "aws.lambda.function.url-cors-credentials-origin"])
+      expect(statusOf(noUrls, rule, "list-orders")).toBe("error");
+    // image-resizer's own policy is public whatever its URLs are: the failure cannot hide that.
+    expect(statusOf(noUrls, "aws.lambda.function.policy-no-public-access", "image-resizer")).toBe("fail");
+    expect(statusOf(noUrls, "aws.lambda.function.policy-no-public-access", "list-orders")).toBe("error");
+
+    const noList = await run("ListFunctions");
+    const missing = evaluate(noList, rules).filter((f) => f.ruleId === "aws.apigateway.method.integration-function-exists");
+    expect(missing.find((f) => f.resourceName === "internal-admin ANY /")?.status).toBe("error");
+    expect(missing.find((f) => f.resourceName === "orders GET /orders")?.status).toBe("error");
+    expect(missing.find((f) => f.resourceName === "orders GET /orders")?.message).toContain("ListFunctions failed");
+    expect(missing.some((f) => f.status === "pass" || f.status === "fail")).toBe(false);
+  }, 60_000);
 });

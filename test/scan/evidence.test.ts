@@ -402,6 +402,65 @@ const CASES: Case[] = [
       expect: "error",
     }),
   ),
+  // Lambda resource policies: the function's own (GetPolicy) and those of the aliases serving a URL (which
+  // ListFunctionUrlConfigs names). A public or cross-account grant in the function's own policy stands without the URLs.
+  ...(
+    [
+      ["aws.lambda.function.policy-no-public-access", { Sid: "anyone", Principal: "*" }],
+      [
+        "aws.lambda.function.policy-cross-account-conditions",
+        { Sid: "partner", Principal: { AWS: "arn:aws:iam::999988887777:root" } },
+      ],
+    ] as const
+  ).flatMap(([rule, grant]): Case[] => [
+    {
+      rule,
+      name: "the function's own policy grants it; URLs denied",
+      deny: ["lambda:ListFunctionUrlConfigs"],
+      change: (a) => {
+        const f = east(a).lambda!.functions![0]!;
+        (f.policy as { Statement: unknown[] }).Statement.push({
+          Effect: "Allow",
+          Action: "lambda:InvokeFunction",
+          Resource: "*",
+          ...grant,
+        });
+      },
+      expect: "fail",
+    },
+    { rule, name: "URLs denied: an alias's policy could grant it", deny: ["lambda:ListFunctionUrlConfigs"], expect: "error" },
+    { rule, name: "policies denied", deny: ["lambda:GetPolicy"], expect: "error" },
+  ]),
+  // An HTTP API route's Lambda function: the route's integration (GetIntegrations) and the Lambda listing.
+  // (The simulator names the v2 call apigateway:v2:GetIntegrations, the inventory apigatewayv2:GetIntegrations.)
+  ...["apigateway*GetIntegrations", "lambda:ListFunctions"].map((op): Case => ({
+    rule: "aws.apigatewayv2.route.integration-function-exists",
+    name: `a route invokes the account's function; ${op} denied`,
+    deny: [op],
+    change: (a) => {
+      east(a).apigatewayv2 = {
+        apis: [
+          {
+            apiId: "evid3nce01",
+            name: "evidence",
+            protocolType: "HTTP",
+            routes: [
+              { routeId: "rte0001", routeKey: "GET /reports", authorizationType: "AWS_IAM", target: "integrations/int0001" },
+            ],
+            integrations: [
+              {
+                integrationId: "int0001",
+                integrationType: "AWS_PROXY",
+                integrationUri: `arn:aws:lambda:us-east-1:${a.accountId}:function:reports`,
+                payloadFormatVersion: "2.0",
+              },
+            ],
+          },
+        ],
+      };
+    },
+    expect: "error",
+  })),
 ];
 
 /**
@@ -429,6 +488,16 @@ const CANNOT_PROVE: Record<string, Record<string, string>> = {
     "cognito-identity:DescribeIdentityPool": "whether guests are allowed comes from the description alone",
     "cognito-identity:GetIdentityPoolRoles": "which role guests get comes from the pool's roles alone",
     "iam:GetAccountAuthorizationDetails": "what the guest role may do comes from the account's IAM data alone",
+  },
+  "aws.lambda.function.policy-no-public-access": {
+    "lambda:GetPolicy": "the function's and its aliases' policies both come from GetPolicy",
+  },
+  "aws.lambda.function.policy-cross-account-conditions": {
+    "lambda:GetPolicy": "the function's and its aliases' policies both come from GetPolicy",
+  },
+  "aws.apigatewayv2.route.integration-function-exists": {
+    "apigatewayv2:GetIntegrations": "the integration names the function",
+    "lambda:ListFunctions": "a missing function is proven only by the listing",
   },
 };
 const NEVER_UNKNOWN: Record<string, Record<string, string>> = {
