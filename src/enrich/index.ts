@@ -63,7 +63,7 @@ export const ENRICHERS: Enricher[] = [
     enrichLambda(resources, {
       now: ctx.now,
       runtimes: ctx.lambdaRuntimes,
-      secretPatterns: ctx.secretPatterns ?? defaultSecretPatterns(),
+      secretPatterns: ctx.secretPatterns,
     }),
   (resources, ctx) => enrichIntegrations(resources, { errors: ctx.errors, services: ctx.services, units: ctx.units }),
 ];

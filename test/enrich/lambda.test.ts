@@ -3,7 +3,7 @@ import { parseLambdaRuntimes, readLambdaRuntimes } from "../../src/data/lambda-r
 import { enrichLambda, lambdaPolicyFacts, runtimeFacts } from "../../src/enrich/lambda.js";
 import type { Resource } from "../../src/model/inventory.js";
 import type { JsonObject, JsonValue } from "../../src/model/json.js";
-import { defaultSecretPatterns } from "../../src/secrets/patterns.js";
+import { defaultSecretPatterns } from "../../src/secrets/load.js";
 import { redactionMarker } from "../../src/secrets/redaction.js";
 
 const ACCT = "111122223333";
