@@ -3,6 +3,7 @@ import type { RunMetadata } from "../model/inventory.js";
 import type { ReportInput } from "../model/report.js";
 import type { RuleMeta } from "../model/rule-meta.js";
 import { SEVERITIES, severityRank, type Severity } from "../model/severity.js";
+import { PROBE_RESOURCE_TYPE } from "../probe/types.js";
 
 /**
  * Project home page for SARIF `informationUri`. A placeholder until the public repository URL is settled;
@@ -136,9 +137,6 @@ export function isLiveConfirmed(f: Finding): boolean {
   const r = probeRelation(f);
   return f.status === "fail" && (r === "observed" || r === "confirmed");
 }
-
-/** Resource type of live probe results (src/probe). */
-const PROBE_RESOURCE_TYPE = "aws.apigateway.probe";
 
 /**
  * One line saying what produced the results: profile, config file and filters (metadata.selection), e.g.
