@@ -131,6 +131,26 @@ function unauthenticatedRoleArn(r: Resource): string | undefined {
 }
 
 /**
+ * WAF's two listings feed a resource's web ACL facts: all of them, or only the cross-check of the ACL the
+ * resource names itself (`namedAcl`), since a resource naming its ACL proves the association without WAF.
+ */
+function wafAssociationFeeds(namedAcl: (r: Resource) => JsonValue | undefined): Record<string, Feed> {
+  return Object.fromEntries(
+    ["wafv2:ListWebACLs", "wafv2:ListResourcesForWebACL"].map((op) => [
+      op,
+      {
+        paths: ["/derived/webAcl", "/derived/wafAssociated"],
+        attach: "scope",
+        select: (r: Resource) =>
+          namedAcl(r)
+            ? ["/derived/webAcl/reportedByWaf", "/derived/webAcl/wafListingCollected"]
+            : ["/derived/webAcl", "/derived/wafAssociated"],
+      } satisfies Feed,
+    ]),
+  );
+}
+
+/**
  * The region's account-level throttling is only a fallback: without it, the limits a method or route takes from its
  * stage or its own settings stay known, and so does where each limit comes from; only the values that fall back to
  * the account are unknown.
@@ -319,19 +339,7 @@ export const RESOURCE_TYPE_SOURCES: Record<ResourceType, ResourceTypeSource> = {
       "apigateway:GetResources": { paths: ["/derived/throttling"] },
       "apigateway:GetAccount": accountThrottling("/derived/throttling/methods"),
       // A stage that names its web ACL proves the association; otherwise only WAF's listings can.
-      ...Object.fromEntries(
-        ["wafv2:ListWebACLs", "wafv2:ListResourcesForWebACL"].map((op) => [
-          op,
-          {
-            paths: ["/derived/webAcl", "/derived/wafAssociated"],
-            attach: "scope",
-            select: (r: Resource) =>
-              obj(r.raw["stage"])?.["webAclArn"]
-                ? ["/derived/webAcl/reportedByWaf", "/derived/webAcl/wafListingCollected"]
-                : ["/derived/webAcl", "/derived/wafAssociated"],
-          } satisfies Feed,
-        ]),
-      ),
+      ...wafAssociationFeeds((r) => obj(r.raw["stage"])?.["webAclArn"]),
     },
   },
   "aws.apigateway.domain": {
@@ -513,19 +521,7 @@ export const RESOURCE_TYPE_SOURCES: Record<ResourceType, ResourceTypeSource> = {
     feeds: {
       "appsync:ListApiKeys": { paths: ["/raw/apiKeys", "/derived/keyValidity"] },
       // An API that names its web ACL proves the association; otherwise only WAF's listings can.
-      ...Object.fromEntries(
-        ["wafv2:ListWebACLs", "wafv2:ListResourcesForWebACL"].map((op) => [
-          op,
-          {
-            paths: ["/derived/webAcl", "/derived/wafAssociated"],
-            attach: "scope",
-            select: (r: Resource) =>
-              obj(r.raw["graphqlApi"])?.["wafWebAclArn"]
-                ? ["/derived/webAcl/reportedByWaf", "/derived/webAcl/wafListingCollected"]
-                : ["/derived/webAcl", "/derived/wafAssociated"],
-          } satisfies Feed,
-        ]),
-      ),
+      ...wafAssociationFeeds((r) => obj(r.raw["graphqlApi"])?.["wafWebAclArn"]),
     },
   },
   // Probe checks fail independently: each leaves only its own outcome unknown.
