@@ -46,7 +46,7 @@ async function child(size: Size, endpoint: string, key: string, secret: string, 
   process.env["AWS_ENDPOINT_URL"] = endpoint;
   const { startScan } = await import("../src/collect/scan.js");
   const pipeline = await import("../src/pipeline/index.js");
-  const { RunStop, SignalRouter } = await import("../src/cli/lifecycle.js");
+  const { RunStop, SignalRouter } = await import("../src/pipeline/lifecycle.js");
   const { systemClock } = await import("../src/util/clock.js");
   const { memoryLogger } = await import("../src/util/logger.js");
   const log = memoryLogger();

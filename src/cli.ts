@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 import { Command, CommanderError, Option } from "commander";
 import type { CommandEnv } from "./cli/commands.js";
-import { SignalRouter } from "./cli/lifecycle.js";
+import { SignalRouter } from "./pipeline/lifecycle.js";
 import { guardStandardStreams } from "./cli/streams.js";
 import { parseShard } from "./collect/shard.js";
 import {

@@ -7,7 +7,7 @@ import { appendFileSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync
 import { randomBytes } from "node:crypto";
 import { constants, tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { isIncomplete } from "../cli/run-report.js";
+import { isIncomplete } from "../pipeline/exit-code.js";
 import { countFindings } from "../report/common.js";
 import { DEFAULT_FORMATS } from "../report/formats.js";
 import { fromFindingsFile } from "../report/json.js";

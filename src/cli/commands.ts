@@ -11,6 +11,9 @@ import { EXIT, InputError } from "../errors.js";
 import { loadInventory } from "../inventory/io.js";
 import { INVENTORY_FORMAT_VERSION, type Inventory } from "../model/inventory.js";
 import type { Severity } from "../model/severity.js";
+import { loadFrameworks } from "../engine/frameworks.js";
+import type { ConsoleFormat } from "../model/output.js";
+import { consoleOutput } from "../report/console.js";
 import {
   enrichStage,
   finishRun,
@@ -22,8 +25,10 @@ import {
   type ProbePlan,
   type RunResult,
   type RunSetup,
+  type OutputOptions,
   type StageContext,
 } from "../pipeline/index.js";
+import { writeReportFiles } from "../pipeline/report.js";
 import {
   assertProbePlanUsable,
   planProbes,
@@ -40,10 +45,8 @@ import { systemClock, type Clock } from "../util/clock.js";
 import { stderrLogger, type Logger } from "../util/logger.js";
 import { toolVersion } from "../version.js";
 import { runSecurityHubExport, type SecurityHubOptions } from "./export.js";
-import { RunStop, SignalRouter } from "./lifecycle.js";
-import type { ConsoleFormat } from "./options.js";
+import { RunStop, SignalRouter } from "../pipeline/lifecycle.js";
 import { checkOutputs, checkScanScope, maxDurationMs, runOutputs } from "./preflight.js";
-import { consoleOutput, writeReportFiles, type OutputOptions } from "./run-report.js";
 
 // The commands: parse flags → load the setup (config, rules, frameworks, data; once) → call the pipeline
 // (src/pipeline) → exit code. Everything here is about flags, files and the process; the run itself is the pipeline's.
@@ -352,7 +355,8 @@ export async function reportCommand(
   const input = fromFindingsFile(await loadFindingsFile(opts.from));
   const stop = runStop(env, log);
   stop.enter("writing");
-  const written = await writeReportFiles(opts.out, input, log, opts.formats);
+  // The built-in frameworks, read once, for report.html's framework view.
+  const written = await writeReportFiles(input, { dir: opts.out, formats: opts.formats, frameworks: loadFrameworks() }, log);
   const out = consoleOutput(opts.console, input);
   if (out) process.stdout.write(out);
   return stop.finish(written.failures.length ? EXIT.incomplete : EXIT.ok);

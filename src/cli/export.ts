@@ -24,7 +24,8 @@ import { writeFileAtomic } from "../util/atomic-write.js";
 import { checkOutputs } from "./preflight.js";
 import { stableStringify } from "../util/stable-json.js";
 import { toolVersion } from "../version.js";
-import { ruleMetas } from "./run-report.js";
+import { loadFrameworks } from "../engine/frameworks.js";
+import { ruleMetas } from "../pipeline/report-input.js";
 
 /** Options of `tollgate export` (file formats). */
 export interface ExportFileOptions {
@@ -66,8 +67,9 @@ export interface ExportSecurityHubOptions extends SecurityHubOptions {
   quiet?: boolean;
 }
 
+/** The rules' metadata, with compliance references from the built-in frameworks (each read once per export). */
 function metasFor(extraRuleDirs: string[] | undefined): RuleMeta[] {
-  return ruleMetas(loadRules([...builtInRuleDirs(), ...(extraRuleDirs ?? [])]));
+  return ruleMetas(loadRules([...builtInRuleDirs(), ...(extraRuleDirs ?? [])]), { frameworks: loadFrameworks() });
 }
 
 /** Region for findings of global services (see `findingsHomeRegion`); `configured` defaults to the environment's. */

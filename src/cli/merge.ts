@@ -2,7 +2,16 @@ import { activeFilters, FLAG_SOURCE, type RuleFilters } from "../engine/selectio
 import { InputError } from "../errors.js";
 import { loadInventory } from "../inventory/io.js";
 import { mergeShardFindings, mergeShardInventories } from "../inventory/merge.js";
-import { inventoryPipeline, loadRunData, loadSetup, restrictToInventory, writeStage } from "../pipeline/index.js";
+import { loadFrameworks } from "../engine/frameworks.js";
+import {
+  exitCodeFor,
+  inventoryPipeline,
+  isIncomplete,
+  loadRunData,
+  loadSetup,
+  restrictToInventory,
+  writeStage,
+} from "../pipeline/index.js";
 import { fromFindingsFile, loadFindingsFile } from "../report/index.js";
 import { secretHashKeyFromEnv } from "../secrets/redaction.js";
 import { scrubContext } from "../secrets/load.js";
@@ -11,7 +20,6 @@ import { JsonStreamError, readTopLevelMember } from "../util/json-stream.js";
 import { stderrLogger, type Logger } from "../util/logger.js";
 import { runStop, type CommandEnv, type ReportOptions } from "./commands.js";
 import { checkOutputs, runOutputs } from "./preflight.js";
-import { exitCodeFor, isIncomplete } from "./run-report.js";
 
 /**
  * `tollgate merge A B C…`: one report set from the shard files of a sharded scan, either all inventories
@@ -52,7 +60,8 @@ async function mergeFindingsFiles(opts: MergeCommandOptions, env: CommandEnv, lo
   log.info(`Merged findings of shards ${m.shards.join(", ")} of ${m.count}: ${input.findings.length} findings`);
   warnMissing(log, missing, m.count);
   const stop = runStop(env, log);
-  const failures = await writeStage({ input, notEvaluated: [] }, opts, { stop, log });
+  // The built-in frameworks, read once, for report.html's framework view.
+  const failures = await writeStage({ input, notEvaluated: [] }, { ...opts, frameworks: loadFrameworks() }, { stop, log });
   return stop.finish(exitCodeFor(input.findings, isIncomplete(input) || failures.length > 0, opts));
 }
 

@@ -3,6 +3,7 @@ import { checkRegion } from "../aws/regions.js";
 import type { ScanSettingsFile } from "../collect/tuning.js";
 import { scanSettingProblem } from "../config/scan-settings.js";
 import { ExitError, InputError } from "../errors.js";
+import { CONSOLE_FORMATS, ON_INCOMPLETE, type ConsoleFormat, type OnIncomplete } from "../model/output.js";
 import { isSeverity, type Severity } from "../model/severity.js";
 import type { FailOn } from "../report/common.js";
 import { isReportFormat, REPORT_FORMATS, type ReportFormat } from "../report/formats.js";
@@ -28,11 +29,6 @@ export function parseFailOn(v: string): FailOn {
   if (!s) throw new InvalidArgumentError("must be one of critical, high, medium, low, informational, none");
   return s;
 }
-
-/** How an incomplete run (a call failed, a check could not conclude, the scan stopped) sets the exit code. */
-export const ON_INCOMPLETE = ["error", "fail", "ignore"] as const;
-/** `--on-incomplete`: error = exit 3, fail = exit 1, ignore = judged on the findings only. */
-export type OnIncomplete = (typeof ON_INCOMPLETE)[number];
 
 /** Parses `--on-incomplete`. */
 export function parseOnIncomplete(v: string): OnIncomplete {
@@ -78,11 +74,6 @@ export function parseList(v: string, prev: string[] = []): string[] {
 export function collect(v: string, prev: string[] = []): string[] {
   return [...prev, v];
 }
-
-/** What `--console` can print on stdout. */
-export const CONSOLE_FORMATS = ["none", "text", "json", "sarif"] as const;
-/** What `--console` prints on stdout. */
-export type ConsoleFormat = (typeof CONSOLE_FORMATS)[number];
 
 /** Parses `--console`. */
 export function parseConsole(v: string): ConsoleFormat {

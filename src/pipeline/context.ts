@@ -1,4 +1,4 @@
-import type { RunStop } from "../cli/lifecycle.js";
+import type { RunStop } from "./lifecycle.js";
 import type { Clock } from "../util/clock.js";
 import type { Logger } from "../util/logger.js";
 

@@ -8,10 +8,21 @@ import { loadRunData } from "./setup.js";
 
 export { collectStage } from "./collect.js";
 export type { StageContext } from "./context.js";
+export { exitCodeFor, isIncomplete, withOutputFailures, type ExitPolicy, type OutputOptions } from "./exit-code.js";
+export { RunStop, SignalRouter, type RunPhase } from "./lifecycle.js";
+export { reportInput, ruleMetas, type ComplianceSource, type ReportInputSource } from "./report-input.js";
 export { enrichStage, savedForm, type EnrichData, type Enriched } from "./enrich.js";
 export { correlateStage, evaluateStage, triageStage, type RuleResults, type Triaged } from "./evaluate.js";
 export { markIncomplete, probeStage, type ProbeContext } from "./probe.js";
-export { saveInventoryStage, writeStage, type Evaluated, type WriteStageOptions } from "./report.js";
+export {
+  saveInventoryStage,
+  writeReportFiles,
+  writeStage,
+  type Evaluated,
+  type ReportFilesOptions,
+  type WriteStageOptions,
+  type WrittenReports,
+} from "./report.js";
 export {
   finishRun,
   inventoryPipeline,

@@ -1,13 +1,14 @@
 import { OutputError } from "../errors.js";
 import { saveInventory } from "../inventory/io.js";
 import type { Inventory } from "../model/inventory.js";
+import type { Framework } from "../model/framework.js";
+import type { ConsoleFormat } from "../model/output.js";
 import type { ReportInput } from "../model/report.js";
 import { writeProbeLog, type ProbeLog } from "../probe/run.js";
 import type { FailOn } from "../report/common.js";
-import type { ReportFormat } from "../report/index.js";
+import { consoleOutput, summarize } from "../report/console.js";
+import { DEFAULT_FORMATS, writeReports, type ReportFormat } from "../report/index.js";
 import type { Logger } from "../util/logger.js";
-import type { ConsoleFormat } from "../cli/options.js";
-import { consoleOutput, summarize, writeReportFiles } from "../cli/run-report.js";
 import type { StageContext } from "./context.js";
 
 /** The evaluated run: report input, and whether evaluation itself was stopped before its last rule. */
@@ -28,6 +29,8 @@ export interface WriteStageOptions {
   probeLog?: ProbeLog | undefined;
   /** The run's --fail-on, so report.html's verdict is the exit code's. */
   failOn?: FailOn;
+  /** The frameworks loaded by the setup, for report.html's framework view. */
+  frameworks: Framework[];
 }
 
 /**
@@ -45,7 +48,7 @@ export async function writeStage(
   const failures: OutputError[] = [];
   const { probeLog } = opts;
   if (probeLog) failures.push(...(await reportingFailure(log, () => writeProbeLog(opts.out, probeLog))));
-  const written = await writeReportFiles(opts.out, input, log, opts.formats, opts.failOn);
+  const written = await writeReportFiles(input, { ...opts, dir: opts.out }, log);
   failures.push(...written.failures);
   summarize(input, log);
   if (input.fixed) {
@@ -57,6 +60,40 @@ export async function writeStage(
   const out = consoleOutput(opts.console, input);
   if (out) process.stdout.write(out);
   return failures;
+}
+
+/** What writeReportFiles wrote, and the files it could not write (each already reported on stderr). */
+export interface WrittenReports {
+  files: string[];
+  failures: OutputError[];
+}
+
+/** Options of writeReportFiles: the folder, the formats, and what report.html shows beside the findings. */
+export interface ReportFilesOptions {
+  dir: string;
+  /** Default DEFAULT_FORMATS. */
+  formats?: readonly ReportFormat[] | undefined;
+  /** The frameworks loaded by the setup, scored in report.html's framework view. */
+  frameworks: Framework[];
+  /** Makes report.html's verdict the exit code's. */
+  failOn?: FailOn | undefined;
+}
+
+/**
+ * Writes the chosen formats into `dir`; prints renderer warnings (e.g. SARIF truncation) and every file that could
+ * not be written (disk full, permission) on stderr. A failed file does not stop the others.
+ */
+export async function writeReportFiles(input: ReportInput, opts: ReportFilesOptions, log: Logger): Promise<WrittenReports> {
+  const { files, warnings, failures } = await writeReports(
+    opts.dir,
+    opts.formats ?? DEFAULT_FORMATS,
+    { ...input, frameworks: opts.frameworks },
+    { toolVersion: input.metadata.toolVersion, ...(opts.failOn ? { failOn: opts.failOn } : {}) },
+  );
+  for (const w of warnings) log.warn(w);
+  for (const f of failures) log.warn(f.message);
+  if (files.length) log.info(`Wrote ${files.join(", ")}`);
+  return { files, failures };
 }
 
 /**

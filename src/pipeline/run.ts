@@ -5,12 +5,13 @@ import type { Inventory } from "../model/inventory.js";
 import type { ReportInput } from "../model/report.js";
 import type { PreparedProbes, ProbeLog } from "../probe/run.js";
 import type { SigningCredentials } from "../probe/sign.js";
-import { exitCodeFor, isIncomplete, reportInput, withOutputFailures, type OutputOptions } from "../cli/run-report.js";
 import { collectStage } from "./collect.js";
 import type { StageContext } from "./context.js";
+import { exitCodeFor, isIncomplete, withOutputFailures, type OutputOptions } from "./exit-code.js";
 import { enrichStage, savedForm, type EnrichData, type Enriched } from "./enrich.js";
 import { correlateStage, evaluateStage, evaluationGap, triageStage } from "./evaluate.js";
 import { markIncomplete, probeStage, type ProbeContext } from "./probe.js";
+import { reportInput } from "./report-input.js";
 import { saveInventoryStage, writeStage, type Evaluated } from "./report.js";
 import type { RunData, RunSetup } from "./setup.js";
 
@@ -73,7 +74,14 @@ export async function judge(inventory: Inventory, setup: RunSetup, ctx: StageCon
       : inventory;
   return {
     input: {
-      ...reportInput(evaluatedInventory, triaged.findings, ran, setup.ruleSet.knownIds, setup.selection),
+      ...reportInput({
+        inventory: evaluatedInventory,
+        findings: triaged.findings,
+        rules: ran,
+        frameworks: setup.frameworks,
+        knownIds: setup.ruleSet.knownIds,
+        selection: setup.selection,
+      }),
       ...(triaged.fixed ? { fixed: triaged.fixed } : {}),
       ...(triaged.notes.length ? { suppressionNotes: triaged.notes } : {}),
     },
@@ -92,7 +100,8 @@ export async function judgeAndReport(
 ): Promise<RunResult> {
   const evaluated = await judge(inventory, plan.setup, ctx);
   const { out, formats, console, failOn } = plan.output;
-  const failures = await writeStage(evaluated, { out, formats, console, probeLog: plan.probeLog, failOn }, ctx);
+  const { frameworks } = plan.setup;
+  const failures = await writeStage(evaluated, { out, formats, console, probeLog: plan.probeLog, failOn, frameworks }, ctx);
   const code = exitCodeFor(evaluated.input.findings, isIncomplete(evaluated.input) || failures.length > 0, plan.output);
   return { code, input: evaluated.input, failures };
 }

@@ -2,7 +2,7 @@ import { loadIamAnalysisData } from "../analysis/iam/index.js";
 import { configProfile, loadConfig } from "../config/load.js";
 import type { TollgateConfig } from "../config/types.js";
 import { readBaseline, type BaselineFinding } from "../engine/baseline.js";
-import { loadFrameworks } from "../engine/frameworks.js";
+import { loadFrameworks, type Framework } from "../engine/frameworks.js";
 import { loadProfile, type Profile } from "../engine/profiles.js";
 import { builtInRuleDirs, loadRuleSet, type Rule, type RuleSet } from "../engine/rules.js";
 import {
@@ -24,7 +24,7 @@ import { defaultSecretPatterns } from "../secrets/load.js";
 // The setup of a run: everything read from files before the first AWS call or output, once, so bad input is
 // refused (exit 2) before anything is collected.
 
-/** Config, profile, rules and baseline for a run, loaded (and validated) before anything else happens. */
+/** Config, profile, rules, frameworks and baseline for a run, loaded (and validated) before anything else happens. */
 export interface RunSetup {
   config: TollgateConfig;
   profile: Profile;
@@ -37,6 +37,8 @@ export interface RunSetup {
   selection: RunSelection;
   /** The `--baseline` file's findings, when one was given. */
   baseline?: BaselineFinding[];
+  /** The compliance frameworks: filters by `--framework`, the rules' compliance references, report.html's view. */
+  frameworks: Framework[];
 }
 
 // configProfile lives with the config loader (rules list needs it without the run's setup); re-exported here.
@@ -91,7 +93,7 @@ export async function loadSetup(opts: SetupOptions): Promise<RunSetup> {
     profile: profile.id === "default" || profile.id === "strict" ? profile.id : `${profile.id} (${profile.file})`,
     ...(config.file ? { config: config.file } : {}),
   };
-  const setup: RunSetup = { config, profile, ruleSet, filters, rules, selection };
+  const setup: RunSetup = { config, profile, ruleSet, filters, rules, selection, frameworks };
   if (!opts.baseline) return setup;
   const baseline = await readBaseline(opts.baseline);
   if (baseline.skipped)

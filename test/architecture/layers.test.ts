@@ -1,6 +1,7 @@
 // The pipeline's layers (#16 item 1): collection records what AWS said and nothing more, so nothing under
 // src/collect may reach an enricher, the analysis, the engine, the pipeline or the reporters — directly or through
-// other modules.
+// other modules. And the pipeline is the run, which the CLI, bench/, the demo and the tests call: nothing under
+// src/pipeline may reach the CLI (src/cli, src/cli.ts), which is flags, files and the process.
 // Derived facts are the enrich stage's (src/pipeline/enrich.ts), computed again whenever an inventory is evaluated.
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
@@ -68,5 +69,19 @@ describe("collection records what AWS said, nothing derived", () => {
     const old = "import { enrich } from '../enrich/index.js';\nexport type { X } from '../analysis/iam/index.js';\n";
     const info = ts.preProcessFile(old, true, true);
     expect(info.importedFiles.map((i) => i.fileName)).toEqual(["../enrich/index.js", "../analysis/iam/index.js"]);
+  });
+});
+
+describe("the pipeline does not depend on the CLI", () => {
+  const files = sources(join(root, "src", "pipeline"));
+  const isCli = (path: string) => rel(path) === "src/cli.ts" || rel(path).startsWith("src/cli/");
+
+  it("finds the stages", () => {
+    expect(files.map(rel)).toEqual(expect.arrayContaining(["src/pipeline/run.ts", "src/pipeline/setup.ts"]));
+  });
+
+  it.each(files.map(rel))("%s reaches nothing of src/cli", (file) => {
+    const bad = [...reachable(join(root, file))].filter(([path]) => isCli(path)).map(([, chain]) => chain.map(rel).join(" → "));
+    expect(bad).toEqual([]);
   });
 });

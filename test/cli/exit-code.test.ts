@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { exitCodeFor, isIncomplete, type ExitPolicy } from "../../src/cli/run-report.js";
+import { exitCodeFor, isIncomplete, type ExitPolicy } from "../../src/pipeline/exit-code.js";
 import { makeFinding, makeReportInput, RULES } from "../helpers/report-input.js";
 
 const high = makeFinding({ ruleId: RULES.mfa, severity: "high" });

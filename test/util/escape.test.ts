@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { plainProgress, ttyProgress } from "../../src/collect/progress.js";
-import { textTable } from "../../src/cli/run-report.js";
+import { textTable } from "../../src/report/console.js";
 import type { Finding } from "../../src/model/finding.js";
 import { escapeForTerminal, escapeJsonForTerminal } from "../../src/util/escape.js";
 import { stderrLogger } from "../../src/util/logger.js";

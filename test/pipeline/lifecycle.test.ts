@@ -1,6 +1,6 @@
 import { EventEmitter } from "node:events";
 import { describe, expect, it } from "vitest";
-import { RunStop, SignalRouter, type LifecycleProcess } from "../../src/cli/lifecycle.js";
+import { RunStop, SignalRouter, type LifecycleProcess } from "../../src/pipeline/lifecycle.js";
 import { formatDuration, parseDuration } from "../../src/util/duration.js";
 import { memoryLogger } from "../../src/util/logger.js";
 
