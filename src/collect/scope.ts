@@ -1,5 +1,3 @@
-import { DescribeRegionsCommand, EC2Client } from "@aws-sdk/client-ec2";
-import { OrganizationsClient, paginateListAccounts } from "@aws-sdk/client-organizations";
 import { iamRegion, type AwsClientSettings } from "../aws/clients.js";
 import { isAwsCallFailure, toCollectionError } from "../aws/call-error.js";
 import type { CollectionError } from "../model/inventory.js";
@@ -7,8 +5,13 @@ import { awsClient } from "./clients.js";
 import { drain } from "./paging.js";
 import { FALLBACK_REGIONS } from "./tuning.js";
 
+// The EC2 and Organizations clients are imported when first called: loading the EC2 client (its shapes cover every
+// EC2 operation) grows a process by about 80 MB of memory, which commands that import this module for other
+// reasons (evaluate, probe of a saved inventory) never need, and a scan needs only for one call.
+
 /** The organisation's ACTIVE accounts (organizations:ListAccounts, paginated), sorted. */
 export async function listOrganizationAccounts(settings: AwsClientSettings, partition: string): Promise<string[]> {
+  const { OrganizationsClient, paginateListAccounts } = await import("@aws-sdk/client-organizations");
   // Organizations is a global service served from the partition's home region.
   const client = awsClient(OrganizationsClient, settings, iamRegion(partition), "organizations");
   try {
@@ -41,6 +44,7 @@ export interface DiscoveredRegions {
  * scanned and the failure is recorded, so the scan reports itself incomplete.
  */
 export async function discoverRegions(settings: AwsClientSettings, account: string, region: string): Promise<DiscoveredRegions> {
+  const { DescribeRegionsCommand, EC2Client } = await import("@aws-sdk/client-ec2");
   const client = awsClient(EC2Client, settings, region, "ec2");
   try {
     const out = await client.send(new DescribeRegionsCommand({ AllRegions: false }));
