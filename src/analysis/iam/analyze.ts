@@ -10,7 +10,7 @@ import { collected, DocumentCache, PolicySource, type Collected } from "./docume
 import type { PolicyVariables } from "./effective.js";
 import { combineGrants, mergeGrants } from "./grants.js";
 import type { AuthorizationDetails, IamAnalysisInput, RoleDetailInput, UserDetailInput } from "./input.js";
-import { permissionFacts, principalFacts, type FactContext, type SelfGrant } from "./principal-facts.js";
+import { permissionFacts, principalFacts, scratchSets, type FactContext, type SelfGrant } from "./principal-facts.js";
 import { resolvePrivescMethods } from "./privesc.js";
 import type {
   IamAnalysisOptions,
@@ -135,7 +135,7 @@ function customerPolicyFacts(details: AuthorizationDetails, run: RunContext): Ma
     if (!p.Arn || !run.policies.isCustomerManaged(p.Arn)) continue;
     const m = run.policies.managed.get(p.Arn);
     const grants = m?.compiled.ok ? [m.compiled.grants] : [];
-    const sets = combineGrants(grants, catalog.size);
+    const sets = combineGrants(grants, catalog.size, run.facts.scratch.identity, run.facts.scratch.deny);
     const facts: ManagedPolicyFacts = {
       arn: p.Arn,
       name: p.PolicyName || nameFromArn(p.Arn),
@@ -162,7 +162,7 @@ export function analyzeIam(input: IamAnalysisInput, data: IamAnalysisData, optio
   }
   const policies = new PolicySource(details, input.partition, new DocumentCache(catalog));
   const run: RunContext = {
-    facts: { catalog, methods, listLimit: options.listLimit ?? 200 },
+    facts: { catalog, methods, listLimit: options.listLimit ?? 200, scratch: scratchSets(catalog.size) },
     policies,
     trust: {
       accountId: input.accountId,

@@ -112,12 +112,23 @@ export interface AllowedSets {
   readonly conditional: BitSet;
 }
 
-/** Combines policies: Allow statements minus unconditional Deny on `*`, split into classes. */
-export function combineGrants(grants: readonly PolicyGrants[], size: number): AllowedSets {
-  const u = emptyBits(size);
-  const r = emptyBits(size);
-  const c = emptyBits(size);
-  const deny = emptyBits(size);
+/** Empty allowed sets for a catalogue of `size` actions. */
+export function emptyAllowedSets(size: number): AllowedSets {
+  return { unconstrained: emptyBits(size), resourceScoped: emptyBits(size), conditional: emptyBits(size) };
+}
+
+/**
+ * Combines policies: Allow statements minus unconditional Deny on `*`, split into classes. `into` and `deny`, when
+ * given, are overwritten and returned (working sets reused from one principal to the next); by default new sets.
+ */
+export function combineGrants(
+  grants: readonly PolicyGrants[],
+  size: number,
+  into: AllowedSets = emptyAllowedSets(size),
+  deny: BitSet = emptyBits(size),
+): AllowedSets {
+  const { unconstrained: u, resourceScoped: r, conditional: c } = into;
+  for (const b of [u, r, c, deny]) b.fill(0);
   for (const g of grants) {
     orInto(u, g.allowAll);
     orInto(r, g.allowScoped);
@@ -130,7 +141,7 @@ export function combineGrants(grants: readonly PolicyGrants[], size: number): Al
   andNotInto(c, deny);
   andNotInto(c, u);
   andNotInto(c, r);
-  return { unconstrained: u, resourceScoped: r, conditional: c };
+  return into;
 }
 
 /**

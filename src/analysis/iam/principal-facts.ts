@@ -1,9 +1,9 @@
 /** Permission facts of principals and managed policies, from their effective allowed sets. */
-import { andInto, countBits, isSubset, type BitSet } from "./bitset.js";
+import { andInto, countBits, emptyBits, isSubset, orInto, type BitSet } from "./bitset.js";
 import type { ActionCatalog } from "./catalog.js";
 import type { Boundary, Collected } from "./documents.js";
-import { anyAllowed, applyBoundary, isAllowedOn, type PolicyVariables } from "./effective.js";
-import { combineGrants, type AllowedSets, type PolicyGrants } from "./grants.js";
+import { applyBoundary, isAllowedOn, type PolicyVariables } from "./effective.js";
+import { combineGrants, emptyAllowedSets, type AllowedSets, type PolicyGrants } from "./grants.js";
 import { matchPrivesc, type ResolvedPrivescMethod } from "./privesc.js";
 import type { PermissionFacts, PrincipalAnalysis, PrincipalFacts } from "./result.js";
 
@@ -12,6 +12,26 @@ export interface FactContext {
   catalog: ActionCatalog;
   methods: readonly ResolvedPrivescMethod[];
   listLimit: number;
+  /** Working sets reused by every computation of the run (see scratchSets). */
+  scratch: ScratchSets;
+}
+
+/**
+ * Working sets of the catalogue's size, overwritten by each principal's fact computation: its combined identity
+ * policies, the per-level lists and the union of its allowed classes are read once and dropped, and allocating them per principal (off the JavaScript
+ * heap, freed only when a collection happens to run) made up most of the analysis's transient memory.
+ */
+export interface ScratchSets {
+  /** A principal's identity policies combined (read by its facts, then overwritten by the next principal's). */
+  identity: AllowedSets;
+  deny: BitSet;
+  level: BitSet;
+  any: BitSet;
+}
+
+/** Working sets for a catalogue of `size` actions. */
+export function scratchSets(size: number): ScratchSets {
+  return { identity: emptyAllowedSets(size), deny: emptyBits(size), level: emptyBits(size), any: emptyBits(size) };
 }
 
 /** An action that would let a principal grant itself more, on the target it would act on. */
@@ -20,8 +40,10 @@ export interface SelfGrant {
   target: string;
 }
 
-function listed(catalog: ActionCatalog, set: BitSet, level: "Read" | "Write" | "Permissions management", limit: number) {
-  const b = set.slice();
+function listed(ctx: FactContext, set: BitSet, level: "Read" | "Write" | "Permissions management") {
+  const { catalog, listLimit: limit } = ctx;
+  const b = ctx.scratch.level;
+  b.set(set);
   andInto(b, catalog.levelBits(level));
   const count = countBits(b);
   return { names: catalog.names(b, limit), count, truncated: count > limit };
@@ -30,10 +52,13 @@ function listed(catalog: ActionCatalog, set: BitSet, level: "Read" | "Write" | "
 /** Permission facts of effective allowed sets and the grants behind them. */
 export function permissionFacts(ctx: FactContext, sets: AllowedSets, grants: readonly PolicyGrants[]): PermissionFacts {
   const { catalog } = ctx;
-  const read = listed(catalog, sets.unconstrained, "Read", ctx.listLimit);
-  const write = listed(catalog, sets.unconstrained, "Write", ctx.listLimit);
-  const pm = listed(catalog, sets.unconstrained, "Permissions management", ctx.listLimit);
-  const any = anyAllowed(sets, catalog.size);
+  const read = listed(ctx, sets.unconstrained, "Read");
+  const write = listed(ctx, sets.unconstrained, "Write");
+  const pm = listed(ctx, sets.unconstrained, "Permissions management");
+  const any = ctx.scratch.any;
+  any.set(sets.unconstrained);
+  orInto(any, sets.resourceScoped);
+  orInto(any, sets.conditional);
   const wildcards = new Set<string>();
   const unknown = new Set<string>();
   let hasPartialDeny = false;
@@ -77,7 +102,7 @@ export interface PrincipalInput {
 export function principalFacts(ctx: FactContext, p: PrincipalInput): PrincipalAnalysis {
   const { catalog } = ctx;
   const { head, own, boundary, selfGrants, vars } = p;
-  const identity = combineGrants(own.grants, catalog.size);
+  const identity = combineGrants(own.grants, catalog.size, ctx.scratch.identity, ctx.scratch.deny);
   const boundarySets = boundary.grants ? combineGrants([boundary.grants], catalog.size) : undefined;
   const effective = boundarySets ? applyBoundary(identity, boundarySets, catalog.size) : identity;
   const reasons: string[] = [];
@@ -114,5 +139,5 @@ export function principalFacts(ctx: FactContext, p: PrincipalInput): PrincipalAn
     adminReasons: reasons,
     ...permissionFacts(ctx, effective, own.grants),
   };
-  return { facts, effective };
+  return { facts };
 }

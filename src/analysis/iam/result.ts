@@ -1,5 +1,4 @@
 /** The IAM analysis's output types: per-principal and per-policy facts, and the policy errors behind them. */
-import type { AllowedSets } from "./grants.js";
 import type { PrivescMatch } from "./privesc.js";
 import type { TrustFinding } from "./trust.js";
 
@@ -84,12 +83,13 @@ export interface PrincipalFacts extends PermissionFacts {
   trust?: RoleTrustFacts;
 }
 
-/** Facts plus the raw effective sets (not serialisable; use `catalog.names()`). */
+/**
+ * One principal's analysis: its JSON facts. The effective allowed sets they were computed from are not kept: at
+ * about 8 KB a principal they were most of the analysis's memory on large accounts, and nothing read them.
+ */
 export interface PrincipalAnalysis {
   /** JSON facts. */
   facts: PrincipalFacts;
-  /** Effective allowed sets after Denies and the boundary. */
-  effective: AllowedSets;
 }
 
 /** Facts for one customer managed policy taken alone. */
