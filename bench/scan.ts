@@ -15,6 +15,7 @@ import { createFaultInjector } from "../fixtures/simulator/faults.js";
 import { AWS_LIKE_QUOTAS, createQuotaLimiter, type Quota } from "../fixtures/simulator/quotas.js";
 import { startSimulator } from "../fixtures/simulator/server.js";
 import { DEFAULT_CONCURRENCY } from "../src/collect/tuning.js";
+import { DEFAULT_FORMATS } from "../src/report/formats.js";
 import { packageRoot } from "../src/util/paths.js";
 import { machine, writeBenchSection } from "./doc.js";
 
@@ -22,11 +23,25 @@ type Size = SizeName | "org";
 const ALL: Size[] = ["small", "medium", "large", "org"];
 const ROLE = "TollgateAudit";
 
+/** One stage of the scanning process: its wall time and the peak RSS reached while it ran. */
+interface StageFigures {
+  ms: number;
+  peakRssMb: number;
+}
+
+/** The stages the bench measures apart, in the order they run. */
+const STAGES = ["collect", "enrich", "evaluate", "report"] as const;
+type Stage = (typeof STAGES)[number];
+
 /** What the child reports. */
 interface ChildResult {
   scanMs: number;
   evaluateMs: number;
   saveMs: number;
+  /** Writing the reports (the default formats), after evaluation. */
+  reportMs: number;
+  /** Wall time and peak RSS of each stage: collect, enrich (the scan's two), evaluate (judge), report (save + write). */
+  stages: Record<Stage, StageFigures>;
   resources: number;
   findings: number;
   errors: number;
@@ -37,10 +52,42 @@ interface ChildResult {
   mainBusyMs: number;
 }
 
+/**
+ * Measures stages one after the other: wall time, and peak RSS while each ran. RSS is sampled every 5 ms; when the
+ * process's maximum RSS (getrusage) rose during a stage, that maximum is the stage's peak (exact even through a long
+ * synchronous step, where no sample runs).
+ */
+function stageMeter() {
+  let peak = 0;
+  const timer = setInterval(() => (peak = Math.max(peak, process.memoryUsage.rss())), 5);
+  timer.unref();
+  const maxRss = () => process.resourceUsage().maxRSS * 1024;
+  const figures: Partial<Record<Stage, StageFigures>> = {};
+  return {
+    figures,
+    async run<T>(stage: Stage, fn: () => T | Promise<T>): Promise<T> {
+      const before = maxRss();
+      peak = process.memoryUsage.rss();
+      const t0 = performance.now();
+      const value = await fn();
+      const ms = performance.now() - t0;
+      const after = maxRss();
+      const bytes = after > before ? after : Math.max(peak, process.memoryUsage.rss());
+      figures[stage] = {
+        ms: ms + (figures[stage]?.ms ?? 0),
+        peakRssMb: Math.max(bytes / 2 ** 20, figures[stage]?.peakRssMb ?? 0),
+      };
+      return value;
+    },
+    stop: () => clearInterval(timer),
+  };
+}
+
 // ---------------------------------------------------------------- child: one scan, in its own process
 /**
  * One scan through the pipeline's own stages (src/pipeline), as `tollgate scan` runs them: collect and enrich
- * (timed as the scan), then evaluate, correlate and triage (timed as evaluation), then the inventory saved.
+ * (timed as the scan), then evaluate, correlate and triage (timed as evaluation), then the inventory saved and the
+ * default reports written (the report stage).
  */
 async function child(size: Size, endpoint: string, key: string, secret: string, inventoryPath: string): Promise<void> {
   process.env["AWS_ENDPOINT_URL"] = endpoint;
@@ -52,8 +99,8 @@ async function child(size: Size, endpoint: string, key: string, secret: string, 
   const log = memoryLogger();
   const ctx = { stop: new RunStop({ log, router: new SignalRouter() }), log, clock: systemClock };
   const setup = await pipeline.loadSetup({ quiet: true });
+  const meter = stageMeter();
   const elu0 = performance.eventLoopUtilization();
-  const t0 = performance.now();
   // Loads while collection runs, as in `tollgate scan`.
   const data = pipeline.loadRunData();
   const run = startScan({
@@ -67,24 +114,29 @@ async function child(size: Size, endpoint: string, key: string, secret: string, 
     logger: log,
     toolVersion: "bench",
   });
-  const collected = await pipeline.collectStage(run, ctx);
-  const enriched = pipeline.enrichStage(collected, await data.loaded);
-  const t1 = performance.now();
+  const collected = await meter.run("collect", () => pipeline.collectStage(run, ctx));
+  const enriched = await meter.run("enrich", async () => pipeline.enrichStage(collected, await data.loaded));
   const elu = performance.eventLoopUtilization(elu0);
   const ru = process.resourceUsage();
-  const evaluated = await pipeline.judge(enriched.inventory, setup, ctx);
+  const evaluated = await meter.run("evaluate", () => pipeline.judge(enriched.inventory, setup, ctx));
   const t2 = performance.now();
-  const failures = await pipeline.saveInventoryStage(
-    inventoryPath,
-    pipeline.savedForm(enriched.inventory, enriched.derivationErrors),
-    log,
+  const failures = await meter.run("report", () =>
+    pipeline.saveInventoryStage(inventoryPath, pipeline.savedForm(enriched.inventory, enriched.derivationErrors), log),
+  );
+  const saveMs = performance.now() - t2;
+  const out = `${inventoryPath.replace(/\.inventory\.json$/, "")}-scan`;
+  failures.push(
+    ...(await meter.run("report", () => pipeline.writeStage(evaluated, { out, formats: DEFAULT_FORMATS, console: "none" }, ctx))),
   );
   if (failures.length) throw failures[0]!;
-  const t3 = performance.now();
+  meter.stop();
+  const stages = meter.figures as Record<Stage, StageFigures>;
   const result: ChildResult = {
-    scanMs: t1 - t0,
-    evaluateMs: t2 - t1,
-    saveMs: t3 - t2,
+    scanMs: stages.collect.ms + stages.enrich.ms,
+    evaluateMs: stages.evaluate.ms,
+    saveMs,
+    reportMs: stages.report.ms - saveMs,
+    stages,
     resources: enriched.inventory.resources.length,
     findings: evaluated.input.findings.length,
     errors: enriched.inventory.errors.length,
@@ -98,7 +150,6 @@ async function child(size: Size, endpoint: string, key: string, secret: string, 
 /** Offline: `tollgate evaluate --inventory` of the saved inventory (load, evaluate, every report), in its own process. */
 async function evaluateChild(inventoryPath: string, outDir: string): Promise<void> {
   const { evaluateCommand } = await import("../src/cli/commands.js");
-  const { DEFAULT_FORMATS } = await import("../src/report/formats.js");
   const t0 = performance.now();
   await evaluateCommand({
     inventory: inventoryPath,
@@ -362,43 +413,88 @@ async function runSize(size: Size, latencyMs: number): Promise<Row> {
   }
 }
 
+/** One column of the table: its header, its alignment, and its cell for a row. */
+interface Column {
+  header: string;
+  /** Right-aligned (figures) unless false. */
+  right?: boolean;
+  cell: (r: Row) => string;
+}
+
+const SERVICES = [
+  "iam",
+  "sts",
+  "ec2",
+  "organizations",
+  "apigateway",
+  "wafv2",
+  "cloudtrail",
+  "config",
+  "lambda",
+  "cognito-idp",
+  "cognito-identity",
+  "appsync",
+];
+
+const total = (m: Map<string, number>) => [...m.values()].reduce((a, b) => a + b, 0);
+const mb = (n: number) => `${Math.round(n)} MB`;
+
+/**
+ * The table's columns, in order. A new figure is one entry here (and its field in ChildResult): the header and the
+ * separator row are built from this list.
+ */
+function columns(latencyMs: number): Column[] {
+  const made = (r: Row) => byService(r.calls, (k) => k);
+  const req = (r: Row) => byService(r.required, (k) => k.split("|")[2]!);
+  return [
+    { header: "size", right: false, cell: (r) => r.size },
+    { header: "accounts", cell: (r) => String(r.accounts) },
+    { header: "resources", cell: (r) => r.child.resources.toLocaleString("en") },
+    {
+      header: "calls made / required",
+      cell: (r) => {
+        const tm = total(r.calls);
+        const tr = total(r.required);
+        return `${tm.toLocaleString("en")} / ${tr.toLocaleString("en")} (${(((tm - tr) / tr) * 100).toFixed(1)}%)`;
+      },
+    },
+    ...SERVICES.map((s): Column => ({ header: s, cell: (r) => `${made(r).get(s) ?? 0}/${req(r).get(s) ?? 0}` })),
+    { header: "throttled", cell: (r) => String(r.throttled) },
+    { header: "wall (scanner CPU)", cell: (r) => `${fmt(r.child.scanMs)} (${fmt(r.child.scanCpuMs)})` },
+    {
+      header: "main thread busy",
+      cell: (r) => `${fmt(r.child.mainBusyMs)} (${Math.round((r.child.mainBusyMs / r.child.scanMs) * 100)}%)`,
+    },
+    {
+      header: "runs: wall range",
+      cell: (r) => `${r.walls.length}: ${fmt(Math.min(...r.walls))}–${fmt(Math.max(...r.walls))}`,
+    },
+    { header: "lower bound (bottleneck)", right: false, cell: (r) => `${fmt(r.lb.ms)} (${r.lb.bottleneck})` },
+    { header: "wall ÷ bound", cell: (r) => (r.child.scanMs / r.lb.ms).toFixed(2) },
+    { header: "concurrency bound", cell: (r) => fmt((total(r.required) * latencyMs) / globalConcurrency()) },
+    { header: "evaluate", cell: (r) => fmt(r.child.evaluateMs) },
+    { header: "save inventory", cell: (r) => fmt(r.child.saveMs) },
+    { header: "write reports", cell: (r) => fmt(r.child.reportMs) },
+    {
+      header: "peak RSS by stage: collect / enrich / evaluate / report",
+      cell: (r) => STAGES.map((s) => Math.round(r.child.stages[s].peakRssMb)).join(" / ") + " MB",
+    },
+    { header: "peak RSS", cell: (r) => mb(r.child.maxRssMb) },
+    {
+      header: "`evaluate --inventory` (time, peak RSS)",
+      cell: (r) => `${fmt(r.offline.evaluateCommandMs)}, ${mb(r.offline.maxRssMb)}`,
+    },
+  ];
+}
+
 function table(rows: Row[], latencyMs: number): string {
-  const services = [
-    "iam",
-    "sts",
-    "ec2",
-    "organizations",
-    "apigateway",
-    "wafv2",
-    "cloudtrail",
-    "config",
-    "lambda",
-    "cognito-idp",
-    "cognito-identity",
-    "appsync",
-  ];
-  const lines = [
-    "| size | accounts | resources | calls made / required | " +
-      services.join(" | ") +
-      " | throttled | wall (scanner CPU) | main thread busy | runs: wall range | lower bound (bottleneck) | wall ÷ bound | concurrency bound | evaluate | save inventory | peak RSS | `evaluate --inventory` (time, peak RSS) |",
-    "| --- | ---: | ---: | ---: | " +
-      services.map(() => "---:").join(" | ") +
-      " | ---: | ---: | ---: | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: |",
-  ];
-  for (const r of rows) {
-    const made = byService(r.calls, (k) => k);
-    const req = byService(r.required, (k) => k.split("|")[2]!);
-    const tm = [...r.calls.values()].reduce((a, b) => a + b, 0);
-    const tr = [...r.required.values()].reduce((a, b) => a + b, 0);
-    lines.push(
-      `| ${r.size} | ${r.accounts} | ${r.child.resources.toLocaleString("en")} | ${tm.toLocaleString("en")} / ${tr.toLocaleString("en")} (${(((tm - tr) / tr) * 100).toFixed(1)}%) | ` +
-        services.map((s) => `${made.get(s) ?? 0}/${req.get(s) ?? 0}`).join(" | ") +
-        ` | ${r.throttled} | ${fmt(r.child.scanMs)} (${fmt(r.child.scanCpuMs)}) | ${fmt(r.child.mainBusyMs)} (${Math.round((r.child.mainBusyMs / r.child.scanMs) * 100)}%) | ${r.walls.length}: ${fmt(Math.min(...r.walls))}–${fmt(Math.max(...r.walls))} | ${fmt(r.lb.ms)} (${r.lb.bottleneck}) | ${(r.child.scanMs / r.lb.ms).toFixed(2)} | ${fmt((tr * latencyMs) / globalConcurrency())} | ${fmt(r.child.evaluateMs)} | ${fmt(r.child.saveMs)} | ${Math.round(r.child.maxRssMb)} MB | ${fmt(r.offline.evaluateCommandMs)}, ${Math.round(r.offline.maxRssMb)} MB |`,
-    );
-  }
+  const cols = columns(latencyMs);
+  const line = (cells: string[]) => `| ${cells.join(" | ")} |`;
+  const lines = [line(cols.map((c) => c.header)), line(cols.map((c) => (c.right === false ? "---" : "---:")))];
+  for (const r of rows) lines.push(line(cols.map((c) => c.cell(r))));
   return (
     lines.join("\n") +
-    `\n\nLatency ${latencyMs} ms per request. Each row is the run with the median scan wall time of the runs given under "runs" (the range shows the machine's noise); \`large\` runs once. "made/required" per service counts attempts the simulator answered (retries of throttled calls included). "Main thread busy": how long the scanning process's event loop was busy during the scan (CPU-bound when near 100%). "Concurrency bound": required calls × latency ÷ the scan's global concurrency (${globalConcurrency()}), the floor the scanner's own call pool sets whatever the quotas allow.`
+    `\n\nLatency ${latencyMs} ms per request. Each row is the run with the median scan wall time of the runs given under "runs" (the range shows the machine's noise); \`large\` runs once. "made/required" per service counts attempts the simulator answered (retries of throttled calls included). "Main thread busy": how long the scanning process's event loop was busy during the scan (CPU-bound when near 100%). "Concurrency bound": required calls × latency ÷ the scan's global concurrency (${globalConcurrency()}), the floor the scanner's own call pool sets whatever the quotas allow. The scanning process runs the stages \`tollgate scan\` runs: collect, enrich (the scan's wall time is theirs), evaluate (rules, probe correlation, suppressions), report (the inventory saved, then the default reports written: ${DEFAULT_FORMATS.join(", ")}); "peak RSS by stage" is the highest resident memory while each ran (sampled every 5 ms, exact when the process's maximum rose during the stage), and "peak RSS" the process's maximum. \`evaluate --inventory\` runs the CLI command on the saved inventory in a process of its own.`
   );
 }
 
