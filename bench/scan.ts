@@ -126,7 +126,9 @@ async function child(size: Size, endpoint: string, key: string, secret: string, 
   const saveMs = performance.now() - t2;
   const out = `${inventoryPath.replace(/\.inventory\.json$/, "")}-scan`;
   failures.push(
-    ...(await meter.run("report", () => pipeline.writeStage(evaluated, { out, formats: DEFAULT_FORMATS, console: "none" }, ctx))),
+    ...(await meter.run("report", () =>
+      pipeline.writeStage(evaluated, { out, formats: DEFAULT_FORMATS, console: "none", frameworks: setup.frameworks }, ctx),
+    )),
   );
   if (failures.length) throw failures[0]!;
   meter.stop();
