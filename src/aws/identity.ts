@@ -12,7 +12,7 @@ import { responseCheckPlugin } from "../collect/response-check.js";
 import type { CollectionError } from "../model/inventory.js";
 import type { Clock } from "../util/clock.js";
 import type { Logger } from "../util/logger.js";
-import type { SigningCredentials } from "../probe/sign.js";
+import type { SigningCredentialSource } from "../probe/sign.js";
 import { isAwsCallFailure, toCollectionError } from "./call-error.js";
 import { clientConfig, partitionOfRegion, type AwsClientSettings } from "./clients.js";
 import { callerIdentityError } from "./credential-errors.js";
@@ -211,21 +211,31 @@ export function findingsHomeRegion(from: HomeRegionSources): string {
   return from.flag ?? from.scope?.[0] ?? from.configured ?? DEFAULT_HOME_REGION;
 }
 
-/** Resolves signing credentials from the chain; probes still run without (SigV4 checks then report error). */
-export async function resolveSigningCredentials(
+/**
+ * The credentials that sign probes: the run's credential chain, checked once up front (none: a warning, and probes
+ * run unsigned, their SigV4 checks reporting error), then asked before every signature through shareCredentials, so
+ * a set within REFRESH_MARGIN_MS of its expiry (by the run's clock) is fetched again: a probe run that outlives an
+ * assumed-role session signs with the new session, never with a snapshot taken when it started.
+ */
+export async function signingCredentials(
   provider: AwsCredentialIdentityProvider | AwsCredentialIdentity | undefined,
-  log: Logger,
-): Promise<SigningCredentials | undefined> {
+  { log, clock }: { log: Logger; clock: Clock },
+): Promise<SigningCredentialSource | undefined> {
   if (!provider) return undefined;
+  const chain = typeof provider === "function" ? provider : () => Promise.resolve(provider);
+  const shared = shareCredentials(() => chain(), clock);
   try {
-    const c = typeof provider === "function" ? await provider() : provider;
+    await shared();
+  } catch (e) {
+    log.warn(`no AWS credentials for signing probes (${(e as Error).name}); SigV4 checks will report error`);
+    return undefined;
+  }
+  return async () => {
+    const c = await shared();
     return {
       accessKeyId: c.accessKeyId,
       secretAccessKey: c.secretAccessKey,
       ...(c.sessionToken ? { sessionToken: c.sessionToken } : {}),
     };
-  } catch (e) {
-    log.warn(`no AWS credentials for signing probes (${(e as Error).name}); SigV4 checks will report error`);
-    return undefined;
-  }
+  };
 }

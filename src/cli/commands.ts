@@ -37,7 +37,7 @@ import {
   type PreparedProbes,
   type ProbeCliOptions,
 } from "../probe/run.js";
-import { resolveSigningCredentials, stsRegion } from "../aws/identity.js";
+import { signingCredentials, stsRegion } from "../aws/identity.js";
 import { fromFindingsFile, loadFindingsFile, type ReportFormat } from "../report/index.js";
 import { secretHashKeyFromEnv, type SecretHashKey } from "../secrets/redaction.js";
 import { scrubContext } from "../secrets/load.js";
@@ -165,11 +165,16 @@ function startCollection(
   return { ...scan, done: withCredentialAdvice(aws, scan.done) };
 }
 
-/** Live probes of a run: signed with the run's credentials, shown on the probe progress display. */
-function probePlan(prepared: PreparedProbes, aws: AwsConfig, opts: { quiet?: boolean | undefined }, log: Logger): ProbePlan {
+/** Live probes of a run: signed with the run's credentials (refreshed as they expire), shown on the probe progress display. */
+function probePlan(
+  prepared: PreparedProbes,
+  aws: AwsConfig,
+  opts: { quiet?: boolean | undefined },
+  { log, clock }: Pick<StageContext, "log" | "clock">,
+): ProbePlan {
   return {
     prepared,
-    credentials: () => resolveSigningCredentials(aws.credentials, log),
+    credentials: () => signingCredentials(aws.credentials, { log, clock }),
     context: { logger: log, userAgent: probeUserAgent(toolVersion()), progress: probeProgress(opts) },
   };
 }
@@ -210,7 +215,7 @@ export async function scanCommand(opts: ScanCommandOptions, env: CommandEnv = {}
       setup,
       data,
       output: opts,
-      probes: probePlan(probes, aws, opts, log),
+      probes: probePlan(probes, aws, opts, ctx),
       keep: { saveInventory: opts.saveInventory, partialOnStop: true },
     },
     ctx,
@@ -315,7 +320,7 @@ export async function probeCommand(opts: ProbeCommandOptions, env: CommandEnv = 
     {
       setup,
       output: opts,
-      probes: probePlan(probes, aws, opts, log),
+      probes: probePlan(probes, aws, opts, { log, clock }),
       keep: { saveInventory: opts.saveInventory, partialOnStop: true },
     },
     { stop, log, clock },

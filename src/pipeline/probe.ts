@@ -1,13 +1,13 @@
 import type { ProbeProgress } from "../collect/progress.js";
 import type { Inventory } from "../model/inventory.js";
 import { probeInventory, type PreparedProbes, type ProbeLog } from "../probe/run.js";
-import type { SigningCredentials } from "../probe/sign.js";
+import type { SigningCredentialSource } from "../probe/sign.js";
 import type { Logger } from "../util/logger.js";
 import type { StageContext } from "./context.js";
 
 /** What probing needs besides the inventory: signing credentials, the User-Agent and the progress display. */
 export interface ProbeContext {
-  credentials?: SigningCredentials | undefined;
+  credentials?: SigningCredentialSource | undefined;
   logger: Logger;
   userAgent: string;
   progress?: ProbeProgress;

@@ -4,7 +4,7 @@ import type { OutputError } from "../errors.js";
 import type { Inventory } from "../model/inventory.js";
 import type { ReportInput } from "../model/report.js";
 import type { PreparedProbes, ProbeLog } from "../probe/run.js";
-import type { SigningCredentials } from "../probe/sign.js";
+import type { SigningCredentialSource } from "../probe/sign.js";
 import { collectStage } from "./collect.js";
 import type { StageContext } from "./context.js";
 import { exitCodeFor, isIncomplete, withOutputFailures, type OutputOptions } from "./exit-code.js";
@@ -27,8 +27,8 @@ export interface RunResult {
 /** Live probes of a run: what to probe, and how to sign and label the requests. */
 export interface ProbePlan {
   prepared: PreparedProbes;
-  /** Resolves the signing credentials; called only when probes will be sent. */
-  credentials: () => Promise<SigningCredentials | undefined>;
+  /** Where the signing credentials come from (refreshed: see SigningCredentialSource); called only when probes will be sent. */
+  credentials: () => Promise<SigningCredentialSource | undefined>;
   context: Omit<ProbeContext, "credentials">;
 }
 

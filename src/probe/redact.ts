@@ -57,19 +57,22 @@ const SIGV4_IN_TEXT: [RegExp, string][] = [
  */
 export class ProbeRedactor {
   /** Known secret strings, longest first (a token may contain a key id). */
-  private readonly known: string[];
+  private known: string[] = [];
 
-  constructor(
-    private readonly secrets: ScrubContext,
-    credentials?: SigningCredentials,
-  ) {
-    const forms = new Set<string>();
-    for (const s of [credentials?.accessKeyId, credentials?.secretAccessKey, credentials?.sessionToken]) {
+  constructor(private readonly secrets: ScrubContext) {}
+
+  /**
+   * Adds a set of signing credentials to what is redacted. Every set a run signs with is remembered before its first
+   * request is sent (refreshed sessions bring new ones), so no echo of any of them is ever recorded.
+   */
+  remember(credentials: SigningCredentials): void {
+    const forms = new Set(this.known);
+    for (const s of [credentials.accessKeyId, credentials.secretAccessKey, credentials.sessionToken]) {
       // Short strings would redact ordinary text; real credentials are 16 characters or more.
       if (!s || s.length < 8) continue;
       forms.add(s).add(encodeURIComponent(s)).add(s.replaceAll("/", "\\/"));
     }
-    this.known = [...forms].sort((a, b) => b.length - a.length);
+    if (forms.size !== this.known.length) this.known = [...forms].sort((a, b) => b.length - a.length);
   }
 
   /** Text with every secret replaced. */

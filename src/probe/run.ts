@@ -11,7 +11,7 @@ import { stableStringify } from "../util/stable-json.js";
 import { planProbes, type ProbePlan } from "./plan.js";
 import type { PreparedProbes } from "./prepare.js";
 import { probeArn, runProbes, type ProbeLogEntry, type ProbeRunResult } from "./prober.js";
-import type { SigningCredentials } from "./sign.js";
+import type { SigningCredentialSource } from "./sign.js";
 import type { NotProbed } from "./targets-from-inventory.js";
 import type { ProbeTarget } from "./types.js";
 
@@ -29,7 +29,8 @@ export interface ProbeLog {
 
 /** What probeInventory needs besides the inventory and the settings. */
 export interface ProbeRunContext {
-  credentials?: SigningCredentials | undefined;
+  /** Asked before every signature (see SigningCredentialSource). */
+  credentials?: SigningCredentialSource | undefined;
   logger: Logger;
   userAgent: string;
   signal?: AbortSignal | undefined;

@@ -12,8 +12,8 @@ import { hostAllowed } from "./hosts.js";
 import { sendOnce, type NodeTlsVersion, type WireResult, type WireSend } from "./http.js";
 import { HostRateLimiter, realSleep, RequestBudget, type Now, type Sleep } from "./limits.js";
 import { ProbeRedactor, RECORDED_RESPONSE_HEADERS } from "./redact.js";
-import { corruptSignature, signRequest, type SigningCredentials } from "./sign.js";
-import type { ProbeExchange, ProbeStep, ProbeTarget, RecordedResponse, ThrottleObservation } from "./types.js";
+import { corruptSignature, signRequest, type SigningCredentials, type SigningCredentialSource } from "./sign.js";
+import type { ExchangeError, ProbeExchange, ProbeStep, ProbeTarget, RecordedResponse, ThrottleObservation } from "./types.js";
 
 /** Defaults, documented in docs/probes.md. */
 export const PROBE_DEFAULTS = {
@@ -27,8 +27,11 @@ export const PROBE_DEFAULTS = {
 
 /** What the prober needs. */
 export interface ProbeOptions {
-  /** Signing credentials (the scanner's own); absent → SigV4 checks are inconclusive. */
-  credentials?: SigningCredentials | undefined;
+  /**
+   * The scanner's own signing credentials, asked before every signature (refreshed as they near their expiry);
+   * absent → SigV4 checks are inconclusive.
+   */
+  credentials?: SigningCredentialSource | undefined;
   /** Extra trusted CA (PEM), added to Node's defaults. */
   extraCa?: string | undefined;
   timeoutMs?: number;
@@ -132,7 +135,7 @@ export function openSession(opts: ProbeOptions): ProbeSession {
     send: opts.send ?? sendOnce,
     clock: opts.clock ?? (() => new Date()),
     random: opts.random ?? (() => randomBytes(6).toString("hex")),
-    redact: new ProbeRedactor(opts.secrets ?? scrubContext(), opts.credentials),
+    redact: new ProbeRedactor(opts.secrets ?? scrubContext()),
     log: [],
     inFlight: new Set(),
     baselines: new Map(),
@@ -176,8 +179,33 @@ function queryOf(url: URL): Record<string, string> {
   return query;
 }
 
-/** Signs the request's headers in place (valid, corrupted or with a stale date) with the scanner's credentials. */
-async function signInPlace(s: ProbeSession, target: ProbeTarget, spec: StepSpec, headers: Record<string, string>) {
+/**
+ * The scanner's signing credentials now, from their source (which refreshes them), remembered by the redactor before
+ * any request carries them. Credentials that cannot be had are the request's error: it is not sent unsigned.
+ */
+async function currentCredentials(s: ProbeSession): Promise<SigningCredentials | { error: ExchangeError }> {
+  try {
+    const credentials = await s.opts.credentials!();
+    s.redact.remember(credentials);
+    return credentials;
+  } catch (e) {
+    const why = s.redact.text(e instanceof Error ? `${e.name}: ${e.message}` : String(e));
+    return { error: { kind: "credentials", message: `no signing credentials (${why}); the request was not sent` } };
+  }
+}
+
+/**
+ * Signs the request's headers in place (valid, corrupted or with a stale date) with the scanner's credentials; the
+ * error instead when there are none to sign with.
+ */
+async function signInPlace(
+  s: ProbeSession,
+  target: ProbeTarget,
+  spec: StepSpec,
+  headers: Record<string, string>,
+): Promise<ExchangeError | undefined> {
+  const credentials = await currentCredentials(s);
+  if ("error" in credentials) return credentials.error;
   const url = new URL(spec.url);
   const signingDate = spec.sign === "stale" ? new Date(s.clock().getTime() - 20 * 60_000) : s.clock();
   const signed = await signRequest(
@@ -189,11 +217,12 @@ async function signInPlace(s: ProbeSession, target: ProbeTarget, spec: StepSpec,
       headers,
       ...(spec.body ? { body: spec.body } : {}),
     },
-    s.opts.credentials!,
+    credentials,
     { region: target.region ?? "us-east-1", signingDate, ...(spec.service ? { service: spec.service } : {}) },
   );
   Object.assign(headers, signed);
   if (spec.sign === "corrupt") headers["authorization"] = corruptSignature(headers["authorization"]!);
+  return undefined;
 }
 
 /** Sends one request (logged as pending while in flight, so a stop still leaves it in probes.json). */
@@ -226,7 +255,8 @@ export async function exchange(s: ProbeSession, target: ProbeTarget, spec: StepS
     return { ...base, error: { kind: "budget", message: `request budget of ${s.budget.total} exhausted` }, elapsedMs: 0 };
   }
   if (spec.sign && s.opts.credentials) {
-    await signInPlace(s, target, spec, headers);
+    const error = await signInPlace(s, target, spec, headers);
+    if (error) return { ...base, error, elapsedMs: 0 };
     base.request.headers = s.redact.headers(headers);
   }
   await s.limiter.acquire(url.host);
@@ -275,14 +305,19 @@ export interface Burst {
   n: number;
 }
 
-/** Headers of one burst request: signed for IAM routes (refused unsigned requests may not count against the limit). */
-async function burstHeaders(s: ProbeSession, target: ProbeTarget, burst: Burst): Promise<Record<string, string>> {
+/**
+ * Headers of one burst request: signed for IAM routes (refused unsigned requests may not count against the limit);
+ * undefined when the credentials to sign it cannot be had (the request is then not sent).
+ */
+async function burstHeaders(s: ProbeSession, target: ProbeTarget, burst: Burst): Promise<Record<string, string> | undefined> {
   const headers: Record<string, string> = { "user-agent": s.opts.userAgent };
   if (target.expect.auth !== "AWS_IAM" || !s.opts.credentials) return headers;
+  const credentials = await currentCredentials(s);
+  if ("error" in credentials) return undefined;
   const u = new URL(burst.url);
   const signed = await signRequest(
     { method: burst.method, host: u.host, path: u.pathname, query: queryOf(u), headers },
-    s.opts.credentials,
+    credentials,
     { region: target.region ?? "us-east-1", signingDate: s.clock() },
   );
   return { ...headers, ...signed };
@@ -302,6 +337,11 @@ export async function throttleBurst(s: ProbeSession, target: ProbeTarget, burst:
     if (first !== null || !s.budget.take()) return;
     sent += 1;
     const headers = await burstHeaders(s, target, burst);
+    // Not sent without the credentials to sign it: a request without an answer, so the burst concludes nothing.
+    if (!headers) {
+      errors += 1;
+      return;
+    }
     const r = await s.send({
       method: burst.method,
       url: burst.url,

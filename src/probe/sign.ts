@@ -9,6 +9,18 @@ export interface SigningCredentials {
   sessionToken?: string;
 }
 
+/**
+ * Where the prober gets the credentials that sign a request: asked before every signature, so a probe run that
+ * outlives an assumed-role session signs with the refreshed one (src/aws/identity.ts `signingCredentials`), never a
+ * snapshot taken when the run started. Rejects when no credentials can be had any more.
+ */
+export type SigningCredentialSource = () => Promise<SigningCredentials>;
+
+/** A source that always gives `credentials` (long-term keys, tests). */
+export function fixedSigningCredentials(credentials: SigningCredentials): SigningCredentialSource {
+  return () => Promise.resolve(credentials);
+}
+
 /** A request to sign, as it will go on the wire. */
 export interface SignableRequest {
   method: string;

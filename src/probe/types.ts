@@ -107,8 +107,21 @@ export interface RecordedResponse {
 
 /** Why a request did not produce a response. */
 export interface ExchangeError {
-  /** What went wrong; `tls-alert` is the server refusing a handshake, `tls-local` our own OpenSSL refusing. */
-  kind: "timeout" | "refused" | "reset" | "tls-alert" | "tls-local" | "tls-cert" | "budget" | "unsafe-method" | "network";
+  /**
+   * What went wrong; `tls-alert` is the server refusing a handshake, `tls-local` our own OpenSSL refusing,
+   * `credentials` the signing credentials that could not be had (refreshed) for a signed request, which is then not sent.
+   */
+  kind:
+    | "timeout"
+    | "refused"
+    | "reset"
+    | "tls-alert"
+    | "tls-local"
+    | "tls-cert"
+    | "budget"
+    | "unsafe-method"
+    | "network"
+    | "credentials";
   /** Node error code when there was one. */
   code?: string;
   message: string;

@@ -5,6 +5,7 @@ import { mintJwt } from "../../fixtures/simulator/dataplane.js";
 import type { CollectionError, Resource } from "../../src/model/inventory.js";
 import { runProbes, type ProbeOptions, type ProbeRunResult } from "../../src/probe/prober.js";
 import type { ProbeExpectation, ProbeTarget, RecordedResponse } from "../../src/probe/types.js";
+import { fixedSigningCredentials } from "../../src/probe/sign.js";
 import { dataPlane, PROBE_API_KEY, PROBE_CREDS } from "../helpers/dataplane.js";
 
 const JWT = { issuer: "https://issuer.example", audience: "tollgate-test", secret: "jwt-secret-Do-Not-Leak" };
@@ -76,7 +77,7 @@ function target(apiId: string, path: string, expect: ProbeExpectation, extra: Pa
 
 function options(extra: Partial<ProbeOptions> = {}): ProbeOptions {
   return {
-    credentials: { ...PROBE_CREDS },
+    credentials: fixedSigningCredentials({ ...PROBE_CREDS }),
     extraCa: env.pki.caCert,
     userAgent: "tollgate/0.0.0-test (+https://github.com/tollgate-audit/tollgate)",
     ratePerSecond: 10_000,
