@@ -384,7 +384,7 @@ async function main(): Promise<void> {
   // One SIGINT/SIGTERM listener for the whole process: a run in progress stops and saves; otherwise exit at once.
   const router = new SignalRouter().install();
   try {
-    await buildProgram({ router }).parseAsync(process.argv);
+    await buildProgram({ router, vars: process.env }).parseAsync(process.argv);
   } catch (e) {
     if (e instanceof CommanderError) {
       // Help and version exit 0; usage errors are bad input.

@@ -26,6 +26,7 @@ import {
   type RunResult,
   type RunSetup,
   type OutputOptions,
+  type SetupOptions,
   type StageContext,
 } from "../pipeline/index.js";
 import { writeReportFiles } from "../pipeline/report.js";
@@ -39,7 +40,7 @@ import {
 } from "../probe/run.js";
 import { signingCredentials, stsRegion } from "../aws/identity.js";
 import { fromFindingsFile, loadFindingsFile, type ReportFormat } from "../report/index.js";
-import { secretHashKeyFromEnv, type SecretHashKey } from "../secrets/redaction.js";
+import type { SecretHashKey } from "../secrets/redaction.js";
 import { scrubContext } from "../secrets/load.js";
 import { systemClock, type Clock } from "../util/clock.js";
 import { stderrLogger, type Logger } from "../util/logger.js";
@@ -116,11 +117,18 @@ export function scanSettingsFromFlags(opts: ScanCommandOptions): ScanSettingsFil
   return { ...scanSettingsFromFlagValues(raw), ...(opts.shard ? { shard: opts.shard } : {}) };
 }
 
-/** What a command needs from its caller besides its options: the clock and the process's signal router. */
+/** What a command needs from its caller besides its options: the clock, the environment and the signal router. */
 export interface CommandEnv {
   clock?: Clock;
+  /** Environment variables the setup reads (TOLLGATE_SECRET_HASH_KEY); default the process's. */
+  vars?: Readonly<Record<string, string | undefined>>;
   /** Routes SIGINT/SIGTERM to the run in progress (installed once by the CLI; none: signals are not handled). */
   router?: SignalRouter;
+}
+
+/** The setup's options of a command: its flags and the environment it runs in (see CommandEnv). */
+export function setupOptions<T extends SetupOptions>(opts: T, env: CommandEnv): T {
+  return { ...opts, env: env.vars ?? process.env };
 }
 
 /** The RunStop of a command: signals through the CLI's router (none outside the CLI), and `--max-duration`. */
@@ -184,9 +192,9 @@ export async function scanCommand(opts: ScanCommandOptions, env: CommandEnv = {}
   const clock = env.clock ?? systemClock;
   const log = stderrLogger({ quiet: opts.quiet });
   // Everything the scan needs is checked before its first AWS call; bad input exits 2 naming the file or flag.
-  const setup = await loadSetup(opts);
+  const setup = await loadSetup(setupOptions(opts, env));
   const probes = prepareProbes(opts);
-  const secretHashKey = secretHashKeyFromEnv();
+  const { secretHashKey } = setup;
   const settings = scanSettingsOf(opts, setup);
   const deadline = maxDurationMs(settings, opts.maxDuration ? "--max-duration" : (setup.config.file ?? "config"));
   if (opts.probeOnly) {
@@ -269,8 +277,8 @@ export interface ProbeCommandOptions extends ReportOptions, ProbeCliOptions {
 }
 
 /** The inventory `probe` starts from: a saved one, or an empty one for endpoints-file targets only. */
-async function probeBaseInventory(opts: ProbeCommandOptions, now: string): Promise<Inventory> {
-  if (opts.inventory) return loadInventory(opts.inventory, scrubContext(secretHashKeyFromEnv()));
+async function probeBaseInventory(opts: ProbeCommandOptions, setup: RunSetup, now: string): Promise<Inventory> {
+  if (opts.inventory) return loadInventory(opts.inventory, scrubContext(setup.secretHashKey));
   return {
     kind: "tollgate-inventory",
     formatVersion: INVENTORY_FORMAT_VERSION,
@@ -297,14 +305,14 @@ async function probeBaseInventory(opts: ProbeCommandOptions, now: string): Promi
 export async function probeCommand(opts: ProbeCommandOptions, env: CommandEnv = {}): Promise<number> {
   const clock = env.clock ?? systemClock;
   const log = stderrLogger({ quiet: opts.quiet });
-  const loaded = await loadSetup(opts);
+  const loaded = await loadSetup(setupOptions(opts, env));
   const probes = prepareProbes({ ...opts, probe: true });
   if (!opts.inventory && !opts.probeEndpoints) {
     throw new InputError("probe: give --probe-endpoints FILE and/or --inventory FILE (targets are never guessed)");
   }
   const deadline = maxDurationMs(opts, "--max-duration");
   await checkOutputs(runOutputs(opts));
-  const base = await probeBaseInventory(opts, clock().toISOString());
+  const base = await probeBaseInventory(opts, loaded, clock().toISOString());
   const setup = opts.inventory ? restrictToInventory(loaded, base, opts.inventory) : loaded;
   // The targets come from the facts of what the saved inventory holds (stages, methods, routes, domains).
   const enriched = enrichStage(base, await loadRunData().loaded);
@@ -332,10 +340,10 @@ export async function probeCommand(opts: ProbeCommandOptions, env: CommandEnv = 
 export async function evaluateCommand(opts: ReportOptions & { inventory: string }, env: CommandEnv = {}): Promise<number> {
   const clock = env.clock ?? systemClock;
   const log = stderrLogger({ quiet: opts.quiet });
-  const loaded = await loadSetup(opts);
+  const loaded = await loadSetup(setupOptions(opts, env));
   await checkOutputs(runOutputs(opts));
   const data = loadRunData();
-  const inventory = await loadInventory(opts.inventory, scrubContext(secretHashKeyFromEnv()));
+  const inventory = await loadInventory(opts.inventory, scrubContext(loaded.secretHashKey));
   const setup = restrictToInventory(loaded, inventory, opts.inventory);
   const stop = runStop(env, log);
   return stop.finish((await inventoryPipeline(inventory, { setup, data, output: opts }, { stop, log, clock })).code);

@@ -13,12 +13,11 @@ import {
   writeStage,
 } from "../pipeline/index.js";
 import { fromFindingsFile, loadFindingsFile } from "../report/index.js";
-import { secretHashKeyFromEnv } from "../secrets/redaction.js";
 import { scrubContext } from "../secrets/load.js";
 import { systemClock } from "../util/clock.js";
 import { JsonStreamError, readTopLevelMember } from "../util/json-stream.js";
 import { stderrLogger, type Logger } from "../util/logger.js";
-import { runStop, type CommandEnv, type ReportOptions } from "./commands.js";
+import { runStop, setupOptions, type CommandEnv, type ReportOptions } from "./commands.js";
 import { checkOutputs, runOutputs } from "./preflight.js";
 
 /**
@@ -67,10 +66,10 @@ async function mergeFindingsFiles(opts: MergeCommandOptions, env: CommandEnv, lo
 
 /** `merge` of shard inventories: one inventory, enriched and evaluated here with this run's config and rules. */
 async function mergeInventories(opts: MergeCommandOptions, env: CommandEnv, log: Logger): Promise<number> {
-  const loaded = await loadSetup(opts);
+  const loaded = await loadSetup(setupOptions(opts, env));
   await checkOutputs(runOutputs(opts));
   const data = loadRunData();
-  const secrets = scrubContext(secretHashKeyFromEnv());
+  const secrets = scrubContext(loaded.secretHashKey);
   const shards = [];
   for (const source of opts.inventories) shards.push({ inventory: await loadInventory(source, secrets), source });
   const { inventory, missing } = mergeShardInventories(shards);

@@ -20,6 +20,7 @@ import { stderrLogger } from "../util/logger.js";
 import { readLambdaRuntimes } from "../data/lambda-runtimes.js";
 import type { EnrichData } from "./enrich.js";
 import { defaultSecretPatterns } from "../secrets/load.js";
+import { secretHashKeyFromEnv, type SecretHashKey } from "../secrets/redaction.js";
 
 // The setup of a run: everything read from files before the first AWS call or output, once, so bad input is
 // refused (exit 2) before anything is collected.
@@ -39,6 +40,8 @@ export interface RunSetup {
   baseline?: BaselineFinding[];
   /** The compliance frameworks: filters by `--framework`, the rules' compliance references, report.html's view. */
   frameworks: Framework[];
+  /** TOLLGATE_SECRET_HASH_KEY: redacted secrets carry a keyed hash (docs/secrets.md); none when unset. */
+  secretHashKey?: SecretHashKey;
 }
 
 // configProfile lives with the config loader (rules list needs it without the run's setup); re-exported here.
@@ -55,6 +58,8 @@ export interface SetupOptions extends RuleFilters {
   /** An earlier findings.json: failing findings are classified new/unchanged and only new ones gate. */
   baseline?: string | undefined;
   quiet?: boolean | undefined;
+  /** The environment variables the setup reads (TOLLGATE_SECRET_HASH_KEY): the CLI gives the process's; none read when absent. */
+  env?: Readonly<Record<string, string | undefined>> | undefined;
 }
 
 /**
@@ -93,7 +98,18 @@ export async function loadSetup(opts: SetupOptions): Promise<RunSetup> {
     profile: profile.id === "default" || profile.id === "strict" ? profile.id : `${profile.id} (${profile.file})`,
     ...(config.file ? { config: config.file } : {}),
   };
-  const setup: RunSetup = { config, profile, ruleSet, filters, rules, selection, frameworks };
+  // A key too short is bad input (exit 2), refused here with the rest before anything is collected.
+  const secretHashKey = opts.env ? secretHashKeyFromEnv(opts.env) : undefined;
+  const setup: RunSetup = {
+    config,
+    profile,
+    ruleSet,
+    filters,
+    rules,
+    selection,
+    frameworks,
+    ...(secretHashKey ? { secretHashKey } : {}),
+  };
   if (!opts.baseline) return setup;
   const baseline = await readBaseline(opts.baseline);
   if (baseline.skipped)

@@ -32,8 +32,11 @@ export function secretHashKey(text: string, source = SECRET_HASH_KEY_ENV): Secre
   return { key, id: createHmac("sha256", key).update("tollgate secret-hash key id").digest("hex").slice(0, 8) };
 }
 
-/** The key from TOLLGATE_SECRET_HASH_KEY, or undefined when unset (then no hash is written at all). */
-export function secretHashKeyFromEnv(env: NodeJS.ProcessEnv = process.env): SecretHashKey | undefined {
+/**
+ * The key from `env`'s TOLLGATE_SECRET_HASH_KEY, or undefined when unset (then no hash is written at all). The
+ * environment is the caller's to give (the CLI's setup passes the process's): nothing here reads it on its own.
+ */
+export function secretHashKeyFromEnv(env: Readonly<Record<string, string | undefined>>): SecretHashKey | undefined {
   const text = env[SECRET_HASH_KEY_ENV];
   return text ? secretHashKey(text) : undefined;
 }

@@ -44,3 +44,25 @@ describe("the setup's frameworks flow through to reporting", () => {
     expect(html).not.toContain("CIS Amazon Web Services Foundations Benchmark");
   });
 });
+
+describe("the setup reads the environment it is given, nothing else", () => {
+  const KEY = "k".repeat(40);
+
+  it("TOLLGATE_SECRET_HASH_KEY from the given environment becomes the setup's secret hash key", async () => {
+    const setup = await loadSetup({ quiet: true, env: { TOLLGATE_SECRET_HASH_KEY: KEY } });
+    expect(setup.secretHashKey?.id).toMatch(/^[0-9a-f]{8}$/);
+    await expect(loadSetup({ quiet: true, env: { TOLLGATE_SECRET_HASH_KEY: "short" } })).rejects.toThrow(
+      /TOLLGATE_SECRET_HASH_KEY.*at least 32/,
+    );
+  });
+
+  it("without an environment given, the process's is not read", async () => {
+    process.env["TOLLGATE_SECRET_HASH_KEY"] = KEY;
+    try {
+      expect((await loadSetup({ quiet: true })).secretHashKey).toBeUndefined();
+      expect((await loadSetup({ quiet: true, env: {} })).secretHashKey).toBeUndefined();
+    } finally {
+      delete process.env["TOLLGATE_SECRET_HASH_KEY"];
+    }
+  });
+});
