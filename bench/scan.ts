@@ -6,8 +6,10 @@
  * the simulator runs in this parent process so its memory is not counted).
  *
  * `npm run bench [-- --sizes small,medium] [--latency 40] [--repeat 3] [--no-write]`; writes docs/benchmarks.md.
+ * BENCH_PROFILE_COLLECT=DIR writes a CPU profile of each scan's collect stage to DIR.
  */
 import { spawn } from "node:child_process";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { generateSize, type SizeName } from "../fixtures/generate/index.js";
 import type { AccountFile } from "../fixtures/simulator/account-file.js";
@@ -50,6 +52,12 @@ interface ChildResult {
   scanCpuMs: number;
   /** Time the main thread's event loop was busy during the scan: near the wall time, the scan is CPU-bound. */
   mainBusyMs: number;
+  /** CPU time (user + system, all of the process's threads: GC and compiler helpers too) of the collect stage alone. */
+  collectCpuMs: number;
+  /** CPU time of the main thread alone during the collect stage (Linux: /proc; undefined elsewhere). */
+  collectMainCpuMs: number | undefined;
+  /** Wall time from the process's start to the scan's start: module loading and the run's setup. */
+  startupMs: number;
 }
 
 /**
@@ -100,7 +108,11 @@ async function child(size: Size, endpoint: string, key: string, secret: string, 
   const ctx = { stop: new RunStop({ log, router: new SignalRouter() }), log, clock: systemClock };
   const setup = await pipeline.loadSetup({ quiet: true });
   const meter = stageMeter();
+  const profile = await profileCollect(process.env["BENCH_PROFILE_COLLECT"]);
   const elu0 = performance.eventLoopUtilization();
+  const t0 = performance.now();
+  const cpu0 = process.cpuUsage();
+  const main0 = mainThreadCpuMs();
   // Loads while collection runs, as in `tollgate scan`.
   const data = pipeline.loadRunData();
   const run = startScan({
@@ -115,6 +127,9 @@ async function child(size: Size, endpoint: string, key: string, secret: string, 
     toolVersion: "bench",
   });
   const collected = await meter.run("collect", () => pipeline.collectStage(run, ctx));
+  const cpuCollect = process.cpuUsage(cpu0);
+  const main1 = mainThreadCpuMs();
+  await profile?.(`collect-${size}-${process.pid}.cpuprofile`);
   const enriched = await meter.run("enrich", async () => pipeline.enrichStage(collected, await data.loaded));
   const elu = performance.eventLoopUtilization(elu0);
   const ru = process.resourceUsage();
@@ -145,8 +160,46 @@ async function child(size: Size, endpoint: string, key: string, secret: string, 
     maxRssMb: process.resourceUsage().maxRSS / 1024,
     scanCpuMs: (ru.userCPUTime + ru.systemCPUTime) / 1000,
     mainBusyMs: elu.active,
+    collectCpuMs: (cpuCollect.user + cpuCollect.system) / 1000,
+    collectMainCpuMs: main0 !== undefined && main1 !== undefined ? main1 - main0 : undefined,
+    startupMs: t0,
   };
   process.stdout.write(JSON.stringify(result) + "\n");
+}
+
+/**
+ * CPU time (user + system) of this process's main thread, from /proc/self/task/<pid>/stat (clock ticks of 10 ms);
+ * undefined where there is no /proc. Node 20 has no per-thread CPU clock of its own.
+ */
+function mainThreadCpuMs(): number | undefined {
+  try {
+    const stat = readFileSync(`/proc/self/task/${process.pid}/stat`, "utf8");
+    // Fields after the command name (which may hold spaces): state is field 3, utime and stime fields 14 and 15.
+    const f = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    return (Number(f[11]) + Number(f[12])) * 10;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * BENCH_PROFILE_COLLECT=DIR: a CPU profile (V8's, as `node --cpu-prof` writes) of the collect stage alone, written to
+ * DIR by the function returned; undefined without the variable.
+ */
+async function profileCollect(dir: string | undefined): Promise<((name: string) => Promise<void>) | undefined> {
+  if (!dir) return undefined;
+  const { Session } = await import("node:inspector/promises");
+  const { writeFile, mkdir } = await import("node:fs/promises");
+  const session = new Session();
+  session.connect();
+  await session.post("Profiler.enable");
+  await session.post("Profiler.start");
+  return async (name) => {
+    const { profile } = await session.post("Profiler.stop");
+    await mkdir(dir, { recursive: true });
+    await writeFile(join(dir, name), JSON.stringify(profile));
+    session.disconnect();
+  };
 }
 
 /** Offline: `tollgate evaluate --inventory` of the saved inventory (load, evaluate, every report), in its own process. */
@@ -362,9 +415,12 @@ interface Row {
   offline: { evaluateCommandMs: number; maxRssMb: number };
   /** Scan wall times of every run of this size (the row shows the median run). */
   walls: number[];
+  /** CPU time of the simulator (this process) while the scanning child ran: not the scanner's. */
+  simCpuMs: number;
 }
 
 const fmt = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
+const perCall = (ms: number, calls: number) => `${(ms / calls).toFixed(2)} ms`;
 const serviceOf = (op: string) => op.split(":")[0]!;
 function byService(m: Map<string, number>, keyOp: (k: string) => string): Map<string, number> {
   const out = new Map<string, number>();
@@ -391,7 +447,9 @@ async function runSize(size: Size, latencyMs: number): Promise<Row> {
   const sim = await startSimulator({ accounts: files, reportDelayMs: 0, hooks: [latency.hook, quotas.hook] });
   try {
     const inventoryPath = join(packageRoot(), "reports", `bench-${size}.inventory.json`);
+    const simCpu0 = process.cpuUsage();
     const child = await runChild(size, sim.endpoint, files[0]!, inventoryPath);
+    const simCpu = process.cpuUsage(simCpu0);
     const offline = await spawnJson<{ evaluateCommandMs: number; maxRssMb: number }>(size, [
       "--evaluate-child",
       inventoryPath,
@@ -409,6 +467,7 @@ async function runSize(size: Size, latencyMs: number): Promise<Row> {
       child,
       offline,
       walls: [child.scanMs],
+      simCpuMs: (simCpu.user + simCpu.system) / 1000,
     };
   } finally {
     await sim.close();
@@ -462,10 +521,19 @@ function columns(latencyMs: number): Column[] {
     },
     ...SERVICES.map((s): Column => ({ header: s, cell: (r) => `${made(r).get(s) ?? 0}/${req(r).get(s) ?? 0}` })),
     { header: "throttled", cell: (r) => String(r.throttled) },
+    { header: "start-up", cell: (r) => fmt(r.child.startupMs) },
     { header: "wall (scanner CPU)", cell: (r) => `${fmt(r.child.scanMs)} (${fmt(r.child.scanCpuMs)})` },
     {
       header: "main thread busy",
       cell: (r) => `${fmt(r.child.mainBusyMs)} (${Math.round((r.child.mainBusyMs / r.child.scanMs) * 100)}%)`,
+    },
+    {
+      header: "collect CPU per call: main thread, process (simulator)",
+      cell: (r) => {
+        const calls = total(r.calls);
+        const main = r.child.collectMainCpuMs === undefined ? "n/a" : perCall(r.child.collectMainCpuMs, calls);
+        return `${main}, ${perCall(r.child.collectCpuMs, calls)} (${perCall(r.simCpuMs, calls)})`;
+      },
     },
     {
       header: "runs: wall range",
@@ -496,7 +564,7 @@ function table(rows: Row[], latencyMs: number): string {
   for (const r of rows) lines.push(line(cols.map((c) => c.cell(r))));
   return (
     lines.join("\n") +
-    `\n\nLatency ${latencyMs} ms per request. Each row is the run with the median scan wall time of the runs given under "runs" (the range shows the machine's noise); \`large\` runs once. "made/required" per service counts attempts the simulator answered (retries of throttled calls included). "Main thread busy": how long the scanning process's event loop was busy during the scan (CPU-bound when near 100%). "Concurrency bound": required calls × latency ÷ the scan's global concurrency (${globalConcurrency()}), the floor the scanner's own call pool sets whatever the quotas allow. The scanning process runs the stages \`tollgate scan\` runs: collect, enrich (the scan's wall time is theirs), evaluate (rules, probe correlation, suppressions), report (the inventory saved, then the default reports written: ${DEFAULT_FORMATS.join(", ")}); "peak RSS by stage" is the highest resident memory while each ran (sampled every 5 ms, exact when the process's maximum rose during the stage), and "peak RSS" the process's maximum. \`evaluate --inventory\` runs the CLI command on the saved inventory in a process of its own.`
+    `\n\nLatency ${latencyMs} ms per request. Each row is the run with the median scan wall time of the runs given under "runs" (the range shows the machine's noise); \`large\` runs once. "made/required" per service counts attempts the simulator answered (retries of throttled calls included). "Start-up": from the scanning process's start to its first step (module loading and the run's set-up: rules, profiles). "Main thread busy": how long the scanning process's event loop was busy during the scan (CPU-bound when near 100%). "Collect CPU per call": CPU time of the collect stage (every AWS call, the collectors, secret scrubbing) ÷ calls made, for the scanning process's main thread (Linux /proc, 10 ms ticks) and for the whole process (process.cpuUsage: GC and compiler helper threads included); in parentheses the simulator's CPU time over the scanning process's life ÷ the same calls (it runs in the bench's own process, on the same 2 cores, and is not counted in the scanner's figures). "Concurrency bound": required calls × latency ÷ the scan's global concurrency (${globalConcurrency()}), the floor the scanner's own call pool sets whatever the quotas allow. The scanning process runs the stages \`tollgate scan\` runs: collect, enrich (the scan's wall time is theirs), evaluate (rules, probe correlation, suppressions), report (the inventory saved, then the default reports written: ${DEFAULT_FORMATS.join(", ")}); "peak RSS by stage" is the highest resident memory while each ran (sampled every 5 ms, exact when the process's maximum rose during the stage), and "peak RSS" the process's maximum. \`evaluate --inventory\` runs the CLI command on the saved inventory in a process of its own.`
   );
 }
 
