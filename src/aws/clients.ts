@@ -1,5 +1,6 @@
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from "@smithy/types";
 import { BoundedHttpHandler, type CallTimeouts, type SharedHttpHandler } from "./http.js";
+import type { SharedSdkConfig } from "./sdk-config.js";
 
 /**
  * The AWS services Tollgate calls, with the SDK's service id, which names their endpoint settings
@@ -43,6 +44,11 @@ export interface AwsClientSettings {
    * the SDK's default endpoint for the region.
    */
   endpoints?: Partial<Record<AwsService, string>>;
+  /**
+   * The run's shared SDK settings (`sharedSdkConfig`): clients resolve FIPS, dual-stack, app id, auth scheme
+   * preference and configured endpoints once per run instead of once each. Absent: each client resolves its own.
+   */
+  sdk?: SharedSdkConfig;
 }
 
 /**
@@ -64,7 +70,28 @@ export function clientConfig(settings: AwsClientSettings, region: string, servic
     cacheMiddleware: true,
     requestHandler: settings.http ?? new BoundedHttpHandler(settings.timeouts),
     ...(endpoint ? { endpoint } : {}),
+    ...settings.sdk?.inputs,
   };
+}
+/** The part of a constructed SDK client's resolved configuration `shareEndpointLookup` touches. */
+interface ResolvedEndpointConfig {
+  serviceId?: unknown;
+  serviceConfiguredEndpoint?: unknown;
+}
+
+/**
+ * Makes `client` use the run's lookup of its service's configured endpoint (the first client's, which the SDK
+ * memoises) instead of its own. The SDK builds the lookup in every client's resolved configuration and calls it on
+ * the first request of a client without an explicit endpoint; sharing it changes no answer, only how often the
+ * environment and the shared files are read. A client whose configuration lacks it (another SDK version) is left as
+ * it is.
+ */
+export function shareEndpointLookup(client: { config?: unknown }, shared: SharedSdkConfig): void {
+  const config = client.config as ResolvedEndpointConfig | undefined;
+  if (!config || typeof config.serviceId !== "string" || typeof config.serviceConfiguredEndpoint !== "function") return;
+  const first = shared.endpointLookups.get(config.serviceId);
+  if (first) config.serviceConfiguredEndpoint = first;
+  else shared.endpointLookups.set(config.serviceId, config.serviceConfiguredEndpoint);
 }
 
 /** The region IAM (a global service) is called in for a partition. */

@@ -1,4 +1,4 @@
-import { clientConfig, type AwsClientSettings, type AwsService } from "../aws/clients.js";
+import { clientConfig, shareEndpointLookup, type AwsClientSettings, type AwsService } from "../aws/clients.js";
 import type { InstrumentableClient, UnitContext } from "./context.js";
 import { responseCheckPlugin } from "./response-check.js";
 
@@ -18,6 +18,10 @@ export function awsClient<C extends InstrumentableClient>(
 ): C {
   const client = new Ctor(clientConfig(settings, region, service));
   responseCheckPlugin(service).applyToStack(client.middlewareStack);
+  // The SDK's logger middleware copies every answer through the output schema to hand it to the client's logger,
+  // which Tollgate never sets (the SDK's no-op logger): a deep copy of each answer for nothing.
+  client.middlewareStack.remove("loggerMiddleware");
+  if (settings.sdk) shareEndpointLookup(client as { config?: unknown }, settings.sdk);
   return client;
 }
 

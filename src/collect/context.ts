@@ -53,7 +53,7 @@ export interface UnitContext {
 
 /** The part of an SDK v3 client that instrumentation may touch. */
 export interface InstrumentableClient {
-  middlewareStack: { add: (...args: never[]) => void };
+  middlewareStack: { add: (...args: never[]) => void; remove: (name: string) => boolean };
 }
 
 /** What a collector returns. */

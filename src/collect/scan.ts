@@ -2,6 +2,7 @@ import pLimit, { type LimitFunction } from "p-limit";
 import type { AwsClientSettings } from "../aws/clients.js";
 import { isAwsCallFailure, toCollectionError } from "../aws/call-error.js";
 import { SharedHttpHandler } from "../aws/http.js";
+import { sharedSdkConfig } from "../aws/sdk-config.js";
 import { InputError } from "../errors.js";
 import { scrubContext } from "../secrets/load.js";
 import { scrubError, scrubResource, type ScrubContext } from "../secrets/scrub.js";
@@ -110,7 +111,13 @@ function scanState(opts: ScanOptions): ScanState {
     opts,
     started: opts.clock(),
     scope,
-    base: { ...opts.settings, maxAttempts: tuning.maxAttempts, http, timeouts: tuning.timeouts },
+    base: {
+      ...opts.settings,
+      maxAttempts: tuning.maxAttempts,
+      http,
+      timeouts: tuning.timeouts,
+      sdk: opts.settings.sdk ?? sharedSdkConfig(),
+    },
     http,
     collectors: opts.collectors ?? COLLECTORS,
     progress: opts.progress ?? silentProgress,
