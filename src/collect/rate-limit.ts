@@ -76,6 +76,14 @@ interface HandlerContext {
 
 type Next = (args: unknown) => Promise<unknown>;
 
+/** Operation names by SDK command name (`GetRestApisCommand` → `GetRestApis`), computed once each. */
+const operations = new Map<string, string>();
+const operationOf = (commandName: string): string => {
+  let op = operations.get(commandName);
+  if (op === undefined) operations.set(commandName, (op = commandName.replace(/Command$/, "")));
+  return op;
+};
+
 /** An SDK plugin (the shape `Pluggable` has), for clients Tollgate does not construct itself. */
 export interface StackPlugin {
   applyToStack(stack: InstrumentableClient["middlewareStack"]): void;
@@ -93,7 +101,7 @@ export function rateLimitPlugin(
   const middleware =
     (next: Next, context: HandlerContext) =>
     async (args: unknown): Promise<unknown> => {
-      const operation = (context.commandName ?? "Unknown").replace(/Command$/, "");
+      const operation = operationOf(context.commandName ?? "Unknown");
       await limiters.acquire(scope, operation);
       onAttempt?.(operation);
       return next(args);

@@ -1,3 +1,4 @@
+import { Readable } from "node:stream";
 import { isNetworkError, UntrustedResponseError } from "../aws/call-error.js";
 import type { StackPlugin } from "./rate-limit.js";
 import { responseContract, type BodyFormat, type ResponseContract } from "./response-contracts.js";
@@ -27,9 +28,34 @@ async function readBody(body: unknown): Promise<Uint8Array> {
   if (body instanceof Uint8Array) return body;
   if (body === undefined || body === null) return new Uint8Array();
   if (typeof body === "string") return Buffer.from(body);
+  if (body instanceof Readable) return readStream(body);
   const chunks: Buffer[] = [];
   for await (const c of body as AsyncIterable<Buffer | string>) chunks.push(typeof c === "string" ? Buffer.from(c) : c);
   return Buffer.concat(chunks);
+}
+
+/**
+ * A Node stream read to its end through its events: what `for await` does, without the async iterator it builds
+ * around every answer (measurable over the 12,000 calls of an organisation scan). A stream that closes before its
+ * end fails like `for await` fails it (ERR_STREAM_PREMATURE_CLOSE); its own errors (reset, timeout) pass as they are.
+ */
+function readStream(body: Readable): Promise<Uint8Array> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let settled = false;
+    const settle = (fn: () => void) => {
+      if (settled) return;
+      settled = true;
+      fn();
+    };
+    body.on("data", (c: Buffer | string) => chunks.push(typeof c === "string" ? Buffer.from(c) : c));
+    body.once("end", () => settle(() => resolve(Buffer.concat(chunks))));
+    body.once("error", (e) => settle(() => reject(e)));
+    body.once("close", () =>
+      settle(() => reject(Object.assign(new Error("Premature close"), { code: "ERR_STREAM_PREMATURE_CLOSE" }))),
+    );
+    if (body.readableEnded) settle(() => resolve(Buffer.concat(chunks)));
+  });
 }
 
 /** First and last non-whitespace bytes: enough to tell a JSON object or an XML document from anything else. */
@@ -57,6 +83,21 @@ function missing(output: Record<string, unknown> | undefined, contract: Response
   return undefined;
 }
 
+/** An operation's name and contract, by service and SDK command name (looked up twice per call, built once). */
+const calls = new Map<string, { name: string; contract: ResponseContract & { body: BodyFormat } }>();
+
+function callOf(service: string, commandName: string): { name: string; contract: ResponseContract & { body: BodyFormat } } {
+  const key = `${service}\0${commandName}`;
+  let call = calls.get(key);
+  if (!call) {
+    const operation = commandName.replace(/Command$/, "");
+    // Throws for an operation without a contract, which is then not cached.
+    call = { name: `${service}:${operation}`, contract: responseContract(service, operation) };
+    calls.set(key, call);
+  }
+  return call;
+}
+
 /**
  * Checks every answer before the SDK's deserializer believes it (and an unknown operation before it is sent), as an
  * SDK plugin. Two middleware around the deserializer, inside the retry loop:
@@ -68,10 +109,7 @@ function missing(output: Record<string, unknown> | undefined, contract: Response
  * the SDK retries those statuses; a 2xx that is not AWS's answer is not retried.
  */
 export function responseCheckPlugin(service: string): StackPlugin {
-  const where = (context: HandlerContext) => {
-    const operation = (context.commandName ?? "Unknown").replace(/Command$/, "");
-    return { name: `${service}:${operation}`, contract: responseContract(service, operation) };
-  };
+  const where = (context: HandlerContext) => callOf(service, context.commandName ?? "Unknown");
 
   const body: Middleware = (next, context) => async (args) => {
     const out = await next(args);

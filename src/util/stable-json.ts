@@ -24,7 +24,8 @@ export function sortKeys(value: unknown, leadingKeys: readonly string[] = []): u
     if (v instanceof Date) return v.toISOString();
     if (v !== null && typeof v === "object") {
       const out: Record<string, unknown> = {};
-      for (const k of Object.keys(v).sort(order)) {
+      // Without leading keys the default sort (UTF-16 code units) is `order` and much cheaper.
+      for (const k of leadingKeys.length ? Object.keys(v).sort(order) : Object.keys(v).sort()) {
         const child = (v as Record<string, unknown>)[k];
         if (child !== undefined) out[k] = walk(child);
       }
