@@ -1,7 +1,9 @@
 import { existsSync, readFileSync } from "node:fs";
 import { dirname, isAbsolute, join } from "node:path";
 import type { ValidateFunction } from "ajv";
-import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from "yaml";
+import { createRequire } from "node:module";
+import type * as Yaml from "yaml";
+import type { Document, LineCounter, Node } from "yaml";
 import { InputError } from "../errors.js";
 import { newAjv } from "../util/ajv.js";
 import { atPointer, userInfoMessage, userInfoPointers } from "../util/url-userinfo.js";
@@ -16,8 +18,13 @@ export const CONFIG_FILE_NAMES = ["tollgate.config.yaml", "tollgate.config.yml",
 
 let validator: ValidateFunction | undefined;
 
+// The YAML parser is required when a config file is parsed, not when the CLI starts: most runs have no config file.
+let yamlModule: typeof Yaml | undefined;
+const yaml = (): typeof Yaml => (yamlModule ??= createRequire(import.meta.url)("yaml") as typeof Yaml);
+
 /** The node at a JSON pointer's segments and, when the last step was a map entry, that entry's key node. */
 function nodeAt(doc: Document, segments: string[]): { node?: Node; key?: Node } {
+  const { isMap, isPair, isScalar, isSeq } = yaml();
   let cur: unknown = doc.contents;
   let key: Node | undefined;
   for (const seg of segments) {
@@ -86,7 +93,8 @@ export function findConfigFile(given: string | undefined, cwd: string): string |
  * numbers). Errors name the file, the line and the JSON pointer of the field. Pure apart from nothing: no I/O.
  */
 export function parseConfig(text: string, file: string): TollgateConfig {
-  const lines = new LineCounter();
+  const { LineCounter: Lines, parseDocument } = yaml();
+  const lines = new Lines();
   const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
   if (doc.errors.length) {
     const err = doc.errors[0]!;

@@ -1,7 +1,6 @@
 import { InputError } from "../errors.js";
 import type { Finding } from "../model/finding.js";
 import { isSeverity, type Severity } from "../model/severity.js";
-import { JsonStreamError, readJsonStream } from "../util/json-stream.js";
 
 /** The fields of an earlier finding a baseline needs; everything else is optional. */
 export interface BaselineFinding {
@@ -58,6 +57,9 @@ export async function readBaseline(
   const findings: BaselineFinding[] = [];
   let skipped = 0;
   let sawArray = false;
+  // The streaming JSON reader is imported by the commands that read a baseline, not by every one that imports this
+  // module (`rules list` and the other commands of the rules module never do).
+  const { JsonStreamError, readJsonStream } = await import("../util/json-stream.js");
   try {
     await readJsonStream(file, {
       elements: {

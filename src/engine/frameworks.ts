@@ -1,8 +1,7 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { InputError } from "../errors.js";
-import { describeAjvErrors } from "../inventory/io.js";
-import { newAjv } from "../util/ajv.js";
+import { describeAjvErrors, newAjv } from "../util/ajv.js";
 import { packageRoot } from "../util/paths.js";
 import type { Framework } from "../model/framework.js";
 

@@ -1,10 +1,9 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { InputError } from "../errors.js";
-import { describeAjvErrors } from "../inventory/io.js";
 import type { JsonValue } from "../model/json.js";
 import type { Severity } from "../model/severity.js";
-import { newAjv } from "../util/ajv.js";
+import { describeAjvErrors, newAjv } from "../util/ajv.js";
 import { packageRoot } from "../util/paths.js";
 import type { RuleOverride } from "./rules.js";
 

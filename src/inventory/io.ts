@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import type { ErrorObject } from "ajv";
+import { describeAjvErrors } from "../util/ajv.js";
 import { readDocument, type DocumentFormat } from "../util/json-document.js";
 import { InputError } from "../errors.js";
 import {
@@ -18,18 +18,9 @@ import { scrubError, scrubResource, type ScrubContext } from "../secrets/scrub.j
 import { packageRoot } from "../util/paths.js";
 import { stableStringifyChunks } from "../util/stable-json.js";
 
-/** Describes ajv errors as `pointer: message` lines. */
-export function describeAjvErrors(errors: ErrorObject[] | null | undefined, max = 5): string {
-  const list = (errors ?? []).slice(0, max).map((e) => {
-    const extra =
-      e.keyword === "additionalProperties"
-        ? ` (${String((e.params as { additionalProperty?: string }).additionalProperty)})`
-        : "";
-    return `${e.instancePath || "/"}: ${e.message ?? e.keyword}${extra}`;
-  });
-  const more = (errors?.length ?? 0) > max ? `; and ${(errors?.length ?? 0) - max} more` : "";
-  return list.join("; ") + more;
-}
+// Moved next to newAjv (rule, profile and framework loaders need it without this module's readers); kept here for
+// the readers' callers.
+export { describeAjvErrors };
 
 let schema: DocumentFormat["schema"] | undefined;
 function inventorySchema(): DocumentFormat["schema"] {
