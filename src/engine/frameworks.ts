@@ -3,16 +3,22 @@ import { join } from "node:path";
 import { InputError } from "../errors.js";
 import { describeAjvErrors, newAjv } from "../util/ajv.js";
 import { packageRoot } from "../util/paths.js";
+import { precompiled, VALIDATOR_OPTIONS } from "./validators.js";
 import type { Framework } from "../model/framework.js";
 
 export type { Framework, FrameworkRequirement } from "../model/framework.js";
 
+/** The framework file schema (rules/schema/framework.schema.json). */
+export function frameworkSchema(): object {
+  return JSON.parse(readFileSync(join(packageRoot(), "rules/schema/framework.schema.json"), "utf8")) as object;
+}
+
 /** Loads and validates every framework file in `rules/frameworks`. */
 export function loadFrameworks(dir = join(packageRoot(), "rules", "frameworks")): Framework[] {
-  // Own schema, checked against the meta-schema by test/rules/catalog.test.ts (see ruleSchema in rules.ts).
-  const validate = newAjv({ validateSchema: false }).compile(
-    JSON.parse(readFileSync(join(packageRoot(), "rules/schema/framework.schema.json"), "utf8")) as object,
-  );
+  // Own schema, checked against the meta-schema by test/rules/catalog.test.ts (see ruleSchema in rules.ts); compiled
+  // at build (src/engine/validators.ts) unless it changed since.
+  const schema = frameworkSchema();
+  const validate = precompiled("documents", schema) ?? newAjv(VALIDATOR_OPTIONS.documents).compile(schema);
   return readdirSync(dir)
     .filter((f) => f.endsWith(".json"))
     .sort()

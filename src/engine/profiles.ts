@@ -5,6 +5,7 @@ import type { JsonValue } from "../model/json.js";
 import type { Severity } from "../model/severity.js";
 import { describeAjvErrors, newAjv } from "../util/ajv.js";
 import { packageRoot } from "../util/paths.js";
+import { precompiled, VALIDATOR_OPTIONS } from "./validators.js";
 import type { RuleOverride } from "./rules.js";
 
 /** JSON Schema of a rule profile (`rules/profiles/<name>.json`). */
@@ -70,7 +71,7 @@ function readProfileFile(path: string): ProfileFile {
     throw new InputError(`${path}: cannot read profile: ${(e as Error).message}`);
   }
   // Own schema, checked against the meta-schema by test/rules/catalog.test.ts (see ruleSchema in rules.ts).
-  validator ??= newAjv({ validateSchema: false }).compile(PROFILE_SCHEMA);
+  validator ??= precompiled("documents", PROFILE_SCHEMA) ?? newAjv(VALIDATOR_OPTIONS.documents).compile(PROFILE_SCHEMA);
   if (!validator(data)) throw new InputError(`${path}: invalid profile: ${describeAjvErrors(validator.errors)}`);
   return data as ProfileFile;
 }

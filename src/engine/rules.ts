@@ -17,6 +17,7 @@ import { RULE_SCHEMA } from "./rule-schema.js";
 import { readsAny, schemaReads, type Read } from "./partial.js";
 import { RESOURCE_TYPE_SOURCES } from "./resource-types.js";
 import { compileTemplate, type CompiledTemplate } from "./template.js";
+import { parameterSchema, precompiled, VALIDATOR_OPTIONS } from "./validators.js";
 
 /** A rule file as written. */
 export interface RuleFile {
@@ -110,8 +111,8 @@ function readable<T>(path: string, read: () => T): T {
 let ruleSchemaValidator: ValidateFunction | undefined;
 function ruleSchema(): ValidateFunction {
   // Our own schema, checked against the draft-07 meta-schema by test/rules/catalog.test.ts: compiling that
-  // meta-schema in every Ajv instance was a large part of `rules list`.
-  ruleSchemaValidator ??= newAjv({ validateSchema: false }).compile(RULE_SCHEMA);
+  // meta-schema in every Ajv instance was a large part of `rules list`. Compiled at build (validators.ts).
+  ruleSchemaValidator ??= precompiled("documents", RULE_SCHEMA) ?? newAjv(VALIDATOR_OPTIONS.documents).compile(RULE_SCHEMA);
   return ruleSchemaValidator;
 }
 
@@ -137,14 +138,16 @@ function resolveParams(
   rule: RuleFile,
   file: string,
   overrides: Record<string, JsonValue> | undefined,
-  ajv: Ajv,
+  ajv: RuleAjv,
 ): Record<string, JsonValue> {
   const values: Record<string, JsonValue> = { ...(overrides ?? {}) };
   if (!rule.parameters) {
     if (overrides && Object.keys(overrides).length) throw new InputError(`${file}: rule ${rule.id} takes no parameters`);
     return values;
   }
-  const validate = ajv.compile({ ...rule.parameters, additionalProperties: false, $id: undefined });
+  const schema = parameterSchema(rule.parameters);
+  // The built-in rules' parameter schemas are compiled at build (validators.ts); others here, with the same options.
+  const validate = precompiled("parameters", schema) ?? ajvOf(ajv).compile(schema);
   for (const [name, spec] of Object.entries(rule.parameters.properties)) {
     if (!(name in values)) values[name] = structuredClone(spec["default"]!);
   }
@@ -175,8 +178,12 @@ export function parseRuleFile(text: string, file: string): RuleFile {
   return rule;
 }
 
+/** The rule Ajv, or a function building it when first needed (commands that compile nothing never build one). */
+export type RuleAjv = Ajv | (() => Ajv);
+const ajvOf = (ajv: RuleAjv): Ajv => (typeof ajv === "function" ? ajv() : ajv);
+
 /** Compiles a parsed rule with its effective parameters. */
-export function compileRule(rule: RuleFile, file: string, override: RuleOverride | undefined, ajv: Ajv): Rule {
+export function compileRule(rule: RuleFile, file: string, override: RuleOverride | undefined, ajv: RuleAjv): Rule {
   const params = resolveParams(rule, file, override?.parameters, ajv);
   const inject = (schema: JsonObject, pointer: string): JsonValue => {
     try {
@@ -187,7 +194,7 @@ export function compileRule(rule: RuleFile, file: string, override: RuleOverride
   };
   const compile = (schema: JsonValue, pointer: string): ValidateFunction => {
     try {
-      return ajv.compile(schema as object);
+      return ajvOf(ajv).compile(schema as object);
     } catch (e) {
       throw new InputError(`${file}: ${pointer}: not a valid JSON Schema: ${(e as Error).message}`);
     }
@@ -214,7 +221,7 @@ export function compileRule(rule: RuleFile, file: string, override: RuleOverride
     assertSchema,
     compileSubschema: (schema) => {
       let v = compiled.get(schema);
-      if (!v) compiled.set(schema, (v = ajv.compile(schema)));
+      if (!v) compiled.set(schema, (v = ajvOf(ajv).compile(schema)));
       return v;
     },
     reads,
@@ -246,9 +253,7 @@ function dependsOn(type: ResourceType, reads: readonly Read[]): string[] {
 
 /** Ajv for rule predicates: strict, so a misspelt keyword in a rule is an error, not a silent pass. */
 export function ruleAjv(): Ajv {
-  return addRuleKeywords(
-    newAjv({ strict: true, strictRequired: false, strictTypes: false, allowUnionTypes: true, allErrors: true }),
-  );
+  return addRuleKeywords(newAjv(VALIDATOR_OPTIONS.parameters));
 }
 
 /** Every rule found under the rule folders: the enabled ones compiled, plus what profiles and reports need. */
@@ -283,7 +288,9 @@ export function loadRuleSet(
   overrideSource = "rule overrides",
   { compile = true }: LoadOptions = {},
 ): RuleSet {
-  const ajv = ruleAjv();
+  // Built on first use: with precompiled parameter validators and `compile: false`, never.
+  let built: Ajv | undefined;
+  const ajv = (): Ajv => (built ??= ruleAjv());
   const root = packageRoot();
   const rules: Rule[] = [];
   const seen = new Map<string, string>();
