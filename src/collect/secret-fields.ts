@@ -53,4 +53,6 @@ export const SECRET_FIELDS: Readonly<Record<ResourceType, readonly SecretField[]
   "aws.appsync.graphqlapi": [tags("graphqlApi", "tags")],
   // Probe results are redacted by the prober itself (src/probe/redact.ts).
   "aws.apigateway.probe": [],
+  // Derived from the other resources: no raw data of its own.
+  "aws.path.exposure": [],
 };

@@ -7,6 +7,7 @@ import { evidenceFromErrors } from "./evidence.js";
 import { evaluatePartial, readsAny, relation, type PathPattern, type Truth } from "./partial.js";
 import { operationKey, RESOURCE_TYPE_SOURCES, type Feed, type ResourceTypeSource } from "./resource-types.js";
 import type { Rule } from "./rules.js";
+import { isSeverity, severityRank, type Severity } from "../model/severity.js";
 
 /** The pseudo-ARN naming a whole (service, account, region) scope, for error findings with no resource. */
 export function scopeArn(partition: string, service: string, account: string, region: string): string {
@@ -18,6 +19,13 @@ function errorEvidence(errors: CollectionError[]): Evidence[] {
 }
 
 const cited = (errors: CollectionError[]) => errors.map((e) => `${e.operation} failed (${e.errorName})`).join(", ");
+
+/** A failing finding's severity: the resource's own (`severityFrom`) when the rule has one, capped at the rule's. */
+function severityOf(rule: Rule, r: Pick<Resource, "arn">, status: FindingStatus): Severity {
+  if (!rule.severityFrom || status !== "fail") return rule.severity;
+  const v = atKeys(r, pointerKeys(rule.severityFrom));
+  return isSeverity(v) && severityRank(v) <= severityRank(rule.severity) ? v : rule.severity;
+}
 
 function finding(
   rule: Rule,
@@ -34,7 +42,7 @@ function finding(
     account: r.account,
     region: r.region,
     status,
-    severity: rule.severity,
+    severity: severityOf(rule, r, status),
     title: rule.title,
     message,
     evidence,
@@ -223,6 +231,8 @@ function typeFailures(src: ResourceTypeSource, errors: readonly CollectionError[
     const whole = e.service === "*" || (e.operation === "*" && e.service === src.service);
     if ((whole || listing) && !e.resourceArn) {
       push(out.scopes, scopeOf(e), e);
+      // A listing of one type can feed the joins of another (exposure paths look functions up): both apply.
+      if (!whole && feedsOf(src, e).length) push(out.feeding, scopeOf(e), e);
     } else if (whole) {
       push(out.parents, e.resourceArn!, e);
       push(out.feeding, scopeOf(e), e);

@@ -27,6 +27,12 @@ export const RULE_SCHEMA = {
     title: { type: "string", minLength: 5, maxLength: 200 },
     severity: { enum: ["critical", "high", "medium", "low", "info"] },
     resourceType: { type: "string", pattern: "^aws\\.[a-z0-9]+\\.[a-z0-9-]+$" },
+    severityFrom: {
+      type: "string",
+      pattern: "^(/[^/]+)+$",
+      description:
+        "JSON pointer to a severity in the resource: a failing finding takes it when it is at most the rule's severity (the rule's severity, which a profile may lower, is the ceiling). For rules whose risk varies per resource, such as exposure paths.",
+    },
     probeCheck: {
       enum: [...PROBE_CHECKS],
       description:

@@ -28,6 +28,8 @@ export interface RuleFile {
   resourceType: ResourceType;
   /** The probe check the rule judges (probe rules) or that confirms or contradicts it (configuration rules). */
   probeCheck?: ProbeCheck;
+  /** JSON pointer to a per-resource severity a failing finding takes, capped at `severity`. */
+  severityFrom?: string;
   parameters?: { type: "object"; properties: Record<string, JsonObject> };
   requires?: string[];
   match?: JsonObject;

@@ -1,6 +1,6 @@
 import type { IamAnalysisData } from "../analysis/iam/index.js";
 import type { JsonObject } from "../model/json.js";
-import type { CollectionError, Resource } from "../model/inventory.js";
+import { DERIVED_RESOURCE_TYPES, type CollectionError, type Resource } from "../model/inventory.js";
 import { enrichAccess } from "./access.js";
 import type { SecretPatterns } from "../secrets/patterns.js";
 import { enrichApiSecurity } from "./api-security.js";
@@ -10,6 +10,7 @@ import type { LambdaRuntimes } from "../data/lambda-runtimes.js";
 import { enrichIam, type EnrichResult } from "./iam.js";
 import { enrichIntegrations } from "./integrations.js";
 import { enrichLambda } from "./lambda.js";
+import { exposurePaths } from "./paths.js";
 import { enrichRegional } from "./regional.js";
 
 /**
@@ -73,7 +74,8 @@ export const ENRICHERS: Enricher[] = [
  * found while deriving (e.g. malformed policy documents).
  */
 export function enrich(resources: Resource[], ctx: EnrichContext): { resources: Resource[]; errors: CollectionError[] } {
-  let current = resources.map((r) => ({ ...r, derived: {} as JsonObject }));
+  // Derived resources (exposure paths) are recomputed from the others, never kept from a saved inventory.
+  let current = resources.filter((r) => !DERIVED_RESOURCE_TYPES.has(r.type)).map((r) => ({ ...r, derived: {} as JsonObject }));
   const errors: CollectionError[] = [];
   for (const enricher of ENRICHERS) {
     const out = enricher(current, ctx);
@@ -85,5 +87,7 @@ export function enrich(resources: Resource[], ctx: EnrichContext): { resources: 
       return { ...r, derived: { ...r.derived, ...d }, ...(skip ? { skipped: { ...r.skipped, ...skip } } : {}) };
     });
   }
-  return { resources: current, errors };
+  // Last: exposure paths read every fact the enrichers above derived (IAM access, stage web ACLs).
+  const all = [...errors, ...(ctx.errors ?? [])];
+  return { resources: [...current, ...exposurePaths(current, all)], errors };
 }

@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
 import type { AwsSecurityFinding, ComplianceStatus, SeverityLabel } from "@aws-sdk/client-securityhub";
+import { reportedPath } from "../report/paths.js";
 import type { Finding } from "../model/finding.js";
 import type { RunMetadata } from "../model/inventory.js";
 import type { RuleMeta } from "../model/rule-meta.js";
@@ -219,6 +220,7 @@ export function toAsff(f: Finding, rule: RuleMeta, ctx: AsffContext): AsffFindin
         Partition: ctx.metadata.partition as "aws",
         Region: region,
       },
+      ...pathResources(f, ctx.metadata.partition, region),
     ],
     RecordState: "ACTIVE",
   };
@@ -270,4 +272,36 @@ export function archivedCopy(existing: AsffFinding, updatedAt: string): AsffFind
     RecordState: "ARCHIVED",
     Compliance: { ...(existing.Compliance ?? {}), Status: "PASSED" },
   };
+}
+
+/** ASFF allows at most this many resources per finding. */
+const MAX_ASFF_RESOURCES = 32;
+/** The Tollgate resource type of each node kind that is a real AWS resource (integrations and backends are not). */
+const NODE_TYPES: Record<string, string> = {
+  "lambda-function": "aws.lambda.function",
+  "iam-role": "aws.iam.role",
+  "lambda-function-url": "aws.lambda.function",
+  "lambda-function-policy": "aws.lambda.function",
+};
+
+/**
+ * The resources on an exposure path after its entry (which is the finding's own resource): the function, the role
+ * and the managed policy granting the permission, each once, within ASFF's 32-resource limit.
+ */
+function pathResources(f: Finding, partition: string, region: string): NonNullable<AsffFinding["Resources"]> {
+  const path = reportedPath(f);
+  if (!path) return [];
+  const seen = new Set([f.resourceArn]);
+  const out: NonNullable<AsffFinding["Resources"]> = [];
+  const add = (type: string, id: string, at: string) => {
+    if (seen.has(id) || out.length >= MAX_ASFF_RESOURCES - 1) return;
+    seen.add(id);
+    out.push({ Type: asffResourceType(type), Id: id, Partition: partition as "aws", Region: at === "global" ? region : at });
+  };
+  for (const n of path.chain.slice(1)) {
+    const type = NODE_TYPES[n.kind];
+    if (type) add(type, n.arn.replace(/\/(url(\/.*)?|invoke)$/, ""), n.region);
+  }
+  for (const g of path.permission.grants) if (g.policy.startsWith("arn:")) add("aws.iam.policy", g.policy, "global");
+  return out;
 }

@@ -80,6 +80,10 @@ const permissionFacts = {
   ),
   permissionsManagementActionsOnAllResourcesCount: f.integer("Total permissions-management actions allowed on `*`."),
   listsTruncated: f.boolean("One of the action lists was truncated."),
+  dataAccessOnAllResources: f.array(
+    f.string(),
+    "Data actions (S3 objects, DynamoDB items, Secrets Manager values, KMS Decrypt, SSM parameters) allowed on `*`.",
+  ),
   serviceWildcards: f.array(f.string(), "Services granted through a literal `svc:*` that survives Denies and the boundary."),
   unknownActionPatterns: f.array(f.string(), "Allowed action patterns unknown to the action catalogue."),
   hasPartialDeny: f.boolean("Some Deny is conditional or resource-scoped and was not subtracted."),

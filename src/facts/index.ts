@@ -10,6 +10,7 @@ import { apigatewayFacts } from "./apigateway.js";
 import { apigatewayv2Facts } from "./apigatewayv2.js";
 import { backendFacts } from "./backend.js";
 import { SchemaWriter, type DerivedOf, type FactNode, type RawOf, type ResourceFacts } from "./define.js";
+import { exposureFacts } from "./exposure.js";
 import { iamFacts } from "./iam.js";
 import { probeFacts } from "./probe.js";
 import { regionalFacts } from "./regional.js";
@@ -22,6 +23,7 @@ export const FACTS = {
   ...regionalFacts,
   ...backendFacts,
   ...probeFacts,
+  ...exposureFacts,
 } satisfies Record<ResourceType, ResourceFacts>;
 
 type Facts = typeof FACTS;

@@ -6,6 +6,7 @@ import { InputError } from "../errors.js";
 import {
   INVENTORY_FORMAT_VERSION,
   READABLE_INVENTORY_VERSIONS,
+  DERIVED_RESOURCE_TYPES,
   RESOURCE_TYPES,
   type CollectionError,
   type Inventory,
@@ -80,11 +81,14 @@ function canonical(inv: Inventory): Omit<Inventory, "resources"> & { resources: 
   // Grouped by type, account and region; within a group the order AWS listed them in is kept (a stable sort), as
   // enrichers list a stage's methods and an API's stages in that order: evaluating the file gives the scan's facts.
   const rkey = (r: Inventory["resources"][number]) => [r.type, r.account, r.region].join("|");
-  const resources = [...inv.resources].sort((a, b) => {
-    const ka = rkey(a);
-    const kb = rkey(b);
-    return ka < kb ? -1 : ka > kb ? 1 : 0;
-  });
+  // Derived resources (exposure paths) are recomputed from the others, never saved.
+  const resources = inv.resources
+    .filter((r) => !DERIVED_RESOURCE_TYPES.has(r.type))
+    .sort((a, b) => {
+      const ka = rkey(a);
+      const kb = rkey(b);
+      return ka < kb ? -1 : ka > kb ? 1 : 0;
+    });
   const errors = [...inv.errors].sort((a, b) => {
     const ka = [a.account, a.region, a.service, a.operation, a.resourceArn ?? "", a.errorName].join("|");
     const kb = [b.account, b.region, b.service, b.operation, b.resourceArn ?? "", b.errorName].join("|");
@@ -139,6 +143,7 @@ async function readInventory(
     }
     const r = value as Resource;
     if (!known.has(r.type)) throw new InputError(`${name}: /resources/${index}/type: unknown resource type ${r.type}`);
+    if (DERIVED_RESOURCE_TYPES.has(r.type)) return;
     // Facts an older Tollgate derived are stale by design: the enrich stage computes them afresh from `raw`.
     resources.push(scrubResource(hasRecordedFacts(r) ? r : { ...withoutFacts(r), derived: {} }, secrets));
   });

@@ -39,9 +39,17 @@ export const RESOURCE_TYPES = [
   "aws.appsync.graphqlapi",
   // Results of live probes (src/probe): one per probed method/route, evaluated like collected resources.
   "aws.apigateway.probe",
+  // Derived from the others by the exposure-path analysis (src/analysis/paths): one per entry point.
+  "aws.path.exposure",
 ] as const;
 /** A known resource type. */
 export type ResourceType = (typeof RESOURCE_TYPES)[number];
+
+/**
+ * Resource types no collector makes: derived from the others by the enrich stage (exposure paths), so never saved
+ * in an inventory and always recomputed.
+ */
+export const DERIVED_RESOURCE_TYPES: ReadonlySet<string> = new Set<ResourceType>(["aws.path.exposure"]);
 
 /** One collected AWS resource: raw SDK output plus derived facts. */
 export interface Resource {

@@ -2,7 +2,7 @@ import type { IamAnalysisData } from "../analysis/iam/index.js";
 import type { LambdaRuntimes } from "../data/lambda-runtimes.js";
 import { enrich } from "../enrich/index.js";
 import { hasRecordedFacts } from "../inventory/io.js";
-import type { CollectionError, Inventory } from "../model/inventory.js";
+import { DERIVED_RESOURCE_TYPES, type CollectionError, type Inventory } from "../model/inventory.js";
 import type { SecretPatterns } from "../secrets/patterns.js";
 
 /** Data the enrich stage uses besides the inventory, loaded once by the setup (see loadRunData). */
@@ -27,7 +27,8 @@ export interface Enriched {
  * through the enrichers of src/enrich. Facts an inventory carried (an old format) are replaced, never kept.
  */
 export function enrichStage(inventory: Inventory, data: EnrichData): Enriched {
-  const collected = inventory.resources.filter((r) => !hasRecordedFacts(r));
+  // Derived resources (exposure paths) an inventory carried are dropped: enrich() makes them afresh, after the rest.
+  const collected = inventory.resources.filter((r) => !hasRecordedFacts(r) && !DERIVED_RESOURCE_TYPES.has(r.type));
   const out = enrich(collected, {
     now: new Date(inventory.metadata.collectedAt),
     errors: inventory.errors,
@@ -43,7 +44,10 @@ export function enrichStage(inventory: Inventory, data: EnrichData): Enriched {
   return {
     inventory: {
       ...inventory,
-      resources: inventory.resources.map((r) => byIndex.get(r) ?? r),
+      resources: [
+        ...inventory.resources.filter((r) => !DERIVED_RESOURCE_TYPES.has(r.type)).map((r) => byIndex.get(r) ?? r),
+        ...out.resources.slice(collected.length),
+      ],
       errors: [...inventory.errors, ...out.errors],
     },
     derivationErrors: new Set(out.errors),

@@ -1,4 +1,5 @@
 import type { ProbeProgress } from "../collect/progress.js";
+import { refreshExposurePaths } from "../enrich/paths.js";
 import type { Inventory } from "../model/inventory.js";
 import { probeInventory, type PreparedProbes, type ProbeLog } from "../probe/run.js";
 import type { SigningCredentialSource } from "../probe/sign.js";
@@ -31,6 +32,9 @@ export async function probeStage(
 ): Promise<{ inventory: Inventory; log?: ProbeLog }> {
   if (!probes.enabled) return { inventory };
   stop.enter("probing");
-  const result = await probeInventory(inventory, probes, { ...ctx, signal: stop.signal });
+  const probed = await probeInventory(inventory, probes, { ...ctx, signal: stop.signal });
+  // Exposure paths read probe outcomes (an entry shown open raises its paths' severity): recomputed with them.
+  const inv = probed.inventory;
+  const result = { ...probed, inventory: { ...inv, resources: refreshExposurePaths(inv.resources, inv.errors) } };
   return stop.stopped ? { ...result, inventory: markIncomplete(result.inventory) } : result;
 }

@@ -1,3 +1,4 @@
+import { chainText, topPaths } from "./paths.js";
 import type { Finding } from "../model/finding.js";
 import type { ReportInput } from "../model/report.js";
 import { SEVERITIES, severityRank, type Severity } from "../model/severity.js";
@@ -92,6 +93,21 @@ function build(input: ReportInput, options: ReportOptions, caps: Caps): string {
       `> ${!m.complete ? "The scan did not complete. " : ""}${input.coverage.length} API call${input.coverage.length === 1 ? "" : "s"} failed, so parts of the estate were not checked. A missing failure there proves nothing; see **Coverage gaps** below.`,
       "",
     );
+  }
+
+  // Exposure paths first: an open entry to an administrator role is what to fix before anything else.
+  const paths = topPaths(input.findings);
+  if (paths.length) {
+    const shown = paths.slice(0, Math.min(10, caps.list));
+    out.push(`### Exposure paths (${paths.length})`, "");
+    for (const { finding: f, path: p } of shown) {
+      const probe = p.chain[0]?.via.includes("probe") ? " (probe-confirmed)" : "";
+      out.push(
+        `- **${f.severity}**${probe} ${mdText(chainText(p))}. Fix: ${mdText(p.fix.advice)} (cuts ${p.fix.cuts} path${p.fix.cuts === 1 ? "" : "s"}).`,
+      );
+    }
+    if (paths.length > shown.length) out.push(`- … and ${paths.length - shown.length} more (findings.json, report.html).`);
+    out.push("");
   }
 
   if (input.fixed) {

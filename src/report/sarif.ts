@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
 import { gzipSync } from "node:zlib";
+import { chainText, grantText, reportedPath, type ReportedPath } from "./paths.js";
 import type { Finding } from "../model/finding.js";
 import type { JsonValue } from "../model/json.js";
 import type { ReportInput } from "../model/report.js";
@@ -285,6 +286,8 @@ function sarifResult(f: Finding, rule: RuleMeta, index: number, prefix: string):
       ...(f.evidence.length ? { evidence: f.evidence as unknown as JsonValue } : {}),
     },
   };
+  const path = reportedPath(f);
+  if (path) result.codeFlows = [codeFlow(path, prefix + rule.file)];
   if (f.baseline) result.baselineState = f.baseline === "new" ? "new" : "unchanged";
   if (f.suppression) {
     result.suppressions = [
@@ -300,4 +303,40 @@ function sarifResult(f: Finding, rule: RuleMeta, index: number, prefix: string):
     ];
   }
   return result;
+}
+
+/**
+ * An exposure path as a SARIF code flow: one thread flow whose locations are the entry, each hop and the role in
+ * order, then the statement granting the permission, so code scanning shows the path step by step. Each step
+ * points at the rule file (an ARN is never a URI) and names the AWS resource as a logical location.
+ */
+function codeFlow(path: ReportedPath, ruleFile: string): Record<string, unknown> {
+  const at = (text: string, name: string, fqn: string, kind: string) => ({
+    physicalLocation: {
+      artifactLocation: { uri: ruleFile },
+      region: { startLine: 1, startColumn: 1, endLine: 1, endColumn: 2 },
+    },
+    logicalLocations: [{ kind, name, fullyQualifiedName: fqn }],
+    message: { text },
+  });
+  const steps = path.chain.map((n, i) => ({
+    location: at(`${i + 1}. ${n.name} (${n.via})`, n.name, n.arn, "resource"),
+    kinds: [i === 0 ? "entry" : "call"],
+    executionOrder: i + 1,
+  }));
+  const g = path.permission.grants[0];
+  steps.push({
+    location: at(
+      `${steps.length + 1}. ${grantText(path)}: ${path.permission.reason}`,
+      g ? `${g.policy} statement ${g.statement}` : path.permission.reason,
+      g ? `${g.policy}#Statement[${g.statement}]` : path.identity,
+      "declaration",
+    ),
+    kinds: ["exit"],
+    executionOrder: steps.length + 1,
+  });
+  return {
+    message: { text: `Exposure path (${path.target}): ${chainText(path)}. Cheapest fix: ${path.fix.advice}.` },
+    threadFlows: [{ locations: steps }],
+  };
 }

@@ -185,6 +185,7 @@ describe("tollgate CLI end to end against the simulator", () => {
       "aws.lambda.function.runtime-supported arn:aws:lambda:us-east-1:111122223333:function:get-order",
       "aws.lambda.function.url-auth-required arn:aws:lambda:us-east-1:111122223333:function:reports-export",
       "aws.lambda.function.url-cors-credentials-origin arn:aws:lambda:us-east-1:111122223333:function:ops-console",
+      "aws.path.exposure.no-admin arn:aws:apigateway:us-east-1::/restapis/a1b2c3d4e5/resources/ordid00001/methods/DELETE",
       "aws.wafv2.webacl.has-rules arn:aws:wafv2:eu-west-1:111122223333:regional/webacl/eu-alb/e1e2e3e4-5555-6666-7777-888899990000",
       "aws.wafv2.webacl.logging arn:aws:wafv2:eu-west-1:111122223333:regional/webacl/eu-alb/e1e2e3e4-5555-6666-7777-888899990000",
       "aws.wafv2.webacl.managed-exploit-rules arn:aws:wafv2:eu-west-1:111122223333:regional/webacl/eu-alb/e1e2e3e4-5555-6666-7777-888899990000",
@@ -208,6 +209,11 @@ describe("tollgate CLI end to end against the simulator", () => {
     const live = JSON.parse(readFileSync(join(tmp, "demo", "findings.json"), "utf8")) as FindingsFile;
     const offline = JSON.parse(readFileSync(join(out, "findings.json"), "utf8")) as FindingsFile;
     expect(offline.findings).toEqual(live.findings);
+    // Exposure paths too: derived like every fact, so the saved inventory evaluates to the same critical path.
+    const path = offline.findings.find(
+      (f) => f.ruleId === "aws.path.exposure.no-admin" && f.resourceArn.endsWith("/resources/ordid00001/methods/DELETE"),
+    );
+    expect(path).toMatchObject({ status: "fail", severity: "critical" });
   });
 
   it("report --from re-renders the saved findings without AWS", async () => {

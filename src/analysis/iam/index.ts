@@ -35,3 +35,4 @@ export type { LimitedBy, PrivescMatch, PrivescMethod, PrivescSource, ResolvedPri
 export { analyzeTrustPolicy, RESTRICTING_KEYS, TRUST_CODES } from "./trust.js";
 export type { TrustCode, TrustContext, TrustFinding } from "./trust.js";
 export { arnGlobMatches, globToRegExp, isUnconstrainedResource } from "./wildcard.js";
+export { DATA_ACTIONS, dataActionsOnAllResources } from "./data-access.js";

@@ -4,6 +4,7 @@ import type { ActionCatalog } from "./catalog.js";
 import type { Boundary, Collected } from "./documents.js";
 import { applyBoundary, isAllowedOn, type PolicyVariables } from "./effective.js";
 import { combineGrants, emptyAllowedSets, type AllowedSets, type PolicyGrants } from "./grants.js";
+import { dataActionsOnAllResources } from "./data-access.js";
 import { matchPrivesc, type ResolvedPrivescMethod } from "./privesc.js";
 import type { PermissionFacts, PrincipalAnalysis, PrincipalFacts } from "./result.js";
 
@@ -82,6 +83,7 @@ export function permissionFacts(ctx: FactContext, sets: AllowedSets, grants: rea
     permissionsManagementActionsOnAllResources: pm.names,
     permissionsManagementActionsOnAllResourcesCount: pm.count,
     listsTruncated: read.truncated || write.truncated || pm.truncated,
+    dataAccessOnAllResources: dataActionsOnAllResources(catalog, sets.unconstrained),
     serviceWildcards: [...wildcards].sort(),
     unknownActionPatterns: [...unknown].sort(),
     hasPartialDeny,

@@ -41,6 +41,8 @@ export interface PermissionFacts {
   permissionsManagementActionsOnAllResourcesCount: number;
   /** True when one of the lists above was truncated. */
   listsTruncated: boolean;
+  /** Data actions (S3 objects, DynamoDB items, secrets, KMS decrypt, SSM parameters; data-access.ts) allowed on `*`. */
+  dataAccessOnAllResources: string[];
   /** Services granted through a literal `svc:*` that survives Denies and the boundary, sorted. */
   serviceWildcards: string[];
   /** Allowed action patterns unknown to the catalogue (kept verbatim, never dropped). */

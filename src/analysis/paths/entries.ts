@@ -1,0 +1,311 @@
+/**
+ * The entry table: for each resource type that can be called from outside the account, the entries it makes,
+ * who can use them (exposure) and the controls around them. Adding an entry kind is one entry here.
+ */
+import { parsePolicyDocument, type NormalizedStatement } from "../iam/policy.js";
+import { conditionRestricts, RESTRICTING_KEYS } from "../iam/trust.js";
+import { list, obj, str, strings, type Obj } from "../../facts/read.js";
+import type { Resource, ResourceType } from "../../model/inventory.js";
+import { globMatch } from "../../util/glob.js";
+import { key, type PathGraph } from "./graph.js";
+import type { WalkNode } from "./hops.js";
+import type { Control, EntryKind, Exposure, Gap } from "./types.js";
+
+/** One entry as its resource makes it. */
+export interface Entry {
+  node: WalkNode & { kind: EntryKind };
+  exposure: Exposure;
+  exposureDetail: string;
+  controls: Control[];
+  gaps: Gap[];
+  /** The resource the entry comes from (for lineage and reports). */
+  source: Resource;
+}
+
+/** An entry kind: the resource type it comes from and how to make its entries. */
+export interface EntryType {
+  kind: EntryKind;
+  resourceType: ResourceType;
+  entries(r: Resource, graph: PathGraph): Entry[];
+}
+
+const node = (r: Resource, kind: EntryKind, arn: string, name: string, via: string): WalkNode & { kind: EntryKind } => ({
+  kind,
+  arn,
+  name,
+  account: r.account,
+  region: r.region,
+  via,
+});
+
+/** Probe outcomes for the configuration resource: an authorizer or API key that did not stop an unsigned request. */
+function probeOpen(r: Resource, graph: PathGraph, exposure: Exposure): Control | undefined {
+  for (const p of graph.probes.get(key(r.account, r.arn)) ?? []) {
+    const auth = p.derived["authOutcome"];
+    const apiKey = p.derived["apiKeyOutcome"];
+    if ((exposure === "authenticated" || exposure === "iam") && auth === "not-enforced")
+      return { kind: "probe-confirmed-open", detail: `probe ${p.name}: an unauthenticated request was served`, effect: 1 };
+    if (exposure === "api-key" && apiKey === "not-enforced")
+      return { kind: "probe-confirmed-open", detail: `probe ${p.name}: a request without an API key was served`, effect: 1 };
+  }
+  return undefined;
+}
+
+/** Every Allow of a resource policy limited to source IPs (aws:SourceIp), so only those networks reach it. */
+function sourceIpLimited(policy: string | undefined): boolean {
+  if (!policy) return false;
+  const parsed = parsePolicyDocument(policy, "resource");
+  if (!parsed.ok) return false;
+  const allows = parsed.policy.statements.filter((s) => s.effect === "Allow");
+  const ipDeny = parsed.policy.statements.some(
+    (s) =>
+      s.effect === "Deny" &&
+      Object.entries(s.condition ?? {}).some(
+        ([op, k]) => /^NotIpAddress/i.test(op) && Object.keys(k).some((x) => x.toLowerCase() === "aws:sourceip"),
+      ),
+  );
+  return allows.length > 0 && (ipDeny || allows.every((s) => conditionRestricts(s.condition, ["aws:sourceip"])));
+}
+
+/** The controls of a REST API around its methods: private endpoint, resource policy, WAF on every stage. */
+function restControls(r: Resource, graph: PathGraph): { controls: Control[]; gaps: Gap[] } {
+  const apiId = str(r.raw["restApiId"]) ?? "";
+  const api = graph.restApis.get(key(r.account, apiId));
+  const controls: Control[] = [];
+  const gaps: Gap[] = [];
+  if (!api) return { controls, gaps };
+  const restApi = obj(api.raw["restApi"]);
+  if (strings(obj(restApi?.["endpointConfiguration"])?.["types"]).includes("PRIVATE"))
+    controls.push({ kind: "private-endpoint", detail: "private API: reachable only through VPC endpoints", effect: -1 });
+  if (obj(api.derived["resourcePolicy"])?.["vpcRestricted"] === true)
+    controls.push({
+      kind: "vpc-endpoint-policy",
+      detail: "resource policy allows only listed VPC endpoints or VPCs",
+      effect: -1,
+    });
+  else if (sourceIpLimited(str(restApi?.["policy"])))
+    controls.push({ kind: "source-ip-policy", detail: "resource policy allows only listed source IP ranges", effect: -1 });
+  const stages = graph.restStages.get(key(r.account, apiId)) ?? [];
+  const failed = graph.failure(
+    { service: "apigateway", operations: ["GetStages"], account: r.account, region: r.region, resourceArn: api.arn },
+    `${r.name}: the API's stages (and their web ACLs) could not be read`,
+  );
+  if (failed) gaps.push(failed);
+  else if (stages.length && stages.every((s) => s.derived["wafAssociated"] === true)) {
+    const acls = [...new Set(stages.map((s) => str(obj(s.derived["webAcl"])?.["arn"])?.split("/").at(-2) ?? "?"))];
+    controls.push({ kind: "waf", detail: `web ACL ${acls.join(", ")} on every stage`, effect: -1 });
+  }
+  return { controls, gaps };
+}
+
+function withProbe(r: Resource, graph: PathGraph, exposure: Exposure, detail: string, controls: Control[]) {
+  const open = probeOpen(r, graph, exposure);
+  if (!open) return { exposure, exposureDetail: detail, controls };
+  return { exposure: "unauthenticated" as const, exposureDetail: `${detail}, but ${open.detail}`, controls: [open, ...controls] };
+}
+
+const REST_EXPOSURE: Record<string, Exposure> = {
+  NONE: "unauthenticated",
+  AWS_IAM: "iam",
+  CUSTOM: "authenticated",
+  COGNITO_USER_POOLS: "authenticated",
+};
+const V2_EXPOSURE: Record<string, Exposure> = {
+  NONE: "unauthenticated",
+  AWS_IAM: "iam",
+  CUSTOM: "authenticated",
+  JWT: "authenticated",
+};
+
+/** Whether a Lambda resource-policy statement lets any AWS principal call Invoke without a restricting condition. */
+const publicInvoke = (s: NormalizedStatement) =>
+  s.effect === "Allow" &&
+  (s.principal?.wildcard === true || (s.principal?.entries["AWS"] ?? []).includes("*")) &&
+  (s.action ?? []).some((a) => globMatch(a.toLowerCase(), "lambda:invokefunction")) &&
+  !conditionRestricts(s.condition, RESTRICTING_KEYS);
+
+/** Every entry type. */
+export const ENTRY_TYPES: readonly EntryType[] = [
+  {
+    kind: "apigateway-method",
+    resourceType: "aws.apigateway.method",
+    entries(r, graph) {
+      const m = obj(r.raw["method"]) ?? {};
+      const auth = (str(m["authorizationType"]) ?? "NONE").toUpperCase();
+      const keyed = m["apiKeyRequired"] === true;
+      const base: Exposure =
+        REST_EXPOSURE[auth] === "unauthenticated" && keyed ? "api-key" : (REST_EXPOSURE[auth] ?? "authenticated");
+      const detail = `authorizationType ${auth}${keyed ? ", API key required" : ""}`;
+      const { controls, gaps } = restControls(r, graph);
+      return [
+        {
+          node: node(r, "apigateway-method", r.arn, r.name, detail),
+          source: r,
+          gaps,
+          ...withProbe(r, graph, base, detail, controls),
+        },
+      ];
+    },
+  },
+  {
+    kind: "apigatewayv2-route",
+    resourceType: "aws.apigatewayv2.route",
+    entries(r, graph) {
+      const route = obj(r.raw["route"]) ?? {};
+      let auth = (str(route["AuthorizationType"]) ?? "NONE").toUpperCase();
+      let detail = `AuthorizationType ${auth}`;
+      if (str(r.raw["protocolType"]) === "WEBSOCKET" && str(route["RouteKey"]) !== "$connect") {
+        // A WebSocket API authorises the connection: every message route inherits $connect's authorization.
+        const connect = graph.connectRoutes.get(key(r.account, str(r.raw["apiId"]) ?? ""));
+        auth = (str(obj(connect?.raw["route"])?.["AuthorizationType"]) ?? "NONE").toUpperCase();
+        detail = `WebSocket route behind $connect with AuthorizationType ${auth}`;
+      }
+      const keyed = route["ApiKeyRequired"] === true;
+      const base: Exposure =
+        V2_EXPOSURE[auth] === "unauthenticated" && keyed ? "api-key" : (V2_EXPOSURE[auth] ?? "authenticated");
+      return [
+        {
+          node: node(r, "apigatewayv2-route", r.arn, r.name, detail),
+          source: r,
+          gaps: [],
+          ...withProbe(r, graph, base, detail, []),
+        },
+      ];
+    },
+  },
+  {
+    kind: "lambda-function-url",
+    resourceType: "aws.lambda.function",
+    entries(r) {
+      const fnArn = r.arn;
+      return list(r.raw["functionUrlConfigs"]).map((u) => {
+        const url = obj(u) ?? {};
+        const qualifier = (str(url["FunctionArn"]) ?? "").startsWith(`${fnArn}:`)
+          ? str(url["FunctionArn"])!.slice(fnArn.length + 1)
+          : undefined;
+        const auth = (str(url["AuthType"]) ?? "NONE").toUpperCase();
+        const detail = `function URL AuthType ${auth}`;
+        const arn = qualifier ? `${fnArn}/url/${qualifier}` : `${fnArn}/url`;
+        return {
+          node: node(r, "lambda-function-url", arn, `function URL of ${r.name}${qualifier ? `:${qualifier}` : ""}`, detail),
+          source: r,
+          exposure: auth === "AWS_IAM" ? "iam" : "unauthenticated",
+          exposureDetail: detail,
+          controls: [],
+          gaps: [],
+        } satisfies Entry;
+      });
+    },
+  },
+  {
+    kind: "lambda-function-policy",
+    resourceType: "aws.lambda.function",
+    entries(r, graph) {
+      const arn = `${r.arn}/invoke`;
+      const name = `direct invocation of ${r.name}`;
+      const policy = r.raw["policy"];
+      const entry = (exposure: Exposure, detail: string, gaps: Gap[] = []): Entry[] => [
+        {
+          node: node(r, "lambda-function-policy", arn, name, detail),
+          source: r,
+          exposure,
+          exposureDetail: detail,
+          controls: [],
+          gaps,
+        },
+      ];
+      if (policy === undefined) {
+        const failed = graph.failure(
+          { service: "lambda", operations: ["GetPolicy"], account: r.account, region: r.region, resourceArn: r.arn },
+          `${r.name}: its resource policy could not be read`,
+        );
+        return entry("none", "resource policy unknown", [
+          failed ?? {
+            account: r.account,
+            region: r.region,
+            resourceArn: r.arn,
+            message: `${r.name}: its resource policy was not collected`,
+          },
+        ]);
+      }
+      const doc = str(obj(policy)?.["Policy"]);
+      const parsed = doc ? parsePolicyDocument(doc, "resource") : undefined;
+      const open = parsed?.ok ? parsed.policy.statements.filter(publicInvoke) : [];
+      if (!open.length)
+        return entry("none", "resource policy grants lambda:InvokeFunction to no one outside named services and accounts");
+      const which = open.map((s) => (s.sid ? `Statement[${s.index}] (${s.sid})` : `Statement[${s.index}]`)).join(", ");
+      return entry("any-aws-account", `resource policy ${which} lets any AWS account invoke the function`);
+    },
+  },
+  ...(["unauthenticated", "authenticated"] as const).map((slot): EntryType => ({
+    kind: `cognito-identitypool-${slot}`,
+    resourceType: "aws.cognito.identitypool",
+    entries(r, graph) {
+      const arn = `${r.arn}/${slot}`;
+      const name = `${slot} identities of identity pool ${r.name}`;
+      const pool = obj(r.raw["identityPool"]);
+      const make = (exposure: Exposure, detail: string, gaps: Gap[] = []): Entry[] => [
+        {
+          node: node(r, `cognito-identitypool-${slot}`, arn, name, detail),
+          source: r,
+          exposure,
+          exposureDetail: detail,
+          controls: [],
+          gaps,
+        },
+      ];
+      if (slot === "authenticated") return make("authenticated", "any user signed in through the pool's identity providers");
+      if (!pool) {
+        const failed = graph.failure(
+          {
+            service: "cognito-identity",
+            operations: ["DescribeIdentityPool"],
+            account: r.account,
+            region: r.region,
+            resourceArn: r.arn,
+          },
+          `${r.name}: whether it allows unauthenticated identities could not be read`,
+        );
+        return make("none", "unknown", [
+          failed ?? {
+            account: r.account,
+            region: r.region,
+            resourceArn: r.arn,
+            message: `${r.name}: the pool was not described`,
+          },
+        ]);
+      }
+      return pool["AllowUnauthenticatedIdentities"] === true
+        ? make("unauthenticated", "AllowUnauthenticatedIdentities: anyone on the internet gets AWS credentials")
+        : make("none", "unauthenticated identities are disabled");
+    },
+  })),
+  {
+    kind: "appsync-api",
+    resourceType: "aws.appsync.graphqlapi",
+    entries(r) {
+      // Until the collector saves the data sources (and their service roles), an AppSync API's paths cannot be
+      // followed: no entry is made rather than a pass, or a "skipped" that reports would read as a probe not sent.
+      if (!Array.isArray(r.raw["dataSources"])) return [];
+      const api: Obj = obj(r.raw["graphqlApi"]) ?? {};
+      const types = [
+        str(api["authenticationType"]),
+        ...list(api["additionalAuthenticationProviders"]).map((p) => str(obj(p)?.["authenticationType"])),
+      ].filter((t): t is string => t !== undefined);
+      const rank = (t: string): Exposure => (t === "API_KEY" ? "api-key" : t === "AWS_IAM" ? "iam" : "authenticated");
+      const order = ["unauthenticated", "api-key", "any-aws-account", "authenticated", "iam", "none"];
+      const exposure = types.map(rank).sort((a, b) => order.indexOf(a) - order.indexOf(b))[0] ?? "authenticated";
+      const detail = `authentication ${types.join(", ") || "unknown"}`;
+      return [
+        {
+          node: node(r, "appsync-api", r.arn, `GraphQL API ${r.name}`, detail),
+          source: r,
+          exposure,
+          exposureDetail: detail,
+          controls: [],
+          gaps: [],
+        },
+      ];
+    },
+  },
+];
