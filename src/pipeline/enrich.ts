@@ -1,6 +1,7 @@
 import type { IamAnalysisData } from "../analysis/iam/index.js";
 import type { LambdaRuntimes } from "../data/lambda-runtimes.js";
 import { enrich } from "../enrich/index.js";
+import { refreshExposurePaths } from "../enrich/paths.js";
 import { hasRecordedFacts } from "../inventory/io.js";
 import { DERIVED_RESOURCE_TYPES, type CollectionError, type Inventory } from "../model/inventory.js";
 import type { SecretPatterns } from "../secrets/patterns.js";
@@ -44,10 +45,16 @@ export function enrichStage(inventory: Inventory, data: EnrichData): Enriched {
   return {
     inventory: {
       ...inventory,
-      resources: [
-        ...inventory.resources.filter((r) => !DERIVED_RESOURCE_TYPES.has(r.type)).map((r) => byIndex.get(r) ?? r),
-        ...out.resources.slice(collected.length),
-      ],
+      // Exposure paths once more with the probe resources a probed inventory carries (their outcomes count).
+      resources: inventory.resources.some(hasRecordedFacts)
+        ? refreshExposurePaths(
+            inventory.resources.filter((r) => !DERIVED_RESOURCE_TYPES.has(r.type)).map((r) => byIndex.get(r) ?? r),
+            [...inventory.errors, ...out.errors],
+          )
+        : [
+            ...inventory.resources.filter((r) => !DERIVED_RESOURCE_TYPES.has(r.type)).map((r) => byIndex.get(r) ?? r),
+            ...out.resources.slice(collected.length),
+          ],
       errors: [...inventory.errors, ...out.errors],
     },
     derivationErrors: new Set(out.errors),
