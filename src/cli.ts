@@ -20,7 +20,7 @@ import {
 } from "./cli/options.js";
 import { ExitError, InputError } from "./errors.js";
 import { escapeForTerminal } from "./util/escape.js";
-import { SERVICE_NAMES } from "./engine/selection.js";
+import { PATH_ENTRY_SERVICES, SERVICE_NAMES } from "./engine/selection.js";
 import { DEFAULT_FORMATS, FILE_FORMATS } from "./report/formats.js";
 import { toolVersion } from "./version.js";
 
@@ -68,7 +68,7 @@ function reportOptions(cmd: Command): Command {
     )
     .option(
       "--services <list>",
-      `only these services, comma-separated (${SERVICE_NAMES.join(", ")}): the others are not collected or evaluated`,
+      `only these services, comma-separated (${SERVICE_NAMES.join(", ")}): the others are not collected or evaluated; exposure paths run with any of ${PATH_ENTRY_SERVICES.join(", ")} and are skipped past a service left out (add lambda,iam to follow them)`,
       parseList,
     )
     .option("--rules <list>", "only these rules: comma-separated ids, aliases or globs (aws.iam.*)", parseList)

@@ -42,12 +42,21 @@ export const FLAG_SOURCE: FilterSource = {
 export const SERVICE_NAMES: readonly string[] = COLLECTORS.map((c) => c.service);
 
 /**
+ * The services whose resources are exposure-path entry points (docs/paths.md): selecting any of them runs the path
+ * rules. A path is followed only through the services the run collected; a hop into one left out (Lambda, IAM) is
+ * skipped with that reason, so `--services apigateway,lambda,iam` judges API paths completely.
+ */
+export const PATH_ENTRY_SERVICES: readonly string[] = ["apigateway", "apigatewayv2", "lambda", "cognito-identity", "appsync"];
+
+/**
  * The services a rule belongs to: its resource type's collector. Probe rules belong to both API Gateway services,
- * whose endpoints they probe.
+ * whose endpoints they probe; exposure-path rules to every entry-point service (PATH_ENTRY_SERVICES).
  */
 export function ruleServices(rule: Pick<Rule, "resourceType">): string[] {
   const svc = RESOURCE_TYPE_SOURCES[rule.resourceType].service;
-  return svc === "probe" ? ["apigateway", "apigatewayv2"] : [svc];
+  if (svc === "probe") return ["apigateway", "apigatewayv2"];
+  if (svc === "path") return [...PATH_ENTRY_SERVICES];
+  return [svc];
 }
 
 const matchesRule = (pattern: string, r: Pick<Rule, "id" | "aliases">) =>

@@ -89,5 +89,5 @@ export function enrich(resources: Resource[], ctx: EnrichContext): { resources: 
   }
   // Last: exposure paths read every fact the enrichers above derived (IAM access, stage web ACLs).
   const all = [...errors, ...(ctx.errors ?? [])];
-  return { resources: [...current, ...exposurePaths(current, all)], errors };
+  return { resources: [...current, ...exposurePaths(current, all, ctx.services)], errors };
 }

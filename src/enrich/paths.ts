@@ -26,11 +26,15 @@ function pathResource(a: EntryAnalysis, source: Resource | undefined): Resource 
  * The exposure-path resources of an inventory whose other resources are enriched (IAM access facts, stage web
  * ACLs) and with its probe results when there are any. Pure.
  */
-export function exposurePaths(resources: readonly Resource[], errors: readonly CollectionError[]): Resource[] {
+export function exposurePaths(
+  resources: readonly Resource[],
+  errors: readonly CollectionError[],
+  services?: readonly string[],
+): Resource[] {
   const input = resources.filter((r) => !DERIVED_RESOURCE_TYPES.has(r.type));
   const bySource = new Map<string, Resource>();
   for (const r of input) bySource.set(`${r.account}|${r.arn}`, r);
-  return analyzePaths({ resources: input, errors }).map((a) => {
+  return analyzePaths({ resources: input, errors, services }).map((a) => {
     const src =
       bySource.get(`${a.entry.account}|${a.entry.arn}`) ??
       bySource.get(`${a.entry.account}|${a.entry.arn.replace(/\/(url(\/.*)?|invoke|unauthenticated|authenticated)$/, "")}`);
@@ -42,7 +46,11 @@ export function exposurePaths(resources: readonly Resource[], errors: readonly C
  * An inventory's resources with its exposure paths recomputed: after probing, so that a probe that showed an
  * entry open raises its paths' severity.
  */
-export function refreshExposurePaths(resources: readonly Resource[], errors: readonly CollectionError[]): Resource[] {
+export function refreshExposurePaths(
+  resources: readonly Resource[],
+  errors: readonly CollectionError[],
+  services?: readonly string[],
+): Resource[] {
   const rest = resources.filter((r) => !DERIVED_RESOURCE_TYPES.has(r.type));
-  return [...rest, ...exposurePaths(rest, errors)];
+  return [...rest, ...exposurePaths(rest, errors, services)];
 }

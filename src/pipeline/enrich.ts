@@ -50,6 +50,7 @@ export function enrichStage(inventory: Inventory, data: EnrichData): Enriched {
         ? refreshExposurePaths(
             inventory.resources.filter((r) => !DERIVED_RESOURCE_TYPES.has(r.type)).map((r) => byIndex.get(r) ?? r),
             [...inventory.errors, ...out.errors],
+            inventory.metadata.services,
           )
         : [
             ...inventory.resources.filter((r) => !DERIVED_RESOURCE_TYPES.has(r.type)).map((r) => byIndex.get(r) ?? r),

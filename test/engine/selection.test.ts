@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { loadFrameworks } from "../../src/engine/frameworks.js";
 import { builtInRuleDirs, loadRuleSet, type Rule } from "../../src/engine/rules.js";
-import { ruleServices, selectRules, validateFilters, SERVICE_NAMES } from "../../src/engine/selection.js";
+import { PATH_ENTRY_SERVICES, ruleServices, selectRules, validateFilters, SERVICE_NAMES } from "../../src/engine/selection.js";
 import { InputError } from "../../src/errors.js";
 import { SELECTION_SCHEMA } from "../../src/report/findings-schema.js";
 import { ROOT } from "../helpers/sim.js";
@@ -30,6 +30,13 @@ describe("rule selection", () => {
     expect(ruleServices(probe)).toEqual(["apigateway", "apigatewayv2"]);
     expect(ids(selectRules(set.rules, { services: ["apigatewayv2"] }, frameworks))).toContain(probe.id);
     for (const r of set.rules) for (const s of ruleServices(r)) expect(SERVICE_NAMES).toContain(s);
+  });
+
+  it("exposure-path rules go with every entry-point service, not with IAM alone (docs/paths.md)", () => {
+    const path = set.rules.find((r) => r.resourceType === "aws.path.exposure")!;
+    expect(ruleServices(path)).toEqual([...PATH_ENTRY_SERVICES]);
+    for (const s of PATH_ENTRY_SERVICES) expect(ids(selectRules(set.rules, { services: [s] }, frameworks))).toContain(path.id);
+    expect(ids(selectRules(set.rules, { services: ["iam"] }, frameworks))).not.toContain(path.id);
   });
 
   it("matches aliases, the way profiles and suppressions do", () => {

@@ -128,7 +128,8 @@ describe.skipIf(!haveChromium())("report.html of a real scan, as a person sees i
         await page.screenshot({ path: join(SCREENSHOTS, `${view}-${vp.width}.png`) });
         expect(await pageScrollWidth(page), `${view} at ${vp.width}`).toBeLessThanOrEqual(vp.width);
       }
-      // What each view must show. By resource, one API's stages, methods and the probes of its endpoints are together.
+      // What each view must show. By resource, one API's stages, methods, the probes of its endpoints and the
+      // exposure paths starting at its methods are together.
       await page.click("#tab-resource");
       const groups = await page.$$eval("#view-resource details[data-level=service] > summary b", (b) =>
         b.map((x) => x.textContent),
@@ -141,7 +142,13 @@ describe.skipIf(!haveChromium())("report.html of a real scan, as a person sees i
         .locator("details[data-level=resource]")
         .evaluateAll((ds) => ds.map((d) => d.querySelector(":scope > summary .n")?.textContent));
       expect(new Set(types)).toEqual(
-        new Set(["aws.apigateway.probe", "aws.apigateway.stage", "aws.apigateway.method", "aws.apigateway.restapi"]),
+        new Set([
+          "aws.apigateway.probe",
+          "aws.apigateway.stage",
+          "aws.apigateway.method",
+          "aws.apigateway.restapi",
+          "aws.path.exposure",
+        ]),
       );
 
       await page.click("#tab-framework");

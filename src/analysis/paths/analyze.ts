@@ -190,7 +190,7 @@ function edges(c: Candidate): { id: string; from: string; to: string; advice: st
  * `reaches` is null (with the gaps) when a hop could not be followed, never a silently shorter path list.
  */
 export function analyzePaths(input: PathInput): EntryAnalysis[] {
-  const graph = new PathGraph(input.resources, input.errors);
+  const graph = new PathGraph(input.resources, input.errors, input.services);
   const walker = new Walker(graph);
   const byType = new Map<string, Resource[]>();
   for (const r of input.resources) {

@@ -32,6 +32,7 @@ export class PathGraph {
   constructor(
     resources: readonly Resource[],
     readonly errors: readonly CollectionError[],
+    private readonly services?: readonly string[],
   ) {
     const push = (m: Map<string, Resource[]>, k: string, r: Resource) => {
       const l = m.get(k);
@@ -83,6 +84,11 @@ export class PathGraph {
       }
     }
     for (const e of errors) this.scanned.add(`${e.account}|${e.region}`);
+  }
+
+  /** Whether the run collected `service` (a `--services` run leaves the others out on purpose). */
+  collected(service: string): boolean {
+    return !this.services || this.services.includes(service);
   }
 
   /** Whether anything of an account (and region; `global` for IAM) was collected or attempted. */

@@ -46,6 +46,8 @@ function lambdaNode(fnRef: string, from: WalkNode, graph: PathGraph, via: string
   const m = FUNCTION_ARN.exec(fnRef);
   if (!m) return { nodes: [terminal(from, `unrecognised function reference ${fnRef}`)] };
   const [, arn, region, account] = m as unknown as [string, string, string, string];
+  if (!graph.collected("lambda"))
+    return { skip: "Lambda was not collected (--services): the function behind the entry is unknown" };
   const fn = graph.functions.get(arn);
   if (fn) return { nodes: [{ kind: "lambda-function", arn, name: `function ${fn.name}`, account, region, via }] };
   const failed = graph.failure(
@@ -64,6 +66,7 @@ function roleNode(roleArn: string, from: WalkNode, graph: PathGraph, via: string
   const m = ROLE_ARN.exec(roleArn);
   if (!m) return { nodes: [terminal(from, `unrecognised role ${roleArn}`)] };
   const account = m[1]!;
+  if (!graph.collected("iam")) return { skip: "IAM was not collected (--services): what the role may do is unknown" };
   const role = graph.roles.get(roleArn);
   if (role) return { nodes: [{ kind: "iam-role", arn: roleArn, name: `role ${role.name}`, account, region: "global", via }] };
   const failed = graph.failure(
@@ -161,7 +164,7 @@ function identityPoolRoles(
   const nodes: WalkNode[] = [];
   for (const arn of [...arns].sort()) {
     const r = roleNode(arn, node, graph, `${slot} role`);
-    if ("gap" in r) return r;
+    if (!("nodes" in r)) return r;
     if ("nodes" in r) nodes.push(...(r.nodes as WalkNode[]));
   }
   return { nodes };
@@ -286,7 +289,7 @@ export const HOPS: readonly HopType[] = [
         const role = str(obj(s)?.["serviceRoleArn"]);
         if (!role) continue;
         const r = roleNode(role, node, graph, `data source ${str(obj(s)?.["name"]) ?? "?"} service role`);
-        if ("gap" in r) return r;
+        if (!("nodes" in r)) return r;
         if ("nodes" in r) nodes.push(...(r.nodes as WalkNode[]));
       }
       return { nodes };

@@ -142,4 +142,9 @@ export interface EntryAnalysis {
 export interface PathInput {
   resources: readonly Resource[];
   errors: readonly CollectionError[];
+  /**
+   * The services the run collected when it was restricted (`--services`); absent: all of them. A hop into a
+   * service left out is skipped with that reason, never read as "the function or role does not exist".
+   */
+  services?: readonly string[] | undefined;
 }

@@ -376,6 +376,39 @@ describe("exposure paths: missing data is an error, never a shorter path list", 
   });
 });
 
+describe("exposure paths: a run restricted with --services", () => {
+  const m = method("orders", "GET", "NONE", { type: "AWS_PROXY", uri: lambdaUri("f") });
+  const pool = res("aws.cognito.identitypool", `arn:aws:cognito-identity:${R}:${A}:identitypool/${R}:guests`, "guests", {
+    identityPool: { AllowUnauthenticatedIdentities: true },
+    roles: { Roles: { unauthenticated: roleArn("admin-role") } },
+  });
+  const analyse = (resources: Resource[], services: string[]) =>
+    new Map(analyzePaths({ resources, errors: [], services }).map((a) => [a.entry.arn, a]));
+
+  it("Lambda left out: the function is not read as missing (that would pass an open path); the entry is skipped", () => {
+    // Without the services list the same inventory would say "function … does not exist" and pass.
+    const a = only(analyse([...base.filter((r) => r.type !== "aws.lambda.function"), m], ["apigateway", "iam"]), m.arn);
+    expect(a.reaches).toBeNull();
+    expect(a.terminals).toEqual([]);
+    expect(a.skipped).toMatch(/Lambda was not collected \(--services\)/);
+  });
+
+  it("IAM left out: what the role may do is unknown; the entry is skipped, for API and identity-pool entries alike", () => {
+    const noIam = [restApi(), stage("prod", false), fn("f", "admin-role"), m, pool];
+    const out = analyse(noIam, ["apigateway", "lambda", "cognito-identity"]);
+    for (const arn of [m.arn, `${pool.arn}/unauthenticated`]) {
+      expect(only(out, arn).reaches).toBeNull();
+      expect(only(out, arn).skipped).toMatch(/IAM was not collected \(--services\)/);
+    }
+  });
+
+  it("every service a path runs through collected: judged as in a full scan", () => {
+    const a = only(analyse([...base, fn("f", "admin-role"), m], ["apigateway", "lambda", "iam"]), m.arn);
+    expect(a.reaches?.admin?.severity).toBe("critical");
+    expect(a.skipped).toBeUndefined();
+  });
+});
+
 describe("exposure paths: modifiers", () => {
   const integ = { type: "AWS_PROXY", uri: lambdaUri("f") };
 
