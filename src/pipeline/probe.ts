@@ -35,6 +35,9 @@ export async function probeStage(
   const probed = await probeInventory(inventory, probes, { ...ctx, signal: stop.signal });
   // Exposure paths read probe outcomes (an entry shown open raises its paths' severity): recomputed with them.
   const inv = probed.inventory;
-  const result = { ...probed, inventory: { ...inv, resources: refreshExposurePaths(inv.resources, inv.errors, inv.metadata.services) } };
+  const result = {
+    ...probed,
+    inventory: { ...inv, resources: refreshExposurePaths(inv.resources, inv.errors, inv.metadata.services) },
+  };
   return stop.stopped ? { ...result, inventory: markIncomplete(result.inventory) } : result;
 }
