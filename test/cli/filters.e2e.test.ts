@@ -105,8 +105,23 @@ describe("--services", () => {
     expect([...new Set(newCalls(before))].filter((svc) => !["sts", "ec2"].includes(svc))).toEqual(["lambda"]);
     const doc = read(out);
     expect(doc.metadata.services).toEqual(["lambda"]);
-    expect(new Set(doc.findings.map((x) => x.resourceType))).toEqual(new Set(["aws.lambda.function"]));
+    expect(new Set(doc.findings.map((x) => x.resourceType))).toEqual(new Set(["aws.lambda.function", "aws.path.exposure"]));
     expect(doc.findings.filter((x) => x.status === "error")).toEqual([]);
+    // Function URLs and policies are entry points, but without IAM the role behind them is unknown: the open ones
+    // are skipped with that reason (never passed as "no role"), the closed ones pass (nothing outside can call them).
+    const paths = doc.findings.filter((x) => x.resourceType === "aws.path.exposure");
+    const open = paths.filter((x) => x.status !== "pass");
+    expect(new Set(open.map((x) => x.resourceArn))).toEqual(
+      new Set([
+        "arn:aws:lambda:us-east-1:111122223333:function:image-resizer/invoke",
+        "arn:aws:lambda:us-east-1:111122223333:function:reports-export/invoke",
+        "arn:aws:lambda:us-east-1:111122223333:function:reports-export/url",
+      ]),
+    );
+    for (const f of open) {
+      expect(f.status).toBe("skipped");
+      expect(f.message).toContain("IAM was not collected (--services)");
+    }
     expect(
       doc.findings
         .filter((x) => x.status === "fail")

@@ -120,6 +120,7 @@ describe("Lambda collector", () => {
       "image-resizer",
       "list-orders",
       "ops-console",
+      "order-admin",
       "partner-auth",
       "reports-export",
     ]);
@@ -156,12 +157,12 @@ describe("Lambda collector", () => {
       }),
     ]);
     expect(exported.raw["aliasPolicies"]).toBeUndefined();
-    // Page size 1: eight ListFunctions pages; one policy and one URL listing per function, one more policy for the
+    // Page size 1: nine ListFunctions pages; one policy and one URL listing per function, one more policy for the
     // alias URL; nothing else (no GetFunction, no code location).
     expect(counts("lambda:")).toEqual({
-      "lambda:GetPolicy": 9,
-      "lambda:ListFunctionUrlConfigs": 8,
-      "lambda:ListFunctions": 8,
+      "lambda:GetPolicy": 10,
+      "lambda:ListFunctionUrlConfigs": 9,
+      "lambda:ListFunctions": 9,
     });
   });
 
@@ -182,7 +183,7 @@ describe("Lambda collector", () => {
     ]);
     expect("policy" in one(out.resources, fn("image-resizer")).raw).toBe(false);
     expect(one(out.resources, fn("list-orders")).raw["policy"]).not.toBeNull();
-    expect(out.resources).toHaveLength(8);
+    expect(out.resources).toHaveLength(9);
   });
 
   it("a failed ListFunctions is one recorded error for the region, never an empty list of functions", async () => {
@@ -385,7 +386,7 @@ describe("the new services over their real wire protocols", () => {
     });
     // MaxItems above 50 (up to 10,000) still pages by 50, as Lambda does.
     const all = await lambda.send(new ListFunctionsCommand({ MaxItems: 1000 }));
-    expect(all.Functions).toHaveLength(8);
+    expect(all.Functions).toHaveLength(9);
     expect(all.NextMarker).toBeUndefined();
     lambda.destroy();
   });
@@ -447,7 +448,7 @@ describe("secrets of the backend never reach the inventory", () => {
       count("aws.cognito.userpool-client"),
       count("aws.cognito.identitypool"),
       count("aws.appsync.graphqlapi"),
-    ]).toEqual([8, 2, 3, 3, 2]);
+    ]).toEqual([9, 2, 3, 3, 2]);
     expect(inv.metadata.services).toEqual(expect.arrayContaining(["lambda", "cognito-idp", "cognito-identity", "appsync"]));
   });
 });

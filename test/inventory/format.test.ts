@@ -53,6 +53,11 @@ const verdicts = (fs: Finding[]) =>
   byId(fs.filter((f) => !ADDED_SINCE.test(f.ruleId))).map((f) => `${f.ruleId} ${f.resourceArn} ${f.status}`);
 /** The verdicts of rules the format 1 file predates (exposure paths, derived from its facts) are new, not changed. */
 const known = (vs: string[]) => vs.filter((v) => !v.startsWith("aws.path."));
+/** Verdicts on resources the format 1 file holds: the demo account has gained resources since it was saved. */
+const inV1 = (vs: string[]) => {
+  const arns = new Set((JSON.parse(readFileSync(V1, "utf8")) as Inventory).resources.map((r) => r.arn));
+  return vs.filter((v) => arns.has(v.split(" ")[1]!));
+};
 
 describe("format 1 inventories", () => {
   it("are read: collected resources lose their saved facts, enrichment's errors are dropped", async () => {
@@ -120,7 +125,8 @@ describe("format 2 inventories", () => {
     expect(saved.errors.filter((e) => (e as { errorName: string }).errorName === "MalformedPolicyDocument")).toEqual([]);
     const again = enrichStage(await loadInventory(path), data).inventory;
     expect(byId(evaluate(again, rules))).toEqual(byId(evaluate(enriched.inventory, rules)));
-    expect(known(verdicts(evaluate(again, rules)))).toEqual(known(verdictsAsSaved()));
+    // A fresh scan of today's demo: on the resources the format 1 file holds, the verdicts it saved.
+    expect(inV1(known(verdicts(evaluate(again, rules))))).toEqual(known(verdictsAsSaved()));
   });
 
   it("keep a probe resource's verdicts: they record what the probe saw when it was sent", async () => {

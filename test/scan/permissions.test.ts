@@ -266,6 +266,7 @@ describe("a scanner holding only an AWS managed policy", () => {
             "list-orders",
             "ops-console",
             "ops-console:live",
+            "order-admin",
             "partner-auth",
             "reports-export",
           ].map((f) => `us-east-1:111122223333:function:${f}`),
