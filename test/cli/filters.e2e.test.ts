@@ -18,7 +18,7 @@ let s: Simulator;
 
 interface Doc {
   metadata: { services: string[]; selection?: Record<string, unknown>; rulesEvaluated: string[] };
-  findings: { ruleId: string; status: string; severity: string; resourceType: string }[];
+  findings: { ruleId: string; status: string; severity: string; resourceType: string; resourceArn: string; message: string }[];
   coverage: { service: string }[];
 }
 const read = (dir: string) => JSON.parse(readFileSync(join(dir, "findings.json"), "utf8")) as Doc;
