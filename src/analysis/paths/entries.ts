@@ -51,6 +51,33 @@ function probeOpen(r: Resource, graph: PathGraph, exposure: Exposure): Control |
   return undefined;
 }
 
+/**
+ * What the function-URL probe (`urlAuth`) saw at one URL (`urlFunctionArn`: the URL's FunctionArn, qualified for
+ * an alias URL): an AWS_IAM URL that served an unsigned request is open (`not-enforced`), and a NONE URL that
+ * answered is confirmed open from the internet (`public`). Both raise the severity, as an API Gateway authorizer
+ * shown not to stop an unsigned request does. A NONE URL that refused (`refused`: its resource policy does not let
+ * everyone invoke it) is noted, not lowered: one refusal from the scanner's address is no proof nobody gets in.
+ */
+function urlProbe(r: Resource, urlFunctionArn: string, graph: PathGraph): { open?: Control; refused?: string } {
+  for (const p of graph.probes.get(key(r.account, r.arn)) ?? []) {
+    if (p.derived["probeKind"] !== "lambda-url") continue;
+    const ce = obj(p.derived["configExpectation"]);
+    const at = strings(ce?.["relatedArns"])[0] ?? str(ce?.["resourceArn"]);
+    if (at !== urlFunctionArn) continue;
+    const outcome = p.derived["urlAuthOutcome"];
+    if (outcome === "not-enforced")
+      return {
+        open: { kind: "probe-confirmed-open", detail: `probe ${p.name}: an unsigned request was served`, effect: 1 },
+      };
+    if (outcome === "public")
+      return {
+        open: { kind: "probe-confirmed-open", detail: `probe ${p.name}: the function answered an unsigned request`, effect: 1 },
+      };
+    if (outcome === "refused") return { refused: `probe ${p.name}: an unsigned request was refused` };
+  }
+  return {};
+}
+
 /** Every Allow of a resource policy limited to source IPs (aws:SourceIp), so only those networks reach it. */
 function sourceIpLimited(policy: string | undefined): boolean {
   if (!policy) return false;
@@ -176,22 +203,26 @@ export const ENTRY_TYPES: readonly EntryType[] = [
   {
     kind: "lambda-function-url",
     resourceType: "aws.lambda.function",
-    entries(r) {
+    entries(r, graph) {
       const fnArn = r.arn;
       return list(r.raw["functionUrlConfigs"]).map((u) => {
         const url = obj(u) ?? {};
-        const qualifier = (str(url["FunctionArn"]) ?? "").startsWith(`${fnArn}:`)
-          ? str(url["FunctionArn"])!.slice(fnArn.length + 1)
-          : undefined;
+        const urlFunctionArn = str(url["FunctionArn"]) ?? fnArn;
+        const qualifier = urlFunctionArn.startsWith(`${fnArn}:`) ? urlFunctionArn.slice(fnArn.length + 1) : undefined;
         const auth = (str(url["AuthType"]) ?? "NONE").toUpperCase();
         const detail = `function URL AuthType ${auth}`;
         const arn = qualifier ? `${fnArn}/url/${qualifier}` : `${fnArn}/url`;
+        const probe = urlProbe(r, urlFunctionArn, graph);
+        const exposure: Exposure = probe.open ? "unauthenticated" : auth === "AWS_IAM" ? "iam" : "unauthenticated";
+        const seen = probe.open?.detail ?? probe.refused;
+        // "but" when the probe contradicts the configuration (IAM served unsigned, NONE refused), "and" when it confirms.
+        const exposureDetail = seen ? `${detail}${(auth === "AWS_IAM") === !!probe.open ? ", but " : ", and "}${seen}` : detail;
         return {
           node: node(r, "lambda-function-url", arn, `function URL of ${r.name}${qualifier ? `:${qualifier}` : ""}`, detail),
           source: r,
-          exposure: auth === "AWS_IAM" ? "iam" : "unauthenticated",
-          exposureDetail: detail,
-          controls: [],
+          exposure,
+          exposureDetail,
+          controls: probe.open ? [probe.open] : [],
           gaps: [],
         } satisfies Entry;
       });

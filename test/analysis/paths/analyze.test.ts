@@ -432,6 +432,67 @@ describe("exposure paths: modifiers", () => {
     expect(a.reaches?.writeAll?.severity).toBe("critical");
   });
 
+  describe("function URL probes (urlAuth)", () => {
+    const url = (name: string, auth: string, qualifier?: string) => ({
+      AuthType: auth,
+      FunctionArn: qualifier ? `${fnArn(name)}:${qualifier}` : fnArn(name),
+      FunctionUrl: `https://${name}${qualifier ?? ""}.lambda-url.${R}.on.aws/`,
+    });
+    const urlProbe = (name: string, outcome: string, qualifier?: string) =>
+      res(
+        "aws.apigateway.probe",
+        `tollgate:probe:lambda-url/${name}${qualifier ? `:${qualifier}` : ""}`,
+        `GET https://${name}${qualifier ?? ""}.lambda-url.${R}.on.aws/`,
+        { target: {}, exchanges: [], skipped: {} },
+        {
+          probeKind: "lambda-url",
+          urlAuthOutcome: outcome,
+          configExpectation: {
+            source: "inventory",
+            resourceArn: fnArn(name),
+            relatedArns: qualifier ? [`${fnArn(name)}:${qualifier}`] : [],
+            auth: "AWS_IAM",
+          },
+        },
+      );
+
+    it("an AWS_IAM URL that served an unsigned request becomes a path, unauthenticated and raised (critical)", () => {
+      const f = fn("iam-url", "writer-role", { functionUrlConfigs: [url("iam-url", "AWS_IAM")] });
+      const entry = `${fnArn("iam-url")}/url`;
+      // Unprobed (or probed and enforced): IAM-authorised, no path.
+      expect(only(run([...base, f]), entry).reaches?.writeAll).toBeNull();
+      expect(only(run([...base, f, urlProbe("iam-url", "enforced")]), entry).shielded).toEqual(["writeAll"]);
+      const a = only(run([...base, f, urlProbe("iam-url", "not-enforced")]), entry);
+      expect(a.exposure).toBe("unauthenticated");
+      expect(a.exposureDetail).toMatch(/^function URL AuthType AWS_IAM, but probe .*: an unsigned request was served$/);
+      expect(a.controls.map((c) => c.kind)).toEqual(["probe-confirmed-open"]);
+      // unauthenticated × write on * is high, raised one step by the probe.
+      expect(a.reaches?.writeAll?.severity).toBe("critical");
+    });
+
+    it("a NONE URL the probe found answering is confirmed open (raised); one that refused is noted, not lowered", () => {
+      const f = fn("open-url", "data-role", { functionUrlConfigs: [url("open-url", "NONE")] });
+      const entry = `${fnArn("open-url")}/url`;
+      expect(only(run([...base, f]), entry).reaches?.dataWildcard?.severity).toBe("high");
+      const pub = only(run([...base, f, urlProbe("open-url", "public")]), entry);
+      expect(pub.controls.map((c) => c.kind)).toEqual(["probe-confirmed-open"]);
+      expect(pub.reaches?.dataWildcard?.severity).toBe("critical");
+      const refused = only(run([...base, f, urlProbe("open-url", "refused")]), entry);
+      expect(refused.controls).toEqual([]);
+      expect(refused.exposureDetail).toMatch(/, but probe .*: an unsigned request was refused$/);
+      expect(refused.reaches?.dataWildcard?.severity).toBe("high");
+    });
+
+    it("an alias URL takes only its own probe (matched by the qualified function ARN)", () => {
+      const f = fn("aliased", "writer-role", {
+        functionUrlConfigs: [url("aliased", "AWS_IAM"), url("aliased", "AWS_IAM", "live")],
+      });
+      const out = run([...base, f, urlProbe("aliased", "not-enforced", "live"), urlProbe("aliased", "enforced")]);
+      expect(only(out, `${fnArn("aliased")}/url/live`).reaches?.writeAll?.severity).toBe("critical");
+      expect(only(out, `${fnArn("aliased")}/url`).exposure).toBe("iam");
+    });
+  });
+
   it("WAF on every stage, a private endpoint and a VPC-endpoint or source-IP policy each lower the severity", () => {
     const m = method("o", "GET", "NONE", integ);
     const waf = only(
