@@ -29,13 +29,12 @@ export interface EntryType {
   entries(r: Resource, graph: PathGraph): Entry[];
 }
 
-const node = (r: Resource, kind: EntryKind, arn: string, name: string, via: string): WalkNode & { kind: EntryKind } => ({
+/** The entry node of `r`: `at` names it (its ARN and name) and says how it is reached (`via`, the exposure). */
+const node = (r: Resource, kind: EntryKind, at: { arn: string; name: string; via: string }): WalkNode & { kind: EntryKind } => ({
   kind,
-  arn,
-  name,
+  ...at,
   account: r.account,
   region: r.region,
-  via,
 });
 
 /** Probe outcomes for the configuration resource: an authorizer or API key that did not stop an unsigned request. */
@@ -125,7 +124,9 @@ function restControls(r: Resource, graph: PathGraph): { controls: Control[]; gap
   return { controls, gaps };
 }
 
-function withProbe(r: Resource, graph: PathGraph, exposure: Exposure, detail: string, controls: Control[]) {
+/** The configured exposure (`exposure`, `detail`, `controls`), made unauthenticated when a probe showed it open. */
+function withProbe(r: Resource, graph: PathGraph, configured: { exposure: Exposure; detail: string; controls: Control[] }) {
+  const { exposure, detail, controls } = configured;
   const open = probeOpen(r, graph, exposure);
   if (!open) return { exposure, exposureDetail: detail, controls };
   return { exposure: "unauthenticated" as const, exposureDetail: `${detail}, but ${open.detail}`, controls: [open, ...controls] };
@@ -166,10 +167,10 @@ export const ENTRY_TYPES: readonly EntryType[] = [
       const { controls, gaps } = restControls(r, graph);
       return [
         {
-          node: node(r, "apigateway-method", r.arn, r.name, detail),
+          node: node(r, "apigateway-method", { arn: r.arn, name: r.name, via: detail }),
           source: r,
           gaps,
-          ...withProbe(r, graph, base, detail, controls),
+          ...withProbe(r, graph, { exposure: base, detail, controls }),
         },
       ];
     },
@@ -192,10 +193,10 @@ export const ENTRY_TYPES: readonly EntryType[] = [
         V2_EXPOSURE[auth] === "unauthenticated" && keyed ? "api-key" : (V2_EXPOSURE[auth] ?? "authenticated");
       return [
         {
-          node: node(r, "apigatewayv2-route", r.arn, r.name, detail),
+          node: node(r, "apigatewayv2-route", { arn: r.arn, name: r.name, via: detail }),
           source: r,
           gaps: [],
-          ...withProbe(r, graph, base, detail, []),
+          ...withProbe(r, graph, { exposure: base, detail, controls: [] }),
         },
       ];
     },
@@ -218,7 +219,11 @@ export const ENTRY_TYPES: readonly EntryType[] = [
         // "but" when the probe contradicts the configuration (IAM served unsigned, NONE refused), "and" when it confirms.
         const exposureDetail = seen ? `${detail}${(auth === "AWS_IAM") === !!probe.open ? ", but " : ", and "}${seen}` : detail;
         return {
-          node: node(r, "lambda-function-url", arn, `function URL of ${r.name}${qualifier ? `:${qualifier}` : ""}`, detail),
+          node: node(r, "lambda-function-url", {
+            arn,
+            name: `function URL of ${r.name}${qualifier ? `:${qualifier}` : ""}`,
+            via: detail,
+          }),
           source: r,
           exposure,
           exposureDetail,
@@ -237,7 +242,7 @@ export const ENTRY_TYPES: readonly EntryType[] = [
       const policy = r.raw["policy"];
       const entry = (exposure: Exposure, detail: string, gaps: Gap[] = []): Entry[] => [
         {
-          node: node(r, "lambda-function-policy", arn, name, detail),
+          node: node(r, "lambda-function-policy", { arn, name, via: detail }),
           source: r,
           exposure,
           exposureDetail: detail,
@@ -277,7 +282,7 @@ export const ENTRY_TYPES: readonly EntryType[] = [
       const pool = obj(r.raw["identityPool"]);
       const make = (exposure: Exposure, detail: string, gaps: Gap[] = []): Entry[] => [
         {
-          node: node(r, `cognito-identitypool-${slot}`, arn, name, detail),
+          node: node(r, `cognito-identitypool-${slot}`, { arn, name, via: detail }),
           source: r,
           exposure,
           exposureDetail: detail,
@@ -329,7 +334,7 @@ export const ENTRY_TYPES: readonly EntryType[] = [
       const detail = `authentication ${types.join(", ") || "unknown"}`;
       return [
         {
-          node: node(r, "appsync-api", r.arn, `GraphQL API ${r.name}`, detail),
+          node: node(r, "appsync-api", { arn: r.arn, name: `GraphQL API ${r.name}`, via: detail }),
           source: r,
           exposure,
           exposureDetail: detail,
