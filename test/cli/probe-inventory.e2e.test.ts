@@ -45,7 +45,8 @@ async function scanWithProbes(a: AccountFile, name: string, extra: string[] = []
   return { r, out, dp, read, args, env: simEnv(s, a) };
 }
 
-describe("scan probes the collected inventory against the loopback data plane", () => {
+// Whole scans with probes: a loaded CI machine can take several times the usual ~10 s.
+describe("scan probes the collected inventory against the loopback data plane", { timeout: 120_000 }, () => {
   it("demo account: the contradictions are found, every request stayed on 127.0.0.1, no secret is written", async () => {
     const demo = account("demo");
     const { r, out, dp, read } = await scanWithProbes(demo, "demo");

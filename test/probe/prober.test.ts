@@ -382,9 +382,17 @@ describe("prober stopped early", () => {
         baseUrl: `https://127.0.0.1:${port}/prod`,
       };
       const controller = new AbortController();
-      const running = runProbes([done, hung], new Map(), options({ signal: controller.signal, timeoutMs: 60_000 }));
-      // Stop once the data plane's endpoint has had time to finish (the silent one never can).
-      await new Promise((r) => setTimeout(r, 1500));
+      // Stop once the data plane's endpoint has finished (the silent one never can), whatever the machine's load.
+      let finished!: () => void;
+      const doneFinished = new Promise<void>((r) => (finished = r));
+      const progress = {
+        planned: () => undefined,
+        finished: (endpoint: string) => endpoint.endsWith("/iam") && finished(),
+        close: () => undefined,
+      };
+      const running = runProbes([done, hung], new Map(), options({ signal: controller.signal, timeoutMs: 60_000, progress }));
+      await doneFinished;
+      await new Promise((r) => setImmediate(r)); // its result is kept once the promise it was told from settles
       controller.abort({ errorName: "ScanInterrupted", message: "the run was interrupted (SIGINT) during probing" });
       const r = await running;
       expect(r.resources.map((x) => x.arn)).toEqual(["tollgate:probe:good GET /iam"]);
