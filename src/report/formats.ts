@@ -12,7 +12,7 @@ import { renderHtmlChunks } from "./html.js";
 import { renderJsonChunks } from "./json.js";
 import { renderJunitChunks } from "./junit.js";
 import { renderMarkdown, type MarkdownOptions } from "./markdown.js";
-import { renderSarif, type SarifOptions } from "./sarif.js";
+import { renderSarifPieces, type SarifOptions } from "./sarif.js";
 
 /** Options for every format; format-specific fields are ignored by the others. */
 export type RenderOptions = ReportOptions & {
@@ -78,8 +78,8 @@ export const FILE_FORMATS = [
     fileName: "results.sarif",
     description: "SARIF 2.1.0 with the failing findings, for GitHub code scanning",
     render: (input, o) => {
-      const { text, warnings } = renderSarif(input, { ...common(o), ...o.sarif });
-      return { content: text, warnings };
+      const { pieces, warnings } = renderSarifPieces(input, { ...common(o), ...o.sarif });
+      return { content: pieces, warnings };
     },
   },
   {

@@ -1,5 +1,4 @@
 import { createHash } from "node:crypto";
-import { gzipSync } from "node:zlib";
 import { chainText, grantText, reportedPath, type ReportedPath } from "./paths.js";
 import type { Finding } from "../model/finding.js";
 import type { JsonValue } from "../model/json.js";
@@ -7,6 +6,7 @@ import type { ReportInput } from "../model/report.js";
 import type { RuleMeta } from "../model/rule-meta.js";
 import type { Severity } from "../model/severity.js";
 import { cmp, compareFindings, ruleIndex, TOLLGATE_URI, toolVersionOf, type ReportOptions } from "./common.js";
+import { gzippedSize, logPieces, resultText, RESULTS_MARK } from "./sarif-text.js";
 
 /** GitHub code scanning rejects more results than this in one run. */
 export const GITHUB_MAX_RESULTS = 25_000;
@@ -79,8 +79,11 @@ export function sarifAutomationId(input: ReportInput): string {
   return `tollgate/${short}/`;
 }
 
-/** Renders a SARIF 2.1.0 log (one run) of the failing findings, shaped for GitHub code scanning. */
-export function renderSarif(input: ReportInput, options: SarifOptions = {}): Rendered {
+/**
+ * Renders a SARIF 2.1.0 log (one run) of the failing findings, shaped for GitHub code scanning, in pieces (joined,
+ * the log's text), so that a large account's log is written without being held as one string.
+ */
+export function renderSarifPieces(input: ReportInput, options: SarifOptions = {}): { pieces: string[]; warnings: string[] } {
   const warnings: string[] = [];
   const maxResults = options.maxResults ?? GITHUB_MAX_RESULTS;
   const maxGzip = options.maxGzipBytes ?? GITHUB_MAX_GZIP_BYTES;
@@ -113,11 +116,10 @@ export function renderSarif(input: ReportInput, options: SarifOptions = {}): Ren
   const sarifRules = ruleList.map((r) => sarifRule(r));
 
   // Results are built for the kept findings only: an organisation can fail far more than GitHub's 25,000.
-  const resultsOf = (kept: number): Record<string, unknown>[] =>
-    failing.slice(0, kept).map((f) => {
-      const rule = rules.get(f.ruleId) as RuleMeta; // ensured above
-      return sarifResult(f, rule, indexOf.get(f.ruleId) ?? 0, prefix);
-    });
+  const resultOf = (f: Finding): Record<string, unknown> => {
+    const rule = rules.get(f.ruleId) as RuleMeta; // ensured above
+    return sarifResult(f, rule, indexOf.get(f.ruleId) ?? 0, prefix);
+  };
 
   const build = (kept: number): Record<string, unknown> => {
     const truncated = kept < failing.length;
@@ -187,20 +189,23 @@ export function renderSarif(input: ReportInput, options: SarifOptions = {}): Ren
         },
       ],
       columnKind: "utf16CodeUnits",
-      results: resultsOf(kept),
+      results: RESULTS_MARK,
       properties: runProps,
     };
     return { $schema: SARIF_SCHEMA_URI, version: "2.1.0", runs: [run] };
   };
 
-  let kept = Math.min(failing.length, maxResults);
-  let text = JSON.stringify(build(kept), null, 2);
-  let size = gzipSync(text).length;
+  // Each result that may be kept is stringified once, on its own, as it sits in the log; a log is the document
+  // around them (see logPieces).
+  const resultTexts = failing.slice(0, maxResults).map((f) => resultText(resultOf(f)));
+  let kept = resultTexts.length;
+  let pieces = logPieces(build(kept), resultTexts.slice(0, kept));
+  let size = gzippedSize(pieces, maxGzip);
   // Shrink proportionally until the gzipped log fits; results are severity-sorted, so the tail is least severe.
   while (size > maxGzip && kept > 0) {
     kept = Math.max(0, Math.min(kept - 1, Math.floor((kept * maxGzip * 0.9) / size)));
-    text = JSON.stringify(build(kept), null, 2);
-    size = gzipSync(text).length;
+    pieces = logPieces(build(kept), resultTexts.slice(0, kept));
+    size = gzippedSize(pieces, maxGzip);
   }
   if (size > maxGzip) {
     warnings.push(`SARIF: even with no results the log is ${size} gzipped bytes, over the ${maxGzip} limit.`);
@@ -210,7 +215,14 @@ export function renderSarif(input: ReportInput, options: SarifOptions = {}): Ren
       `SARIF truncated: kept ${kept} of ${failing.length} failing results (most severe first) to fit GitHub limits; the full list is in findings.json.`,
     );
   }
-  return { text: text + "\n", warnings };
+  pieces.push("\n");
+  return { pieces, warnings };
+}
+
+/** renderSarifPieces with the log in one string. */
+export function renderSarif(input: ReportInput, options: SarifOptions = {}): Rendered {
+  const { pieces, warnings } = renderSarifPieces(input, options);
+  return { text: pieces.join(""), warnings };
 }
 
 function clip(s: string, n: number): string {

@@ -50,7 +50,7 @@ const ALLOWED: Record<string, string> = {
   "src/report/html.ts": REPORTERS,
   "src/report/html.ts#renderPage": REPORTERS,
   "src/report/markdown.ts#build": REPORTERS,
-  "src/report/sarif.ts#renderSarif": REPORTERS,
+  "src/report/sarif.ts#renderSarifPieces": REPORTERS,
   "src/util/json-stream.ts#readJsonStream": "the streaming JSON reader's state machine",
 };
 

@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import { describe, expect, it } from "vitest";
-import { renderSarif, sarifAutomationId, sarifFingerprint } from "../../src/report/sarif.js";
+import { gzipSync } from "node:zlib";
+import { renderSarif, renderSarifPieces, sarifAutomationId, sarifFingerprint } from "../../src/report/sarif.js";
 import { assertValidSarif } from "../helpers/sarif.js";
 import { ACCOUNT_A, ACCOUNT_B, makeFinding, makeManyFindings, makeReportInput, RULES } from "../helpers/report-input.js";
 
@@ -151,6 +152,24 @@ describe("renderSarif", () => {
   it("handles an empty report", () => {
     const { run } = render(makeReportInput({ findings: [], coverage: [] }));
     expect(run.results).toEqual([]);
+  });
+
+  it("writes the log in pieces whose text is JSON.stringify of the log (no results, some, truncated)", () => {
+    const many = makeManyFindings(300);
+    for (const [input, opts] of [
+      [makeReportInput({ findings: [], coverage: [] }), {}],
+      [makeReportInput(), {}],
+      [many, {}],
+      [many, { maxResults: 7 }],
+      [many, { maxGzipBytes: 6_000 }],
+    ] as const) {
+      const { pieces, warnings } = renderSarifPieces(input, opts);
+      const text = pieces.join("");
+      expect(text).toBe(JSON.stringify(JSON.parse(text), null, 2) + "\n");
+      expect(renderSarif(input, opts)).toEqual({ text, warnings });
+      // Within the limit whether its size was bounded without compressing or compressed.
+      if (opts !== undefined && "maxGzipBytes" in opts) expect(gzipSync(text).length).toBeLessThanOrEqual(opts.maxGzipBytes);
+    }
   });
 });
 
