@@ -248,8 +248,7 @@ async function importToSecurityHub(
 ): Promise<number> {
   const { opts, settings, aws } = run;
   const shCode = await runSecurityHubExport(
-    result.input,
-    result.input.rules,
+    { input: result.input, rules: result.input.rules, log, clock },
     {
       ...opts.securityhubOptions,
       // The scan's role (and its external id) reaches the other accounts' hubs too.
@@ -261,8 +260,6 @@ async function importToSecurityHub(
       ...(settings.requestTimeoutMs ? { requestTimeoutMs: settings.requestTimeoutMs } : {}),
       outDir: opts.out,
     },
-    log,
-    clock,
   );
   return result.code === 1 || shCode === 0 ? result.code : shCode;
 }

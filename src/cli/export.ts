@@ -105,14 +105,19 @@ export async function exportFileCommand(opts: ExportFileOptions, clock: Clock = 
   return 0;
 }
 
-/** Writes `asff.json`: the exact BatchImportFindings requests an import would send (archiving not included). */
-export async function writeDryRun(
-  dir: string,
-  input: ExportInput,
-  rules: RuleMeta[],
-  opts: SecurityHubOptions,
-  clock: Clock,
-): Promise<string> {
+/** What a Security Hub export sends (findings and their rules' metadata), with the run's logger and clock. */
+export interface ExportJob {
+  input: ExportInput;
+  rules: RuleMeta[];
+  log: Logger;
+  clock: Clock;
+}
+
+/** A Security Hub export's options, with the folder a dry run writes asff.json into. */
+export type SecurityHubRunOptions = SecurityHubOptions & { outDir: string };
+
+/** Writes `asff.json` into `outDir`: the exact BatchImportFindings requests an import would send (archiving not included). */
+export async function writeDryRun({ input, rules, clock }: Omit<ExportJob, "log">, opts: SecurityHubRunOptions): Promise<string> {
   const groups = planImport(input, rules, {
     homeRegion: homeRegionOf(input, opts.homeRegion),
     onlyFailed: opts.onlyFailed ?? false,
@@ -121,21 +126,16 @@ export async function writeDryRun(
   const batches = groups.flatMap((g) =>
     toBatches(g.findings).map((b) => ({ account: g.account, region: g.region, request: { Findings: b } })),
   );
-  const path = join(dir, "asff.json");
+  const path = join(opts.outDir, "asff.json");
   await writeFileAtomic(path, stableStringify({ kind: "tollgate-asff-batches", formatVersion: 1, batches }) + "\n");
   return path;
 }
 
-/** Runs a Security Hub export of `input`; returns 0, or EXPORT_FAILED_EXIT when anything was refused or failed. */
-export async function runSecurityHubExport(
-  input: ExportInput,
-  rules: RuleMeta[],
-  opts: SecurityHubOptions & { outDir: string },
-  log: Logger,
-  clock: Clock,
-): Promise<number> {
+/** Runs a Security Hub export of the job's findings; returns 0, or EXPORT_FAILED_EXIT when anything was refused or failed. */
+export async function runSecurityHubExport(job: ExportJob, opts: SecurityHubRunOptions): Promise<number> {
+  const { input, rules, log, clock } = job;
   if (opts.dryRun) {
-    const path = await writeDryRun(opts.outDir, input, rules, opts, clock);
+    const path = await writeDryRun(job, opts);
     log.info(`Dry run: wrote ${path} (nothing imported; archiving needs the hub and is not part of a dry run)`);
     return 0;
   }
@@ -196,5 +196,5 @@ export async function exportSecurityHubCommand(opts: ExportSecurityHubOptions, c
   ]);
   const input = await loadExportInput(opts.from);
   const rules = metasFor(opts.rulePack);
-  return runSecurityHubExport(input, rules, { ...opts, outDir }, log, clock);
+  return runSecurityHubExport({ input, rules, log, clock }, { ...opts, outDir });
 }

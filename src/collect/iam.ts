@@ -70,7 +70,7 @@ export async function collectIam(ctx: UnitContext): Promise<UnitResult> {
         ),
       ),
     ]);
-    const resources = buildResources(ctx, details, report, passwordPolicy, summary, mfa, oidc);
+    const resources = buildResources(ctx, { details, report, passwordPolicy, summary, mfa, oidc });
     for (const c of certificates ?? []) {
       resources.push({
         account: ctx.account,
@@ -182,15 +182,28 @@ async function passwordPolicyOrNull(
   return out;
 }
 
-function buildResources(
-  ctx: UnitContext,
-  details: AuthDetails | undefined,
-  report: CredentialReportRow[] | undefined,
-  passwordPolicy: { policy: JsonValue } | undefined,
-  summary: Record<string, number> | undefined,
-  mfa: VirtualMFADevice[] | undefined,
-  oidc: OpenIDConnectProviderListEntry[] | undefined,
-): Resource[] {
+/** What the account-wide IAM calls answered; undefined where a call failed (its error is recorded). */
+interface IamAnswers {
+  details: AuthDetails | undefined;
+  report: CredentialReportRow[] | undefined;
+  passwordPolicy: { policy: JsonValue } | undefined;
+  summary: Record<string, number> | undefined;
+  mfa: VirtualMFADevice[] | undefined;
+  oidc: OpenIDConnectProviderListEntry[] | undefined;
+}
+
+/** An IAM resource from its authorization-details entry (some answers omit a name; the ARN carries it). */
+interface DetailEntry {
+  type: Resource["type"];
+  arn: string | undefined;
+  name: string | undefined;
+  detail: object;
+  /** Raw members beside `detail` (a user's credential report row and MFA devices). */
+  extra?: Record<string, JsonValue>;
+}
+
+function buildResources(ctx: UnitContext, answers: IamAnswers): Resource[] {
+  const { details, report, passwordPolicy, summary, mfa, oidc } = answers;
   const base = { account: ctx.account, region: "global", derived: {} };
   const resources: Resource[] = [];
   const rootArn = `arn:${ctx.partition}:iam::${ctx.account}:root`;
@@ -217,14 +230,7 @@ function buildResources(
     },
   });
   if (!details) return resources;
-  // Some answers omit a name; the ARN carries it.
-  const fromDetail = (
-    type: Resource["type"],
-    arn: string | undefined,
-    name: string | undefined,
-    detail: object,
-    extra: Record<string, JsonValue> = {},
-  ): Resource => ({
+  const fromDetail = ({ type, arn, name, detail, extra }: DetailEntry): Resource => ({
     ...base,
     type,
     arn: arn ?? "",
@@ -233,15 +239,15 @@ function buildResources(
   });
   for (const u of details.users) {
     const arn = u.Arn ?? "";
-    resources.push(
-      fromDetail("aws.iam.user", u.Arn, u.UserName, u, {
-        ...optional("credentialReport", reportByArn.has(arn), () => toJson(reportByArn.get(arn))),
-        ...optional("virtualMfaDevices", mfa !== undefined, () => toJson(mfaByUser.get(arn) ?? [])),
-      }),
-    );
+    const extra = {
+      ...optional("credentialReport", reportByArn.has(arn), () => toJson(reportByArn.get(arn))),
+      ...optional("virtualMfaDevices", mfa !== undefined, () => toJson(mfaByUser.get(arn) ?? [])),
+    };
+    resources.push(fromDetail({ type: "aws.iam.user", arn: u.Arn, name: u.UserName, detail: u, extra }));
   }
-  for (const g of details.groups) resources.push(fromDetail("aws.iam.group", g.Arn, g.GroupName, g));
-  for (const r of details.roles) resources.push(fromDetail("aws.iam.role", r.Arn, r.RoleName, r));
-  for (const p of details.policies) resources.push(fromDetail("aws.iam.policy", p.Arn, p.PolicyName, p));
+  for (const g of details.groups) resources.push(fromDetail({ type: "aws.iam.group", arn: g.Arn, name: g.GroupName, detail: g }));
+  for (const r of details.roles) resources.push(fromDetail({ type: "aws.iam.role", arn: r.Arn, name: r.RoleName, detail: r }));
+  for (const p of details.policies)
+    resources.push(fromDetail({ type: "aws.iam.policy", arn: p.Arn, name: p.PolicyName, detail: p }));
   return resources;
 }

@@ -127,8 +127,9 @@ export function timing(elapsedMs: number, done: number, total: number): string {
 }
 
 /** The phase's label: running, done, or stopped early (a signal, `--max-duration`) with work left. */
-const phase = (closed: boolean, done: number, total: number, running: string, finished: string): string =>
-  !closed ? running : done < total ? `${running} stopped` : finished;
+/** The verb of a progress line: still running, stopped before the end, or finished. */
+const phase = (p: { closed: boolean; done: number; total: number; running: string; finished: string }): string =>
+  !p.closed ? p.running : p.done < p.total ? `${p.running} stopped` : p.finished;
 
 const count = (n: number, word: string) => `${n.toLocaleString("en-US")} ${word}${n === 1 ? "" : "s"}`;
 
@@ -201,7 +202,7 @@ export function ttyProgress(out: TerminalSink, opts: { rows?: number; now?: Now 
   const running = new Map<string, { unit: UnitRef; calls: number }>();
   const block = liveBlock(out, () => {
     const lines = [
-      `${phase(closed, done, total, "Collecting", "Collected")}: ${done}/${total} units${failed ? ` (${failed} with errors)` : ""}, ` +
+      `${phase({ closed, done, total, running: "Collecting", finished: "Collected" })}: ${done}/${total} units${failed ? ` (${failed} with errors)` : ""}, ` +
         `${count(calls, "call")}, ${count(resources, "resource")}, ${timing(now() - start, done, closed ? done : total)}`,
     ];
     for (const { unit, calls: n } of [...running.values()].slice(0, rows)) lines.push(`  ${unitName(unit)}: ${count(n, "call")}`);
@@ -250,7 +251,7 @@ export function ttyProbeProgress(out: TerminalSink, opts: { now?: Now } = {}): P
   let requests = 0;
   let closed = false;
   const block = liveBlock(out, () => [
-    `${phase(closed, done, total, "Probing", "Probed")}: ${done}/${total} endpoints, ${count(requests, "request")}, ` +
+    `${phase({ closed, done, total, running: "Probing", finished: "Probed" })}: ${done}/${total} endpoints, ${count(requests, "request")}, ` +
       timing(now() - start, done, closed ? done : total),
   ]);
   return {
