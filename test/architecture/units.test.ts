@@ -35,8 +35,6 @@ const ALLOWED: Record<string, string> = {
   "src/engine/partial.ts#keyword": "the partial evaluator's keyword switch (one case per JSON Schema keyword)",
   "src/engine/resource-types.ts":
     "the resource-type table grows with #17/#18 (backend and path types); to become one module per service",
-  "src/export/securityhub.ts": "Security Hub export: plan, import and archive in one module; to split in three",
-  "src/export/securityhub.ts#exportToSecurityHub": "Security Hub export: import then archive; to split in named steps",
   "src/aws/arns.ts#restMethodArn": "the ARN's five parts as parameters, in the ARN's order",
   "src/report/html-client.ts": "the report's browser script, one string shipped into report.html (not run by Node)",
   "src/report/html.ts": REPORTERS,
