@@ -204,9 +204,20 @@ export function compileRule(rule: RuleFile, file: string, override: RuleOverride
   const matchSchema = rule.match ? inject(rule.match, "/match") : undefined;
   const compiled = new WeakMap<object, ValidateFunction>();
   const assertSchema = inject(rule.assert, "/assert");
-  const judged = [...schemaReads(matchSchema), ...schemaReads(assertSchema)];
-  // `requires` asks only that a value be there; what is below it matters only where the schemas read it.
-  const reads = [...(rule.requires ?? []).map((p) => ({ path: pointerKeys(p), deep: false })), ...judged];
+  // What the rule reads, and what follows from it, worked out on first use: evaluation needs it, `rules list` not.
+  let analysis: { reads: Read[]; guardKeys: string[][]; dependsOn: string[] } | undefined;
+  const analyse = () => {
+    if (analysis) return analysis;
+    const judged = [...schemaReads(matchSchema), ...schemaReads(assertSchema)];
+    // `requires` asks only that a value be there; what is below it matters only where the schemas read it.
+    const reads = [...(rule.requires ?? []).map((p) => ({ path: pointerKeys(p), deep: false })), ...judged];
+    analysis = {
+      reads,
+      guardKeys: (rule.requires ?? []).map(pointerKeys).filter((k) => !readsAny(judged, [k])),
+      dependsOn: dependsOn(rule.resourceType, reads),
+    };
+    return analysis;
+  };
   // The predicates are compiled on first use (rules list and show never judge anything, and compiling every
   // schema is most of their time); loadRuleSet forces them unless told not to, so a bad schema still fails the load.
   let matchFn: ValidateFunction | undefined;
@@ -226,9 +237,15 @@ export function compileRule(rule: RuleFile, file: string, override: RuleOverride
       if (!v) compiled.set(schema, (v = ajvOf(ajv).compile(schema)));
       return v;
     },
-    reads,
-    guardKeys: (rule.requires ?? []).map(pointerKeys).filter((k) => !readsAny(judged, [k])),
-    dependsOn: dependsOn(rule.resourceType, reads),
+    get reads(): Read[] {
+      return analyse().reads;
+    },
+    get guardKeys(): string[][] {
+      return analyse().guardKeys;
+    },
+    get dependsOn(): string[] {
+      return analyse().dependsOn;
+    },
     requiresKeys: (rule.requires ?? []).map(pointerKeys),
     renderMessage: compileTemplate(rule.message),
     renderPassMessage: compileTemplate(rule.passMessage ?? `${rule.title}: {{name}} complies.`),
@@ -249,8 +266,16 @@ export function compileRule(rule: RuleFile, file: string, override: RuleOverride
  */
 function dependsOn(type: ResourceType, reads: readonly Read[]): string[] {
   const src = RESOURCE_TYPE_SOURCES[type];
-  const fed = Object.entries(src.feeds).filter(([, feed]) => readsAny(reads, feed.paths.map(pointerKeys)));
+  const fed = Object.entries(src.feeds).filter(([, feed]) => readsAny(reads, feedKeys(feed.paths)));
   return [...new Set([...Object.keys(src.listedBy), ...fed.map(([op]) => op)])].sort();
+}
+
+/** A feed's paths split into keys, once per feed (every rule of a resource type reads the same feeds). */
+const splitFeeds = new WeakMap<readonly string[], string[][]>();
+function feedKeys(paths: readonly string[]): string[][] {
+  let keys = splitFeeds.get(paths);
+  if (!keys) splitFeeds.set(paths, (keys = paths.map(pointerKeys)));
+  return keys;
 }
 
 /** Ajv for rule predicates: strict, so a misspelt keyword in a rule is an error, not a silent pass. */
