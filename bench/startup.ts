@@ -28,17 +28,21 @@ const TIME = "/usr/bin/time";
 const TIME_LIMIT = 3;
 const RSS_LIMIT_MB = 80;
 
-/** One run: wall time measured here, peak RSS by GNU time (the child's own getrusage maximum). */
-function runOnce(args: string[]): { ms: number; rssMb: number } {
+/**
+ * One run: wall time measured here; peak RSS and CPU time (user + system) by GNU time (the child's own getrusage).
+ * CPU time is the steadier figure on a loaded machine: it does not count the time the command waited for a core.
+ */
+function runOnce(args: string[]): { ms: number; rssMb: number; cpuMs: number } {
   const useTime = existsSync(TIME);
   const cmd = useTime ? TIME : process.execPath;
-  const argv = useTime ? ["-f", "max-rss-kb %M", process.execPath, ...args] : args;
+  const argv = useTime ? ["-f", "max-rss-kb %M cpu-s %U %S", process.execPath, ...args] : args;
   const t0 = process.hrtime.bigint();
   const r = spawnSync(cmd, argv, { encoding: "utf8", env: { ...process.env, NO_COLOR: "1" } });
   const ms = Number(process.hrtime.bigint() - t0) / 1e6;
   if (r.status !== 0) throw new Error(`${args.join(" ")} exited ${r.status}: ${r.stderr}`);
   const kb = Number(/max-rss-kb (\d+)/.exec(r.stderr ?? "")?.[1] ?? NaN);
-  return { ms, rssMb: kb / 1024 };
+  const cpu = /cpu-s ([\d.]+) ([\d.]+)/.exec(r.stderr ?? "");
+  return { ms, rssMb: kb / 1024, cpuMs: cpu ? (Number(cpu[1]) + Number(cpu[2])) * 1000 : NaN };
 }
 
 const median = (xs: number[]): number => {
@@ -48,19 +52,23 @@ const median = (xs: number[]): number => {
 };
 
 /** Median wall and RSS per case for one build, runs interleaved across the cases (and builds). */
-function measure(builds: { name: string; cli: string }[], runs: number): Map<string, { ms: number[]; rss: number[] }> {
-  const out = new Map<string, { ms: number[]; rss: number[] }>();
+function measure(
+  builds: { name: string; cli: string }[],
+  runs: number,
+): Map<string, { ms: number[]; rss: number[]; cpu: number[] }> {
+  const out = new Map<string, { ms: number[]; rss: number[]; cpu: number[] }>();
   // One warm-up round so the first measured run does not pay for a cold file cache.
   for (const b of builds) for (const c of CASES) runOnce(c.args(b.cli));
   for (let i = 0; i < runs; i++) {
     for (const b of builds) {
       for (const c of CASES) {
         if (c.label.startsWith("`node") && b !== builds[0]) continue;
-        const { ms, rssMb } = runOnce(c.args(b.cli));
+        const { ms, rssMb, cpuMs } = runOnce(c.args(b.cli));
         const key = c.label.startsWith("`node") ? c.label : `${b.name} ${c.label}`;
-        const e = out.get(key) ?? { ms: [], rss: [] };
+        const e = out.get(key) ?? { ms: [], rss: [], cpu: [] };
         e.ms.push(ms);
         e.rss.push(rssMb);
+        e.cpu.push(cpuMs);
         out.set(key, e);
       }
     }
@@ -84,28 +92,30 @@ function main(): void {
   const m = measure(builds, runs);
   const base = m.get(CASES[0]!.label)!;
   const baseMs = median(base.ms);
+  const baseCpu = median(base.cpu);
   const cell = (key: string) => {
     const e = m.get(key)!;
-    return { ms: median(e.ms), range: [Math.min(...e.ms), Math.max(...e.ms)], rss: median(e.rss) };
+    return { ms: median(e.ms), range: [Math.min(...e.ms), Math.max(...e.ms)], rss: median(e.rss), cpu: median(e.cpu) };
   };
   const fmt = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
   const head = before
-    ? "| command | before: wall (× node) | before: peak RSS | wall (× node) | runs: wall range | peak RSS | target met |\n| --- | ---: | ---: | ---: | ---: | ---: | --- |"
-    : "| command | wall (× node) | runs: wall range | peak RSS | target met |\n| --- | ---: | ---: | ---: | --- |";
+    ? "| command | before: wall (× node) | before: CPU (× node) | before: peak RSS | wall (× node) | runs: wall range | CPU (× node) | peak RSS | target met |\n| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |"
+    : "| command | wall (× node) | runs: wall range | CPU (× node) | peak RSS | target met |\n| --- | ---: | ---: | ---: | ---: | --- |";
   const rows = CASES.map((c) => {
     const isNode = c.label.startsWith("`node");
     const now = cell(isNode ? c.label : `after ${c.label}`);
     const ratio = now.ms / baseMs;
     const met = isNode ? "(reference)" : ratio <= TIME_LIMIT && now.rss < RSS_LIMIT_MB ? "yes" : "no";
-    const nowCells = `${fmt(now.ms)} (${ratio.toFixed(1)}×) | ${fmt(now.range[0]!)}–${fmt(now.range[1]!)} | ${now.rss.toFixed(0)} MB | ${met}`;
+    const cpu = (x: { cpu: number }) => `${fmt(x.cpu)} (${(x.cpu / baseCpu).toFixed(1)}×)`;
+    const nowCells = `${fmt(now.ms)} (${ratio.toFixed(1)}×) | ${fmt(now.range[0]!)}–${fmt(now.range[1]!)} | ${cpu(now)} | ${now.rss.toFixed(0)} MB | ${met}`;
     if (!before) return `| ${c.label} | ${nowCells} |`;
     const old = isNode ? now : cell(`before ${c.label}`);
-    return `| ${c.label} | ${fmt(old.ms)} (${(old.ms / baseMs).toFixed(1)}×) | ${old.rss.toFixed(0)} MB | ${nowCells} |`;
+    return `| ${c.label} | ${fmt(old.ms)} (${(old.ms / baseMs).toFixed(1)}×) | ${cpu(old)} | ${old.rss.toFixed(0)} MB | ${nowCells} |`;
   });
   const doc = [
     "## Start-up",
     "",
-    `Generated by \`npm run bench:startup\` (\`bench/startup.ts\`) on ${new Date().toISOString().slice(0, 10)}: the median of ${runs} runs of each command, the commands interleaved so the machine's load spreads over all of them; peak RSS from GNU time (\`%M\`). Targets (#19): within ${TIME_LIMIT}× \`node -e 0\` and under ${RSS_LIMIT_MB} MB.${before ? ' "Before" is the build of the commit before the start-up work, measured in the same interleaved runs.' : ""}`,
+    `Generated by \`npm run bench:startup\` (\`bench/startup.ts\`) on ${new Date().toISOString().slice(0, 10)}: the median of ${runs} runs of each command, the commands interleaved so the machine's load spreads over all of them; peak RSS and CPU time (user + system) from GNU time (\`%M\`, \`%U\`, \`%S\`); CPU time does not count waiting for a core, so it moves less with the machine's load than wall time. Targets (#19): wall time within ${TIME_LIMIT}× \`node -e 0\` and under ${RSS_LIMIT_MB} MB.${before ? ' "Before" is the build of the commit before the start-up work, measured in the same interleaved runs.' : ""}`,
     "",
     `Machine: ${where}.`,
     "",
