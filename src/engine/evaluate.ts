@@ -142,7 +142,9 @@ export function judge(rule: Rule, resource: Resource, failures?: readonly Failur
   }
   const errs = relevant.map((f) => f.error);
   const pointers = gaps.map((g) => g.pointer);
-  const why = [...(errs.length ? [cited(errs)] : []), ...(gaps.length ? [`input not collected (${pointers.join(", ")})`] : [])];
+  const said = rule.missingReasonFrom ? atKeys(resource, pointerKeys(rule.missingReasonFrom)) : undefined;
+  const missingWhy = typeof said === "string" && said ? said : "input not collected";
+  const why = [...(errs.length ? [cited(errs)] : []), ...(gaps.length ? [`${missingWhy} (${pointers.join(", ")})`] : [])];
   return finding(rule, resource, "error", `${rule.title}: could not be judged for ${resource.name}: ${why.join("; ")}.`, [
     ...errorEvidence(errs),
     ...pointers.map((p) => ({ path: p, expected: "a collected value" })),

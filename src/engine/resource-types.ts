@@ -181,6 +181,7 @@ const PATH_FACTS = [
   "/derived/terminals",
   "/derived/nodes",
   "/derived/gaps",
+  "/derived/notFollowed",
   "/derived/controls",
   "/derived/exposure",
   "/derived/exposureDetail",

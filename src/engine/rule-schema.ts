@@ -33,6 +33,12 @@ export const RULE_SCHEMA = {
       description:
         "JSON pointer to a severity in the resource: a failing finding takes it when it is at most the rule's severity (the rule's severity, which a profile may lower, is the ceiling). For rules whose risk varies per resource, such as exposure paths.",
     },
+    missingReasonFrom: {
+      type: "string",
+      pattern: "^(/[^/]+)+$",
+      description:
+        "JSON pointer to a string in the resource saying, in words, why data the rule requires is missing (the call that failed, the resource out of reach). An error finding quotes it next to the pointers it could not read. For derived resources whose facts join others, such as exposure paths.",
+    },
     probeCheck: {
       enum: [...PROBE_CHECKS],
       description:

@@ -30,6 +30,8 @@ export interface RuleFile {
   probeCheck?: ProbeCheck;
   /** JSON pointer to a per-resource severity a failing finding takes, capped at `severity`. */
   severityFrom?: string;
+  /** JSON pointer to a string saying why required data is missing, quoted by error findings. */
+  missingReasonFrom?: string;
   parameters?: { type: "object"; properties: Record<string, JsonObject> };
   requires?: string[];
   match?: JsonObject;

@@ -9,7 +9,9 @@ import { toJson } from "../util/json.js";
 
 function pathResource(a: EntryAnalysis, source: Resource | undefined): Resource {
   const { entry, skipped, ...facts } = a;
-  const derived = toJson({ entry, entryKind: entry.kind, ...facts }) as JsonObject;
+  // What an error finding quotes: the hops that could not be followed and the call or resource missing for each.
+  const notFollowed = facts.gaps.length ? `could not follow the path: ${facts.gaps.map((g) => g.message).join("; ")}` : null;
+  const derived = toJson({ entry, entryKind: entry.kind, ...facts, notFollowed }) as JsonObject;
   return {
     type: "aws.path.exposure",
     arn: entry.arn,

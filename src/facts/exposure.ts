@@ -95,6 +95,9 @@ export const exposureFacts = {
       ),
       nodes: f.array(f.string(), "ARNs of every node visited."),
       gaps: f.array(gap, "Why the entry could not be evaluated; empty when it was."),
+      notFollowed: f.nullable(
+        f.string("The gaps in words, for error findings: which hop could not be followed and which call or resource is missing."),
+      ),
       unfollowed: f.array(gap, "What could not be followed beyond an IAM-authorised or disabled entry (no path, so no gap)."),
     },
   ),

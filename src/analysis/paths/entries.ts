@@ -114,7 +114,7 @@ function restControls(r: Resource, graph: PathGraph): { controls: Control[]; gap
   const stages = graph.restStages.get(key(r.account, apiId)) ?? [];
   const failed = graph.failure(
     { service: "apigateway", operations: ["GetStages"], account: r.account, region: r.region, resourceArn: api.arn },
-    `${r.name}: the API's stages (and their web ACLs) could not be read`,
+    `whether a web ACL guards ${r.name} is unknown: the API's stages could not be read`,
   );
   if (failed) gaps.push(failed);
   else if (stages.length && stages.every((s) => s.derived["wafAssociated"] === true)) {
@@ -253,14 +253,14 @@ export const ENTRY_TYPES: readonly EntryType[] = [
       if (policy === undefined) {
         const failed = graph.failure(
           { service: "lambda", operations: ["GetPolicy"], account: r.account, region: r.region, resourceArn: r.arn },
-          `${r.name}: its resource policy could not be read`,
+          `who may invoke ${r.name} is unknown: its resource policy could not be read`,
         );
         return entry("none", "resource policy unknown", [
           failed ?? {
             account: r.account,
             region: r.region,
             resourceArn: r.arn,
-            message: `${r.name}: its resource policy was not collected`,
+            message: `who may invoke ${r.name} is unknown: its resource policy was not collected (lambda:GetPolicy)`,
           },
         ]);
       }
@@ -300,14 +300,14 @@ export const ENTRY_TYPES: readonly EntryType[] = [
             region: r.region,
             resourceArn: r.arn,
           },
-          `${r.name}: whether it allows unauthenticated identities could not be read`,
+          `whether identity pool ${r.name} lets guests in could not be read`,
         );
         return make("none", "unknown", [
           failed ?? {
             account: r.account,
             region: r.region,
             resourceArn: r.arn,
-            message: `${r.name}: the pool was not described`,
+            message: `whether identity pool ${r.name} lets guests in is unknown: it was not described (cognito-identity:DescribeIdentityPool)`,
           },
         ]);
       }

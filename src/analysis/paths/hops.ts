@@ -39,7 +39,7 @@ function lambdaNode(fnRef: string, from: WalkNode, graph: PathGraph, via: string
       gap: {
         account: from.account,
         region: from.region,
-        message: `${from.name}: the function ${fnRef} is named through a stage variable, which is not resolved`,
+        message: `${from.name} names its function through a stage variable (${fnRef}), which Tollgate does not resolve per stage`,
       },
     };
   }
@@ -52,11 +52,12 @@ function lambdaNode(fnRef: string, from: WalkNode, graph: PathGraph, via: string
   if (fn) return { nodes: [{ kind: "lambda-function", arn, name: `function ${fn.name}`, account, region, via }] };
   const failed = graph.failure(
     { service: "lambda", operations: ["ListFunctions"], account, region },
-    `${from.name}: function ${arn} could not be looked up`,
+    `${from.name} invokes function ${arn}, which could not be looked up`,
   );
   if (failed) return { gap: failed };
   if (!graph.inScan(account, region)) {
-    return { gap: { account, region, message: `${from.name}: function ${arn} is outside the scanned accounts and regions` } };
+    const message = `${from.name} invokes function ${arn}, in ${region} of account ${account}, which the scan did not cover (add that account and region to follow the path)`;
+    return { gap: { account, region, message } };
   }
   return { nodes: [terminal(from, `function ${arn} does not exist`)] };
 }
@@ -71,11 +72,12 @@ function roleNode(roleArn: string, from: WalkNode, graph: PathGraph, via: string
   if (role) return { nodes: [{ kind: "iam-role", arn: roleArn, name: `role ${role.name}`, account, region: "global", via }] };
   const failed = graph.failure(
     { service: "iam", operations: ["GetAccountAuthorizationDetails"], account, region: "global" },
-    `${from.name}: role ${roleArn} could not be looked up`,
+    `${from.name} runs as role ${roleArn}, whose permissions could not be read`,
   );
   if (failed) return { gap: failed };
   if (!graph.inScan(account, "global")) {
-    return { gap: { account, region: "global", message: `${from.name}: role ${roleArn} is outside the scanned accounts` } };
+    const message = `${from.name} runs as role ${roleArn}, in account ${account}, which the scan did not cover (add that account to follow the path)`;
+    return { gap: { account, region: "global", message } };
   }
   return { nodes: [terminal(from, `role ${roleArn} does not exist`)] };
 }
@@ -143,10 +145,10 @@ function identityPoolRoles(
   if (!pool || !roles) {
     const q = { service: "cognito-identity", operations: ["GetIdentityPoolRoles"], account: node.account, region: node.region };
     return {
-      gap: graph.failure({ ...q, resourceArn: poolArn }, `${node.name}: the pool's roles could not be read`) ?? {
+      gap: graph.failure({ ...q, resourceArn: poolArn }, `the roles of ${node.name} could not be read`) ?? {
         account: node.account,
         region: node.region,
-        message: `${node.name}: the pool's roles were not collected`,
+        message: `the roles of ${node.name} were not collected (cognito-identity:GetIdentityPoolRoles)`,
       },
     };
   }
@@ -198,7 +200,7 @@ export const HOPS: readonly HopType[] = [
         const apiArn = node.arn.replace(/\/routes\/[^/]+$/, "");
         const failed = graph.failure(
           { service: "apigatewayv2", operations: ["GetIntegrations"], account: r.account, region: r.region, resourceArn: apiArn },
-          `${node.name}: its integration could not be read`,
+          `the integration behind ${node.name} could not be read`,
         );
         if (failed) return { gap: failed };
         return { nodes: [terminal(node, `target ${target} names no integration of the API`)] };

@@ -76,15 +76,15 @@ function permissionsGap(role: Resource, graph: PathGraph, access: Obj | undefine
   const e = graph.errors.find(
     (x) => x.service === "iam" && x.account === role.account && x.resourceArn !== undefined && arns.has(x.resourceArn),
   );
-  if (e) return gapOf(e, `${role.name}: its permissions could not be analysed`);
+  if (e) return gapOf(e, `what role ${role.name} may do could not be analysed`);
   const why = strings(access?.["errors"]).join("; ");
   return {
     account: role.account,
     region: "global",
     resourceArn: role.arn,
     message: access
-      ? `${role.name}: its permissions could not be analysed${why ? `: ${why}` : ""}`
-      : `${role.name}: the IAM analysis did not run (its data was not loaded)`,
+      ? `what role ${role.name} may do could not be analysed${why ? `: ${why}` : ""}`
+      : `what role ${role.name} may do is unknown: the IAM analysis did not run (its action catalogue was not loaded)`,
   };
 }
 
@@ -134,7 +134,7 @@ export function roleReach(role: Resource, graph: PathGraph): RoleReach {
         account: role.account,
         region: "global",
         resourceArn: role.arn,
-        message: `${role.name}: no data-access facts (an older IAM analysis)`,
+        message: `whether role ${role.name} reaches data on every resource is unknown: its IAM analysis predates data-access facts`,
       },
     };
   }
