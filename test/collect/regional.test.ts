@@ -44,8 +44,11 @@ describe("API Gateway REST collector", () => {
     const methods = byType(out.resources, "aws.apigateway.method");
     expect(methods.map((m) => m.name).sort()).toEqual([
       "internal-admin ANY /",
+      "internal-admin GET /orders",
+      "internal-admin POST /orders",
       "orders DELETE /orders/{id}",
       "orders GET /",
+      "orders GET /admin/orders",
       "orders GET /orders",
       "orders GET /orders/{id}",
       "orders OPTIONS /orders",
@@ -91,9 +94,9 @@ describe("API Gateway REST collector", () => {
       name: "partners",
       quota: { limit: 100000, period: "MONTH" },
     });
-    // Page size 1: 2 APIs = 2 pages; orders has 3 resources = 3 pages, admin 1; GetStages is one call per API.
+    // Page size 1: 2 APIs = 2 pages; orders has 5 resources = 5 pages, internal-admin 2; GetStages is one call per API.
     expect(s.counts.get("apigateway:GetRestApis")).toBe(2);
-    expect(s.counts.get("apigateway:GetResources")).toBe(4);
+    expect(s.counts.get("apigateway:GetResources")).toBe(7);
     expect(s.counts.get("apigateway:GetStages")).toBe(2);
     expect(s.counts.get("apigateway:GetAuthorizers")).toBe(3);
     expect(s.counts.get("apigateway:GetDomainNames")).toBe(2);
@@ -120,7 +123,7 @@ describe("API Gateway REST collector", () => {
         }),
       ]);
       expect(byType(out.resources, "aws.apigateway.stage").map((r) => r.name)).toEqual(["orders/prod", "orders/dev"]);
-      expect(byType(out.resources, "aws.apigateway.method")).toHaveLength(7);
+      expect(byType(out.resources, "aws.apigateway.method")).toHaveLength(10);
     } finally {
       s.hooks.splice(s.hooks.indexOf(hook), 1);
     }

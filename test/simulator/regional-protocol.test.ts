@@ -76,7 +76,7 @@ describe("multi-region scan of the demo account", () => {
     // The demo's only gap is its deliberately malformed IAM policy.
     expect(inv.errors.filter((e) => e.service !== "iam")).toEqual([]);
     const count = (type: string, region: string) => inv.resources.filter((r) => r.type === type && r.region === region).length;
-    expect(count("aws.apigateway.method", "us-east-1")).toBe(7);
+    expect(count("aws.apigateway.method", "us-east-1")).toBe(10);
     expect(count("aws.apigateway.method", "eu-west-1")).toBe(2);
     expect(count("aws.apigateway.stage", "us-east-1")).toBe(3);
     expect(count("aws.apigatewayv2.route", "us-east-1")).toBe(5);
