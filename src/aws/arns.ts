@@ -12,8 +12,8 @@ export function restStageArn(partition: string, region: string, apiId: string, s
 }
 
 /** `arn:<p>:apigateway:<region>::/restapis/<id>/resources/<rid>/methods/<VERB>` */
-export function restMethodArn(partition: string, region: string, apiId: string, resourceId: string, verb: string): string {
-  return `${restApiArn(partition, region, apiId)}/resources/${resourceId}/methods/${verb}`;
+export function restMethodArn(m: { partition: string; region: string; apiId: string; resourceId: string; verb: string }): string {
+  return `${restApiArn(m.partition, m.region, m.apiId)}/resources/${m.resourceId}/methods/${m.verb}`;
 }
 
 /** `arn:<p>:apigateway:<region>::/apis/<id>` (HTTP and WebSocket APIs) */

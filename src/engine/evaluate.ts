@@ -27,13 +27,15 @@ function severityOf(rule: Rule, r: Pick<Resource, "arn">, status: FindingStatus)
   return isSeverity(v) && severityRank(v) <= severityRank(rule.severity) ? v : rule.severity;
 }
 
-function finding(
-  rule: Rule,
-  r: Pick<Resource, "arn" | "type" | "name" | "account" | "region">,
-  status: FindingStatus,
-  message: string,
-  evidence: Evidence[],
-): Finding {
+/** What a rule concluded about one resource (or scope): the status, its message and the evidence. */
+interface Verdict {
+  status: FindingStatus;
+  message: string;
+  evidence: Evidence[];
+}
+
+function finding(rule: Rule, r: Pick<Resource, "arn" | "type" | "name" | "account" | "region">, verdict: Verdict): Finding {
+  const { status, message, evidence } = verdict;
   return {
     ruleId: rule.id,
     resourceArn: r.arn,
@@ -100,26 +102,26 @@ export function judge(rule: Rule, resource: Resource, failures?: readonly Failur
     if (rule.matchFn && !rule.matchFn(resource)) return undefined;
     // Templates were compiled with the rule and read params separately: no `{ ...resource, params }` copy.
     if (rule.assertFn(resource))
-      return finding(rule, resource, "pass", rule.renderPassMessage(resource, rule.params), NO_EVIDENCE);
-    return finding(
-      rule,
-      resource,
-      "fail",
-      rule.renderMessage(resource, rule.params),
-      evidenceFromErrors(rule.assertFn.errors, resource),
-    );
+      return finding(rule, resource, {
+        status: "pass",
+        message: rule.renderPassMessage(resource, rule.params),
+        evidence: NO_EVIDENCE,
+      });
+    return finding(rule, resource, {
+      status: "fail",
+      message: rule.renderMessage(resource, rule.params),
+      evidence: evidenceFromErrors(rule.assertFn.errors, resource),
+    });
   }
   const gaps = missing ?? [];
   // Left out by design (a probe not sent): skipped with the reason, unless something else is missing too.
   const reasons = gaps.map((g) => resource.skipped?.[g.pointer]);
   if (!relevant.length && reasons.every((r) => r !== undefined)) {
-    return finding(
-      rule,
-      resource,
-      "skipped",
-      `${rule.title}: not checked for ${resource.name}: ${[...new Set(reasons)].join("; ")}.`,
-      gaps.map((g, i) => ({ path: g.pointer, actual: reasons[i]!, expected: "a value (left out by design)" })),
-    );
+    return finding(rule, resource, {
+      status: "skipped",
+      message: `${rule.title}: not checked for ${resource.name}: ${[...new Set(reasons)].join("; ")}.`,
+      evidence: gaps.map((g, i) => ({ path: g.pointer, actual: reasons[i]!, expected: "a value (left out by design)" })),
+    });
   }
   // A value that is missing leaves unknown the shallowest location that holds nothing (`/raw/method` when the
   // method was not collected at all), so its absence is not taken for an answer.
@@ -132,23 +134,32 @@ export function judge(rule: Rule, resource: Resource, failures?: readonly Failur
   const holds = evaluatePartial(rule.assertSchema, resource, ctx);
   // A missing guard (a `requires` pointer the schemas do not read) means the verdict rests on data not collected.
   if (holds === true && !gaps.some((g) => isGuard(rule, g.keys)))
-    return finding(rule, resource, "pass", rule.renderPassMessage(resource, rule.params), NO_EVIDENCE);
+    return finding(rule, resource, {
+      status: "pass",
+      message: rule.renderPassMessage(resource, rule.params),
+      evidence: NO_EVIDENCE,
+    });
   if (holds === false && inScope === true) {
     rule.assertFn(resource);
     const all = evidenceFromErrors(rule.assertFn.errors, resource);
     // The proof is in what was collected: evidence at locations the failed calls did not feed.
     const proof = all.filter((e) => relation(unknown, pointerKeys(e.path)) === "clear");
-    return finding(rule, resource, "fail", rule.renderMessage(resource, rule.params), proof.length ? proof : all);
+    return finding(rule, resource, {
+      status: "fail",
+      message: rule.renderMessage(resource, rule.params),
+      evidence: proof.length ? proof : all,
+    });
   }
   const errs = relevant.map((f) => f.error);
   const pointers = gaps.map((g) => g.pointer);
   const said = rule.missingReasonFrom ? atKeys(resource, pointerKeys(rule.missingReasonFrom)) : undefined;
   const missingWhy = typeof said === "string" && said ? said : "input not collected";
   const why = [...(errs.length ? [cited(errs)] : []), ...(gaps.length ? [`${missingWhy} (${pointers.join(", ")})`] : [])];
-  return finding(rule, resource, "error", `${rule.title}: could not be judged for ${resource.name}: ${why.join("; ")}.`, [
-    ...errorEvidence(errs),
-    ...pointers.map((p) => ({ path: p, expected: "a collected value" })),
-  ]);
+  return finding(rule, resource, {
+    status: "error",
+    message: `${rule.title}: could not be judged for ${resource.name}: ${why.join("; ")}.`,
+    evidence: [...errorEvidence(errs), ...pointers.map((p) => ({ path: p, expected: "a collected value" }))],
+  });
 }
 
 /** The locations matching `keys` (`*`: every key or index) that hold no value, the container's when it is missing. */
@@ -306,9 +317,11 @@ export function* evaluateStepwise(inventory: Inventory, rules: Rule[], findings:
         finding(
           rule,
           { arn, type: rule.resourceType, name: `${src.service} in ${account}/${region}`, account, region },
-          "error",
-          `${rule.title}: could not be evaluated in ${account}/${region}: ${cited(errs)}.`,
-          errorEvidence(errs),
+          {
+            status: "error",
+            message: `${rule.title}: could not be evaluated in ${account}/${region}: ${cited(errs)}.`,
+            evidence: errorEvidence(errs),
+          },
         ),
       );
     }
@@ -331,9 +344,11 @@ export function* evaluateStepwise(inventory: Inventory, rules: Rule[], findings:
             account: e.account,
             region: src.regional ? e.region : "global",
           },
-          "error",
-          `${rule.title}: could not be evaluated under ${arn}: ${cited(errs)}.`,
-          errorEvidence(errs),
+          {
+            status: "error",
+            message: `${rule.title}: could not be evaluated under ${arn}: ${cited(errs)}.`,
+            evidence: errorEvidence(errs),
+          },
         ),
       );
     }
