@@ -7,11 +7,22 @@ import { DERIVED_RESOURCE_TYPES, type CollectionError, type Resource } from "../
 import type { JsonObject } from "../model/json.js";
 import { toJson } from "../util/json.js";
 
+/**
+ * Each reported path with its entry's exposure and the controls that moved its severity: a finding carries only
+ * its path (the evidence at `/derived/reaches/<class>`), and a report must show why the path is as severe as it is
+ * (a probe that showed the entry open, a WAF or private endpoint that lowered it).
+ */
+function withWhy(a: EntryAnalysis): EntryAnalysis["reaches"] {
+  if (!a.reaches) return a.reaches;
+  const why = { exposure: a.exposure, exposureDetail: a.exposureDetail, controls: a.controls };
+  return Object.fromEntries(Object.entries(a.reaches).map(([k, p]) => [k, p && { ...p, ...why }])) as EntryAnalysis["reaches"];
+}
+
 function pathResource(a: EntryAnalysis, source: Resource | undefined): Resource {
   const { entry, skipped, ...facts } = a;
   // What an error finding quotes: the hops that could not be followed and the call or resource missing for each.
   const notFollowed = facts.gaps.length ? `could not follow the path: ${facts.gaps.map((g) => g.message).join("; ")}` : null;
-  const derived = toJson({ entry, entryKind: entry.kind, ...facts, notFollowed }) as JsonObject;
+  const derived = toJson({ entry, entryKind: entry.kind, ...facts, reaches: withWhy(a), notFollowed }) as JsonObject;
   return {
     type: "aws.path.exposure",
     arn: entry.arn,

@@ -28,10 +28,22 @@ const gap = f.object({
   message: f.string("Why the hop could not be followed."),
 });
 
+const controls = f.array(
+  f.object({
+    kind: f.enum(["probe-confirmed-open", "waf", "private-endpoint", "vpc-endpoint-policy", "source-ip-policy"] as const),
+    detail: f.string("What was seen."),
+    effect: f.integer("+1 raises, -1 lowers the severity one step."),
+  }),
+  "Controls that move the severity.",
+);
+
 const path = f.nullable(
   f.object({
     target: f.enum(TARGET_CLASSES, "What the path reaches."),
     severity: f.enum(SEVERITIES, "Exposure × privilege, moved one step per control."),
+    exposure: f.enum(EXPOSURES, "The entry's exposure (copied here so a finding, which carries only its path, says why)."),
+    exposureDetail: f.string("Why that exposure (authorization type, probe outcome)."),
+    controls,
     chain: f.array(pathNode("One node."), "The nodes in order: the entry, each hop, the role."),
     identity: f.string("ARN of the role the caller ends up acting as."),
     permission: f.object(
@@ -76,14 +88,7 @@ export const exposureFacts = {
       entryKind: f.enum(ENTRY_KINDS, "Entry kind."),
       exposure: f.enum(EXPOSURES, "Who can use the entry: unauthenticated … iam, none."),
       exposureDetail: f.string("Why (authorization type, auth type, probe outcome)."),
-      controls: f.array(
-        f.object({
-          kind: f.enum(["probe-confirmed-open", "waf", "private-endpoint", "vpc-endpoint-policy", "source-ip-policy"] as const),
-          detail: f.string("What was seen."),
-          effect: f.integer("+1 raises, -1 lowers the severity one step."),
-        }),
-        "Controls that move the severity.",
-      ),
+      controls,
       reaches: f.nullable(
         f.object({ admin: path, privilegeEscalation: path, writeAll: path, dataWildcard: path }),
         "Paths by target class; null when a hop could not be followed (see gaps) or the entry is skipped.",

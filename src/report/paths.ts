@@ -32,6 +32,12 @@ export interface ReportedPath {
   };
   alternatives: number;
   fix: { from: string; to: string; cuts: number; advice: string };
+  /** The entry's exposure (`unauthenticated`, `api-key`, …); absent in findings written before it was carried. */
+  exposure?: string;
+  /** Why that exposure: the authorization, and what a probe showed. */
+  exposureDetail?: string;
+  /** What moved the severity: a probe that showed the entry open (+1), a WAF or private endpoint (-1), …. */
+  controls?: { kind: string; detail: string; effect: number }[];
 }
 
 const isPath = (v: JsonValue | undefined): boolean =>
