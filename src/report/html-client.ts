@@ -647,7 +647,7 @@ export const HTML_CLIENT_SCRIPT = String.raw`
     var g = document.querySelector('#view-rule details.group[data-rule="' + id.replace(/["\\]/g, "\\$&") + '"]');
     if (g) { g.scrollIntoView({ block: "start" }); g.querySelector("summary").focus(); }
   }
-  document.querySelectorAll("#top-risks a[data-rule]").forEach(function (a) {
+  document.querySelectorAll("#top-risks a[data-rule], #paths a[data-rule]").forEach(function (a) {
     a.addEventListener("click", function (e) { e.preventDefault(); goToRule(a.getAttribute("data-rule")); });
   });
   document.querySelectorAll("#counts button[data-severity]").forEach(function (b) {
@@ -666,7 +666,7 @@ export const HTML_CLIENT_SCRIPT = String.raw`
       if (s) s.scrollIntoView({ block: "start" });
     });
   });
-  document.querySelectorAll("#view-framework button[data-rules]").forEach(function (b) {
+  document.querySelectorAll("#view-framework button[data-rules], #paths button[data-rules]").forEach(function (b) {
     b.addEventListener("click", function () {
       clearFilters();
       state.rules = {};

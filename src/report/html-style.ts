@@ -58,6 +58,25 @@ th{background:var(--soft);white-space:nowrap}
 .risk .t a{color:inherit;text-decoration:none}.risk .t a:hover{text-decoration:underline}
 .risk .where{color:var(--muted);font-size:13px}
 .risk .fix{margin:2px 0 0;font-size:13px}.risk .fix b{color:var(--ok)}
+/* Exposure paths: under the verdict, full width; each path a chain of boxes (a column on a phone). */
+.ov-top>#verdict{grid-area:verdict}.ov-top>#counts{grid-area:counts}.ov-top>#paths{grid-area:paths}
+.ov-top{grid-template-areas:"verdict counts" "paths paths"}
+.p-top{display:flex;flex-wrap:wrap;align-items:baseline;gap:0 12px}.p-top h2{margin:0 0 4px}#paths .lead{margin:0;font-size:13px}
+.paths{list-style:none;margin:0;padding:0}
+.path{padding:6px 0;border-top:1px solid var(--line)}.path:first-child{border-top:0}
+.p-head{display:flex;flex-wrap:wrap;gap:2px 6px;align-items:baseline}.p-head a{font-weight:600}
+.chain{list-style:none;margin:4px 0;padding:0;display:flex;flex-wrap:wrap;row-gap:6px;align-items:stretch}
+.step{display:flex;align-items:center;min-width:0;max-width:100%}
+.step .arr{padding:0 8px;color:var(--muted);font-weight:700;font-size:16px}
+.step .box{display:block;border:1px solid var(--line);border-radius:6px;padding:3px 9px;background:var(--soft);min-width:0;max-width:380px}
+.step .k{display:block;font-size:12px;color:var(--muted)}.s-target .k{font-size:14px}.s-target .k .n{display:inline;color:var(--fg)}.step .n{display:block;font-weight:600}.step .v{display:block;font-size:12px}
+.s-target{flex:1 1 260px}.s-entry .box{border-left:4px solid var(--high);max-width:500px}
+.s-entry .v,.s-target .v{white-space:nowrap;overflow:hidden;text-overflow:ellipsis}.s-target .box{border-left:4px solid var(--crit);background:var(--fail-bg);max-width:560px}
+.mods{margin:2px 0;padding:0;list-style:none;font-size:13px}
+.p-fix{margin:2px 0 0;font-size:13px}.p-fix b{color:var(--ok)}
+.p-gaps{border-left:4px solid var(--warn);background:var(--warn-bg);padding:4px 10px;margin:6px 0 0;border-radius:4px}
+.p-gaps p{margin:2px 0}.p-gaps ul{margin:2px 0;padding-left:18px}
+#paths-more>summary{margin:4px 0 4px 14px}
 .gaps{list-style:none;margin:0;padding:0}.gaps li{border-top:1px solid var(--line);padding:4px 0}.gaps li:first-child{border-top:0}
 details>summary{cursor:pointer}
 details.drill>summary{list-style-position:outside;margin-left:14px}
@@ -116,9 +135,11 @@ th[aria-sort=ascending] button::after{content:" \\25B2"}th[aria-sort=descending]
 table.controls td.id{white-space:nowrap;font-weight:600}
 .more{margin:6px 0}
 footer{color:var(--muted);border-top:1px solid var(--line);padding-top:10px;padding-bottom:14px;margin-top:20px}
-@media (max-width:900px){.ov{grid-template-columns:minmax(0,1fr)}}
+@media (max-width:900px){.ov{grid-template-columns:minmax(0,1fr)}.ov-top{grid-template-areas:"verdict" "paths" "counts"}}
 @media (max-width:720px){header,main,footer{padding-left:10px;padding-right:10px}.sevs{grid-template-columns:repeat(5,minmax(0,1fr));gap:4px}.sev{padding:3px 5px}.sev .n{font-size:18px}
 .cmp{grid-template-columns:minmax(0,1fr)}.filters label{flex:1 1 40%}
+.chain{flex-direction:column}.step,.s-target{flex:0 0 auto;flex-direction:column;align-items:flex-start}.step .box{max-width:100%}
+.s-entry .v,.s-target .v{white-space:normal}.step .arr{transform:rotate(90deg);padding:0;margin:0 0 0 12px;line-height:18px}#paths .lead{display:none}
 table.stack thead{display:none}table.stack tr{display:block;border-bottom:1px solid var(--line);padding:4px 0}
 table.stack td{display:block;border:0;padding:1px 2px;max-width:none}
 table.stack td.sev,table.stack td.status,table.stack td.service,table.stack td.account,table.stack td.region,table.controls.stack td.id{display:inline-block}
@@ -128,7 +149,9 @@ table.stack td.resource,table.controls.stack td:nth-child(2){font-weight:600}
 .skip,.tabs,.filters,.count,.pager,button.show,.more,#view-table,#view-resource,footer{display:none!important}
 [role=tabpanel][hidden]#view-framework,[role=tabpanel][hidden]#view-rule{display:block!important}
 body{font-size:11px;background:#fff;color:#000}
-.card,.group,.sev{break-inside:avoid}
+.card,.group,.sev,.path{break-inside:avoid}#paths{break-inside:auto}
+.ov-top{grid-template-areas:"verdict counts" "paths paths"}.step .box{background:none}
+.step .k,.step .v,.s-target .k,.mods,.p-fix,#paths .lead{font-size:10px}
 .ov{grid-template-columns:minmax(0,3fr) minmax(0,2fr)}
 a{color:inherit;text-decoration:none}
 details>summary{list-style:none}

@@ -14,9 +14,13 @@ import {
 } from "./common.js";
 import { CONTROL_STATUSES, frameworkResults, type ControlStatus, type FrameworkResult } from "./compliance.js";
 import { HTML_CLIENT_SCRIPT } from "./html-client.js";
+import { pathsCard } from "./html-paths.js";
 import { HTML_CSS } from "./html-style.js";
 import { gapRemedy, gapScope, type GapCause } from "./coverage.js";
 import { overview, type Overview, type TopRisk } from "./overview.js";
+import { escapeHtml, html, join, plural, raw, when, type Raw } from "./html-template.js";
+
+export { escapeHtml };
 
 const sha256 = (text: string) => `'sha256-${createHash("sha256").update(text, "utf8").digest("base64")}'`;
 
@@ -34,11 +38,6 @@ export const HTML_CSP = [
   "form-action 'none'",
 ].join("; ");
 
-/** Escapes text for HTML element content and quoted attribute values. */
-export function escapeHtml(s: string): string {
-  return s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
-}
-
 /**
  * Serialises data for a `<script type="application/json">` block. `<`, `>` and `&` become `\u003c` etc. so
  * no `</script>` or `<!--` can end or alter the block; U+2028/2029 are escaped for older JS parsers.
@@ -46,26 +45,6 @@ export function escapeHtml(s: string): string {
 export function embedJson(value: unknown): string {
   return JSON.stringify(value).replace(/[<>&\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
 }
-
-/** Tagged template that escapes every interpolation unless it is wrapped in `raw()`. */
-function html(strings: TemplateStringsArray, ...values: (string | number | Raw | undefined)[]): Raw {
-  let out = strings[0] ?? "";
-  values.forEach((v, i) => {
-    out += v instanceof Raw ? v.value : v === undefined ? "" : escapeHtml(String(v));
-    out += strings[i + 1] ?? "";
-  });
-  return new Raw(out);
-}
-
-class Raw {
-  constructor(readonly value: string) {}
-}
-const raw = (s: string): Raw => new Raw(s);
-const join = (parts: Raw[]): Raw => raw(parts.map((p) => p.value).join(""));
-const when = (cond: unknown, part: () => Raw): Raw => (cond ? part() : raw(""));
-/** 20000 → "20,000", the same on every host (no locale data involved). */
-const num = (n: number) => String(n).replace(/\B(?=(\d{3})+$)/g, ",");
-const plural = (n: number, one: string, many = `${one}s`) => `${num(n)} ${n === 1 ? one : many}`;
 
 /** Rows of the static drill-down tables (failed calls per cause, fixed findings); the rest are in findings.json. */
 const MAX_STATIC_ROWS = 200;
@@ -123,7 +102,7 @@ function renderPage(input: ReportInput, options: ReportOptions): string {
     </header>
     <main>
       <section id="overview" aria-label="Overview">
-        <div class="ov">${verdictCard(input, ov)}${severityCard(input)}</div>
+        <div class="ov ov-top">${verdictCard(input, ov)}${pathsCard(input)}${severityCard(input)}</div>
         <div class="ov">${risksCard(ov)}${coverageCard(input, ov, frameworks)}</div>
       </section>
       <section id="views" aria-label="Findings">
