@@ -63,20 +63,20 @@ th{background:var(--soft);white-space:nowrap}
 .ov-top{grid-template-areas:"verdict counts" "paths paths"}
 .p-top{display:flex;flex-wrap:wrap;align-items:baseline;gap:0 12px}.p-top h2{margin:0 0 4px}#paths .lead{margin:0;font-size:13px}
 .paths{list-style:none;margin:0;padding:0}
-.path{padding:6px 0;border-top:1px solid var(--line)}.path:first-child{border-top:0}
+.path{padding:5px 0;border-top:1px solid var(--line)}.path:first-child{border-top:0}
 .p-head{display:flex;flex-wrap:wrap;gap:2px 6px;align-items:baseline}.p-head a{font-weight:600}
-.chain{list-style:none;margin:4px 0;padding:0;display:flex;flex-wrap:wrap;row-gap:6px;align-items:stretch}
+.chain{list-style:none;margin:3px 0;padding:0;display:flex;flex-wrap:wrap;row-gap:6px;align-items:stretch}
 .step{display:flex;align-items:center;min-width:0;max-width:100%}
 .step .arr{padding:0 8px;color:var(--muted);font-weight:700;font-size:16px}
-.step .box{display:block;border:1px solid var(--line);border-radius:6px;padding:3px 9px;background:var(--soft);min-width:0;max-width:380px}
+.step .box{display:block;border:1px solid var(--line);border-radius:6px;padding:2px 9px;background:var(--soft);min-width:0;max-width:380px}
 .step .k{display:block;font-size:12px;color:var(--muted)}.s-target .k{font-size:14px}.s-target .k .n{display:inline;color:var(--fg)}.step .n{display:block;font-weight:600}.step .v{display:block;font-size:12px}
 .s-target{flex:1 1 260px}.s-entry .box{border-left:4px solid var(--high);max-width:500px}
 .s-entry .v,.s-target .v{white-space:nowrap;overflow:hidden;text-overflow:ellipsis}.s-target .box{border-left:4px solid var(--crit);background:var(--fail-bg);max-width:560px}
-.mods{margin:2px 0;padding:0;list-style:none;font-size:13px}
-.p-fix{margin:2px 0 0;font-size:13px}.p-fix b{color:var(--ok)}
+.mods{margin:0;padding:0;list-style:none;font-size:13px}
+.p-fix{margin:0;font-size:13px}.p-fix b{color:var(--ok)}
 .p-gaps{border-left:4px solid var(--warn);background:var(--warn-bg);padding:4px 10px;margin:6px 0 0;border-radius:4px}
 .p-gaps p{margin:2px 0}.p-gaps ul{margin:2px 0;padding-left:18px}
-#paths-more>summary{margin:4px 0 4px 14px}
+#paths-more>summary{margin:2px 0 0 14px}
 .gaps{list-style:none;margin:0;padding:0}.gaps li{border-top:1px solid var(--line);padding:4px 0}.gaps li:first-child{border-top:0}
 details>summary{cursor:pointer}
 details.drill>summary{list-style-position:outside;margin-left:14px}
