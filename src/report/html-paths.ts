@@ -17,6 +17,8 @@ export const FIRST_PATHS = 3;
 export const MAX_PATHS = 200;
 /** Entry points named per cause of an incomplete analysis. */
 const NAMED_ENTRIES = 5;
+/** Causes listed (the rest are counted; every error finding is in the rule view). */
+const LISTED_CAUSES = 10;
 
 /** What each target class means, in words. */
 const TARGET_WORDS: Record<string, string> = {
@@ -219,12 +221,15 @@ function gapsNote(errors: Finding[], somePaths: boolean): Raw {
     </p>
     <ul>
       ${join(
-        [...byCause].map(([cause, names]) => {
+        [...byCause].slice(0, LISTED_CAUSES).map(([cause, names]) => {
           const list = [...names].sort();
           const shown = list.slice(0, NAMED_ENTRIES).join(", ");
           const extra = list.length > NAMED_ENTRIES ? ` and ${list.length - NAMED_ENTRIES} more` : "";
           return html`<li><b>${cause}</b>: ${shown}${extra}</li>`;
         }),
+      )}${when(
+        byCause.size > LISTED_CAUSES,
+        () => html`<li>${plural(byCause.size - LISTED_CAUSES, "more cause")}: see status “error” in the rule view</li>`,
       )}
     </ul>
   </div>`;
