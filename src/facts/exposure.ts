@@ -3,7 +3,7 @@
  * HTTP route, function URL, function resource policy, identity-pool slot, AppSync API), derived from the other
  * resources' facts, with what it reaches.
  */
-import { ENTRY_KINDS, EXPOSURES, NODE_KINDS, TARGET_CLASSES } from "../analysis/paths/types.js";
+import { CONTROL_KINDS, ENTRY_KINDS, EXPOSURES, NODE_KINDS, TARGET_CLASSES } from "../analysis/paths/types.js";
 import { SEVERITIES } from "../model/severity.js";
 import { f, resourceFacts } from "./define.js";
 
@@ -30,7 +30,7 @@ const gap = f.object({
 
 const controls = f.array(
   f.object({
-    kind: f.enum(["probe-confirmed-open", "waf", "private-endpoint", "vpc-endpoint-policy", "source-ip-policy"] as const),
+    kind: f.enum(CONTROL_KINDS),
     detail: f.string("What was seen."),
     effect: f.integer("+1 raises, -1 lowers the severity one step."),
   }),

@@ -51,10 +51,19 @@ export interface PathNode {
   via: string;
 }
 
+/** The modifiers: `probe-confirmed-open` raises a path's severity one step, the others lower it one step. */
+export const CONTROL_KINDS = [
+  "probe-confirmed-open",
+  "waf",
+  "private-endpoint",
+  "vpc-endpoint-policy",
+  "source-ip-policy",
+] as const;
+
 /** A control that changes an entry's severity. */
 export interface Control {
   /** `probe-confirmed-open` raises; the others lower. */
-  kind: "probe-confirmed-open" | "waf" | "private-endpoint" | "vpc-endpoint-policy" | "source-ip-policy";
+  kind: (typeof CONTROL_KINDS)[number];
   /** What was seen, e.g. `web ACL orders-prod on every stage`. */
   detail: string;
   /** +1 raises the severity one step, -1 lowers it one step. */

@@ -1,5 +1,12 @@
 import { describe, expect, it } from "vitest";
-import { analyzePaths, HOPS, ENTRY_TYPES, type EntryAnalysis } from "../../../src/analysis/paths/index.js";
+import {
+  analyzePaths,
+  CONTROL_KINDS,
+  ENTRY_KINDS,
+  HOPS,
+  ENTRY_TYPES,
+  type EntryAnalysis,
+} from "../../../src/analysis/paths/index.js";
 import type { CollectionError, Resource } from "../../../src/model/inventory.js";
 import type { JsonObject } from "../../../src/model/json.js";
 
@@ -574,5 +581,114 @@ describe("exposure paths: AppSync behind IAM", () => {
     expect(a.exposure).toBe("iam");
     expect(a.reaches?.admin).toBeNull();
     expect(a.skipped).toBeUndefined();
+  });
+});
+
+describe("exposure paths: every entry kind, hop type and modifier is exercised", () => {
+  // One inventory per API-level control (they apply to a whole REST API), together using every row of the entry and
+  // hop tables and every modifier. A kind added to a table without a case here fails this test.
+  it("the seen entry kinds, hops and controls are exactly the tables'", () => {
+    const integ = { type: "AWS_PROXY", uri: lambdaUri("f") };
+    const v2 = `arn:aws:apigateway:${R}::/apis/h1`;
+    const route = res("aws.apigatewayv2.route", `${v2}/routes/r1`, "shop GET /x", {
+      route: { RouteId: "r1", RouteKey: "GET /x", AuthorizationType: "JWT", Target: "integrations/i1" },
+      apiId: "h1",
+      apiName: "shop",
+      protocolType: "HTTP",
+      integration: { IntegrationId: "i1", IntegrationType: "AWS_PROXY", IntegrationUri: fnArn("f") },
+    });
+    const keyed = method("k", "GET", "NONE", integ, { apiKeyRequired: true });
+    const cognito = method("c", "GET", "COGNITO_USER_POOLS", integ);
+    const service = method("s", "POST", "NONE", {
+      type: "AWS",
+      uri: `arn:aws:apigateway:${R}:dynamodb:action/PutItem`,
+      credentials: roleArn("data-role"),
+    });
+    const http = method("h", "GET", "NONE", { type: "HTTP_PROXY", uri: "https://backend.example.com" });
+    const probe = (id: string, at: string, derived: JsonObject) =>
+      res(
+        "aws.apigateway.probe",
+        `tollgate:probe:${id}`,
+        id,
+        { target: {}, exchanges: [], skipped: {} },
+        {
+          ...derived,
+          configExpectation: { source: "inventory", resourceArn: at, relatedArns: [], auth: "x" },
+        },
+      );
+    const f = fn("f", "writer-role", {
+      functionUrlConfigs: [{ FunctionArn: fnArn("f"), AuthType: "NONE" }],
+      policy: {
+        Policy: JSON.stringify({
+          Statement: [{ Effect: "Allow", Principal: "*", Action: "lambda:InvokeFunction", Resource: fnArn("f") }],
+        }),
+      },
+    });
+    const poolArn = `arn:aws:cognito-identity:${R}:${A}:identitypool/${R}:p1`;
+    const pool = res("aws.cognito.identitypool", poolArn, "guests", {
+      identityPool: { AllowUnauthenticatedIdentities: true },
+      roles: { Roles: { unauthenticated: roleArn("escalator"), authenticated: roleArn("writer-role") } },
+    });
+    const appsync = res("aws.appsync.graphqlapi", `arn:aws:appsync:${R}:${A}:apis/g1`, "catalog", {
+      graphqlApi: { authenticationType: "API_KEY" },
+      dataSources: [{ name: "items", serviceRoleArn: roleArn("data-role") }],
+    });
+    const m = method("o", "GET", "NONE", integ);
+    const ipPolicy = JSON.stringify({
+      Statement: [
+        {
+          Effect: "Allow",
+          Principal: "*",
+          Action: "execute-api:Invoke",
+          Resource: "*",
+          Condition: { IpAddress: { "aws:SourceIp": "203.0.113.0/24" } },
+        },
+      ],
+    });
+    const noApi = base.filter((r) => r.type !== "aws.apigateway.restapi" && r.type !== "aws.apigateway.stage");
+    const runs = [
+      run([
+        ...base,
+        f,
+        route,
+        keyed,
+        cognito,
+        service,
+        http,
+        pool,
+        appsync,
+        probe("key", keyed.arn, { apiKeyOutcome: "not-enforced" }),
+        probe("cog", cognito.arn, { authOutcome: "not-enforced" }),
+        probe("jwt", route.arn, { authOutcome: "not-enforced" }),
+      ]),
+      run([...noApi, restApi(), stage("prod", true), fn("f", "admin-role"), m]),
+      run([
+        ...noApi,
+        restApi({ endpointConfiguration: { types: ["PRIVATE"] } }, { resourcePolicy: { vpcRestricted: true } }),
+        fn("f", "admin-role"),
+        m,
+      ]),
+      run([...noApi, restApi({ policy: ipPolicy }), fn("f", "admin-role"), m]),
+    ].flatMap((out) => [...out.values()]);
+
+    const entries = new Set(runs.map((a) => a.entry.kind));
+    const controls = new Set(runs.flatMap((a) => a.controls.map((c) => c.kind)));
+    const hops = new Set<string>();
+    for (const a of runs) {
+      const chains = Object.values(a.reaches ?? {}).flatMap((p) => (p ? [p.chain] : []));
+      for (const chain of chains)
+        for (let i = 1; i < chain.length; i++) {
+          const [from, to] = [chain[i - 1]!.kind, chain[i]!.kind];
+          const hop = HOPS.find((h) => h.from.includes(from) && h.to.includes(to));
+          if (hop) hops.add(hop.id);
+        }
+      if (a.terminals.some((t) => t.name.startsWith("external backend"))) hops.add("integration-backend");
+    }
+    expect([...entries].sort()).toEqual([...ENTRY_KINDS].sort());
+    expect([...hops].sort()).toEqual(HOPS.map((h) => h.id).sort());
+    expect([...controls].sort()).toEqual([...CONTROL_KINDS].sort());
+    // And each modifier moved what it should: the probes made their entries unauthenticated.
+    for (const arn of [keyed.arn, cognito.arn, route.arn])
+      expect(runs.find((a) => a.entry.arn === arn)?.exposure).toBe("unauthenticated");
   });
 });
