@@ -28,8 +28,6 @@ const REPORTERS = "reporters: the paths stream adds path sections (#18); split a
  */
 const ALLOWED: Record<string, string> = {
   "src/engine/partial.ts#keyword": "the partial evaluator's keyword switch (one case per JSON Schema keyword)",
-  "src/engine/resource-types.ts":
-    "the resource-type table grows with #17/#18 (backend and path types); to become one module per service",
   "src/report/html-client.ts": "the report's browser script, one string shipped into report.html (not run by Node)",
   "src/report/html.ts": REPORTERS,
   "src/report/html.ts#renderPage": REPORTERS,
