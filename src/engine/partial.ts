@@ -104,119 +104,150 @@ export function evaluatePartial(schema: JsonValue, value: unknown, ctx: PartialC
   if (isEmpty(schema)) return true;
   // The whole value is unknown, or a scalar was computed from unknown data.
   if (rel === "covered" || !(isObject(value) || Array.isArray(value))) return null;
+  const site: Site = { schema, value, at, ctx };
   let result: Truth = true;
   for (const k of keywordsOf(schema)) {
-    result = and(result, keyword(k, schema, value, at, ctx));
+    result = and(result, keyword(k, site));
     if (result === false) return false;
   }
   return result;
 }
 
-/** One keyword of `schema` on a container value that holds unknown data somewhere below it. */
-function keyword(
-  k: string,
-  schema: JsonObject,
-  value: JsonObject | JsonValue[],
-  at: readonly string[],
-  ctx: PartialContext,
-): Truth {
-  const s = schema[k]!;
-  const sub = (x: JsonValue, v: unknown, where: readonly string[] = at) => evaluatePartial(x, v, ctx, where);
-  if (ANNOTATIONS.has(k) || SCALAR_ONLY.has(k)) return true;
-  if (k === "then" || k === "else" || k === "minContains" || k === "maxContains") return true; // read with if / contains
-  if (SHAPE.has(k)) {
-    if (isObject(value) && k !== "type" && childPresenceUnknown(ctx.unknown, at)) return null;
-    return ctx.compile({ [k]: s })(value);
-  }
-  switch (k) {
-    case "allOf":
-      return (s as JsonValue[]).reduce<Truth>((r, x) => and(r, sub(x, value)), true);
-    case "anyOf":
-      return (s as JsonValue[]).reduce<Truth>((r, x) => or(r, sub(x, value)), false);
-    case "oneOf": {
-      const t = (s as JsonValue[]).map((x) => sub(x, value));
-      const yes = t.filter((x) => x === true).length;
-      const maybe = t.filter((x) => x === null).length;
-      if (yes > 1) return false;
-      if (maybe === 0) return yes === 1;
-      return null;
-    }
-    case "not":
-      return not(sub(s, value));
-    case "if": {
-      const c = sub(s, value);
-      const branch = (name: string): Truth => (schema[name] === undefined ? true : sub(schema[name]!, value));
-      if (c !== null) return branch(c ? "then" : "else");
-      const t = branch("then");
-      const e = branch("else");
-      return t === e ? t : null;
-    }
-    case "properties": {
-      if (!isObject(value)) return true;
-      let r: Truth = true;
-      for (const name of Object.keys(s as JsonObject)) {
-        const x = (s as JsonObject)[name]!;
-        if (relation(ctx.unknown, at, name) === "covered") r = and(r, (isObject(x) && isEmpty(x)) || x === true ? true : null);
-        else if (value[name] !== undefined) r = and(r, sub(x, value[name], [...at, name]));
-        if (r === false) return false;
-      }
-      return r;
-    }
-    case "required": {
-      if (!isObject(value)) return true;
-      let r: Truth = true;
-      for (const name of s as string[]) {
-        if (relation(ctx.unknown, at, name) === "covered") r = and(r, null);
-        else if (value[name] === undefined) return false;
-      }
-      return r;
-    }
-    case "patternProperties":
-    case "additionalProperties": {
-      if (!isObject(value)) return true;
-      if (childPresenceUnknown(ctx.unknown, at)) return null;
-      const props = isObject(schema["properties"]) ? Object.keys(schema["properties"]) : [];
-      const patterns = isObject(schema["patternProperties"]) ? Object.entries(schema["patternProperties"]) : [];
-      let r: Truth = true;
-      for (const name of Object.keys(value)) {
-        const matching = patterns.filter(([p]) => new RegExp(p, "u").test(name));
-        const applies =
-          k === "patternProperties" ? matching.map(([, x]) => x) : props.includes(name) || matching.length ? [] : [s];
-        for (const x of applies) r = and(r, sub(x, value[name], [...at, name]));
-        if (r === false) return false;
-      }
-      return r;
-    }
-    case "items":
-    case "prefixItems": {
-      if (!Array.isArray(value)) return true;
-      let r: Truth = true;
-      value.forEach((v, i) => {
-        const x = Array.isArray(s)
-          ? s[i]
-          : k === "items" && Array.isArray(schema["prefixItems"]) && i < schema["prefixItems"].length
-            ? undefined
-            : s;
-        if (x !== undefined && r !== false) r = and(r, sub(x, v, [...at, String(i)]));
-      });
-      return r;
-    }
-    case "contains": {
-      if (!Array.isArray(value)) return true;
-      const t = value.map((v, i) => sub(s, v, [...at, String(i)]));
-      const min = typeof schema["minContains"] === "number" ? schema["minContains"] : 1;
-      const max = typeof schema["maxContains"] === "number" ? schema["maxContains"] : Infinity;
-      const yes = t.filter((x) => x === true).length;
-      const maybe = t.filter((x) => x === null).length;
-      if (yes > max || yes + maybe < min) return false;
-      if (maybe === 0 || (yes >= min && yes + maybe <= max)) return true;
-      return null;
-    }
-    default:
-      // const, enum, uniqueItems, $ref and anything else read the unknown values themselves.
-      return null;
-  }
+/** A schema object applied to a container value at a location: what every keyword handler reads. */
+interface Site {
+  schema: JsonObject;
+  value: JsonObject | JsonValue[];
+  at: readonly string[];
+  ctx: PartialContext;
 }
+
+/** The verdict of keyword `k`, whose value in the site's schema is `s`, in three-valued logic. */
+type KeywordHandler = (s: JsonValue, site: Site, k: string) => Truth;
+
+/** Evaluates a subschema `x` on `v` at `where` (by default the site's own location). */
+const sub = (site: Site, x: JsonValue, v: unknown, where: readonly string[] = site.at): Truth =>
+  evaluatePartial(x, v, site.ctx, where);
+
+/** One keyword of the site's schema on a container value that holds unknown data somewhere below it. */
+function keyword(k: string, site: Site): Truth {
+  if (ANNOTATIONS.has(k) || SCALAR_ONLY.has(k)) return true;
+  if (READ_WITH_OTHERS.has(k)) return true;
+  const s = site.schema[k]!;
+  if (SHAPE.has(k)) {
+    if (isObject(site.value) && k !== "type" && childPresenceUnknown(site.ctx.unknown, site.at)) return null;
+    return site.ctx.compile({ [k]: s })(site.value);
+  }
+  // const, enum, uniqueItems, $ref and anything else read the unknown values themselves.
+  return KEYWORDS.get(k)?.(s, site, k) ?? null;
+}
+
+// Read by the keyword they belong with (`if`, `contains`), not on their own.
+const READ_WITH_OTHERS = new Set(["then", "else", "minContains", "maxContains"]);
+
+function oneOf(s: JsonValue, site: Site): Truth {
+  const t = (s as JsonValue[]).map((x) => sub(site, x, site.value));
+  const yes = t.filter((x) => x === true).length;
+  const maybe = t.filter((x) => x === null).length;
+  if (yes > 1) return false;
+  if (maybe === 0) return yes === 1;
+  return null;
+}
+
+function ifThenElse(s: JsonValue, site: Site): Truth {
+  const { schema, value } = site;
+  const c = sub(site, s, value);
+  const branch = (name: string): Truth => (schema[name] === undefined ? true : sub(site, schema[name]!, value));
+  if (c !== null) return branch(c ? "then" : "else");
+  const t = branch("then");
+  const e = branch("else");
+  return t === e ? t : null;
+}
+
+function properties(s: JsonValue, site: Site): Truth {
+  const { value, at, ctx } = site;
+  if (!isObject(value)) return true;
+  let r: Truth = true;
+  for (const name of Object.keys(s as JsonObject)) {
+    const x = (s as JsonObject)[name]!;
+    if (relation(ctx.unknown, at, name) === "covered") r = and(r, (isObject(x) && isEmpty(x)) || x === true ? true : null);
+    else if (value[name] !== undefined) r = and(r, sub(site, x, value[name], [...at, name]));
+    if (r === false) return false;
+  }
+  return r;
+}
+
+function required(s: JsonValue, site: Site): Truth {
+  const { value, at, ctx } = site;
+  if (!isObject(value)) return true;
+  let r: Truth = true;
+  for (const name of s as string[]) {
+    if (relation(ctx.unknown, at, name) === "covered") r = and(r, null);
+    else if (value[name] === undefined) return false;
+  }
+  return r;
+}
+
+/** `patternProperties` and `additionalProperties`: which subschemas apply to a key depends on both and `properties`. */
+function keyedProperties(s: JsonValue, site: Site, k: string): Truth {
+  const { schema, value, at, ctx } = site;
+  if (!isObject(value)) return true;
+  if (childPresenceUnknown(ctx.unknown, at)) return null;
+  const props = isObject(schema["properties"]) ? Object.keys(schema["properties"]) : [];
+  const patterns = isObject(schema["patternProperties"]) ? Object.entries(schema["patternProperties"]) : [];
+  let r: Truth = true;
+  for (const name of Object.keys(value)) {
+    const matching = patterns.filter(([p]) => new RegExp(p, "u").test(name));
+    const applies = k === "patternProperties" ? matching.map(([, x]) => x) : props.includes(name) || matching.length ? [] : [s];
+    for (const x of applies) r = and(r, sub(site, x, value[name], [...at, name]));
+    if (r === false) return false;
+  }
+  return r;
+}
+
+/** `items` and `prefixItems`: `items` applies only past the prefix. */
+function arrayItems(s: JsonValue, site: Site, k: string): Truth {
+  const { schema, value, at } = site;
+  if (!Array.isArray(value)) return true;
+  let r: Truth = true;
+  value.forEach((v, i) => {
+    const x = Array.isArray(s)
+      ? s[i]
+      : k === "items" && Array.isArray(schema["prefixItems"]) && i < schema["prefixItems"].length
+        ? undefined
+        : s;
+    if (x !== undefined && r !== false) r = and(r, sub(site, x, v, [...at, String(i)]));
+  });
+  return r;
+}
+
+function contains(s: JsonValue, site: Site): Truth {
+  const { schema, value, at } = site;
+  if (!Array.isArray(value)) return true;
+  const t = value.map((v, i) => sub(site, s, v, [...at, String(i)]));
+  const min = typeof schema["minContains"] === "number" ? schema["minContains"] : 1;
+  const max = typeof schema["maxContains"] === "number" ? schema["maxContains"] : Infinity;
+  const yes = t.filter((x) => x === true).length;
+  const maybe = t.filter((x) => x === null).length;
+  if (yes > max || yes + maybe < min) return false;
+  if (maybe === 0 || (yes >= min && yes + maybe <= max)) return true;
+  return null;
+}
+
+/** The keywords evaluated in three-valued logic; a Map, so no schema key reaches an inherited property. */
+const KEYWORDS = new Map<string, KeywordHandler>([
+  ["allOf", (s, site) => (s as JsonValue[]).reduce<Truth>((r, x) => and(r, sub(site, x, site.value)), true)],
+  ["anyOf", (s, site) => (s as JsonValue[]).reduce<Truth>((r, x) => or(r, sub(site, x, site.value)), false)],
+  ["oneOf", oneOf],
+  ["not", (s, site) => not(sub(site, s, site.value))],
+  ["if", ifThenElse],
+  ["properties", properties],
+  ["required", required],
+  ["patternProperties", keyedProperties],
+  ["additionalProperties", keyedProperties],
+  ["items", arrayItems],
+  ["prefixItems", arrayItems],
+  ["contains", contains],
+]);
 
 /** One location a schema reads: its whole subtree (`deep`), or only its presence and type. */
 export interface Read {
