@@ -92,6 +92,124 @@ class ValueAssembler {
   }
 }
 
+const describe = (t: ParsedTokenInfo) => (t.token === TokenType.STRING ? JSON.stringify(t.value) : String(t.value));
+
+/** Routes the tokens of the top-level object to the handlers: one method per state of the router. */
+class TopLevelRouter {
+  state: State = "start";
+  private key = "";
+  private index = 0;
+  /** Byte offset of the last token read. */
+  offset = 0;
+  private readonly assembler = new ValueAssembler();
+
+  constructor(private readonly handlers: JsonStreamHandlers) {}
+
+  /** Fails with where the router is: the byte offset and the JSON pointer being read. */
+  fail(detail: string, truncated = false): never {
+    throw new JsonStreamError(detail, this.offset, this.pointer(), truncated);
+  }
+
+  private pointer(): string {
+    const s = this.state;
+    if (s === "start" || s === "keyOrEnd" || s === "key" || s === "done") return "";
+    const inArray = s === "elementOrEnd" || s === "elementStart" || s === "element" || s === "afterElement";
+    return `/${escapePointer(this.key)}${inArray ? `/${this.index}` : ""}`;
+  }
+
+  /** Feeds one token to the method of the current state. */
+  token(t: ParsedTokenInfo): void {
+    this.offset = t.offset;
+    switch (this.state) {
+      case "start":
+        return this.objectStart(t);
+      case "keyOrEnd":
+      case "key":
+        return this.memberName(t);
+      case "colon":
+        return this.colon(t);
+      case "memberStart":
+        return this.memberStart(t);
+      case "member":
+        if (this.assembler.feed(t)) this.state = "afterMember";
+        return;
+      case "afterMember":
+        return this.afterMember(t);
+      case "elementOrEnd":
+      case "elementStart":
+        if (this.state === "elementOrEnd" && t.token === TokenType.RIGHT_BRACKET) this.state = "afterMember";
+        else this.elementStart(t);
+        return;
+      case "element":
+        return this.endElementIf(this.assembler.feed(t));
+      case "afterElement":
+        return this.afterElement(t);
+      case "done":
+        this.fail(`unexpected ${describe(t)} after the end of the document`);
+    }
+  }
+
+  private objectStart(t: ParsedTokenInfo): void {
+    if (t.token !== TokenType.LEFT_BRACE) this.fail(`expected a JSON object, found ${describe(t)}`);
+    this.state = "keyOrEnd";
+  }
+
+  private memberName(t: ParsedTokenInfo): void {
+    if (this.state === "keyOrEnd" && t.token === TokenType.RIGHT_BRACE) this.state = "done";
+    else if (t.token !== TokenType.STRING) this.fail(`expected a member name, found ${describe(t)}`);
+    else {
+      this.key = t.value as string;
+      this.state = "colon";
+    }
+  }
+
+  private colon(t: ParsedTokenInfo): void {
+    if (t.token !== TokenType.COLON) this.fail(`expected ":", found ${describe(t)}`);
+    this.state = "memberStart";
+  }
+
+  private memberStart(t: ParsedTokenInfo): void {
+    if (!startsValue(t.token)) this.fail(`expected a value, found ${describe(t)}`);
+    const { handlers } = this;
+    if (handlers.elements?.[this.key] && t.token === TokenType.LEFT_BRACKET) {
+      this.index = 0;
+      this.state = "elementOrEnd";
+      handlers.arrayStart?.(this.key);
+      return;
+    }
+    const name = this.key;
+    this.assembler.start(handlers.skip?.(name) ? undefined : (v) => handlers.member?.(name, v));
+    this.state = this.assembler.feed(t) ? "afterMember" : "member";
+  }
+
+  private afterMember(t: ParsedTokenInfo): void {
+    if (t.token === TokenType.COMMA) this.state = "key";
+    else if (t.token === TokenType.RIGHT_BRACE) this.state = "done";
+    else this.fail(`expected "," or "}", found ${describe(t)}`);
+  }
+
+  private elementStart(t: ParsedTokenInfo): void {
+    if (!startsValue(t.token)) this.fail(`expected a value, found ${describe(t)}`);
+    const each = this.handlers.elements![this.key]!;
+    const i = this.index;
+    this.assembler.start((v) => each(v, i));
+    this.state = "element";
+    this.endElementIf(this.assembler.feed(t));
+  }
+
+  private endElementIf(complete: boolean): void {
+    if (!complete) return;
+    this.index += 1;
+    this.state = "afterElement";
+  }
+
+  private afterElement(t: ParsedTokenInfo): void {
+    if (t.token === TokenType.COMMA) this.state = "elementStart";
+    else if (t.token === TokenType.RIGHT_BRACKET) this.state = "afterMember";
+    else this.fail(`expected "," or "]", found ${describe(t)}`);
+  }
+}
+
 /**
  * Reads the JSON object at `source` (a path, or chunks) member by member, as `handlers` say. Syntax errors, a
  * truncated text and a top level that is not an object are JsonStreamErrors with the byte offset and the JSON
@@ -103,96 +221,8 @@ export async function readJsonStream(
   handlers: JsonStreamHandlers,
 ): Promise<void> {
   const tokenizer = new Tokenizer({ stringBufferSize: 64 * 1024 });
-  const assembler = new ValueAssembler();
-  let state: State = "start";
-  let key = "";
-  let index = 0;
-  let offset = 0;
-  const inArray = (): boolean =>
-    state === "elementOrEnd" || state === "elementStart" || state === "element" || state === "afterElement";
-  const pointer = (): string =>
-    state === "start" || state === "keyOrEnd" || state === "key" || state === "done"
-      ? ""
-      : `/${escapePointer(key)}${inArray() ? `/${index}` : ""}`;
-  const fail = (detail: string, truncated = false): never => {
-    throw new JsonStreamError(detail, offset, pointer(), truncated);
-  };
-  const describe = (t: ParsedTokenInfo) => (t.token === TokenType.STRING ? JSON.stringify(t.value) : String(t.value));
-
-  const startMember = (t: ParsedTokenInfo): void => {
-    if (!startsValue(t.token)) fail(`expected a value, found ${describe(t)}`);
-    if (handlers.elements?.[key] && t.token === TokenType.LEFT_BRACKET) {
-      index = 0;
-      state = "elementOrEnd";
-      handlers.arrayStart?.(key);
-      return;
-    }
-    const name = key;
-    assembler.start(handlers.skip?.(name) ? undefined : (v) => handlers.member?.(name, v));
-    state = assembler.feed(t) ? "afterMember" : "member";
-  };
-  const startElement = (t: ParsedTokenInfo): void => {
-    if (!startsValue(t.token)) fail(`expected a value, found ${describe(t)}`);
-    const each = handlers.elements![key]!;
-    const i = index;
-    assembler.start((v) => each(v, i));
-    state = "element";
-    endElementIf(assembler.feed(t));
-  };
-  const endElementIf = (complete: boolean): void => {
-    if (!complete) return;
-    index += 1;
-    state = "afterElement";
-  };
-
-  tokenizer.onToken = (t) => {
-    offset = t.offset;
-    switch (state) {
-      case "start":
-        if (t.token !== TokenType.LEFT_BRACE) fail(`expected a JSON object, found ${describe(t)}`);
-        state = "keyOrEnd";
-        return;
-      case "keyOrEnd":
-      case "key":
-        if (state === "keyOrEnd" && t.token === TokenType.RIGHT_BRACE) state = "done";
-        else if (t.token !== TokenType.STRING) fail(`expected a member name, found ${describe(t)}`);
-        else {
-          key = t.value as string;
-          state = "colon";
-        }
-        return;
-      case "colon":
-        if (t.token !== TokenType.COLON) fail(`expected ":", found ${describe(t)}`);
-        state = "memberStart";
-        return;
-      case "memberStart":
-        startMember(t);
-        return;
-      case "member":
-        if (assembler.feed(t)) state = "afterMember";
-        return;
-      case "afterMember":
-        if (t.token === TokenType.COMMA) state = "key";
-        else if (t.token === TokenType.RIGHT_BRACE) state = "done";
-        else fail(`expected "," or "}", found ${describe(t)}`);
-        return;
-      case "elementOrEnd":
-      case "elementStart":
-        if (state === "elementOrEnd" && t.token === TokenType.RIGHT_BRACKET) state = "afterMember";
-        else startElement(t);
-        return;
-      case "element":
-        endElementIf(assembler.feed(t));
-        return;
-      case "afterElement":
-        if (t.token === TokenType.COMMA) state = "elementStart";
-        else if (t.token === TokenType.RIGHT_BRACKET) state = "afterMember";
-        else fail(`expected "," or "]", found ${describe(t)}`);
-        return;
-      case "done":
-        fail(`unexpected ${describe(t)} after the end of the document`);
-    }
-  };
+  const router = new TopLevelRouter(handlers);
+  tokenizer.onToken = (t) => router.token(t);
 
   const stream = typeof source === "string" ? createReadStream(source) : source;
   try {
@@ -202,13 +232,13 @@ export async function readJsonStream(
     if (e instanceof StopReading) return;
     if (e instanceof TokenizerError || e instanceof TokenParserError) {
       const ended = /ended in the middle|not all the data/i.test(e.message);
-      fail(ended ? "the text ends in the middle of a value" : e.message, ended);
+      router.fail(ended ? "the text ends in the middle of a value" : e.message, ended);
     }
     throw e;
   } finally {
     if (typeof source === "string") (stream as ReturnType<typeof createReadStream>).destroy();
   }
-  if ((state as State) !== "done") fail("the text ends before the document does", true);
+  if (router.state !== "done") router.fail("the text ends before the document does", true);
 }
 
 /**
