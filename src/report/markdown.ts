@@ -65,11 +65,38 @@ export function renderMarkdown(input: ReportInput, options: MarkdownOptions = {}
   return text + note;
 }
 
+/** Context of one summary's sections: the input, its counts and the size caps. */
+interface Section {
+  input: ReportInput;
+  options: ReportOptions;
+  caps: Caps;
+  c: ReturnType<typeof countFindings>;
+}
+
 function build(input: ReportInput, options: ReportOptions, caps: Caps): string {
-  const c = countFindings(input);
+  const s: Section = { input, options, caps, c: countFindings(input) };
+  const out: string[] = [];
+  for (const section of SECTIONS) section(out, s);
+  out.push("_Full details: report.html, findings.json and the code scanning alerts (SARIF)._", "");
+  return out.join("\n");
+}
+
+/** The summary's sections, in reading order (exposure paths before anything else). */
+const SECTIONS: ((out: string[], s: Section) => void)[] = [
+  headerSection,
+  pathsSection,
+  baselineSection,
+  countsSection,
+  topRulesSection,
+  coverageSection,
+  errorsSection,
+  skippedSection,
+  suppressionsSection,
+];
+
+function headerSection(out: string[], { input, options, c }: Section): void {
   const m = input.metadata;
   const activeFail = SEVERITIES.reduce((n, s) => n + c.failBySeverity[s], 0);
-  const out: string[] = [];
   const sevSummary = SEVERITIES.filter((s) => c.failBySeverity[s] > 0)
     .map((s) => `${c.failBySeverity[s]} ${s}`)
     .join(", ");
@@ -94,7 +121,9 @@ function build(input: ReportInput, options: ReportOptions, caps: Caps): string {
       "",
     );
   }
+}
 
+function pathsSection(out: string[], { input, caps }: Section): void {
   // Exposure paths first: an open entry to an administrator role is what to fix before anything else.
   const paths = topPaths(input.findings);
   if (paths.length) {
@@ -109,7 +138,9 @@ function build(input: ReportInput, options: ReportOptions, caps: Caps): string {
     if (paths.length > shown.length) out.push(`- … and ${paths.length - shown.length} more (findings.json, report.html).`);
     out.push("");
   }
+}
 
+function baselineSection(out: string[], { input, caps }: Section): void {
   if (input.fixed) {
     const fresh = input.findings.filter((f) => f.baseline === "new" && f.status === "fail").sort(compareFindings);
     out.push(`### New since baseline (${fresh.length})`, "");
@@ -122,7 +153,9 @@ function build(input: ReportInput, options: ReportOptions, caps: Caps): string {
     else out.push("Nothing fixed since the baseline.");
     out.push("");
   }
+}
 
+function countsSection(out: string[], { input, c }: Section): void {
   // Counts by severity.
   const suppressedBySev = countBy(
     input.findings.filter((f) => f.status === "fail" && f.suppression),
@@ -137,7 +170,9 @@ function build(input: ReportInput, options: ReportOptions, caps: Caps): string {
     }`,
     "",
   );
+}
 
+function topRulesSection(out: string[], { input, caps }: Section): void {
   // Top failing rules.
   const ruleMeta = ruleIndex(input.rules);
   const byRule = new Map<string, { n: number; sev: Severity; title: string }>();
@@ -162,7 +197,10 @@ function build(input: ReportInput, options: ReportOptions, caps: Caps): string {
     more(out, ruleRows.length, caps.rules, "rules");
     out.push("");
   }
+}
 
+function coverageSection(out: string[], { input, caps }: Section): void {
+  const m = input.metadata;
   if (input.coverage.length) {
     // One row per cause (an operation denied in every region is one row), with the permission and the statement of
     // the shipped policy to add; every failed call follows, folded.
@@ -201,14 +239,18 @@ function build(input: ReportInput, options: ReportOptions, caps: Caps): string {
     more(out, gaps.length, caps.list, "gaps");
     out.push("", "</details>", "");
   }
+}
 
+function errorsSection(out: string[], { input, caps }: Section): void {
   const errors = input.findings.filter((f) => f.status === "error").sort(compareFindings);
   if (errors.length) {
     out.push(`### Could not evaluate (${errors.length})`, "");
     findingTable(out, errors, caps.list);
     out.push("");
   }
+}
 
+function skippedSection(out: string[], { input, caps, c }: Section): void {
   // Skipped by design: not a gap, but a reader must see what was not checked and why (grouped by reason).
   const skipped = skippedByReason(input.findings);
   if (skipped.length) {
@@ -217,7 +259,9 @@ function build(input: ReportInput, options: ReportOptions, caps: Caps): string {
     more(out, skipped.length, caps.list, "reasons");
     out.push("");
   }
+}
 
+function suppressionsSection(out: string[], { input, caps }: Section): void {
   const suppressed = input.findings.filter((f) => f.suppression).sort(compareFindings);
   const notes = input.suppressionNotes ?? [];
   if (suppressed.length || notes.length) {
@@ -236,9 +280,6 @@ function build(input: ReportInput, options: ReportOptions, caps: Caps): string {
     more(out, notes.length, caps.list, "notes");
     out.push("");
   }
-
-  out.push("_Full details: report.html, findings.json and the code scanning alerts (SARIF)._", "");
-  return out.join("\n");
 }
 
 function findingTable(out: string[], list: readonly Finding[], cap: number): void {

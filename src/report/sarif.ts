@@ -92,25 +92,7 @@ export function renderSarifPieces(input: ReportInput, options: SarifOptions = {}
   const known = ruleIndex(input.rules);
   const failing = input.findings.filter((f) => f.status === "fail").sort(compareFindings);
 
-  // Every result needs a rule with a file to anchor to; a finding whose rule metadata is missing is an
-  // engine bug, but losing the finding would be worse than anchoring it to a placeholder.
-  const rules = new Map<string, RuleMeta>(known);
-  for (const f of failing) {
-    if (!rules.has(f.ruleId)) {
-      warnings.push(`SARIF: no rule metadata for ${f.ruleId}; its results are anchored to "rules".`);
-      rules.set(f.ruleId, {
-        id: f.ruleId,
-        title: f.title,
-        severity: f.severity,
-        resourceType: f.resourceType,
-        rationale: f.title,
-        remediation: { text: "See the rule documentation." },
-        references: [],
-        compliance: [],
-        file: "rules",
-      });
-    }
-  }
+  const rules = withPlaceholderRules(known, failing, warnings);
   const ruleList = [...rules.values()].sort((a, b) => cmp(a.id, b.id));
   const indexOf = new Map(ruleList.map((r, i) => [r.id, i]));
   const sarifRules = ruleList.map((r) => sarifRule(r));
@@ -123,37 +105,7 @@ export function renderSarifPieces(input: ReportInput, options: SarifOptions = {}
 
   const build = (kept: number): Record<string, unknown> => {
     const truncated = kept < failing.length;
-    const notifications: Record<string, unknown>[] = [];
-    if (truncated) {
-      notifications.push({
-        level: "warning",
-        descriptor: { id: "tollgate.sarif.truncated" },
-        message: {
-          text: `SARIF truncated: ${kept} of ${failing.length} failing results kept (most severe first) to stay within GitHub limits (${maxResults} results, ${maxGzip} gzipped bytes). See findings.json or report.html for all results.`,
-        },
-      });
-    }
-    // Coverage gaps are not results (there is nothing to alert on), but hiding them would let a denied
-    // read look like a clean account; notifications show in the SARIF viewer and the upload log.
-    const gaps = [...input.coverage].sort(
-      (a, b) => cmp(a.account, b.account) || cmp(a.region, b.region) || cmp(a.operation, b.operation),
-    );
-    for (const e of gaps.slice(0, 100)) {
-      notifications.push({
-        level: "warning",
-        descriptor: { id: "tollgate.coverage-gap" },
-        message: {
-          text: `Coverage gap: ${e.service}:${e.operation} failed in account ${e.account}, region ${e.region}: ${e.errorName}${e.httpStatus !== undefined ? ` (HTTP ${e.httpStatus})` : ""}. ${e.message}`,
-        },
-      });
-    }
-    if (gaps.length > 100) {
-      notifications.push({
-        level: "warning",
-        descriptor: { id: "tollgate.coverage-gap" },
-        message: { text: `${gaps.length - 100} more coverage gaps; see findings.json.` },
-      });
-    }
+    const notifications = runNotifications(input, { kept, failing: failing.length, maxResults, maxGzip });
     const runProps: Record<string, unknown> = {
       partition: input.metadata.partition,
       accounts: input.metadata.accounts,
@@ -198,15 +150,7 @@ export function renderSarifPieces(input: ReportInput, options: SarifOptions = {}
   // Each result that may be kept is stringified once, on its own, as it sits in the log; a log is the document
   // around them (see logPieces).
   const resultTexts = failing.slice(0, maxResults).map((f) => resultText(resultOf(f)));
-  let kept = resultTexts.length;
-  let pieces = logPieces(build(kept), resultTexts.slice(0, kept));
-  let size = gzippedSize(pieces, maxGzip);
-  // Shrink proportionally until the gzipped log fits; results are severity-sorted, so the tail is least severe.
-  while (size > maxGzip && kept > 0) {
-    kept = Math.max(0, Math.min(kept - 1, Math.floor((kept * maxGzip * 0.9) / size)));
-    pieces = logPieces(build(kept), resultTexts.slice(0, kept));
-    size = gzippedSize(pieces, maxGzip);
-  }
+  const { pieces, kept, size } = fitGzipped(build, resultTexts, maxGzip);
   if (size > maxGzip) {
     warnings.push(`SARIF: even with no results the log is ${size} gzipped bytes, over the ${maxGzip} limit.`);
   }
@@ -217,6 +161,94 @@ export function renderSarifPieces(input: ReportInput, options: SarifOptions = {}
   }
   pieces.push("\n");
   return { pieces, warnings };
+}
+
+/**
+ * The known rules plus a placeholder for each failing finding's rule without metadata: every result needs a rule with
+ * a file to anchor to; a missing one is an engine bug, but losing the finding would be worse.
+ */
+function withPlaceholderRules(
+  known: ReadonlyMap<string, RuleMeta>,
+  failing: readonly Finding[],
+  warnings: string[],
+): Map<string, RuleMeta> {
+  const rules = new Map<string, RuleMeta>(known);
+  for (const f of failing) {
+    if (!rules.has(f.ruleId)) {
+      warnings.push(`SARIF: no rule metadata for ${f.ruleId}; its results are anchored to "rules".`);
+      rules.set(f.ruleId, {
+        id: f.ruleId,
+        title: f.title,
+        severity: f.severity,
+        resourceType: f.resourceType,
+        rationale: f.title,
+        remediation: { text: "See the rule documentation." },
+        references: [],
+        compliance: [],
+        file: "rules",
+      });
+    }
+  }
+  return rules;
+}
+
+/** The run's notifications: truncation, then the coverage gaps (at most 100 listed). */
+function runNotifications(
+  input: ReportInput,
+  n: { kept: number; failing: number; maxResults: number; maxGzip: number },
+): Record<string, unknown>[] {
+  const { kept, maxResults, maxGzip } = n;
+  const truncated = kept < n.failing;
+  const notifications: Record<string, unknown>[] = [];
+  if (truncated) {
+    notifications.push({
+      level: "warning",
+      descriptor: { id: "tollgate.sarif.truncated" },
+      message: {
+        text: `SARIF truncated: ${kept} of ${n.failing} failing results kept (most severe first) to stay within GitHub limits (${maxResults} results, ${maxGzip} gzipped bytes). See findings.json or report.html for all results.`,
+      },
+    });
+  }
+  // Coverage gaps are not results (there is nothing to alert on), but hiding them would let a denied
+  // read look like a clean account; notifications show in the SARIF viewer and the upload log.
+  const gaps = [...input.coverage].sort(
+    (a, b) => cmp(a.account, b.account) || cmp(a.region, b.region) || cmp(a.operation, b.operation),
+  );
+  for (const e of gaps.slice(0, 100)) {
+    notifications.push({
+      level: "warning",
+      descriptor: { id: "tollgate.coverage-gap" },
+      message: {
+        text: `Coverage gap: ${e.service}:${e.operation} failed in account ${e.account}, region ${e.region}: ${e.errorName}${e.httpStatus !== undefined ? ` (HTTP ${e.httpStatus})` : ""}. ${e.message}`,
+      },
+    });
+  }
+  if (gaps.length > 100) {
+    notifications.push({
+      level: "warning",
+      descriptor: { id: "tollgate.coverage-gap" },
+      message: { text: `${gaps.length - 100} more coverage gaps; see findings.json.` },
+    });
+  }
+  return notifications;
+}
+
+/** The log with as many of the results as fit in `maxGzip` gzipped bytes (results are severity-sorted). */
+function fitGzipped(
+  build: (kept: number) => Record<string, unknown>,
+  resultTexts: readonly string[],
+  maxGzip: number,
+): { pieces: string[]; kept: number; size: number } {
+  let kept = resultTexts.length;
+  let pieces = logPieces(build(kept), resultTexts.slice(0, kept));
+  let size = gzippedSize(pieces, maxGzip);
+  // Shrink proportionally until the gzipped log fits; the tail is the least severe.
+  while (size > maxGzip && kept > 0) {
+    kept = Math.max(0, Math.min(kept - 1, Math.floor((kept * maxGzip * 0.9) / size)));
+    pieces = logPieces(build(kept), resultTexts.slice(0, kept));
+    size = gzippedSize(pieces, maxGzip);
+  }
+  return { pieces, kept, size };
 }
 
 /** renderSarifPieces with the log in one string. */
