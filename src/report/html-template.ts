@@ -33,3 +33,30 @@ export const when = (cond: unknown, part: () => Raw): Raw => (cond ? part() : ra
 export const num = (n: number): string => String(n).replace(/\B(?=(\d{3})+$)/g, ",");
 /** `1 check`, `2 checks`. */
 export const plural = (n: number, one: string, many = `${one}s`): string => `${num(n)} ${n === 1 ? one : many}`;
+
+/** Rows of the static drill-down tables (failed calls per cause, fixed findings); the rest are in findings.json. */
+export const MAX_STATIC_ROWS = 200;
+
+/** A table in its own scrolling box with at most MAX_STATIC_ROWS rows; the rest are counted, left to findings.json. */
+export function staticTable<T>(items: readonly T[], headers: string[], cells: (item: T) => (string | Raw)[]): Raw {
+  return html`<div class="scroll">
+      <table>
+        <thead>
+          <tr>
+            ${join(headers.map((h) => html`<th>${h}</th>`))}
+          </tr>
+        </thead>
+        <tbody>
+          ${join(
+            items.slice(0, MAX_STATIC_ROWS).map(
+              (item) =>
+                html`<tr>
+                  ${join(cells(item).map((c) => html`<td>${c}</td>`))}
+                </tr>`,
+            ),
+          )}
+        </tbody>
+      </table>
+    </div>
+    ${when(items.length > MAX_STATIC_ROWS, () => html`<p>${items.length - MAX_STATIC_ROWS} more in findings.json.</p>`)}`;
+}

@@ -2,23 +2,15 @@ import { createHash } from "node:crypto";
 import type { Finding } from "../model/finding.js";
 import type { ReportInput } from "../model/report.js";
 import { SEVERITIES } from "../model/severity.js";
-import {
-  cmp,
-  compareFindings,
-  countFindings,
-  selectionLine,
-  skippedByReason,
-  skipReason,
-  toolVersionOf,
-  type ReportOptions,
-} from "./common.js";
-import { CONTROL_STATUSES, frameworkResults, type ControlStatus, type FrameworkResult } from "./compliance.js";
+import { cmp, compareFindings, countFindings, selectionLine, toolVersionOf, type ReportOptions } from "./common.js";
+import { frameworkResults } from "./compliance.js";
 import { HTML_CLIENT_SCRIPT } from "./html-client.js";
 import { pathsCard } from "./html-paths.js";
 import { HTML_CSS } from "./html-style.js";
-import { gapRemedy, gapScope, type GapCause } from "./coverage.js";
 import { overview, type Overview, type TopRisk } from "./overview.js";
-import { escapeHtml, html, join, plural, raw, when, type Raw } from "./html-template.js";
+import { escapeHtml, html, join, plural, raw, staticTable, when, type Raw } from "./html-template.js";
+import { coverageCard } from "./html-coverage.js";
+import { frameworkView } from "./html-frameworks.js";
 
 export { escapeHtml };
 
@@ -45,9 +37,6 @@ export const HTML_CSP = [
 export function embedJson(value: unknown): string {
   return JSON.stringify(value).replace(/[<>&\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
 }
-
-/** Rows of the static drill-down tables (failed calls per cause, fixed findings); the rest are in findings.json. */
-const MAX_STATIC_ROWS = 200;
 
 /** Renders report.html: one self-contained file, no network access, data escaped, rows built with DOM APIs. */
 export function renderHtml(input: ReportInput, options: ReportOptions = {}): string {
@@ -112,66 +101,13 @@ function renderPage(input: ReportInput, options: ReportOptions): string {
             "All findings",
           )}${when(fixed, () => tab("fixed", `Fixed since baseline (${fixed!.length})`))}
         </div>
-        <div class="filters" id="filters">
-          <label class="search"
-            >Search<input id="q" type="search" placeholder="rule, resource, ARN, message, evidence…" aria-label="Search findings"
-          /></label>
-          <details id="more-filters">
-            <summary>Filters</summary>
-            <div class="sel">
-              ${join(
-                ["severity", "status", "state", "service", "account", "region", "rule"].map(
-                  (k) =>
-                    html`<label
-                      >${k}<select id="f-${k}">
-                        <option value="">all</option>
-                      </select></label
-                    >`,
-                ),
-              )}
-            </div>
-          </details>
-          <label class="check"><input type="checkbox" id="show-pass" /> <span id="show-pass-label">Show passing</span></label>
-          <button id="reset" type="button">Reset</button>
-        </div>
+        ${filtersBlock()}
         <p id="count" class="count" aria-live="polite"></p>
         <noscript><p>The rule, resource and table views need JavaScript; every finding is also in findings.json.</p></noscript>
         <div role="tabpanel" id="view-rule" aria-labelledby="tab-rule"></div>
         <div role="tabpanel" id="view-resource" aria-labelledby="tab-resource" hidden></div>
         <div role="tabpanel" id="view-framework" aria-labelledby="tab-framework" hidden>${frameworkView(frameworks)}</div>
-        <div role="tabpanel" id="view-table" aria-labelledby="tab-table" hidden>
-          <div class="scroll">
-            <table class="findings stack">
-              <thead>
-                <tr>
-                  ${join(
-                    [
-                      ["severity", "Severity"],
-                      ["status", "Status"],
-                      ["rule", "Rule"],
-                      ["resource", "Resource"],
-                      ["service", "Service"],
-                      ["account", "Account"],
-                      ["region", "Region"],
-                    ].map(
-                      ([k, label]) =>
-                        html`<th data-sort="${k}" aria-sort="none">
-                          <button type="button">${label}</button>
-                        </th>`,
-                    ),
-                  )}
-                  <th>Message</th>
-                </tr>
-              </thead>
-              <tbody id="rows"></tbody>
-            </table>
-          </div>
-          <div class="pager">
-            <button id="prev" type="button">Previous</button> <span id="page"></span>
-            <button id="next" type="button">Next</button>
-          </div>
-        </div>
-        ${when(fixed, () => fixedView(fixed!))}
+        ${tableView()} ${when(fixed, () => fixedView(fixed!))}
       </section>
       ${notesSection(input)}
     </main>
@@ -182,6 +118,68 @@ function renderPage(input: ReportInput, options: ReportOptions): string {
     `\n<script type="application/json" id="tollgate-data">${DATA_SLOT}</script>\n` +
     `<script>${HTML_CLIENT_SCRIPT}</script>\n</html>\n`;
   return head + body + tail;
+}
+
+/** The search box and the filter selects of the findings views (filled by the client script). */
+function filtersBlock(): Raw {
+  return html`<div class="filters" id="filters">
+    <label class="search"
+      >Search<input id="q" type="search" placeholder="rule, resource, ARN, message, evidence…" aria-label="Search findings"
+    /></label>
+    <details id="more-filters">
+      <summary>Filters</summary>
+      <div class="sel">
+        ${join(
+          ["severity", "status", "state", "service", "account", "region", "rule"].map(
+            (k) =>
+              html`<label
+                >${k}<select id="f-${k}">
+                  <option value="">all</option>
+                </select></label
+              >`,
+          ),
+        )}
+      </div>
+    </details>
+    <label class="check"><input type="checkbox" id="show-pass" /> <span id="show-pass-label">Show passing</span></label>
+    <button id="reset" type="button">Reset</button>
+  </div>`;
+}
+
+/** The "All findings" view: a sortable, paged table the client script fills. */
+function tableView(): Raw {
+  return html`<div role="tabpanel" id="view-table" aria-labelledby="tab-table" hidden>
+    <div class="scroll">
+      <table class="findings stack">
+        <thead>
+          <tr>
+            ${join(
+              [
+                ["severity", "Severity"],
+                ["status", "Status"],
+                ["rule", "Rule"],
+                ["resource", "Resource"],
+                ["service", "Service"],
+                ["account", "Account"],
+                ["region", "Region"],
+              ].map(
+                ([k, label]) =>
+                  html`<th data-sort="${k}" aria-sort="none">
+                    <button type="button">${label}</button>
+                  </th>`,
+              ),
+            )}
+            <th>Message</th>
+          </tr>
+        </thead>
+        <tbody id="rows"></tbody>
+      </table>
+    </div>
+    <div class="pager">
+      <button id="prev" type="button">Previous</button> <span id="page"></span>
+      <button id="next" type="button">Next</button>
+    </div>
+  </div>`;
 }
 
 function tab(id: string, label: string, selected = false): Raw {
@@ -281,204 +279,6 @@ function riskItem(r: TopRisk): Raw {
   </li>`;
 }
 
-function coverageCard(input: ReportInput, ov: Overview, frameworks: FrameworkResult[]): Raw {
-  const errors = input.findings.filter((f) => f.status === "error").length;
-  const complete = input.metadata.complete && !input.coverage.length && !errors;
-  return html`<section id="coverage" class="card" aria-label="Coverage">
-    <h2>What was not checked</h2>
-    ${
-      complete && !ov.skipped.length
-        ? html`<p class="muted">Everything was read and every check that ran concluded.</p>`
-        : html`${when(
-            !input.metadata.complete,
-            () => html`<p><b>The scan did not finish</b>: some accounts or regions were never read.</p>`,
-          )}
-          ${when(
-            input.coverage.length || errors,
-            () =>
-              html`<p>
-                  ${plural(input.coverage.length, "AWS call")} failed; ${plural(errors, "check")} could not be judged and report
-                  <b>error</b>, never pass.
-                </p>
-                <ul class="gaps" id="gap-causes">
-                  ${join(ov.gaps.map(gapItem))}${when(
-                    ov.otherErrors,
-                    () => html`<li>${plural(ov.otherErrors, "other check")} could not be judged (see status “error”).</li>`,
-                  )}
-                </ul>`,
-          )}
-          ${when(ov.skipped.length, () => skippedDrill(ov.skipped))}`
-    }
-    ${when(
-      frameworks.length,
-      () =>
-        html`<div class="scores" aria-label="Compliance scores">
-          ${join(
-            frameworks.map(
-              (f) =>
-                html`<button type="button" class="score" data-framework="${f.framework.id}">
-                  ${shortName(f)} <b>${scoreText(f)}</b>
-                </button>`,
-            ),
-          )}
-        </div>`,
-    )}
-  </section>`;
-}
-
-function gapItem(g: GapCause): Raw {
-  const lost = g.rules.length ? `${plural(g.rules.length, "rule")} could not be evaluated` : "no rule depended on it";
-  const head =
-    g.denied && g.permission
-      ? html`<b>Missing permission ${g.permission.action}</b> on ${g.permission.resource}: ${lost}`
-      : html`<b>${g.service}:${g.operation} ${g.denied ? "denied" : "failed"}</b> (${g.errorName}): ${lost}`;
-  const remedy = gapRemedy(g);
-  return html`<li data-cause="${g.key}">
-    <details class="drill">
-      <summary>${head} <span class="muted">(${plural(g.errors.length, "call")}, ${gapScope(g)})</span></summary>
-      ${when(remedy, () => html`<p><b>Fix:</b> ${remedy ?? ""}.</p>`)}
-      ${when(
-        g.rules.length,
-        () => html`<p>Not evaluated: ${join(g.rules.map((r, i) => html`${i ? ", " : ""}<code>${r}</code>`))}</p>`,
-      )}
-      ${staticTable(g.errors, ["Account", "Region", "Resource", "Error", "HTTP", "Detail"], (e) => [
-        e.account,
-        e.region,
-        e.resourceArn ?? "",
-        e.errorName,
-        String(e.httpStatus ?? ""),
-        e.message,
-      ])}
-    </details>
-  </li>`;
-}
-
-function skippedDrill(skipped: Finding[]): Raw {
-  const list = [...skipped].sort(compareFindings);
-  return html`<details class="drill" id="skipped">
-    <summary><b>${plural(list.length, "probe")} not sent by design</b> (not a gap)</summary>
-    <ul>
-      ${join(
-        skippedByReason(list).map(([reason, n]) => {
-          const these = list.filter((f) => skipReason(f) === reason);
-          return html`<li>
-            ${reason}: ${plural(n, "probe")}
-            <ul>
-              ${join(these.slice(0, MAX_STATIC_ROWS).map((f) => html`<li>${f.resourceName} <code>${f.ruleId}</code></li>`))}
-            </ul>
-            ${when(these.length > MAX_STATIC_ROWS, () => html`<p>${these.length - MAX_STATIC_ROWS} more in findings.json.</p>`)}
-          </li>`;
-        }),
-      )}
-    </ul>
-  </details>`;
-}
-
-const shortName = (f: FrameworkResult) =>
-  f.framework.id === "aws-fsbp"
-    ? "AWS FSBP"
-    : f.framework.id.startsWith("cis-aws-")
-      ? `CIS ${f.framework.version.replace(/\.0$/, "")}`
-      : f.framework.id === "owasp-api-2023"
-        ? "OWASP API 2023"
-        : f.framework.name;
-
-const scoreText = (f: FrameworkResult) => (f.score === null ? "no data" : `${Math.round(f.score * 100)}%`);
-
-const CONTROL_LABEL: Record<ControlStatus, string> = {
-  pass: "pass",
-  fail: "fail",
-  error: "error",
-  "no-data": "no resources",
-  "not-run": "rules not run",
-  "not-covered": "not covered",
-  outside: "outside scope",
-};
-
-function frameworkView(results: FrameworkResult[]): Raw {
-  if (!results.length) return html`<p class="muted">No compliance frameworks were given to this report.</p>`;
-  return join(results.map(frameworkSection));
-}
-
-function frameworkSection(r: FrameworkResult): Raw {
-  const fw = r.framework;
-  const inScope = r.controls.filter((c) => c.status !== "outside");
-  const outside = r.controls.filter((c) => c.status === "outside");
-  const judged = r.counts.pass + r.counts.fail + r.counts.error;
-  return html`<section class="fw card" id="fw-${fw.id}" aria-label="${fw.name} ${fw.version}">
-    <div class="fw-head">
-      <h2>${fw.name} ${fw.version}</h2>
-      <span class="fw-score" data-score="${fw.id}">${scoreText(r)}</span>
-      <span class="muted"
-        >${judged ? `${r.counts.pass} of ${plural(judged, "judged control")} pass` : "no control could be judged"}</span
-      >
-    </div>
-    <meter class="bar" min="0" max="100" value="${r.score === null ? 0 : Math.round(r.score * 100)}" aria-hidden="true"></meter>
-    <div class="fw-counts">
-      ${join(
-        CONTROL_STATUSES.filter((s) => r.counts[s]).map(
-          (s) => html`<span class="badge cs-${s}">${r.counts[s]} ${CONTROL_LABEL[s]}</span>`,
-        ),
-      )}
-    </div>
-    <div class="scroll">
-      <table class="controls stack">
-        <thead>
-          <tr>
-            <th>Control</th>
-            <th>Title</th>
-            <th>Status</th>
-            <th>Findings</th>
-          </tr>
-        </thead>
-        <tbody>
-          ${join(inScope.map((c) => controlRow(fw.id, c)))}
-        </tbody>
-      </table>
-    </div>
-    ${when(
-      outside.length,
-      () =>
-        html`<details class="drill outside">
-          <summary>${plural(outside.length, "control")} outside Tollgate's scope</summary>
-          <ul>
-            ${join(
-              outside.map(
-                (c) => html`<li><b>${c.requirement.id}</b> ${c.requirement.title}: ${c.requirement.outOfScope ?? ""}</li>`,
-              ),
-            )}
-          </ul>
-        </details>`,
-    )}
-    <p class="muted">
-      Score: passing controls ÷ judged controls (pass, fail, error); an error counts as not passed. Sources:
-      ${join(fw.sources.map((s, i) => html`${i ? "; " : ""}<a href="${s.url}" rel="noopener noreferrer">${s.title}</a>`))}.
-    </p>
-  </section>`;
-}
-
-function controlRow(framework: string, c: FrameworkResult["controls"][number]): Raw {
-  const req = c.requirement;
-  const partial = c.rulesRun > 0 && c.rulesRun < req.rules.length ? ` (${c.rulesRun} of ${req.rules.length} rules ran)` : "";
-  const counts = [c.failing && `${c.failing} failing`, c.errors && `${c.errors} error`, c.passing && `${c.passing} passing`]
-    .filter(Boolean)
-    .join(", ");
-  return html`<tr data-control="${framework} ${req.id}">
-    <td class="id">${req.id}</td>
-    <td>${req.title}${when(req.notes, () => html`<div class="muted">${req.notes ?? ""}</div>`)}</td>
-    <td><span class="badge cs-${c.status}">${CONTROL_LABEL[c.status]}</span>${partial}</td>
-    <td>
-      ${when(
-        req.rules.length && (c.failing || c.errors || c.passing),
-        () =>
-          html`<button type="button" class="show" data-rules="${req.rules.join(" ")}" data-label="${framework} ${req.id}">
-            ${counts}
-          </button>`,
-      )}
-    </td>
-  </tr>`;
-}
-
 function fixedView(fixed: Finding[]): Raw {
   return html`<div role="tabpanel" id="view-fixed" aria-labelledby="tab-fixed" hidden>
     ${
@@ -493,30 +293,6 @@ function fixedView(fixed: Finding[]): Raw {
         : html`<p>Nothing fixed since the baseline.</p>`
     }
   </div>`;
-}
-
-/** A table in its own scrolling box with at most MAX_STATIC_ROWS rows; the rest are counted, left to findings.json. */
-function staticTable<T>(items: readonly T[], headers: string[], cells: (item: T) => (string | Raw)[]): Raw {
-  return html`<div class="scroll">
-      <table>
-        <thead>
-          <tr>
-            ${join(headers.map((h) => html`<th>${h}</th>`))}
-          </tr>
-        </thead>
-        <tbody>
-          ${join(
-            items.slice(0, MAX_STATIC_ROWS).map(
-              (item) =>
-                html`<tr>
-                  ${join(cells(item).map((c) => html`<td>${c}</td>`))}
-                </tr>`,
-            ),
-          )}
-        </tbody>
-      </table>
-    </div>
-    ${when(items.length > MAX_STATIC_ROWS, () => html`<p>${items.length - MAX_STATIC_ROWS} more in findings.json.</p>`)}`;
 }
 
 function notesSection(input: ReportInput): Raw {
