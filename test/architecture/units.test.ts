@@ -20,7 +20,6 @@ function sources(dir: string): string[] {
   });
 }
 
-
 /**
  * What is over a limit and allowed for now: `file` for the module's length, `file#function` for a function (its
  * length or its parameters). Every entry says why.
