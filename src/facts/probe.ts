@@ -44,7 +44,9 @@ export const probeFacts = {
       ),
       appsyncAuthOutcome: outcome(["enforced", "not-enforced"], "Whether an AppSync API refuses a query without credentials"),
       unsignedStatus: status("HTTP status of the unauthenticated request."),
-      unsignedAllowed: observed("The unauthenticated request got a 2xx."),
+      unsignedAllowed: observed(
+        "The unauthenticated request got a 2xx (a function URL: the function answered). Also recorded for an endpoint without authorization, whose auth check is not applicable.",
+      ),
       missingAuthTokenBaseline: observed("A nonexistent path answers API Gateway's Missing Authentication Token."),
       routeStatus: f.optional(f.string("`unknown` when the route answers like a nonexistent path.")),
       signedStatus: status("HTTP status of the scanner's own signed request."),

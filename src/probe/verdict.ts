@@ -72,8 +72,16 @@ export function routeKnown(get: Lookup): boolean | null {
 }
 
 function authVerdict(o: ProbeObservations, get: Lookup, known: boolean | null): CheckVerdict {
-  if (o.target.expect.auth === "NONE") return { outcome: "not-applicable", facts: {} };
   const u = get("unsigned");
+  if (o.target.expect.auth === "NONE") {
+    // No authorizer to judge (the outcome stays not-applicable, so no auth rule changes); whether the open
+    // entry served the request is recorded for the exposure-path analysis, which raises a path shown live.
+    const r = u?.response;
+    return {
+      outcome: "not-applicable",
+      facts: { unsignedStatus: r?.status ?? null, unsignedAllowed: r ? is2xx(r.status) : null },
+    };
+  }
   const base = get("baseline");
   const facts: JsonObject = {
     unsignedStatus: u?.response?.status ?? null,

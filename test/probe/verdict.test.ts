@@ -64,6 +64,18 @@ describe("verdicts", () => {
     expect(derived).toMatchObject({ authOutcome: "enforced", sigv4Outcome: "verified", routeKnown: true });
   });
 
+  it("an endpoint without authorization (NONE): no auth verdict, but whether the unsigned request was served is recorded", () => {
+    const served = deriveVerdicts(obs({ auth: "NONE" }, [x("baseline", MAT), x("unsigned", OK)]));
+    expect(served.derived).toMatchObject({ authOutcome: "not-applicable", unsignedStatus: 200, unsignedAllowed: true });
+    expect(served.verdicts.auth.reason).toBeUndefined();
+    const refused = deriveVerdicts(obs({ auth: "NONE" }, [x("baseline", MAT), x("unsigned", UNAUTH)]));
+    expect(refused.derived).toMatchObject({ authOutcome: "not-applicable", unsignedStatus: 401, unsignedAllowed: false });
+    // Not sent (an unsafe method left out by design): unknown, and not a skipped auth check either.
+    const notSent = deriveVerdicts(obs({ auth: "NONE" }, [x("baseline", MAT)], { skipped: { auth: "DELETE not sent" } }));
+    expect(notSent.derived).toMatchObject({ authOutcome: "not-applicable", unsignedStatus: null, unsignedAllowed: null });
+    expect(notSent.skipped).toEqual({});
+  });
+
   it("a 2xx to an unauthenticated request is not-enforced whatever the baseline", () => {
     expect(deriveVerdicts(obs({ auth: "JWT" }, [x("unsigned", OK)])).derived["authOutcome"]).toBe("not-enforced");
   });

@@ -37,11 +37,16 @@ const node = (r: Resource, kind: EntryKind, at: { arn: string; name: string; via
   region: r.region,
 });
 
-/** Probe outcomes for the configuration resource: an authorizer or API key that did not stop an unsigned request. */
+/**
+ * Probe outcomes for the configuration resource: an authorizer or API key that did not stop an unsigned request,
+ * or an entry without authorization (NONE) that served one (`unsignedAllowed`: a 2xx), confirmed live.
+ */
 function probeOpen(r: Resource, graph: PathGraph, exposure: Exposure): Control | undefined {
   for (const p of graph.probes.get(key(r.account, r.arn)) ?? []) {
     const auth = p.derived["authOutcome"];
     const apiKey = p.derived["apiKeyOutcome"];
+    if (exposure === "unauthenticated" && auth === "not-applicable" && p.derived["unsignedAllowed"] === true)
+      return { kind: "probe-confirmed-open", detail: `probe ${p.name}: an unauthenticated request was served`, effect: 1 };
     if ((exposure === "authenticated" || exposure === "iam") && auth === "not-enforced")
       return { kind: "probe-confirmed-open", detail: `probe ${p.name}: an unauthenticated request was served`, effect: 1 };
     if (exposure === "api-key" && apiKey === "not-enforced")
@@ -124,12 +129,20 @@ function restControls(r: Resource, graph: PathGraph): { controls: Control[]; gap
   return { controls, gaps };
 }
 
-/** The configured exposure (`exposure`, `detail`, `controls`), made unauthenticated when a probe showed it open. */
+/**
+ * The configured exposure (`exposure`, `detail`, `controls`), made unauthenticated when a probe showed it open
+ * ("but" when the probe contradicts the configuration, "and" when it confirms an entry configured open).
+ */
 function withProbe(r: Resource, graph: PathGraph, configured: { exposure: Exposure; detail: string; controls: Control[] }) {
   const { exposure, detail, controls } = configured;
   const open = probeOpen(r, graph, exposure);
   if (!open) return { exposure, exposureDetail: detail, controls };
-  return { exposure: "unauthenticated" as const, exposureDetail: `${detail}, but ${open.detail}`, controls: [open, ...controls] };
+  const joint = exposure === "unauthenticated" ? "and" : "but";
+  return {
+    exposure: "unauthenticated" as const,
+    exposureDetail: `${detail}, ${joint} ${open.detail}`,
+    controls: [open, ...controls],
+  };
 }
 
 const REST_EXPOSURE: Record<string, Exposure> = {

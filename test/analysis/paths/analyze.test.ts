@@ -439,6 +439,63 @@ describe("exposure paths: modifiers", () => {
     expect(a.reaches?.writeAll?.severity).toBe("critical");
   });
 
+  it("a method without authorization (NONE) the probe saw serve an unsigned request is confirmed open and raised", () => {
+    const m = method("open", "GET", "NONE", integ);
+    const probe = (unsignedAllowed: boolean | null) =>
+      res(
+        "aws.apigateway.probe",
+        "arn:tollgate:probe:open",
+        "GET https://x/open",
+        { target: {}, exchanges: [], skipped: {} },
+        {
+          authOutcome: "not-applicable",
+          unsignedStatus: unsignedAllowed === null ? null : unsignedAllowed ? 200 : 403,
+          unsignedAllowed,
+          configExpectation: { source: "inventory", resourceArn: m.arn, relatedArns: [], auth: "NONE" },
+        },
+      );
+    // Not probed, refused, or not sent (an unsafe method): unauthenticated × write on * stays high.
+    for (const extra of [[], [probe(false)], [probe(null)]]) {
+      const a = only(run([...base, fn("f", "writer-role"), m, ...extra]), m.arn);
+      expect(a.exposure).toBe("unauthenticated");
+      expect(a.controls).toEqual([]);
+      expect(a.exposureDetail).toBe("authorizationType NONE");
+      expect(a.reaches?.writeAll?.severity).toBe("high");
+    }
+    const a = only(run([...base, fn("f", "writer-role"), m, probe(true)]), m.arn);
+    expect(a.controls.map((c) => c.kind)).toEqual(["probe-confirmed-open"]);
+    expect(a.exposureDetail).toMatch(/^authorizationType NONE, and probe .*: an unauthenticated request was served$/);
+    expect(a.reaches?.writeAll?.severity).toBe("critical");
+  });
+
+  it("an HTTP API route without authorization (NONE) the probe saw serve an unsigned request is raised too", () => {
+    const v2 = `arn:aws:apigateway:${R}::/apis/h1`;
+    const r = res("aws.apigatewayv2.route", `${v2}/routes/r9`, "shop GET /open", {
+      route: { RouteId: "r9", RouteKey: "GET /open", AuthorizationType: "NONE", Target: "integrations/i1" },
+      apiId: "h1",
+      apiName: "shop",
+      protocolType: "HTTP",
+      integration: { IntegrationId: "i1", IntegrationType: "AWS_PROXY", IntegrationUri: fnArn("f") },
+    });
+    const probe = res(
+      "aws.apigateway.probe",
+      "arn:tollgate:probe:route-open",
+      "GET https://x/open",
+      { target: {}, exchanges: [], skipped: {} },
+      {
+        authOutcome: "not-applicable",
+        unsignedStatus: 200,
+        unsignedAllowed: true,
+        configExpectation: { source: "inventory", resourceArn: r.arn, relatedArns: [], auth: "NONE" },
+      },
+    );
+    expect(only(run([...base, fn("f", "data-role"), r]), r.arn).reaches?.dataWildcard?.severity).toBe("high");
+    const a = only(run([...base, fn("f", "data-role"), r, probe]), r.arn);
+    expect(a.controls.map((c) => c.kind)).toEqual(["probe-confirmed-open"]);
+    expect(a.exposureDetail).toMatch(/^AuthorizationType NONE, and probe .*: an unauthenticated request was served$/);
+    expect(a.reaches?.dataWildcard?.severity).toBe("critical");
+  });
+
   describe("function URL probes (urlAuth)", () => {
     const url = (name: string, auth: string, qualifier?: string) => ({
       AuthType: auth,
