@@ -318,10 +318,11 @@ function requiredCalls(files: AccountFile[]): Map<string, number> {
       add(a, region, "cognito-identity:ListIdentityPools", pages(identityPools.length, 60));
       add(a, region, "cognito-identity:DescribeIdentityPool", identityPools.length);
       add(a, region, "cognito-identity:GetIdentityPoolRoles", identityPools.length);
-      // AppSync: keys are listed only for APIs that accept API keys.
+      // AppSync: data sources of every API; keys only for APIs that accept API keys.
       const graphql = r.appsync?.graphqlApis ?? [];
       add(a, region, "appsync:ListGraphqlApis", pages(graphql.length, 25));
       for (const g of graphql) {
+        add(a, region, "appsync:ListDataSources", pages(g.dataSources?.length ?? 0, 25));
         const keyAuth = [
           g.authenticationType,
           ...((g["additionalAuthenticationProviders"] as { authenticationType: string }[] | undefined) ?? []).map(

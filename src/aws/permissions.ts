@@ -80,6 +80,7 @@ export const CALL_PERMISSIONS: Readonly<Record<string, CallPermission>> = {
   "cognito-identity:GetIdentityPoolRoles": backend("cognito-identity:GetIdentityPoolRoles"),
   "appsync:ListGraphqlApis": backend("appsync:ListGraphqlApis"),
   "appsync:ListApiKeys": backend("appsync:ListApiKeys"),
+  "appsync:ListDataSources": backend("appsync:ListDataSources"),
   "ec2:DescribeRegions": { action: "ec2:DescribeRegions", resource: "*", sid: "TollgateScope" },
   "organizations:ListAccounts": { action: "organizations:ListAccounts", resource: "*", sid: "TollgateScope" },
   // Recorded for the whole account (`service: "*"`) when the scanner cannot assume the account's role.

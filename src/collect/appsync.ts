@@ -1,4 +1,10 @@
-import { AppSyncClient, ListApiKeysCommand, ListGraphqlApisCommand, type GraphqlApi } from "@aws-sdk/client-appsync";
+import {
+  AppSyncClient,
+  ListApiKeysCommand,
+  ListDataSourcesCommand,
+  ListGraphqlApisCommand,
+  type GraphqlApi,
+} from "@aws-sdk/client-appsync";
 import type { CollectionError, Resource } from "../model/inventory.js";
 import { toJson } from "../util/json.js";
 import { createClient, limited } from "./clients.js";
@@ -19,8 +25,9 @@ export function acceptsApiKeys(api: GraphqlApi): boolean {
 
 /**
  * Collects AppSync GraphQL APIs in one region: ListGraphqlApis carries each API's authentication providers,
- * logging, WAF web ACL and endpoints, so the only per-API call is ListApiKeys, made for APIs that accept API keys
- * (keys of an API without API_KEY authentication authenticate nothing). A key's id is the key itself and is never
+ * logging, WAF web ACL and endpoints; per API, ListDataSources (what its resolvers run: functions and service roles,
+ * for the exposure paths) and ListApiKeys, made only for APIs that accept API keys (keys of an API without API_KEY
+ * authentication authenticate nothing). A key's id is the key itself and is never
  * kept: each key is stored as its description, expiry and deletion time.
  */
 export async function collectAppSync(ctx: UnitContext): Promise<UnitResult> {
@@ -47,6 +54,13 @@ export async function collectAppSync(ctx: UnitContext): Promise<UnitResult> {
   async function collectApi(api: GraphqlApi): Promise<Resource> {
     const apiId = api.apiId ?? "";
     const arn = api.arn ?? `arn:${ctx.partition}:appsync:${region}:${account}:apis/${apiId}`;
+    const dataSources = await attempt(errors, where("ListDataSources", arn), () =>
+      tokenLoop(
+        listing("ListDataSources"),
+        (nextToken) => client.send(new ListDataSourcesCommand({ apiId, maxResults, nextToken })),
+        (p) => p.dataSources,
+      ),
+    );
     const keys = acceptsApiKeys(api)
       ? await attempt(errors, where("ListApiKeys", arn), () =>
           tokenLoop(
@@ -65,6 +79,7 @@ export async function collectAppSync(ctx: UnitContext): Promise<UnitResult> {
       derived: {},
       raw: {
         graphqlApi: toJson(api),
+        ...(dataSources ? { dataSources: toJson(dataSources) } : {}),
         ...(keys ? { apiKeys: toJson(keys.map(({ id: _secret, ...k }) => k)) } : {}),
       },
     };

@@ -150,6 +150,7 @@ export const RESPONSE_CONTRACTS: Readonly<Record<string, ServiceContracts>> = {
     operations: {
       ListGraphqlApis: { required: ["graphqlApis"], nextToken: "nextToken" },
       ListApiKeys: { required: ["apiKeys"], nextToken: "nextToken" },
+      ListDataSources: { required: ["dataSources"], nextToken: "nextToken" },
     },
   },
   securityhub: {

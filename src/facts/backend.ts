@@ -1,5 +1,5 @@
 /** Facts of the API's backend and identity layer: Lambda functions, Cognito pools and clients, AppSync APIs. */
-import { ApiKey$, GraphqlApi$, type ApiKey, type GraphqlApi } from "@aws-sdk/client-appsync";
+import { ApiKey$, DataSource$, GraphqlApi$, type ApiKey, type DataSource, type GraphqlApi } from "@aws-sdk/client-appsync";
 import {
   GetIdentityPoolRolesResponse$,
   IdentityPool$,
@@ -186,6 +186,12 @@ export const backendFacts = {
     {
       graphqlApi: f.sdk<GraphqlApi>("appsync", GraphqlApi$, "The API as ListGraphqlApis lists it."),
       apiKeys: f.optional(f.array(f.sdk<ApiKey>("appsync", ApiKey$), "The API's keys (ListApiKeys), without key ids.")),
+      dataSources: f.optional(
+        f.array(
+          f.sdk<DataSource>("appsync", DataSource$),
+          "The API's data sources (ListDataSources): their types, Lambda functions and service roles, which the exposure paths follow; absent when the listing failed.",
+        ),
+      ),
     },
     {
       authenticationTypes: f.array(f.string(), "The default and additional authentication types, deduplicated, default first."),

@@ -330,9 +330,54 @@ describe("AppSync collector", () => {
       wafWebAclArn: ORDERS_ACL,
     });
     expect(orders.raw["apiKeys"]).toBeUndefined();
-    // Page size 1: two ListGraphqlApis pages; ListApiKeys for the API-key API only (two keys, two pages).
-    expect(counts("appsync:")).toEqual({ "appsync:ListApiKeys": 2, "appsync:ListGraphqlApis": 2 });
+    // Data sources of every API, page by page: what the exposure paths follow (functions, service roles).
+    expect(catalog.raw["dataSources"]).toEqual([
+      expect.objectContaining({
+        name: "products",
+        type: "AWS_LAMBDA",
+        dataSourceArn: `${CATALOG}/datasources/products`,
+        lambdaConfig: { lambdaFunctionArn: fn("list-orders") },
+      }),
+      expect.objectContaining({ name: "local", type: "NONE" }),
+    ]);
+    expect(orders.raw["dataSources"]).toEqual([expect.objectContaining({ name: "orders", type: "AWS_LAMBDA" })]);
+    // Page size 1: two ListGraphqlApis pages; ListApiKeys for the API-key API only (two keys, two pages);
+    // ListDataSources for both (two and one data sources: three pages).
+    expect(counts("appsync:")).toEqual({
+      "appsync:ListApiKeys": 2,
+      "appsync:ListDataSources": 3,
+      "appsync:ListGraphqlApis": 2,
+    });
   });
+
+  it("a failed ListDataSources is recorded on the API's ARN, and that API's exposure paths report error naming it", async () => {
+    const denied = new SimError("AccessDeniedException", "denied by the test", 403);
+    const catalogId = CATALOG.split("/").pop()!;
+    const failOne = (i: OperationInfo) => i.operation === "ListDataSources" && i.request.path.includes(catalogId);
+    const out = await failing(failOne, denied, () => collectAppSync(ctx("us-east-1")));
+    expect(out.errors).toEqual([
+      expect.objectContaining({
+        service: "appsync",
+        operation: "ListDataSources",
+        resourceArn: CATALOG,
+        errorName: "AccessDeniedException",
+      }),
+    ]);
+    expect(one(out.resources, CATALOG).raw["dataSources"]).toBeUndefined();
+    expect(one(out.resources, ORDERS_GRAPHQL).raw["dataSources"]).toHaveLength(1);
+
+    const inv = await failing(failOne, denied, () =>
+      scan(scanOptions(demo, { scan: { regions: ["us-east-1"], maxAttempts: 1 } })),
+    );
+    const pathRules = loadRules(builtInRuleDirs()).filter((r) => r.resourceType === "aws.path.exposure");
+    const paths = evaluate(inv, pathRules);
+    const catalogPaths = paths.filter((f) => f.resourceArn === CATALOG);
+    expect(catalogPaths.length).toBeGreaterThan(0);
+    expect(catalogPaths.every((f) => f.status === "error")).toBe(true);
+    expect(catalogPaths[0]?.message).toContain("appsync:ListDataSources failed");
+    // The other API's paths are still judged.
+    expect(paths.filter((f) => f.resourceArn === ORDERS_GRAPHQL).every((f) => f.status !== "error")).toBe(true);
+  }, 60_000);
 });
 
 describe("links on existing services", () => {

@@ -207,6 +207,7 @@ const OPERATIONS: Record<string, { contract: [string, string]; run: Runner }> = 
   "cognito-identity:GetIdentityPoolRoles": { contract: ["cognito-identity", "GetIdentityPoolRoles"], run: identityPools },
   "appsync:ListGraphqlApis": { contract: ["appsync", "ListGraphqlApis"], run: appsync },
   "appsync:ListApiKeys": { contract: ["appsync", "ListApiKeys"], run: appsync },
+  "appsync:ListDataSources": { contract: ["appsync", "ListDataSources"], run: appsync },
   "securityhub:BatchImportFindings": { contract: ["securityhub", "BatchImportFindings"], run: securityHub },
   "securityhub:GetFindings": { contract: ["securityhub", "GetFindings"], run: securityHub },
 };

@@ -332,10 +332,14 @@ export const ENTRY_TYPES: readonly EntryType[] = [
   {
     kind: "appsync-api",
     resourceType: "aws.appsync.graphqlapi",
-    entries(r) {
-      // Until the collector saves the data sources (and their service roles), an AppSync API's paths cannot be
-      // followed: no entry is made rather than a pass, or a "skipped" that reports would read as a probe not sent.
-      if (!Array.isArray(r.raw["dataSources"])) return [];
+    entries(r, graph) {
+      // An inventory saved before Tollgate collected data sources cannot follow the API's paths: no entry is made
+      // rather than a pass. A failed ListDataSources makes the entry, and its hops report the gap (error).
+      const listingFailed = graph.failure(
+        { service: "appsync", operations: ["ListDataSources"], account: r.account, region: r.region, resourceArn: r.arn },
+        "",
+      );
+      if (!Array.isArray(r.raw["dataSources"]) && !listingFailed) return [];
       const api: Obj = obj(r.raw["graphqlApi"]) ?? {};
       const types = [
         str(api["authenticationType"]),

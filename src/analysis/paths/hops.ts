@@ -275,29 +275,80 @@ export const HOPS: readonly HopType[] = [
     next: (node, graph) => identityPoolRoles(node, graph, "authenticated"),
   },
   {
-    // AppSync resolvers act through their data sources' service roles. Tollgate does not collect data sources
-    // (ListDataSources) yet, so what an AppSync API reaches is not followed: its entries are skipped with this
-    // reason, never passed. When the collector saves `raw.dataSources`, this entry follows each ServiceRoleArn.
+    // AppSync resolvers act through their data sources: an AWS_LAMBDA data source runs its function (and so the
+    // function's execution role); the others act as their service role (the next hop).
+    id: "appsync-datasource-function",
+    from: ["appsync-api"],
+    to: ["lambda-function"],
+    advice: "detach the Lambda data source, or give its function a least-privilege execution role",
+    next(node, graph) {
+      const sources = dataSourcesOf(node, graph);
+      if (!Array.isArray(sources)) return sources;
+      const nodes: WalkNode[] = [];
+      for (const s of sources.filter((d) => str(d["type"]) === "AWS_LAMBDA")) {
+        const fn = str(obj(s["lambdaConfig"])?.["lambdaFunctionArn"]);
+        if (!fn) {
+          nodes.push(
+            terminal(
+              node,
+              `Lambda data source ${str(s["name"]) ?? "?"} without a function`,
+              `${node.arn}/datasources/${str(s["name"]) ?? "?"}#end`,
+            ),
+          );
+          continue;
+        }
+        const r = lambdaNode(fn, node, graph, `data source ${str(s["name"]) ?? "?"} invokes`);
+        if (!("nodes" in r)) return r;
+        nodes.push(...(r.nodes as WalkNode[]));
+      }
+      return { nodes };
+    },
+  },
+  {
     id: "appsync-datasource-role",
     from: ["appsync-api"],
-    to: ["iam-role"],
-    advice: "scope the data sources' service roles to the tables and functions the resolvers need",
+    to: ["iam-role", "external-backend"],
+    advice: "scope the data sources' service roles to the tables and endpoints the resolvers need",
     next(node, graph) {
-      const api = graph.appsync.get(node.arn);
-      const sources = api?.raw["dataSources"] as JsonValue | undefined;
-      if (!Array.isArray(sources)) return { skip: "AppSync data sources (and their service roles) are not collected" };
+      const sources = dataSourcesOf(node, graph);
+      if (!Array.isArray(sources)) return sources;
       const nodes: WalkNode[] = [];
-      for (const s of sources) {
-        const role = str(obj(s)?.["serviceRoleArn"]);
-        if (!role) continue;
-        const r = roleNode(role, node, graph, `data source ${str(obj(s)?.["name"]) ?? "?"} service role`);
+      for (const s of sources.filter((d) => str(d["type"]) !== "AWS_LAMBDA")) {
+        const name = str(s["name"]) ?? "?";
+        const type = str(s["type"]) ?? "unknown";
+        const role = str(s["serviceRoleArn"]);
+        if (!role) {
+          const what =
+            type === "NONE"
+              ? `data source ${name} (NONE: resolved in AppSync, no backend)`
+              : type === "HTTP"
+                ? `HTTP data source ${name} (${str(obj(s["httpConfig"])?.["endpoint"]) ?? "endpoint unknown"})`
+                : `${type} data source ${name} without a service role`;
+          nodes.push(terminal(node, what, `${node.arn}/datasources/${name}#end`));
+          continue;
+        }
+        const r = roleNode(role, node, graph, `${type} data source ${name} service role`);
         if (!("nodes" in r)) return r;
-        if ("nodes" in r) nodes.push(...(r.nodes as WalkNode[]));
+        nodes.push(...(r.nodes as WalkNode[]));
       }
       return { nodes };
     },
   },
 ];
+
+/**
+ * An AppSync API's data sources (ListDataSources), or the gap naming the failed listing; an inventory saved before
+ * Tollgate collected them has no entry for the API (entries.ts), so the skip is only a safeguard.
+ */
+function dataSourcesOf(node: WalkNode, graph: PathGraph): Obj[] | (HopResult & { nodes?: WalkNode[] }) {
+  const sources = graph.appsync.get(node.arn)?.raw["dataSources"] as JsonValue | undefined;
+  if (Array.isArray(sources)) return sources.map((s) => obj(s) ?? {});
+  const failed = graph.failure(
+    { service: "appsync", operations: ["ListDataSources"], account: node.account, region: node.region, resourceArn: node.arn },
+    `what ${node.name} runs (its data sources) could not be listed`,
+  );
+  return failed ? { gap: failed } : { skip: "AppSync data sources (and their service roles) were not collected" };
+}
 
 /** Hop types by the node kind they leave. */
 export function hopsFrom(kind: NodeKind): HopType[] {

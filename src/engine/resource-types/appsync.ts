@@ -9,6 +9,7 @@ export const APPSYNC_SOURCES = {
     listedBy: { "appsync:ListGraphqlApis": "scope" },
     feeds: {
       "appsync:ListApiKeys": { paths: ["/raw/apiKeys", "/derived/keyValidity"] },
+      "appsync:ListDataSources": { paths: ["/raw/dataSources"] },
       // An API that names its web ACL proves the association; otherwise only WAF's listings can.
       ...wafAssociationFeeds((r) => obj(r.raw["graphqlApi"])?.["wafWebAclArn"]),
     },

@@ -50,6 +50,7 @@ const PATH_SOURCES = [
   "apigateway:GetStages",
   "cognito-identity:GetIdentityPoolRoles",
   "cognito-identity:DescribeIdentityPool",
+  "appsync:ListDataSources",
 ];
 
 /** The exposure paths' resource type (derived by the path analysis). */

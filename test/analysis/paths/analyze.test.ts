@@ -286,15 +286,81 @@ describe("exposure paths: entries", () => {
     expect(auth.reaches?.writeAll).toBeNull();
   });
 
-  it("AppSync: data sources are not collected, so no entry is made (never a pass); with them, their roles are followed", () => {
+  it("AppSync: an inventory without data sources (saved before they were collected) makes no entry, never a pass; with them, their roles are followed", () => {
     const api = res("aws.appsync.graphqlapi", `arn:aws:appsync:${R}:${A}:apis/g1`, "catalog", {
       graphqlApi: { authenticationType: "API_KEY", additionalAuthenticationProviders: [{ authenticationType: "AWS_IAM" }] },
     });
     expect(run([...base, api]).has(api.arn)).toBe(false);
-    const withSources = { ...api, raw: { ...api.raw, dataSources: [{ name: "items", serviceRoleArn: roleArn("data-role") }] } };
+    const withSources = {
+      ...api,
+      raw: { ...api.raw, dataSources: [{ name: "items", type: "AMAZON_DYNAMODB", serviceRoleArn: roleArn("data-role") }] },
+    };
     const a = only(run([...base, withSources]), api.arn);
+    // The weakest provider counts: API_KEY beside AWS_IAM is an api-key entry.
     expect(a.exposure).toBe("api-key");
     expect(a.reaches?.dataWildcard?.severity).toBe("medium");
+    expect(a.reaches?.dataWildcard?.chain.map((n) => n.kind)).toEqual(["appsync-api", "iam-role"]);
+  });
+
+  it("AppSync: API key → Lambda data source → function → administrator execution role is a critical path", () => {
+    const api = res("aws.appsync.graphqlapi", `arn:aws:appsync:${R}:${A}:apis/g3`, "catalog", {
+      graphqlApi: { authenticationType: "API_KEY" },
+      dataSources: [
+        {
+          name: "products",
+          type: "AWS_LAMBDA",
+          // The role AppSync invokes the function with is not what the caller acts as: the function's role is.
+          serviceRoleArn: roleArn("basic-role"),
+          lambdaConfig: { lambdaFunctionArn: fnArn("admin-fn") },
+        },
+        { name: "local", type: "NONE" },
+        { name: "web", type: "HTTP", httpConfig: { endpoint: "https://backend.example.com" } },
+      ],
+    });
+    const a = only(run([...base, fn("admin-fn", "admin-role"), api]), api.arn);
+    expect(a.exposure).toBe("api-key");
+    expect(a.reaches?.admin?.severity).toBe("critical");
+    expect(a.reaches?.admin?.identity).toBe(roleArn("admin-role"));
+    expect(a.reaches?.admin?.chain.map((n) => n.kind)).toEqual(["appsync-api", "lambda-function", "iam-role"]);
+    expect(a.terminals.map((t) => t.name).sort()).toEqual([
+      "HTTP data source web (https://backend.example.com)",
+      "data source local (NONE: resolved in AppSync, no backend)",
+    ]);
+    // Cognito, OIDC and Lambda authorizers are "authenticated".
+    for (const auth of ["AMAZON_COGNITO_USER_POOLS", "OPENID_CONNECT", "AWS_LAMBDA"]) {
+      const b = { ...api, raw: { ...api.raw, graphqlApi: { authenticationType: auth } } };
+      const out = only(run([...base, fn("admin-fn", "admin-role"), b]), api.arn);
+      expect(out.exposure).toBe("authenticated");
+      expect(out.reaches?.admin?.severity).toBe("high");
+    }
+  });
+
+  it("AppSync: a failed ListDataSources is an error naming the call, never a pass; behind IAM it is only unfollowed", () => {
+    const arn = `arn:aws:appsync:${R}:${A}:apis/g4`;
+    const failed: CollectionError = {
+      account: A,
+      region: R,
+      service: "appsync",
+      operation: "ListDataSources",
+      errorName: "AccessDeniedException",
+      message: "denied",
+      resourceArn: arn,
+    };
+    const api = res("aws.appsync.graphqlapi", arn, "catalog", { graphqlApi: { authenticationType: "API_KEY" } });
+    const a = only(run([...base, api], [failed]), arn);
+    expect(a.exposure).toBe("api-key");
+    expect(a.reaches).toBeNull();
+    expect(a.gaps).toEqual([
+      expect.objectContaining({ operation: "appsync:ListDataSources", account: A, region: R, resourceArn: arn }),
+    ]);
+    expect(a.gaps[0]?.message).toContain("appsync:ListDataSources failed (AccessDeniedException)");
+    // Another API's failure does not concern this one (it has no data sources either way: no entry).
+    expect(run([...base, api], [{ ...failed, resourceArn: `${arn}x` }]).has(arn)).toBe(false);
+    const iamOnly = { ...api, raw: { graphqlApi: { authenticationType: "AWS_IAM" } } };
+    const b = only(run([...base, iamOnly], [failed]), arn);
+    expect(b.exposure).toBe("iam");
+    expect(b.gaps).toEqual([]);
+    expect(b.unfollowed).toEqual([expect.objectContaining({ operation: "appsync:ListDataSources" })]);
   });
 });
 
@@ -632,9 +698,12 @@ describe("exposure paths: AppSync behind IAM", () => {
   it("an IAM-only GraphQL API is not a path, whatever its data sources reach", () => {
     const api = res("aws.appsync.graphqlapi", `arn:aws:appsync:${R}:${A}:apis/g2`, "internal", {
       graphqlApi: { authenticationType: "AWS_IAM" },
-      dataSources: [{ name: "items", serviceRoleArn: roleArn("admin-role") }],
+      dataSources: [
+        { name: "items", type: "AMAZON_DYNAMODB", serviceRoleArn: roleArn("admin-role") },
+        { name: "fn", type: "AWS_LAMBDA", lambdaConfig: { lambdaFunctionArn: fnArn("admin-fn") } },
+      ],
     });
-    const a = only(run([...base, api]), api.arn);
+    const a = only(run([...base, fn("admin-fn", "admin-role"), api]), api.arn);
     expect(a.exposure).toBe("iam");
     expect(a.reaches?.admin).toBeNull();
     expect(a.skipped).toBeUndefined();
@@ -688,7 +757,11 @@ describe("exposure paths: every entry kind, hop type and modifier is exercised",
     });
     const appsync = res("aws.appsync.graphqlapi", `arn:aws:appsync:${R}:${A}:apis/g1`, "catalog", {
       graphqlApi: { authenticationType: "API_KEY" },
-      dataSources: [{ name: "items", serviceRoleArn: roleArn("data-role") }],
+      dataSources: [{ name: "items", type: "AMAZON_DYNAMODB", serviceRoleArn: roleArn("data-role") }],
+    });
+    const appsyncFn = res("aws.appsync.graphqlapi", `arn:aws:appsync:${R}:${A}:apis/g5`, "catalog-fn", {
+      graphqlApi: { authenticationType: "API_KEY" },
+      dataSources: [{ name: "fn", type: "AWS_LAMBDA", lambdaConfig: { lambdaFunctionArn: fnArn("f") } }],
     });
     const m = method("o", "GET", "NONE", integ);
     const ipPolicy = JSON.stringify({
@@ -714,6 +787,7 @@ describe("exposure paths: every entry kind, hop type and modifier is exercised",
         http,
         pool,
         appsync,
+        appsyncFn,
         probe("key", keyed.arn, { apiKeyOutcome: "not-enforced" }),
         probe("cog", cognito.arn, { authOutcome: "not-enforced" }),
         probe("jwt", route.arn, { authOutcome: "not-enforced" }),
