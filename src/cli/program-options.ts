@@ -1,5 +1,5 @@
 import { Option, type Command } from "commander";
-import { PATH_ENTRY_SERVICES, SERVICE_NAMES } from "../engine/selection.js";
+import { PATH_ENTRY_SERVICES, SERVICE_NAMES } from "../engine/services.js";
 import { DEFAULT_FORMATS, FILE_FORMATS } from "../report/formats.js";
 import {
   collect,

@@ -4,13 +4,15 @@
  * happens, so a typo is bad input (exit 2 naming the flag), never a silently empty or partial scan.
  */
 import { existsSync, statSync } from "node:fs";
-import { COLLECTORS } from "../collect/registry.js";
 import { InputError } from "../errors.js";
 import { atLeast, type Severity } from "../model/severity.js";
 import { globMatch, isLiteralGlob } from "../util/glob.js";
 import type { Framework } from "./frameworks.js";
 import { RESOURCE_TYPE_SOURCES } from "./resource-types.js";
 import type { Rule, RuleSet } from "./rules.js";
+import { PATH_ENTRY_SERVICES, SERVICE_NAMES } from "./services.js";
+
+export { PATH_ENTRY_SERVICES, SERVICE_NAMES };
 
 /** The filters of a run, as given on the command line or in the config file's `filters`. */
 export interface RuleFilters {
@@ -37,16 +39,6 @@ export const FLAG_SOURCE: FilterSource = {
   severity: "--severity",
   framework: "--framework",
 };
-
-/** The services `--services` accepts: every collector. */
-export const SERVICE_NAMES: readonly string[] = COLLECTORS.map((c) => c.service);
-
-/**
- * The services whose resources are exposure-path entry points (docs/paths.md): selecting any of them runs the path
- * rules. A path is followed only through the services the run collected; a hop into one left out (Lambda, IAM) is
- * skipped with that reason, so `--services apigateway,lambda,iam` judges API paths completely.
- */
-export const PATH_ENTRY_SERVICES: readonly string[] = ["apigateway", "apigatewayv2", "lambda", "cognito-identity", "appsync"];
 
 /**
  * The services a rule belongs to: its resource type's collector. Probe rules belong to both API Gateway services,

@@ -1,18 +1,12 @@
 /**
  * The one registry of file formats: every command that writes reports (`scan`, `probe`, `evaluate`, `merge`,
  * `report`) takes `--formats` from these names, writes each to its fixed file name in `--out`, and the help text
- * and docs list them from here. A new format is one entry in FILE_FORMATS.
+ * and docs list them from here. A new format is one entry in FILE_FORMATS and its renderer in renderers.ts.
+ * Names, file names and descriptions only: parsing `--formats` and printing help load no reporter (#19 start-up).
  */
-import { renderOcsf } from "../export/ocsf.js";
-import { planImport } from "../export/import-plan.js";
-import type { ReportInput } from "../model/report.js";
 import type { ReportOptions } from "./common.js";
-import { renderCsvChunks } from "./csv.js";
-import { renderHtmlChunks } from "./html.js";
-import { renderJsonChunks } from "./json.js";
-import { renderJunitChunks } from "./junit.js";
-import { renderMarkdown, type MarkdownOptions } from "./markdown.js";
-import { renderSarifPieces, type SarifOptions } from "./sarif.js";
+import type { MarkdownOptions } from "./markdown.js";
+import type { SarifOptions } from "./sarif.js";
 
 /** Options for every format; format-specific fields are ignored by the others. */
 export type RenderOptions = ReportOptions & {
@@ -37,7 +31,7 @@ export interface RenderedFile {
   warnings: string[];
 }
 
-/** One file format Tollgate writes. */
+/** One file format Tollgate writes (its renderer is in renderers.ts, loaded only to write or print it). */
 export interface FileFormat {
   /** Its name in `--formats`. */
   name: string;
@@ -45,20 +39,6 @@ export interface FileFormat {
   fileName: string;
   /** What it is and who reads it (help text and docs). */
   description: string;
-  /** Renders the document. Pure: no clock, no disk, no stderr. */
-  render(input: ReportInput, options: RenderOptions): RenderedFile;
-}
-
-/** The options every reporter shares, without the format-specific ones. */
-const common = (o: RenderOptions): ReportOptions => ({
-  ...(o.toolVersion !== undefined ? { toolVersion: o.toolVersion } : {}),
-  ...(o.generatedAt !== undefined ? { generatedAt: o.generatedAt } : {}),
-  ...(o.failOn !== undefined ? { failOn: o.failOn } : {}),
-});
-
-/** The Region ASFF findings of global services go to: the one given, else the first scanned Region. */
-export function asffHomeRegion(input: Pick<ReportInput, "metadata">, explicit?: string): string {
-  return explicit ?? input.metadata.regions.find((r) => r !== "global") ?? "us-east-1";
 }
 
 /**
@@ -71,67 +51,41 @@ export const FILE_FORMATS = [
     fileName: "findings.json",
     description:
       "every finding with run metadata, coverage gaps, suppressions and baseline state; the input of report, merge and --baseline",
-    render: (input, o) => ({ content: renderJsonChunks(input, common(o)), warnings: [] }),
   },
   {
     name: "sarif",
     fileName: "results.sarif",
     description: "SARIF 2.1.0 with the failing findings, for GitHub code scanning",
-    render: (input, o) => {
-      const { pieces, warnings } = renderSarifPieces(input, { ...common(o), ...o.sarif });
-      return { content: pieces, warnings };
-    },
   },
   {
     name: "html",
     fileName: "report.html",
     description: "one self-contained page for people: coverage gaps first, filters, search, evidence",
-    render: (input, o) => ({ content: renderHtmlChunks(input, common(o)), warnings: [] }),
   },
   {
     name: "markdown",
     fileName: "summary.md",
     description: "counts, top failing rules, new and fixed, gaps; sized for $GITHUB_STEP_SUMMARY and PR comments",
-    render: (input, o) => ({ content: renderMarkdown(input, { ...common(o), ...o.markdown }), warnings: [] }),
   },
   {
     name: "junit",
     fileName: "junit.xml",
     description: "a test case per rule and resource, for CI test widgets",
-    render: (input, o) => ({ content: renderJunitChunks(input, common(o)), warnings: [] }),
   },
   {
     name: "csv",
     fileName: "findings.csv",
     description: "one row per finding (RFC 4180, formula-injection safe), for spreadsheets and ticketing imports",
-    render: (input) => ({ content: renderCsvChunks(input), warnings: [] }),
   },
   {
     name: "ocsf",
     fileName: "findings.ocsf.json",
     description: "OCSF 1.2 Detection Findings (Security Lake, SIEMs); skipped checks are not sent",
-    render: (input) => ({ content: renderOcsf(input, input.rules), warnings: [] }),
   },
   {
     name: "asff",
     fileName: "findings.asff.json",
     description: "AWS Security Finding Format, as `export securityhub` would import it; skipped checks are not sent",
-    render: (input, o) => {
-      const groups = planImport(input, input.rules, {
-        homeRegion: asffHomeRegion(input, o.asff?.homeRegion),
-        onlyFailed: o.asff?.onlyFailed ?? false,
-        updatedAt: o.asff?.updatedAt ?? input.metadata.finishedAt,
-      });
-      return {
-        content:
-          JSON.stringify(
-            groups.flatMap((g) => g.findings),
-            null,
-            2,
-          ) + "\n",
-        warnings: [],
-      };
-    },
   },
 ] as const satisfies readonly FileFormat[];
 

@@ -1,5 +1,6 @@
 import type { ReportInput } from "../model/report.js";
-import { fileFormat, type RenderOptions, type ReportFormat } from "./formats.js";
+import type { RenderOptions, ReportFormat } from "./formats.js";
+import { renderFile } from "./renderers.js";
 import type { Rendered } from "./sarif.js";
 
 /**
@@ -7,6 +8,6 @@ import type { Rendered } from "./sarif.js";
  * SARIF truncation) are returned for the caller to print. Files are written piece by piece by writeReports.
  */
 export function renderReport(format: ReportFormat, input: ReportInput, options: RenderOptions = {}): Rendered {
-  const { content, warnings } = fileFormat(format).render(input, options);
+  const { content, warnings } = renderFile(format, input, options);
   return { text: typeof content === "string" ? content : [...content].join(""), warnings };
 }

@@ -3,6 +3,7 @@ import { OutputError } from "../errors.js";
 import type { ReportInput } from "../model/report.js";
 import { writeFileAtomic } from "../util/atomic-write.js";
 import { fileFormat, type RenderOptions, type ReportFormat } from "./formats.js";
+import { renderFile } from "./renderers.js";
 
 /** What writeReports did. */
 export interface WriteResult {
@@ -29,9 +30,8 @@ export async function writeReports(
   const warnings: string[] = [];
   const failures: OutputError[] = [];
   for (const format of [...new Set(formats)]) {
-    const entry = fileFormat(format);
-    const path = join(dir, entry.fileName);
-    const { content, warnings: w } = entry.render(input, options);
+    const path = join(dir, fileFormat(format).fileName);
+    const { content, warnings: w } = renderFile(format, input, options);
     warnings.push(...w);
     try {
       await writeFileAtomic(path, content);
