@@ -251,7 +251,7 @@ function addDiff(program: Command): void {
         .argParser(parseSeverity),
     )
     .action(async (oldFile: string, newFile: string, opts) => {
-      const { diffCommand } = await import("./rules-commands.js");
+      const { diffCommand } = await import("./diff.js");
       const { output, code } = await diffCommand(oldFile, newFile, opts);
       process.stdout.write(output);
       process.exitCode = code;

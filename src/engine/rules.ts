@@ -122,16 +122,34 @@ function ruleSchema(): ValidateFunction {
 
 /** Replaces every `{ "$param": name }` node with the parameter's value: structural, never textual. */
 export function injectParams(schema: JsonValue, params: Record<string, JsonValue>, where: string): JsonValue {
-  if (Array.isArray(schema)) return schema.map((s, i) => injectParams(s, params, `${where}/${i}`));
+  return inject(schema, params, where, []);
+}
+
+const pointerKey = (k: string) => `/${k.replace(/~/g, "~0").replace(/\//g, "~1")}`;
+
+/** injectParams below `keys` (the JSON pointer of an unknown parameter is spelt out only when refusing it). */
+function inject(schema: JsonValue, params: Record<string, JsonValue>, where: string, keys: string[]): JsonValue {
+  if (Array.isArray(schema))
+    return schema.map((s, i) => {
+      keys.push(String(i));
+      const out = inject(s, params, where, keys);
+      keys.pop();
+      return out;
+    });
   if (schema !== null && typeof schema === "object") {
-    const keys = Object.keys(schema);
-    if (keys.length === 1 && keys[0] === "$param") {
+    const names = Object.keys(schema);
+    if (names.length === 1 && names[0] === "$param") {
       const name = schema["$param"];
-      if (typeof name !== "string" || !(name in params)) throw new Error(`${where}: unknown parameter ${JSON.stringify(name)}`);
+      if (typeof name !== "string" || !(name in params))
+        throw new Error(`${where}${keys.map(pointerKey).join("")}: unknown parameter ${JSON.stringify(name)}`);
       return params[name]!;
     }
     const out: JsonObject = {};
-    for (const k of keys) out[k] = injectParams(schema[k]!, params, `${where}/${k.replace(/~/g, "~0").replace(/\//g, "~1")}`);
+    for (const k of names) {
+      keys.push(k);
+      out[k] = inject(schema[k]!, params, where, keys);
+      keys.pop();
+    }
     return out;
   }
   return schema;
@@ -301,7 +319,9 @@ export interface RuleSet {
 export interface LoadOptions {
   /**
    * Compile every `match` and `assert` schema now (default), so an invalid one is refused at load; false leaves
-   * them to their first use, for commands that only show rule metadata (`rules list`, `rules show`).
+   * them to their first use, for commands that only show rule metadata (`rules list`, `rules show`). Those also
+   * leave out the fact-read checks of the built-in rules (every scan and evaluation makes them, and the tests):
+   * a rule pack given with `--rule-pack`, where rules are being written, is still checked in full.
    */
   compile?: boolean;
 }
@@ -326,7 +346,10 @@ export function loadRuleSet(
   const aliases = new Map<string, string[]>();
   const disabled: string[] = [];
   const parsed: { rule: RuleFile; file: string; reads: RuleRead[] }[] = [];
+  const builtIn = new Set(builtInRuleDirs());
   for (const dir of dirs) {
+    // What the rules read is checked against the facts schema unless only their metadata is wanted (LoadOptions).
+    const checkReads = compile || !builtIn.has(dir);
     for (const path of listJson(dir)) {
       const rel = path.startsWith(root + sep) ? relative(root, path).split(sep).join("/") : path;
       const rule = parseRuleFile(
@@ -338,8 +361,9 @@ export function loadRuleSet(
         if (prev) throw new InputError(`${rel}: /id: ${id} is already defined by ${prev}`);
         seen.set(id, rel);
       }
-      const reads = ruleReads(rule);
-      checkFactReads(rule, reads, rel, factsSchema());
+      // A probe rule's reads are needed for its probe link (below), whichever the mode.
+      const reads = checkReads || rule.resourceType === PROBE_TYPE ? ruleReads(rule) : [];
+      if (checkReads) checkFactReads(rule, reads, rel, factsSchema());
       parsed.push({ rule, file: rel, reads });
       aliases.set(rule.id, rule.aliases ?? []);
       const override = overrides[rule.id] ?? (rule.aliases ?? []).map((a) => overrides[a]).find(Boolean);

@@ -21,8 +21,13 @@ const WIDE =
   /[\u1100-\u115f\u2e80-\u303e\u3041-\u33ff\u3400-\u4dbf\u4e00-\u9fff\ua000-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6\u{1f300}-\u{1f64f}\u{1f900}-\u{1f9ff}\u{20000}-\u{3fffd}]/u;
 const ZERO = /[\p{Mn}\p{Me}\u200b-\u200d]/u;
 
+// eslint-disable-next-line no-control-regex -- every ASCII character, control characters included, is one column
+const ASCII = /^[\x00-\x7f]*$/;
+
 /** Terminal columns a string takes. */
 export function displayWidth(s: string): number {
+  // Every ASCII character takes one column: most text needs no per-character look-up.
+  if (ASCII.test(s)) return s.length;
   let w = 0;
   for (const ch of s) w += ZERO.test(ch) ? 0 : WIDE.test(ch) ? 2 : 1;
   return w;

@@ -105,4 +105,27 @@ describe("the CLI", () => {
       "aws.apigateway.method.custom-cli.json: /requires/0: rule aws.apigateway.method.custom-cli reads /raw/method/authorisationType",
     );
   });
+
+  it("`rules list` and `rules show` refuse a rule pack reading a fact its type lacks, as scan and evaluate do", async () => {
+    // Metadata-only loads skip these checks for the built-in rules (checked by every scan and evaluation, and by
+    // "the shipped rules all pass" above), never for a pack given with --rule-pack.
+    const dir = pack("catalog", "apigateway", "aws.apigateway.method.authorization-required", {
+      requires: ["/raw/method/authorisationType"],
+    });
+    const message =
+      "aws.apigateway.method.custom-catalog.json: /requires/0: rule aws.apigateway.method.custom-catalog reads /raw/method/authorisationType";
+    for (const args of [
+      ["rules", "list", "--rule-pack", dir],
+      ["rules", "show", "aws.apigateway.method.custom-catalog", "--rule-pack", dir],
+    ]) {
+      const r = await runCli(args, process.env);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toContain(message);
+    }
+    expect(() => loadRuleSet([...builtInRuleDirs(), dir], {}, "test", { compile: false })).toThrow(message);
+    // The metadata-only load of the built-in rules alone lists them all.
+    expect(loadRuleSet(builtInRuleDirs(), {}, "test", { compile: false }).rules.map((r) => r.id)).toEqual(
+      loadRuleSet(builtInRuleDirs()).rules.map((r) => r.id),
+    );
+  });
 });
