@@ -16,6 +16,7 @@ import { addRuleKeywords } from "./keywords.js";
 import { RULE_SCHEMA } from "./rule-schema.js";
 import { readsAny, schemaReads, type Read } from "./partial.js";
 import { RESOURCE_TYPE_SOURCES } from "./resource-types.js";
+import { injectParams } from "./inject.js";
 import { compileTemplate, type CompiledTemplate } from "./template.js";
 import { parameterSchema, precompiled, VALIDATOR_OPTIONS } from "./validators.js";
 
@@ -82,6 +83,8 @@ export interface RuleOverride {
 
 const PROBE_TYPE: ResourceType = "aws.apigateway.probe";
 
+export { injectParams };
+
 /** The built-in rule pack folders. */
 export function builtInRuleDirs(): string[] {
   return [join(packageRoot(), "rules", "aws")];
@@ -118,41 +121,6 @@ function ruleSchema(): ValidateFunction {
   // meta-schema in every Ajv instance was a large part of `rules list`. Compiled at build (validators.ts).
   ruleSchemaValidator ??= precompiled("documents", RULE_SCHEMA) ?? newAjv(VALIDATOR_OPTIONS.documents).compile(RULE_SCHEMA);
   return ruleSchemaValidator;
-}
-
-/** Replaces every `{ "$param": name }` node with the parameter's value: structural, never textual. */
-export function injectParams(schema: JsonValue, params: Record<string, JsonValue>, where: string): JsonValue {
-  return inject(schema, params, where, []);
-}
-
-const pointerKey = (k: string) => `/${k.replace(/~/g, "~0").replace(/\//g, "~1")}`;
-
-/** injectParams below `keys` (the JSON pointer of an unknown parameter is spelt out only when refusing it). */
-function inject(schema: JsonValue, params: Record<string, JsonValue>, where: string, keys: string[]): JsonValue {
-  if (Array.isArray(schema))
-    return schema.map((s, i) => {
-      keys.push(String(i));
-      const out = inject(s, params, where, keys);
-      keys.pop();
-      return out;
-    });
-  if (schema !== null && typeof schema === "object") {
-    const names = Object.keys(schema);
-    if (names.length === 1 && names[0] === "$param") {
-      const name = schema["$param"];
-      if (typeof name !== "string" || !(name in params))
-        throw new Error(`${where}${keys.map(pointerKey).join("")}: unknown parameter ${JSON.stringify(name)}`);
-      return params[name]!;
-    }
-    const out: JsonObject = {};
-    for (const k of names) {
-      keys.push(k);
-      out[k] = inject(schema[k]!, params, where, keys);
-      keys.pop();
-    }
-    return out;
-  }
-  return schema;
 }
 
 /** Resolves parameter values: defaults from the rule, then overrides, validated against the rule's schema. */
