@@ -3,15 +3,17 @@
  * resources, runs the (pure) analysis once per account and stores JSON facts under `derived.access`.
  */
 import {
-  analyzeIam,
+  analyzeIamEach,
   type AuthorizationDetails,
   type GroupDetailInput,
   type IamAnalysisData,
   type ManagedPolicyFacts,
   type ManagedPolicyInput,
+  type PermissionFacts,
   type PolicyError,
-  type PrincipalFacts,
+  type PrincipalAnalysis,
   type RoleDetailInput,
+  type RoleTrustFacts,
   type UserDetailInput,
 } from "../analysis/iam/index.js";
 import type { CollectionError, Resource } from "../model/inventory.js";
@@ -30,22 +32,60 @@ function describeError(e: PolicyError): string {
   return `${e.errorName}: ${what}: ${e.message}`;
 }
 
-/** Permission facts of a principal, or null when some policy it depends on could not be read. */
-function permissionFacts(f: PrincipalFacts): JsonObject | null {
-  // A lower bound is not a verdict: an unreadable policy may hold the Deny that matters, or the grant.
-  if (f.errors.some((e) => !isTrustError(e))) return null;
-  const { arn: _arn, name: _name, principalType: _t, incomplete: _i, errors: _e, trust: _tr, groups: _g, ...rest } = f;
-  return toJson(rest) as JsonObject;
-}
+/**
+ * JSON facts of one account's principals, made as the analysis hands each principal over. What principals with the
+ * same policies (or the same trust policy) have in common is converted once and shared between their facts: read
+ * only, like every fact (rules, evidence and reports read them, nothing writes them).
+ */
+class PrincipalJson {
+  private readonly permissions = new Map<PermissionFacts, JsonObject>();
+  private readonly trusts = new Map<RoleTrustFacts["findings"], { findings: JsonValue; codes: string[] }>();
+  // null when the providers were not collected: "provider unknown" cannot then be judged.
+  private readonly oidc: string[] | null;
 
-function trustFacts(f: PrincipalFacts, oidcProviderArns: readonly string[] | undefined): JsonObject | null {
-  if (!f.trust || f.trust.incomplete) return null;
-  return {
-    findings: toJson(f.trust.findings),
-    codes: [...new Set(f.trust.findings.map((x) => x.code))].sort(),
-    // null when the providers were not collected: "provider unknown" cannot then be judged.
-    oidcProviderArns: oidcProviderArns ? [...oidcProviderArns] : null,
-  };
+  constructor(oidcProviderArns: readonly string[] | undefined) {
+    this.oidc = oidcProviderArns ? [...oidcProviderArns] : null;
+  }
+
+  /**
+   * `toJson` of the principal's facts less who it is, its errors, trust and groups (sorted keys), or null when some
+   * policy it depends on could not be read: a lower bound is not a verdict (an unreadable policy may hold the Deny
+   * that matters, or the grant).
+   */
+  permissionsOf(p: PrincipalAnalysis): JsonObject | null {
+    const f = p.facts;
+    if (f.errors.some((e) => !isTrustError(e))) return null;
+    const own = {
+      adminEquivalent: f.adminEquivalent,
+      adminReasons: f.adminReasons,
+      hasPermissionsBoundary: f.hasPermissionsBoundary,
+    };
+    let template = this.permissions.get(p.permissions);
+    if (!template) {
+      // Parsed from its text: an object built key by key is a dictionary past a dozen keys, a parsed one has fast
+      // properties, and copying it with a spread (below) keeps its hidden class for every principal.
+      template = JSON.parse(JSON.stringify(toJson({ ...p.permissions, ...own }))) as JsonObject;
+      this.permissions.set(p.permissions, template);
+    }
+    // The template's keys (sorted) and its lists, with the principal's own three members in their places.
+    return {
+      ...template,
+      adminEquivalent: own.adminEquivalent,
+      adminReasons: own.adminReasons,
+      hasPermissionsBoundary: own.hasPermissionsBoundary,
+    };
+  }
+
+  trustOf(f: PrincipalAnalysis["facts"]): JsonObject | null {
+    if (!f.trust || f.trust.incomplete) return null;
+    let shared = this.trusts.get(f.trust.findings);
+    if (!shared) {
+      const findings = f.trust.findings;
+      shared = { findings: toJson(findings), codes: [...new Set(findings.map((x) => x.code))].sort() };
+      this.trusts.set(findings, shared);
+    }
+    return { findings: shared.findings, codes: shared.codes, oidcProviderArns: this.oidc };
+  }
 }
 
 function policyFacts(p: ManagedPolicyFacts): JsonObject | null {
@@ -107,20 +147,20 @@ export function enrichAccess(resources: Resource[], ctx: { iamAnalysis?: IamAnal
       RoleDetailList: roles.map((r) => detail<RoleDetailInput>(r)),
       Policies: policies.map((r) => detail<ManagedPolicyInput>(r)),
     };
-    const result = analyzeIam({ authorizationDetails, accountId, partition, oidcProviderArns }, data);
-
     const byArn = new Map(mine.map((r) => [r.arn, r]));
-    for (const p of result.principals) {
+    const json = new PrincipalJson(oidcProviderArns);
+    // Each principal's facts are made JSON as the analysis hands it over, so no principal's analysis outlives it.
+    const result = analyzeIamEach({ authorizationDetails, accountId, partition, oidcProviderArns }, data, (p) => {
       const r = byArn.get(p.facts.arn);
-      if (!r) continue;
+      if (!r) return;
       const access: JsonObject = {
         incomplete: p.facts.incomplete,
         errors: p.facts.errors.map(describeError),
-        permissions: permissionFacts(p.facts),
+        permissions: json.permissionsOf(p),
       };
-      if (p.facts.principalType === "role") access["trust"] = trustFacts(p.facts, oidcProviderArns);
+      if (p.facts.principalType === "role") access["trust"] = json.trustOf(p.facts);
       derived.set(r, { access });
-    }
+    });
     const customer = new Map(result.policies.map((p) => [p.arn, p]));
     for (const r of policies) {
       const facts = customer.get(r.arn);

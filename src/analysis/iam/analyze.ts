@@ -10,8 +10,16 @@ import { collected, DocumentCache, PolicySource, type Collected } from "./docume
 import type { PolicyVariables } from "./effective.js";
 import { combineGrants, mergeGrants } from "./grants.js";
 import type { AuthorizationDetails, IamAnalysisInput, RoleDetailInput, UserDetailInput } from "./input.js";
-import { permissionFacts, principalFacts, scratchSets, type FactContext, type SelfGrant } from "./principal-facts.js";
+import {
+  permissionFacts,
+  principalFacts,
+  scratchSets,
+  sharedFacts,
+  type FactContext,
+  type SelfGrant,
+} from "./principal-facts.js";
 import { resolvePrivescMethods } from "./privesc.js";
+import type { NormalizedPolicy } from "./policy.js";
 import type {
   IamAnalysisOptions,
   IamAnalysisResult,
@@ -20,7 +28,7 @@ import type {
   PrincipalAnalysis,
   RoleTrustFacts,
 } from "./result.js";
-import { analyzeTrustPolicy, type TrustContext } from "./trust.js";
+import { analyzeTrustPolicy, type TrustContext, type TrustFinding } from "./trust.js";
 
 /** A group's ARN and what its members draw from it. */
 type Groups = Map<string, { arn: string; collected: Collected }>;
@@ -30,6 +38,8 @@ interface RunContext {
   facts: FactContext;
   policies: PolicySource;
   trust: TrustContext;
+  /** Trust findings per parsed trust policy: roles share a handful of trust documents (the cache parses each once). */
+  trustFindings: Map<NormalizedPolicy, TrustFinding[]>;
   accountId: string;
 }
 
@@ -110,8 +120,11 @@ function roleAnalysis(r: RoleDetailInput, run: RunContext): PrincipalAnalysis {
   const analysis = principalFacts(run.facts, { head, own, boundary, selfGrants, vars: { account: run.accountId } });
   const trustParsed = policies.cache.parse(r.AssumeRolePolicyDocument, "trust");
   let trust: RoleTrustFacts;
-  if (trustParsed.ok) trust = { findings: analyzeTrustPolicy(trustParsed.policy, run.trust), incomplete: false };
-  else {
+  if (trustParsed.ok) {
+    let findings = run.trustFindings.get(trustParsed.policy);
+    if (!findings) run.trustFindings.set(trustParsed.policy, (findings = analyzeTrustPolicy(trustParsed.policy, run.trust)));
+    trust = { findings, incomplete: false };
+  } else {
     const e: PolicyError = {
       principalArn: arn,
       policyName: "AssumeRolePolicyDocument",
@@ -153,6 +166,23 @@ function customerPolicyFacts(details: AuthorizationDetails, run: RunContext): Ma
 
 /** Runs the analysis; never throws on account data, only on programming errors. */
 export function analyzeIam(input: IamAnalysisInput, data: IamAnalysisData, options: IamAnalysisOptions = {}): IamAnalysisResult {
+  const principals: PrincipalAnalysis[] = [];
+  const rest = analyzeIamEach(input, data, (p) => principals.push(p), options);
+  return { principals, ...rest };
+}
+
+/**
+ * analyzeIam handing each principal's analysis to `onPrincipal` as soon as it is made (users, then roles, in input
+ * order) instead of returning them all: a caller that turns each into its own form keeps no principal's analysis
+ * (nor its working data) past that principal. Permission facts are shared between principals with the same
+ * policies (PrincipalAnalysis.permissions).
+ */
+export function analyzeIamEach(
+  input: IamAnalysisInput,
+  data: IamAnalysisData,
+  onPrincipal: (p: PrincipalAnalysis) => void,
+  options: IamAnalysisOptions = {},
+): Omit<IamAnalysisResult, "principals"> {
   const { catalog } = data;
   const details = input.authorizationDetails;
   const warnings: string[] = [];
@@ -162,30 +192,39 @@ export function analyzeIam(input: IamAnalysisInput, data: IamAnalysisData, optio
   }
   const policies = new PolicySource(details, input.partition, new DocumentCache(catalog));
   const run: RunContext = {
-    facts: { catalog, methods, listLimit: options.listLimit ?? 200, scratch: scratchSets(catalog.size) },
+    facts: {
+      catalog,
+      methods,
+      listLimit: options.listLimit ?? 200,
+      scratch: scratchSets(catalog.size),
+      shared: sharedFacts(),
+    },
     policies,
     trust: {
       accountId: input.accountId,
       sourceConditionServices: data.sourceConditionServices,
       oidcProviderArns: input.oidcProviderArns,
     },
+    trustFindings: new Map(),
     accountId: input.accountId,
   };
   const groups = groupsOf(details, policies, catalog.size);
-  const principals = [
-    ...(details.UserDetailList ?? []).map((u) => userAnalysis(u, groups, run)),
-    ...(details.RoleDetailList ?? []).map((r) => roleAnalysis(r, run)),
-  ];
-  // Missing references are collected per principal; report each once globally.
-  const errors = policies.errors;
-  const seen = new Set(errors);
-  for (const p of principals) {
+  // Missing references are collected per principal; each is reported once, after the run's own errors.
+  const principalErrors: PolicyError[] = [];
+  const seen = new Set<PolicyError>();
+  const take = (p: PrincipalAnalysis): void => {
     for (const e of p.facts.errors) {
       if (!seen.has(e)) {
         seen.add(e);
-        errors.push(e);
+        principalErrors.push(e);
       }
     }
-  }
-  return { principals, policies: customerPolicyFacts(details, run), errors, warnings, dataVersion: catalog.dataVersion };
+    onPrincipal(p);
+  };
+  for (const u of details.UserDetailList ?? []) take(userAnalysis(u, groups, run));
+  for (const r of details.RoleDetailList ?? []) take(roleAnalysis(r, run));
+  const errors = policies.errors;
+  const own = new Set(errors);
+  for (const e of principalErrors) if (!own.has(e)) errors.push(e);
+  return { policies: customerPolicyFacts(details, run), errors, warnings, dataVersion: catalog.dataVersion };
 }

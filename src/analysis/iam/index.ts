@@ -1,5 +1,5 @@
 /** Public API of the IAM least-privilege analysis library. */
-export { analyzeIam } from "./analyze.js";
+export { analyzeIam, analyzeIamEach } from "./analyze.js";
 export type {
   IamAnalysisOptions,
   IamAnalysisResult,

@@ -92,6 +92,11 @@ export interface PrincipalFacts extends PermissionFacts {
 export interface PrincipalAnalysis {
   /** JSON facts. */
   facts: PrincipalFacts;
+  /**
+   * The permission facts spread into `facts`: one object (and the same lists) for every principal of the run with
+   * the same policies and boundary, so a consumer can convert them once per combination. Never modified.
+   */
+  permissions: PermissionFacts;
 }
 
 /** Facts for one customer managed policy taken alone. */

@@ -1,7 +1,12 @@
 import type { GetAccountAuthorizationDetailsCommandOutput } from "@aws-sdk/client-iam";
 import { describe, expect, it } from "vitest";
-import type { AuthorizationDetails } from "../../../src/analysis/iam/index.js";
-import { ACCOUNT, allow, doc, managed, policyArn, roleArn, run, userArn } from "./helpers.js";
+import {
+  analyzeIam,
+  analyzeIamEach,
+  type AuthorizationDetails,
+  type PrincipalAnalysis,
+} from "../../../src/analysis/iam/index.js";
+import { ACCOUNT, allow, data, deny, doc, managed, policyArn, roleArn, run, userArn } from "./helpers.js";
 
 const BAD_JSON = encodeURIComponent('{"Statement": [');
 const BAD_ENCODING = "%7B%22Statement%E0%A4%A";
@@ -225,5 +230,63 @@ describe("input types", () => {
     const r = await run({ UserDetailList: users });
     const privesc = r.principals.map((p) => p.facts.privilegeEscalation.map((m) => m.id));
     expect(privesc).toEqual([["passrole-lambda-invoke"], ["passrole-lambda-invoke"], ["passrole-lambda-invoke"]]);
+  });
+
+  it("principals with the same policies share one permission-facts object, whatever their order, and facts as if alone", async () => {
+    const policies = [
+      managed("a", doc(allow(["s3:GetObject", "iam:PassRole", "lambda:CreateFunction"]))),
+      managed("b", doc(allow("lambda:*"), deny("lambda:DeleteFunction"))),
+    ];
+    const user = (name: string, attached: string[], self = false) => ({
+      UserName: name,
+      Arn: userArn(name),
+      AttachedManagedPolicies: attached.map((n) => ({ PolicyArn: policyArn(n) })),
+      // A self-grant is the principal's own: it must not leak to the others sharing its policies.
+      ...(self
+        ? { UserPolicyList: [{ PolicyName: "self", PolicyDocument: doc(allow("iam:PutUserPolicy", userArn(name))) }] }
+        : {}),
+    });
+    const users = [user("u1", ["a", "b"]), user("u2", ["b", "a", "b"]), user("u3", ["a"]), user("u4", ["a", "b"], true)];
+    const r = await run({ UserDetailList: users, Policies: policies });
+    const [p1, p2, p3, p4] = r.principals;
+    expect(p2!.permissions).toBe(p1!.permissions);
+    expect(p3!.permissions).not.toBe(p1!.permissions);
+    expect(p4!.facts.adminEquivalent).toBe(true);
+    expect(p1!.facts.adminEquivalent).toBe(false);
+    for (const [i, u] of users.entries()) {
+      const alone = await run({ UserDetailList: [u], Policies: policies });
+      expect(r.principals[i]!.facts).toEqual(alone.principals[0]!.facts);
+      expect(Object.keys(r.principals[i]!.facts)).toEqual(Object.keys(alone.principals[0]!.facts));
+    }
+  });
+
+  it("analyzeIamEach hands over each principal in order; errors: the run's own as found, then missing references, once", async () => {
+    const users = [
+      {
+        UserName: "a",
+        Arn: userArn("a"),
+        GroupList: ["missing"],
+        UserPolicyList: [{ PolicyName: "bad", PolicyDocument: BAD_JSON }],
+      },
+      { UserName: "b", Arn: userArn("b"), AttachedManagedPolicies: [{ PolicyArn: policyArn("gone") }] },
+    ];
+    const roles = [{ RoleName: "r", Arn: roleArn("r"), AssumeRolePolicyDocument: BAD_JSON }];
+    const input = {
+      authorizationDetails: { UserDetailList: users, RoleDetailList: roles },
+      accountId: ACCOUNT,
+      partition: "aws",
+    };
+    const all = analyzeIam(input, await data());
+    const seen: PrincipalAnalysis[] = [];
+    const rest = analyzeIamEach(input, await data(), (p) => seen.push(p));
+    expect(seen.map((p) => p.facts)).toEqual(all.principals.map((p) => p.facts));
+    expect(rest.errors).toEqual(all.errors);
+    expect(seen.map((p) => p.facts.arn)).toEqual([userArn("a"), userArn("b"), roleArn("r")]);
+    expect(rest.errors.map((e) => e.errorName)).toEqual([
+      "MalformedPolicyDocument",
+      "GroupNotFound",
+      "MalformedPolicyDocument",
+      "PolicyNotFound",
+    ]);
   });
 });
