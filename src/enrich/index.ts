@@ -1,6 +1,5 @@
 import type { IamAnalysisData } from "../analysis/iam/index.js";
-import type { JsonObject } from "../model/json.js";
-import { DERIVED_RESOURCE_TYPES, type CollectionError, type Resource } from "../model/inventory.js";
+import { DERIVED_RESOURCE_TYPES, resourceWith, type CollectionError, type Resource } from "../model/inventory.js";
 import { enrichAccess } from "./access.js";
 import type { SecretPatterns } from "../secrets/patterns.js";
 import { enrichApiSecurity } from "./api-security.js";
@@ -75,7 +74,7 @@ export const ENRICHERS: Enricher[] = [
  */
 export function enrich(resources: Resource[], ctx: EnrichContext): { resources: Resource[]; errors: CollectionError[] } {
   // Derived resources (exposure paths) are recomputed from the others, never kept from a saved inventory.
-  let current = resources.filter((r) => !DERIVED_RESOURCE_TYPES.has(r.type)).map((r) => ({ ...r, derived: {} as JsonObject }));
+  let current = resources.filter((r) => !DERIVED_RESOURCE_TYPES.has(r.type)).map((r) => resourceWith(r, { derived: {} }));
   const errors: CollectionError[] = [];
   for (const enricher of ENRICHERS) {
     const out = enricher(current, ctx);
@@ -84,7 +83,11 @@ export function enrich(resources: Resource[], ctx: EnrichContext): { resources: 
       const d = out.derived.get(r);
       const skip = out.skipped?.get(r);
       if (!d && !skip) return r;
-      return { ...r, derived: { ...r.derived, ...d }, ...(skip ? { skipped: { ...r.skipped, ...skip } } : {}) };
+      // Entries, not spreads: the merged facts get a hidden class shared with their kind, not one of their own.
+      return resourceWith(r, {
+        derived: d ? Object.fromEntries([...Object.entries(r.derived), ...Object.entries(d)]) : r.derived,
+        skipped: skip ? { ...r.skipped, ...skip } : r.skipped,
+      });
     });
   }
   // Last: exposure paths read every fact the enrichers above derived (IAM access, stage web ACLs).

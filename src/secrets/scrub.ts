@@ -2,7 +2,7 @@
 // kept (src/collect/scan.ts), and every inventory read from disk passes through scrubInventory, so an older file
 // that still holds values cannot carry them into reports. Scrubbing is idempotent: markers are never re-redacted.
 import { SECRET_FIELDS, type SecretField } from "../collect/secret-fields.js";
-import type { CollectionError, Inventory, Resource } from "../model/inventory.js";
+import { resourceWith, type CollectionError, type Inventory, type Resource } from "../model/inventory.js";
 import type { JsonValue } from "../model/json.js";
 import type { SecretMatcher } from "./patterns.js";
 import { isRedactionMarker, redactionMarker, type SecretHashKey } from "./redaction.js";
@@ -107,7 +107,7 @@ export function scrubResource(r: Resource, ctx: ScrubContext, fields = SECRET_FI
   const derived = scrubAllText(r.derived, ctx);
   return raw === r.raw && derived === r.derived
     ? r
-    : { ...r, raw: raw as Resource["raw"], derived: derived as Resource["derived"] };
+    : resourceWith(r, { raw: raw as Resource["raw"], derived: derived as Resource["derived"] });
 }
 
 /** A collection error whose message (AWS text) holds no secret-shaped value. */

@@ -23,13 +23,15 @@ export function sortKeys(value: unknown, leadingKeys: readonly string[] = []): u
     if (Array.isArray(v)) return v.map(walk);
     if (v instanceof Date) return v.toISOString();
     if (v !== null && typeof v === "object") {
-      const out: Record<string, unknown> = {};
+      const entries: [string, unknown][] = [];
       // Without leading keys the default sort (UTF-16 code units) is `order` and much cheaper.
       for (const k of leadingKeys.length ? Object.keys(v).sort(order) : Object.keys(v).sort()) {
         const child = (v as Record<string, unknown>)[k];
-        if (child !== undefined) out[k] = walk(child);
+        if (child !== undefined) entries.push([k, walk(child)]);
       }
-      return out;
+      // Object.fromEntries, not one store per key: from a dozen keys on, objects built a key at a time through this
+      // one (generic) store became dictionaries, several times the size (collected SDK output is kept all run).
+      return Object.fromEntries(entries);
     }
     return v;
   };
