@@ -61,7 +61,6 @@ export function hasRecordedFacts(r: Pick<Resource, "type">): boolean {
   return r.type === PROBE_RESOURCE_TYPE;
 }
 
-
 /** A collected resource as AWS described it: no derived facts, nor the facts enrichers left out on purpose. */
 function withoutFacts(r: Resource): Omit<Resource, "derived"> {
   const { derived: _derived, skipped: _skipped, ...raw } = r;
