@@ -94,6 +94,39 @@ export function shareEndpointLookup(client: { config?: unknown }, shared: Shared
   else shared.endpointLookups.set(config.serviceId, config.serviceConfiguredEndpoint);
 }
 
+/** An endpoint's auth scheme, as the SDK hands it to a client's signer factory. */
+interface AuthSchemeKey {
+  name?: string;
+  signingName?: string;
+  signingRegion?: string;
+}
+
+/**
+ * Makes `client` build its SigV4 signer once per auth scheme instead of on every request. The SDK's resolved `signer`
+ * is a factory it calls for each request: it copies the whole client configuration (~45 keys, in V8's slow dictionary
+ * form) into a new SignatureV4 each time, although the region and service it passes become fixed on the client's
+ * first request (`config.signingRegion ||= …`) and the credentials are the client's own provider, called again at each
+ * signature (so refreshed credentials are still used). The signer keeps no state between signatures but its
+ * configuration. The SDK's own factory builds each signer; a failed build is not kept. A client whose configuration
+ * has no factory (another SDK version) is left as it is.
+ */
+export function reuseSigner(client: { config?: unknown }): void {
+  const config = client.config as { signer?: unknown } | undefined;
+  const make = config?.signer;
+  if (!config || typeof make !== "function") return;
+  const built = new Map<string, Promise<unknown>>();
+  config.signer = (authScheme?: AuthSchemeKey): Promise<unknown> => {
+    const key = authScheme ? `${authScheme.name}|${authScheme.signingName}|${authScheme.signingRegion}` : "";
+    let signer = built.get(key);
+    if (!signer) {
+      signer = (make as (a?: AuthSchemeKey) => Promise<unknown>)(authScheme);
+      built.set(key, signer);
+      signer.catch(() => built.delete(key));
+    }
+    return signer;
+  };
+}
+
 /** The region IAM (a global service) is called in for a partition. */
 export function iamRegion(partition: string): string {
   if (partition === "aws-cn") return "cn-north-1";

@@ -1,4 +1,4 @@
-import { clientConfig, shareEndpointLookup, type AwsClientSettings, type AwsService } from "../aws/clients.js";
+import { clientConfig, reuseSigner, shareEndpointLookup, type AwsClientSettings, type AwsService } from "../aws/clients.js";
 import type { InstrumentableClient, UnitContext } from "./context.js";
 import { responseCheckPlugin } from "./response-check.js";
 
@@ -22,6 +22,7 @@ export function awsClient<C extends InstrumentableClient>(
   // which Tollgate never sets (the SDK's no-op logger): a deep copy of each answer for nothing.
   client.middlewareStack.remove("loggerMiddleware");
   if (settings.sdk) shareEndpointLookup(client as { config?: unknown }, settings.sdk);
+  reuseSigner(client as { config?: unknown });
   return client;
 }
 
