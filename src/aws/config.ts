@@ -1,7 +1,7 @@
 import { hasUserInfo, maskUserInfo } from "../util/url-userinfo.js";
-import { getDefaultRoleAssumer, getDefaultRoleAssumerWithWebIdentity } from "@aws-sdk/client-sts";
-import { fromEnv, fromNodeProviderChain } from "@aws-sdk/credential-providers";
-import { getHomeDir, loadSharedConfigFiles } from "@smithy/core/config";
+import type * as StsSdk from "@aws-sdk/client-sts";
+import type * as CredentialProviders from "@aws-sdk/credential-providers";
+import type * as SmithyConfig from "@smithy/core/config";
 import type { AwsCredentialIdentityProvider } from "@smithy/types";
 import { join } from "node:path";
 import { InputError } from "../errors.js";
@@ -9,6 +9,12 @@ import type { Logger } from "../util/logger.js";
 import { AWS_SERVICE_IDS, type AwsService } from "./clients.js";
 import { BoundedHttpHandler, type CallTimeouts } from "./http.js";
 import { checkRegion } from "./regions.js";
+import { requireSdk } from "./sdk-require.js";
+
+// Required, not imported: see requireSdk.
+const { getDefaultRoleAssumer, getDefaultRoleAssumerWithWebIdentity } = requireSdk("@aws-sdk/client-sts") as typeof StsSdk;
+const { fromEnv, fromNodeProviderChain } = requireSdk("@aws-sdk/credential-providers") as typeof CredentialProviders;
+const { getHomeDir, loadSharedConfigFiles } = requireSdk("@smithy/core/config") as typeof SmithyConfig;
 
 /** A setting and where it was set, so a message can send the user to the right place. */
 export interface Sourced {

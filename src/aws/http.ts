@@ -1,7 +1,12 @@
 import { Agent as HttpAgent } from "node:http";
 import { Agent as HttpsAgent } from "node:https";
 import { Readable } from "node:stream";
-import { NodeHttpHandler } from "@smithy/node-http-handler";
+import type * as NodeHttpHandlerSdk from "@smithy/node-http-handler";
+import { requireSdk } from "./sdk-require.js";
+
+// Required, not imported: see requireSdk.
+const { NodeHttpHandler } = requireSdk("@smithy/node-http-handler") as typeof NodeHttpHandlerSdk;
+type NodeHttpHandler = InstanceType<typeof NodeHttpHandler>;
 
 /** How long one attempt of an AWS call may take. */
 export interface CallTimeouts {

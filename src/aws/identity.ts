@@ -2,8 +2,8 @@
 // name, duration, STS region, credentials shared and refreshed before they expire), the home region of a run, and
 // the credentials that sign probes. Scan, probe and the Security Hub export all go through here, so a setting such as
 // `--external-id` cannot be honoured by one of them and forgotten by another.
-import { GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
-import { fromTemporaryCredentials } from "@aws-sdk/credential-providers";
+import type * as StsSdk from "@aws-sdk/client-sts";
+import type * as CredentialProviders from "@aws-sdk/credential-providers";
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from "@smithy/types";
 import { awsClient } from "../collect/clients.js";
 import type { InstrumentableClient } from "../collect/context.js";
@@ -16,6 +16,11 @@ import type { SigningCredentialSource } from "../probe/sign.js";
 import { isAwsCallFailure, toCollectionError } from "./call-error.js";
 import { clientConfig, partitionOfRegion, type AwsClientSettings } from "./clients.js";
 import { callerIdentityError } from "./credential-errors.js";
+import { requireSdk } from "./sdk-require.js";
+
+// Required, not imported: see requireSdk.
+const { GetCallerIdentityCommand, STSClient } = requireSdk("@aws-sdk/client-sts") as typeof StsSdk;
+const { fromTemporaryCredentials } = requireSdk("@aws-sdk/credential-providers") as typeof CredentialProviders;
 
 /** Who the caller is, as sts:GetCallerIdentity says. */
 export interface CallerIdentity {

@@ -3,14 +3,18 @@
 // configured for its service. Each client resolves them once through a chain of sources that builds (and throws) an
 // error for every source that does not set the value; a 50-account organisation scan builds 1,850 clients (one per
 // account, region and service), and these resolutions were about 0.6 ms of CPU per client. A run shares one set.
-import { NODE_APP_ID_CONFIG_OPTIONS } from "@aws-sdk/core/client";
-import { NODE_AUTH_SCHEME_PREFERENCE_OPTIONS } from "@aws-sdk/core/httpAuthSchemes";
-import {
-  loadConfig,
-  NODE_USE_DUALSTACK_ENDPOINT_CONFIG_OPTIONS,
-  NODE_USE_FIPS_ENDPOINT_CONFIG_OPTIONS,
-} from "@smithy/core/config";
+import type * as SdkCoreClient from "@aws-sdk/core/client";
+import type * as SdkAuthSchemes from "@aws-sdk/core/httpAuthSchemes";
+import type * as SmithyConfig from "@smithy/core/config";
 import type { Provider } from "@smithy/types";
+import { requireSdk } from "./sdk-require.js";
+
+// Required, not imported: see requireSdk.
+const { NODE_APP_ID_CONFIG_OPTIONS } = requireSdk("@aws-sdk/core/client") as typeof SdkCoreClient;
+const { NODE_AUTH_SCHEME_PREFERENCE_OPTIONS } = requireSdk("@aws-sdk/core/httpAuthSchemes") as typeof SdkAuthSchemes;
+const { loadConfig, NODE_USE_DUALSTACK_ENDPOINT_CONFIG_OPTIONS, NODE_USE_FIPS_ENDPOINT_CONFIG_OPTIONS } = requireSdk(
+  "@smithy/core/config",
+) as typeof SmithyConfig;
 
 /** SDK settings shared by the clients of one run (see `sharedSdkConfig`). */
 export interface SharedSdkConfig {

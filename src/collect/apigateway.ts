@@ -1,4 +1,15 @@
-import {
+import type { DomainName, Resource as ApiResource, RestApi, Stage } from "@aws-sdk/client-api-gateway";
+import type * as ApiGatewaySdk from "@aws-sdk/client-api-gateway";
+import { apiGatewayAccountArn, domainArn, restApiArn, restMethodArn, restStageArn } from "../aws/arns.js";
+import type { CollectionError, Resource } from "../model/inventory.js";
+import { toJson } from "../util/json.js";
+import { createClient, limited } from "./clients.js";
+import { attempt, callSite, listingOf, type UnitContext, type UnitResult } from "./context.js";
+import { drain, tokenLoop } from "./paging.js";
+import { requireSdk } from "../aws/sdk-require.js";
+
+// Required, not imported: see requireSdk.
+const {
   APIGatewayClient,
   GetAccountCommand,
   GetAuthorizersCommand,
@@ -9,17 +20,8 @@ import {
   paginateGetResources,
   paginateGetRestApis,
   paginateGetUsagePlans,
-  type DomainName,
-  type Resource as ApiResource,
-  type RestApi,
-  type Stage,
-} from "@aws-sdk/client-api-gateway";
-import { apiGatewayAccountArn, domainArn, restApiArn, restMethodArn, restStageArn } from "../aws/arns.js";
-import type { CollectionError, Resource } from "../model/inventory.js";
-import { toJson } from "../util/json.js";
-import { createClient, limited } from "./clients.js";
-import { attempt, callSite, listingOf, type UnitContext, type UnitResult } from "./context.js";
-import { drain, tokenLoop } from "./paging.js";
+} = requireSdk("@aws-sdk/client-api-gateway") as typeof ApiGatewaySdk;
+type APIGatewayClient = InstanceType<typeof APIGatewayClient>;
 
 const SERVICE = "apigateway";
 /** API Gateway v1 accepts `limit` up to 500. */

@@ -1,4 +1,15 @@
-import {
+import type { Api, DomainName, Integration, Route, Stage } from "@aws-sdk/client-apigatewayv2";
+import type * as Apigatewayv2Sdk from "@aws-sdk/client-apigatewayv2";
+import { domainArn, httpApiArn } from "../aws/arns.js";
+import type { CollectionError, Resource } from "../model/inventory.js";
+import { toJson } from "../util/json.js";
+import { createClient, limited } from "./clients.js";
+import { attempt, callSite, listingOf, type UnitContext, type UnitResult } from "./context.js";
+import { tokenLoop } from "./paging.js";
+import { requireSdk } from "../aws/sdk-require.js";
+
+// Required, not imported: see requireSdk.
+const {
   ApiGatewayV2Client,
   GetApiMappingsCommand,
   GetApisCommand,
@@ -7,18 +18,8 @@ import {
   GetIntegrationsCommand,
   GetRoutesCommand,
   GetStagesCommand,
-  type Api,
-  type DomainName,
-  type Integration,
-  type Route,
-  type Stage,
-} from "@aws-sdk/client-apigatewayv2";
-import { domainArn, httpApiArn } from "../aws/arns.js";
-import type { CollectionError, Resource } from "../model/inventory.js";
-import { toJson } from "../util/json.js";
-import { createClient, limited } from "./clients.js";
-import { attempt, callSite, listingOf, type UnitContext, type UnitResult } from "./context.js";
-import { tokenLoop } from "./paging.js";
+} = requireSdk("@aws-sdk/client-apigatewayv2") as typeof Apigatewayv2Sdk;
+type ApiGatewayV2Client = InstanceType<typeof ApiGatewayV2Client>;
 
 // Inventory name; the client still signs as `apigateway` (the SigV4 service both API Gateway APIs share).
 const SERVICE = "apigatewayv2";

@@ -1,15 +1,16 @@
-import {
-  AppSyncClient,
-  ListApiKeysCommand,
-  ListDataSourcesCommand,
-  ListGraphqlApisCommand,
-  type GraphqlApi,
-} from "@aws-sdk/client-appsync";
+import type { GraphqlApi } from "@aws-sdk/client-appsync";
+import type * as AppsyncSdk from "@aws-sdk/client-appsync";
 import type { CollectionError, Resource } from "../model/inventory.js";
 import { toJson } from "../util/json.js";
 import { createClient, limited } from "./clients.js";
 import { attempt, callSite, listingOf, type UnitContext, type UnitResult } from "./context.js";
 import { tokenLoop } from "./paging.js";
+import { requireSdk } from "../aws/sdk-require.js";
+
+// Required, not imported: see requireSdk.
+const { AppSyncClient, ListApiKeysCommand, ListDataSourcesCommand, ListGraphqlApisCommand } = requireSdk(
+  "@aws-sdk/client-appsync",
+) as typeof AppsyncSdk;
 
 const SERVICE = "appsync";
 /** AppSync list calls accept maxResults 0-25. */

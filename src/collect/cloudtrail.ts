@@ -1,16 +1,17 @@
-import {
-  CloudTrailClient,
-  DescribeTrailsCommand,
-  GetEventSelectorsCommand,
-  GetTrailStatusCommand,
-  type Trail,
-} from "@aws-sdk/client-cloudtrail";
+import type { Trail } from "@aws-sdk/client-cloudtrail";
+import type * as CloudtrailSdk from "@aws-sdk/client-cloudtrail";
 import { nameFromArn, regionArn } from "../aws/arns.js";
 import type { JsonValue } from "../model/json.js";
 import type { CollectionError, Resource } from "../model/inventory.js";
 import { toJson } from "../util/json.js";
 import { createClient, limited } from "./clients.js";
 import { attempt, callSite, type UnitContext, type UnitResult } from "./context.js";
+import { requireSdk } from "../aws/sdk-require.js";
+
+// Required, not imported: see requireSdk.
+const { CloudTrailClient, DescribeTrailsCommand, GetEventSelectorsCommand, GetTrailStatusCommand } = requireSdk(
+  "@aws-sdk/client-cloudtrail",
+) as typeof CloudtrailSdk;
 
 const SERVICE = "cloudtrail";
 

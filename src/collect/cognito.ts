@@ -1,29 +1,34 @@
-import {
-  CognitoIdentityProviderClient,
-  DescribeUserPoolClientCommand,
-  DescribeUserPoolCommand,
-  GetUserPoolMfaConfigCommand,
-  ListUserPoolClientsCommand,
-  ListUserPoolsCommand,
-  type GetUserPoolMfaConfigCommandOutput,
-  type UserPoolClientDescription,
-  type UserPoolClientType,
-  type UserPoolDescriptionType,
-  type UserPoolType,
+import type {
+  GetUserPoolMfaConfigCommandOutput,
+  UserPoolClientDescription,
+  UserPoolClientType,
+  UserPoolDescriptionType,
+  UserPoolType,
 } from "@aws-sdk/client-cognito-identity-provider";
-import {
-  CognitoIdentityClient,
-  DescribeIdentityPoolCommand,
-  GetIdentityPoolRolesCommand,
-  ListIdentityPoolsCommand,
-  type IdentityPoolShortDescription,
-} from "@aws-sdk/client-cognito-identity";
+import type * as CognitoIdentityProviderSdk from "@aws-sdk/client-cognito-identity-provider";
+import type { IdentityPoolShortDescription } from "@aws-sdk/client-cognito-identity";
+import type * as CognitoIdentitySdk from "@aws-sdk/client-cognito-identity";
 import { identityPoolArn, userPoolArn, userPoolClientArn } from "../aws/arns.js";
 import type { CollectionError, Resource } from "../model/inventory.js";
 import { toJson } from "../util/json.js";
 import { createClient, limited } from "./clients.js";
 import { attempt, callSite, listingOf, type UnitContext, type UnitResult } from "./context.js";
 import { tokenLoop } from "./paging.js";
+import { requireSdk } from "../aws/sdk-require.js";
+
+// Required, not imported: see requireSdk.
+const {
+  CognitoIdentityProviderClient,
+  DescribeUserPoolClientCommand,
+  DescribeUserPoolCommand,
+  GetUserPoolMfaConfigCommand,
+  ListUserPoolClientsCommand,
+  ListUserPoolsCommand,
+} = requireSdk("@aws-sdk/client-cognito-identity-provider") as typeof CognitoIdentityProviderSdk;
+type CognitoIdentityProviderClient = InstanceType<typeof CognitoIdentityProviderClient>;
+const { CognitoIdentityClient, DescribeIdentityPoolCommand, GetIdentityPoolRolesCommand, ListIdentityPoolsCommand } = requireSdk(
+  "@aws-sdk/client-cognito-identity",
+) as typeof CognitoIdentitySdk;
 
 /** Both Cognito APIs take MaxResults 1-60 on their list calls, and require it. */
 const MAX_RESULTS = 60;

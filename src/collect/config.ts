@@ -1,15 +1,19 @@
-import {
-  ConfigServiceClient,
-  DescribeConfigurationRecordersCommand,
-  DescribeConfigurationRecorderStatusCommand,
-  DescribeDeliveryChannelsCommand,
-  DescribeDeliveryChannelStatusCommand,
-} from "@aws-sdk/client-config-service";
+import type * as ConfigServiceSdk from "@aws-sdk/client-config-service";
 import { regionArn } from "../aws/arns.js";
 import { toJson } from "../util/json.js";
 import type { CollectionError } from "../model/inventory.js";
 import { createClient } from "./clients.js";
 import { attempt, type UnitContext, type UnitResult } from "./context.js";
+import { requireSdk } from "../aws/sdk-require.js";
+
+// Required, not imported: see requireSdk.
+const {
+  ConfigServiceClient,
+  DescribeConfigurationRecordersCommand,
+  DescribeConfigurationRecorderStatusCommand,
+  DescribeDeliveryChannelsCommand,
+  DescribeDeliveryChannelStatusCommand,
+} = requireSdk("@aws-sdk/client-config-service") as typeof ConfigServiceSdk;
 
 const SERVICE = "config";
 

@@ -1,20 +1,12 @@
-import {
-  GenerateCredentialReportCommand,
-  GetAccountPasswordPolicyCommand,
-  GetAccountSummaryCommand,
-  GetCredentialReportCommand,
-  IAMClient,
-  ListOpenIDConnectProvidersCommand,
-  paginateGetAccountAuthorizationDetails,
-  paginateListServerCertificates,
-  paginateListVirtualMFADevices,
-  type GroupDetail,
-  type OpenIDConnectProviderListEntry,
-  type ManagedPolicyDetail,
-  type RoleDetail,
-  type UserDetail,
-  type VirtualMFADevice,
+import type {
+  GroupDetail,
+  OpenIDConnectProviderListEntry,
+  ManagedPolicyDetail,
+  RoleDetail,
+  UserDetail,
+  VirtualMFADevice,
 } from "@aws-sdk/client-iam";
+import type * as IamSdk from "@aws-sdk/client-iam";
 import { nameFromArn } from "../aws/arns.js";
 import { iamRegion } from "../aws/clients.js";
 import { createClient } from "./clients.js";
@@ -24,6 +16,21 @@ import { toJson } from "../util/json.js";
 import { attempt, listingOf, type UnitContext, type UnitResult } from "./context.js";
 import { drain } from "./paging.js";
 import { parseCredentialReport, type CredentialReportRow } from "./credential-report.js";
+import { requireSdk } from "../aws/sdk-require.js";
+
+// Required, not imported: see requireSdk.
+const {
+  GenerateCredentialReportCommand,
+  GetAccountPasswordPolicyCommand,
+  GetAccountSummaryCommand,
+  GetCredentialReportCommand,
+  IAMClient,
+  ListOpenIDConnectProvidersCommand,
+  paginateGetAccountAuthorizationDetails,
+  paginateListServerCertificates,
+  paginateListVirtualMFADevices,
+} = requireSdk("@aws-sdk/client-iam") as typeof IamSdk;
+type IAMClient = InstanceType<typeof IAMClient>;
 
 const SERVICE = "iam";
 

@@ -1,16 +1,17 @@
-import {
-  GetPolicyCommand,
-  LambdaClient,
-  ListFunctionsCommand,
-  ListFunctionUrlConfigsCommand,
-  type FunctionConfiguration,
-} from "@aws-sdk/client-lambda";
+import type { FunctionConfiguration } from "@aws-sdk/client-lambda";
+import type * as LambdaSdk from "@aws-sdk/client-lambda";
 import type { JsonValue } from "../model/json.js";
 import type { CollectionError, Resource } from "../model/inventory.js";
 import { toJson } from "../util/json.js";
 import { createClient, limited } from "./clients.js";
 import { attempt, callSite, listingOf, type UnitContext, type UnitResult } from "./context.js";
 import { tokenLoop } from "./paging.js";
+import { requireSdk } from "../aws/sdk-require.js";
+
+// Required, not imported: see requireSdk.
+const { GetPolicyCommand, LambdaClient, ListFunctionsCommand, ListFunctionUrlConfigsCommand } = requireSdk(
+  "@aws-sdk/client-lambda",
+) as typeof LambdaSdk;
 
 const SERVICE = "lambda";
 /** ListFunctions returns at most 50 functions a page; ListFunctionUrlConfigs accepts MaxItems 1-50. */

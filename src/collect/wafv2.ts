@@ -1,11 +1,5 @@
-import {
-  ListLoggingConfigurationsCommand,
-  GetWebACLCommand,
-  ListResourcesForWebACLCommand,
-  ListWebACLsCommand,
-  WAFV2Client,
-  type WebACLSummary,
-} from "@aws-sdk/client-wafv2";
+import type { WebACLSummary } from "@aws-sdk/client-wafv2";
+import type * as Wafv2Sdk from "@aws-sdk/client-wafv2";
 import { nameFromArn } from "../aws/arns.js";
 import type { JsonValue } from "../model/json.js";
 import type { CollectionError, Resource } from "../model/inventory.js";
@@ -13,6 +7,11 @@ import { toJson } from "../util/json.js";
 import { createClient, limited } from "./clients.js";
 import { attempt, callSite, listingOf, type UnitContext, type UnitResult } from "./context.js";
 import { tokenLoop } from "./paging.js";
+import { requireSdk } from "../aws/sdk-require.js";
+
+// Required, not imported: see requireSdk.
+const { ListLoggingConfigurationsCommand, GetWebACLCommand, ListResourcesForWebACLCommand, ListWebACLsCommand, WAFV2Client } =
+  requireSdk("@aws-sdk/client-wafv2") as typeof Wafv2Sdk;
 
 const SERVICE = "wafv2";
 const MAX_LIMIT = 100;

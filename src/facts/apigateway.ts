@@ -1,25 +1,22 @@
 /** Facts of API Gateway REST APIs (v1): account settings, APIs, methods, stages and custom domains. */
-import {
-  Account$,
-  Authorizer$,
-  BasePathMapping$,
-  DomainName$,
-  GatewayResponse$,
-  Method$,
-  RestApi$,
-  Stage$,
-  UsagePlan$,
-  type Account,
-  type Authorizer,
-  type BasePathMapping,
-  type DomainName,
-  type GatewayResponse,
-  type Method,
-  type RestApi,
-  type Stage,
-  type UsagePlan,
+import type {
+  Account,
+  Authorizer,
+  BasePathMapping,
+  DomainName,
+  GatewayResponse,
+  Method,
+  RestApi,
+  Stage,
+  UsagePlan,
 } from "@aws-sdk/client-api-gateway";
+import type * as ApiGatewaySdk from "@aws-sdk/client-api-gateway";
 import { f, resourceFacts, type ObjectOf } from "./define.js";
+import { requireSdk } from "../aws/sdk-require.js";
+
+// Required, not imported: see requireSdk.
+const { Account$, Authorizer$, BasePathMapping$, DomainName$, GatewayResponse$, Method$, RestApi$, Stage$, UsagePlan$ } =
+  requireSdk("@aws-sdk/client-api-gateway") as typeof ApiGatewaySdk;
 
 const SOURCE = ["method", "route", "stage", "account"] as const;
 

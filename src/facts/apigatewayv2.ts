@@ -1,22 +1,14 @@
 /** Facts of API Gateway HTTP and WebSocket APIs (v2): APIs, stages, routes and custom domains. */
-import {
-  Api$,
-  ApiMapping$,
-  Authorizer$,
-  DomainName$,
-  Integration$,
-  Route$,
-  Stage$,
-  type Api,
-  type ApiMapping,
-  type Authorizer,
-  type DomainName,
-  type Integration,
-  type Route,
-  type Stage,
-} from "@aws-sdk/client-apigatewayv2";
+import type { Api, ApiMapping, Authorizer, DomainName, Integration, Route, Stage } from "@aws-sdk/client-apigatewayv2";
+import type * as Apigatewayv2Sdk from "@aws-sdk/client-apigatewayv2";
 import { authorizerFacts, customDomains, integrationBackend, throttleLimits } from "./apigateway.js";
 import { f, resourceFacts } from "./define.js";
+import { requireSdk } from "../aws/sdk-require.js";
+
+// Required, not imported: see requireSdk.
+const { Api$, ApiMapping$, Authorizer$, DomainName$, Integration$, Route$, Stage$ } = requireSdk(
+  "@aws-sdk/client-apigatewayv2",
+) as typeof Apigatewayv2Sdk;
 
 const integration = f.sdk<Integration>("apigatewayv2", Integration$);
 const parent = {

@@ -1,32 +1,31 @@
 /** Facts of the API's backend and identity layer: Lambda functions, Cognito pools and clients, AppSync APIs. */
-import { ApiKey$, DataSource$, GraphqlApi$, type ApiKey, type DataSource, type GraphqlApi } from "@aws-sdk/client-appsync";
-import {
-  GetIdentityPoolRolesResponse$,
-  IdentityPool$,
-  IdentityPoolShortDescription$,
-  type GetIdentityPoolRolesResponse,
-  type IdentityPool,
-  type IdentityPoolShortDescription,
-} from "@aws-sdk/client-cognito-identity";
-import {
-  GetUserPoolMfaConfigResponse$,
-  UserPoolClientType$,
-  UserPoolDescriptionType$,
-  UserPoolType$,
-  type GetUserPoolMfaConfigResponse,
-  type UserPoolClientType,
-  type UserPoolDescriptionType,
-  type UserPoolType,
+import type { ApiKey, DataSource, GraphqlApi } from "@aws-sdk/client-appsync";
+import type * as AppsyncSdk from "@aws-sdk/client-appsync";
+import type { GetIdentityPoolRolesResponse, IdentityPool, IdentityPoolShortDescription } from "@aws-sdk/client-cognito-identity";
+import type * as CognitoIdentitySdk from "@aws-sdk/client-cognito-identity";
+import type {
+  GetUserPoolMfaConfigResponse,
+  UserPoolClientType,
+  UserPoolDescriptionType,
+  UserPoolType,
 } from "@aws-sdk/client-cognito-identity-provider";
-import {
-  FunctionConfiguration$,
-  FunctionUrlConfig$,
-  GetPolicyResponse$,
-  type FunctionConfiguration,
-  type FunctionUrlConfig,
-  type GetPolicyResponse,
-} from "@aws-sdk/client-lambda";
+import type * as CognitoIdentityProviderSdk from "@aws-sdk/client-cognito-identity-provider";
+import type { FunctionConfiguration, FunctionUrlConfig, GetPolicyResponse } from "@aws-sdk/client-lambda";
+import type * as LambdaSdk from "@aws-sdk/client-lambda";
 import { f, resourceFacts, type Fact } from "./define.js";
+import { requireSdk } from "../aws/sdk-require.js";
+
+// Required, not imported: see requireSdk.
+const { ApiKey$, DataSource$, GraphqlApi$ } = requireSdk("@aws-sdk/client-appsync") as typeof AppsyncSdk;
+const { GetIdentityPoolRolesResponse$, IdentityPool$, IdentityPoolShortDescription$ } = requireSdk(
+  "@aws-sdk/client-cognito-identity",
+) as typeof CognitoIdentitySdk;
+const { GetUserPoolMfaConfigResponse$, UserPoolClientType$, UserPoolDescriptionType$, UserPoolType$ } = requireSdk(
+  "@aws-sdk/client-cognito-identity-provider",
+) as typeof CognitoIdentityProviderSdk;
+const { FunctionConfiguration$, FunctionUrlConfig$, GetPolicyResponse$ } = requireSdk(
+  "@aws-sdk/client-lambda",
+) as typeof LambdaSdk;
 
 const policy = f.nullable(f.sdk<GetPolicyResponse>("lambda", GetPolicyResponse$), "GetPolicy's answer; null when none.");
 

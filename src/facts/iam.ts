@@ -1,5 +1,21 @@
 /** Facts of IAM resources: the account, users, groups, roles, managed policies and server certificates. */
-import {
+import type {
+  GroupDetail,
+  ManagedPolicyDetail,
+  OpenIDConnectProviderListEntry,
+  PasswordPolicy,
+  RoleDetail,
+  ServerCertificateMetadata,
+  UserDetail,
+  VirtualMFADevice,
+} from "@aws-sdk/client-iam";
+import type * as IamSdk from "@aws-sdk/client-iam";
+import { TRUST_CODES } from "../analysis/iam/trust.js";
+import { f, resourceFacts } from "./define.js";
+import { requireSdk } from "../aws/sdk-require.js";
+
+// Required, not imported: see requireSdk.
+const {
   GroupDetail$,
   ManagedPolicyDetail$,
   OpenIDConnectProviderListEntry$,
@@ -8,17 +24,7 @@ import {
   ServerCertificateMetadata$,
   UserDetail$,
   VirtualMFADevice$,
-  type GroupDetail,
-  type ManagedPolicyDetail,
-  type OpenIDConnectProviderListEntry,
-  type PasswordPolicy,
-  type RoleDetail,
-  type ServerCertificateMetadata,
-  type UserDetail,
-  type VirtualMFADevice,
-} from "@aws-sdk/client-iam";
-import { TRUST_CODES } from "../analysis/iam/trust.js";
-import { f, resourceFacts } from "./define.js";
+} = requireSdk("@aws-sdk/client-iam") as typeof IamSdk;
 
 const credentialReport = f.record(
   f.string(),

@@ -1,31 +1,26 @@
 /** Facts of the regional services around the APIs: WAF web ACLs, CloudTrail and AWS Config. */
-import {
-  GetEventSelectorsResponse$,
-  GetTrailStatusResponse$,
-  Trail$,
-  type GetEventSelectorsResponse,
-  type GetTrailStatusResponse,
-  type Trail,
-} from "@aws-sdk/client-cloudtrail";
-import {
-  ConfigurationRecorder$,
-  ConfigurationRecorderStatus$,
-  DeliveryChannel$,
-  DeliveryChannelStatus$,
-  type ConfigurationRecorder,
-  type ConfigurationRecorderStatus,
-  type DeliveryChannel,
-  type DeliveryChannelStatus,
+import type { GetEventSelectorsResponse, GetTrailStatusResponse, Trail } from "@aws-sdk/client-cloudtrail";
+import type * as CloudtrailSdk from "@aws-sdk/client-cloudtrail";
+import type {
+  ConfigurationRecorder,
+  ConfigurationRecorderStatus,
+  DeliveryChannel,
+  DeliveryChannelStatus,
 } from "@aws-sdk/client-config-service";
-import {
-  LoggingConfiguration$,
-  WebACL$,
-  WebACLSummary$,
-  type LoggingConfiguration,
-  type WebACL,
-  type WebACLSummary,
-} from "@aws-sdk/client-wafv2";
+import type * as ConfigServiceSdk from "@aws-sdk/client-config-service";
+import type { LoggingConfiguration, WebACL, WebACLSummary } from "@aws-sdk/client-wafv2";
+import type * as Wafv2Sdk from "@aws-sdk/client-wafv2";
 import { f, resourceFacts } from "./define.js";
+import { requireSdk } from "../aws/sdk-require.js";
+
+// Required, not imported: see requireSdk.
+const { GetEventSelectorsResponse$, GetTrailStatusResponse$, Trail$ } = requireSdk(
+  "@aws-sdk/client-cloudtrail",
+) as typeof CloudtrailSdk;
+const { ConfigurationRecorder$, ConfigurationRecorderStatus$, DeliveryChannel$, DeliveryChannelStatus$ } = requireSdk(
+  "@aws-sdk/client-config-service",
+) as typeof ConfigServiceSdk;
+const { LoggingConfiguration$, WebACL$, WebACLSummary$ } = requireSdk("@aws-sdk/client-wafv2") as typeof Wafv2Sdk;
 
 const trailStatus = f.sdk<GetTrailStatusResponse>("cloudtrail", GetTrailStatusResponse$);
 const eventSelectors = f.sdk<GetEventSelectorsResponse>("cloudtrail", GetEventSelectorsResponse$);

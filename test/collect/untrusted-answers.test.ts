@@ -257,9 +257,11 @@ describe("every operation has a response contract, and every contract is proven 
   it("each command or paginator the source imports from an AWS SDK client has a contract", () => {
     const called: string[] = [];
     for (const { file, text } of files) {
-      for (const m of text.matchAll(/import\s*\{([^}]*)\}\s*from\s*"@aws-sdk\/(client-[\w-]+)"/g)) {
-        const service = SDK_PACKAGES[m[2]!];
-        const names = m[1]!.split(",").map((n) => n.trim().replace(/^type\s+/, ""));
+      // `import { … } from "…"` or, for the SDK's CommonJS packages, `const { … } = requireSdk("…")`.
+      const uses = /(?:import\s*\{([^}]*)\}\s*from\s*|const\s*\{([^}]*)\}\s*=\s*requireSdk\(\s*)"@aws-sdk\/(client-[\w-]+)"/g;
+      for (const m of text.matchAll(uses)) {
+        const service = SDK_PACKAGES[m[3]!];
+        const names = (m[1] ?? m[2]!).split(",").map((n) => n.trim().replace(/^type\s+/, ""));
         for (const n of names) {
           const op = /^(\w+)Command$/.exec(n)?.[1] ?? /^paginate(\w+)$/.exec(n)?.[1];
           if (!op) continue;
