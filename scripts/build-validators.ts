@@ -3,13 +3,16 @@
 // dist/src/engine/generated/ (out of git: rebuilt from the current schemas on every build).
 import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
+import { _, type Ajv } from "ajv";
 import { dirname, join } from "node:path";
 import { frameworkSchema } from "../src/engine/frameworks.js";
 import { PROFILE_SCHEMA } from "../src/engine/profiles.js";
 import { RULE_SCHEMA } from "../src/engine/rule-schema.js";
-import { builtInRuleDirs, parseRuleFile } from "../src/engine/rules.js";
+import { builtInRuleDirs, loadRuleSet, parseRuleFile } from "../src/engine/rules.js";
 import { generatedModule, parameterSchema, schemaKey, VALIDATOR_OPTIONS, type ValidatorKind } from "../src/engine/validators.js";
 import { newAjv } from "../src/util/ajv.js";
+import { addRuleKeywords, RULE_KEYWORDS } from "../src/engine/keywords.js";
+import { loadProfile } from "../src/engine/profiles.js";
 
 const require = createRequire(import.meta.url);
 const standaloneCode = (require("ajv/dist/standalone") as { default: (ajv: unknown, refs: object) => string }).default;
@@ -24,9 +27,23 @@ function ruleFiles(dir: string): string[] {
     });
 }
 
+/**
+ * Standalone code names every function it calls by the code that reaches it; Ajv has none for a keyword's own
+ * `validate` function. Each is named `keywords[i]`, the i-th of RULE_KEYWORDS, which the generated module's `load`
+ * receives (src/engine/validators.ts passes RULE_KEYWORDS' functions).
+ */
+function keywordsFromLoad(ajv: Ajv): void {
+  RULE_KEYWORDS.forEach((k, i) => {
+    const name = ajv.scope.getValue("keyword", k.validate!);
+    if (name?.value) name.value.code = _`keywords[${i}]`;
+  });
+}
+
 /** Compiles `schemas` with the kind's options and writes their standalone module; returns how many were written. */
 function generate(kind: ValidatorKind, schemas: object[]): { written: number; skipped: string[] } {
   const ajv = newAjv({ ...VALIDATOR_OPTIONS[kind], code: { source: true, lines: false } });
+  const withKeywords = kind === "predicates";
+  if (withKeywords) addRuleKeywords(ajv);
   // Export name → the id Ajv knows the schema by (standalone code is generated from registered schemas).
   const refs: Record<string, string> = {};
   const keys: Record<string, string> = {};
@@ -51,7 +68,13 @@ function generate(kind: ValidatorKind, schemas: object[]): { written: number; sk
     refs[name] = id;
     keys[name] = key;
   }
-  const code = `${standaloneCode(ajv, refs)}\nexports.schemaKeys = ${JSON.stringify(keys)};\n`;
+  if (withKeywords) keywordsFromLoad(ajv);
+  let validators = standaloneCode(ajv, refs);
+  // The custom keywords' functions are handed in by the loader (validators.ts): the ones the run-time Ajv calls.
+  // Ajv calls them with `this` its instance (`self`), which they, arrow functions, do not read.
+  if (withKeywords)
+    validators = `"use strict";\nexports.load = function (keywords) {\nconst exports = {};\nconst self = undefined;\n${validators}\nreturn exports;\n};`;
+  const code = `${validators}\nexports.schemaKeys = ${JSON.stringify(keys)};\n`;
   const out = generatedModule(kind);
   mkdirSync(dirname(out), { recursive: true });
   writeFileSync(out, code);
@@ -66,7 +89,18 @@ const parameters = generate(
     .map((f) => parseRuleFile(readFileSync(f, "utf8"), f))
     .flatMap((rule) => (rule.parameters ? [parameterSchema(rule.parameters)] : [])),
 );
-for (const s of [...documents.skipped, ...parameters.skipped]) process.stderr.write(`build-validators: skipped: ${s}\n`);
+// The built-in rules' predicates under no profile and under each built-in one (a profile's parameters change them).
+const predicates = generate(
+  "predicates",
+  [{}, loadProfile("default").overrides, loadProfile("strict").overrides].flatMap((overrides) =>
+    loadRuleSet(builtInRuleDirs(), overrides, "build-validators", { compile: false }).rules.flatMap((r) => [
+      ...(r.matchSchema !== undefined ? [r.matchSchema as object] : []),
+      r.assertSchema as object,
+    ]),
+  ),
+);
+for (const s of [...documents.skipped, ...parameters.skipped, ...predicates.skipped])
+  process.stderr.write(`build-validators: skipped: ${s}\n`);
 process.stdout.write(
-  `build-validators: ${documents.written} file schemas and ${parameters.written} rule parameter schemas precompiled\n`,
+  `build-validators: ${documents.written} file schemas, ${parameters.written} rule parameter schemas and ${predicates.written} rule predicates precompiled\n`,
 );

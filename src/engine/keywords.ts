@@ -1,4 +1,4 @@
-import type { Ajv, KeywordDefinition } from "ajv";
+import type { Ajv, FuncKeywordDefinition } from "ajv";
 import { arnMatch, globMatch } from "../util/glob.js";
 
 /**
@@ -6,7 +6,7 @@ import { arnMatch, globMatch } from "../util/glob.js";
  * For names and ids where JSON Schema's `pattern` would need a user-written regex. An empty list matches
  * nothing, so allow-list parameters can default to `[]`.
  */
-export const globAnyKeyword: KeywordDefinition = {
+export const globAnyKeyword: FuncKeywordDefinition = {
   keyword: "globAny",
   type: "string",
   schemaType: "array",
@@ -19,7 +19,7 @@ export const globAnyKeyword: KeywordDefinition = {
  * `arnMatches: "arn:*:iam::aws:policy/Name"` on a string: valid when the string is an ARN matching the
  * pattern component by component. Partition-agnostic checks (aws, aws-cn, aws-us-gov) use `*` there.
  */
-export const arnMatchesKeyword: KeywordDefinition = {
+export const arnMatchesKeyword: FuncKeywordDefinition = {
   keyword: "arnMatches",
   type: "string",
   schemaType: "string",
@@ -29,7 +29,7 @@ export const arnMatchesKeyword: KeywordDefinition = {
 };
 
 /** The custom keywords rule schemas may use; each is unit-tested in test/engine/keywords.test.ts. */
-export const RULE_KEYWORDS: KeywordDefinition[] = [globAnyKeyword, arnMatchesKeyword];
+export const RULE_KEYWORDS: FuncKeywordDefinition[] = [globAnyKeyword, arnMatchesKeyword];
 
 /** Registers every custom rule keyword on an Ajv instance. */
 export function addRuleKeywords(ajv: Ajv): Ajv {

@@ -183,6 +183,9 @@ export function compileRule(rule: RuleFile, file: string, override: RuleOverride
     }
   };
   const compile = (schema: JsonValue, pointer: string): ValidateFunction => {
+    // The built-in rules' predicates under the built-in profiles are compiled at build (validators.ts).
+    const built = precompiled("predicates", schema as object);
+    if (built) return built;
     try {
       return ajvOf(ajv).compile(schema as object);
     } catch (e) {

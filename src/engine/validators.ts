@@ -9,9 +9,14 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Options, ValidateFunction } from "ajv";
 import type { JsonObject } from "../model/json.js";
+import { RULE_KEYWORDS } from "./keywords.js";
 
-/** The kinds of precompiled validators, each compiled with its own Ajv options. */
-export type ValidatorKind = "documents" | "parameters";
+/**
+ * The kinds of precompiled validators, each compiled with its own Ajv options: our own file schemas, the built-in
+ * rules' parameter schemas, and their `match` and `assert` schemas with the parameters of no profile, the default
+ * and the strict profile injected (the predicates every scan compiled before its first AWS call).
+ */
+export type ValidatorKind = "documents" | "parameters" | "predicates";
 
 /**
  * Ajv options of each kind (on top of newAjv's): the run-time compilers use the same ones, so a generated validator
@@ -22,6 +27,8 @@ export const VALIDATOR_OPTIONS: Record<ValidatorKind, Options> = {
   documents: { validateSchema: false },
   // Rule parameters, compiled by the rule Ajv: strict, so a misspelt keyword is an error, not a silent pass.
   parameters: { strict: true, strictRequired: false, strictTypes: false, allowUnionTypes: true, allErrors: true },
+  // Rule predicates, compiled by the same rule Ajv (with the custom keywords of keywords.ts).
+  predicates: { strict: true, strictRequired: false, strictTypes: false, allowUnionTypes: true, allErrors: true },
 };
 
 /** The schema a rule's parameter values are validated against: its `parameters`, closed. */
@@ -41,6 +48,11 @@ export function generatedModule(kind: ValidatorKind): string {
 interface GeneratedModule {
   [exportName: string]: unknown;
   schemaKeys: Record<string, string>;
+  /**
+   * The predicates module's validators are made by this function, given the custom keywords' functions (in the
+   * order of RULE_KEYWORDS): the very ones the run-time compiler calls, so both judge alike.
+   */
+  load?: (keywords: unknown[]) => Record<string, unknown>;
 }
 
 const loaded = new Map<ValidatorKind, Map<string, ValidateFunction> | null>();
@@ -51,7 +63,8 @@ function generated(kind: ValidatorKind): Map<string, ValidateFunction> | null {
     byKey = null;
     try {
       const mod = createRequire(import.meta.url)(generatedModule(kind)) as GeneratedModule;
-      byKey = new Map(Object.entries(mod.schemaKeys).map(([name, key]) => [key, mod[name] as ValidateFunction]));
+      const exported = mod.load ? mod.load(RULE_KEYWORDS.map((k) => k.validate)) : mod;
+      byKey = new Map(Object.entries(mod.schemaKeys).map(([name, key]) => [key, exported[name] as ValidateFunction]));
     } catch (e) {
       // Not built (a run from the sources): every schema is compiled at run time.
       if ((e as NodeJS.ErrnoException).code !== "MODULE_NOT_FOUND") throw e;
