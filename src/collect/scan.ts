@@ -23,7 +23,7 @@ import { silentProgress, type ScanProgress, type UnitRef } from "./progress.js";
 import { addRateLimitMiddleware, rateLimitPlugin, RateLimiters } from "./rate-limit.js";
 import { COLLECTORS, type ServiceCollector } from "./registry.js";
 import { assumeRoleIn, callerIdentity, sessionName, type AccountAccess, type CallerIdentity } from "../aws/identity.js";
-import { discoverRegions, listOrganizationAccounts } from "./scope.js";
+import { discoverRegions, listOrganizationAccounts, SetupPackages } from "./scope.js";
 import { inShard, sortUnits, type ScanUnit } from "./shard.js";
 import { resolveTuning, type ScanSettingsFile } from "./tuning.js";
 
@@ -93,6 +93,8 @@ interface ScanState {
   scannedRegions: Set<string>;
   /** Accounts whose setup (role, regions) has not finished. */
   settingUp: Set<string>;
+  /** The EC2 and Organizations packages of the set-up calls, released once every account in scope has its regions. */
+  setupPackages: SetupPackages;
   /** Units planned and not finished. */
   pending: Map<string, UnitRef>;
   /** (account, region) units assigned to this run (this shard's share when sharded). */
@@ -133,6 +135,7 @@ function scanState(opts: ScanOptions): ScanState {
     scannedAccounts: new Set(),
     scannedRegions: new Set(),
     settingUp: new Set(),
+    setupPackages: new SetupPackages(),
     pending: new Map(),
     assigned: new Map(),
     ended: false,
@@ -274,7 +277,7 @@ async function accountRegions(s: ScanState, access: AccountAccess): Promise<stri
   const configured = s.scope.regions;
   if (configured?.length) return configured;
   const { account } = access;
-  const found = await s.pool.limit("ec2", () => discoverRegions(access.settings, account, s.opts.homeRegion));
+  const found = await s.pool.limit("ec2", () => discoverRegions(access.settings, account, s.opts.homeRegion, s.setupPackages));
   if (found.error) {
     s.errors.push(found.error);
     s.opts.logger.warn(
@@ -286,12 +289,19 @@ async function accountRegions(s: ScanState, access: AccountAccess): Promise<stri
 
 /** Sets up one account (role, regions) and scans the units of it that belong to this shard. */
 async function setUpAccount(s: ScanState, account: string, id: CallerIdentity): Promise<void> {
-  const access = await accountAccess(s, account, id);
+  let access: AccountAccess | undefined;
+  let regions: string[] = [];
+  try {
+    access = await accountAccess(s, account, id);
+    if (access) regions = await accountRegions(s, access);
+  } finally {
+    // The last account to know its regions releases the set-up packages while the scan's units run on.
+    s.setupPackages.userDone();
+  }
   if (!access) {
     s.settingUp.delete(account);
     return;
   }
-  const regions = await accountRegions(s, access);
   const mine = regions.filter((r) => inShard({ account, region: r }, s.scope.shard));
   if (!mine.length && !inShard({ account, region: "global" }, s.scope.shard)) {
     // Nothing of this account belongs to this shard.
@@ -311,7 +321,7 @@ async function accountsInScope(s: ScanState, id: CallerIdentity): Promise<string
   if (!scope.org) return [id.account];
   s.settingUp.add(id.account);
   try {
-    const accounts = await s.pool.limit("organizations", () => listOrganizationAccounts(s.base, id.partition));
+    const accounts = await s.pool.limit("organizations", () => listOrganizationAccounts(s.base, id.partition, s.setupPackages));
     opts.logger.info(`Organisation: ${accounts.length} ACTIVE accounts`);
     return accounts;
   } catch (e) {
@@ -344,6 +354,7 @@ async function runScan(s: ScanState): Promise<Inventory> {
     throw new InputError("scanning other accounts needs --role-name (the role to assume in each account)");
   }
   for (const a of accounts) s.settingUp.add(a);
+  s.setupPackages.expectUsers(accounts.length);
   await Promise.all(accounts.map((a) => setUpAccount(s, a, id)));
   s.ended = true;
   s.progress.close();
@@ -378,7 +389,10 @@ function snapshot(s: ScanState, reason?: StopReason): Inventory {
 export function startScan(opts: ScanOptions): ScanRun {
   const s = scanState(opts);
   return {
-    done: runScan(s).finally(() => s.http.close()),
+    done: runScan(s).finally(() => {
+      s.http.close();
+      s.setupPackages.release();
+    }),
     snapshot: (reason) => snapshot(s, reason),
   };
 }

@@ -16,7 +16,7 @@ import { collectIam } from "../../src/collect/iam.js";
 import { collectLambda } from "../../src/collect/lambda.js";
 import { RESPONSE_CONTRACTS } from "../../src/collect/response-contracts.js";
 import { assumeRoleIn, callerIdentity } from "../../src/aws/identity.js";
-import { discoverRegions, listOrganizationAccounts } from "../../src/collect/scope.js";
+import { discoverRegions, listOrganizationAccounts, SetupPackages } from "../../src/collect/scope.js";
 import { collectWafv2 } from "../../src/collect/wafv2.js";
 import { credentialsResolver, exportToSecurityHub } from "../../src/export/securityhub.js";
 import { memoryLogger } from "../../src/util/logger.js";
@@ -159,13 +159,13 @@ const OPERATIONS: Record<string, { contract: [string, string]; run: Runner }> = 
   "ec2:DescribeRegions": {
     contract: ["ec2", "DescribeRegions"],
     run: async () => {
-      const r = await discoverRegions(settings(), demo.accountId, "us-east-1");
+      const r = await discoverRegions(settings(), demo.accountId, "us-east-1", new SetupPackages());
       return r.error ? [r.error] : [];
     },
   },
   "organizations:ListAccounts": {
     contract: ["organizations", "ListAccounts"],
-    run: () => caught("ListAccounts", () => listOrganizationAccounts(settings(home), "aws")),
+    run: () => caught("ListAccounts", () => listOrganizationAccounts(settings(home), "aws", new SetupPackages())),
   },
   "apigateway:GetRestApis": { contract: ["apigateway", "GetRestApis"], run: apigw },
   "apigateway:GetUsagePlans": { contract: ["apigateway", "GetUsagePlans"], run: apigw },
@@ -257,8 +257,9 @@ describe("every operation has a response contract, and every contract is proven 
   it("each command or paginator the source imports from an AWS SDK client has a contract", () => {
     const called: string[] = [];
     for (const { file, text } of files) {
-      // `import { … } from "…"` or, for the SDK's CommonJS packages, `const { … } = requireSdk("…")`.
-      const uses = /(?:import\s*\{([^}]*)\}\s*from\s*|const\s*\{([^}]*)\}\s*=\s*requireSdk\(\s*)"@aws-sdk\/(client-[\w-]+)"/g;
+      // `import { … } from "…"`, `import type { … } from "…"` (the set-up packages src/collect/scope.ts loads and
+      // releases) or, for the SDK's CommonJS packages, `const { … } = requireSdk("…")`.
+      const uses = /(?:import\s*(?:type\s*)?\{([^}]*)\}\s*from\s*|const\s*\{([^}]*)\}\s*=\s*requireSdk\(\s*)"@aws-sdk\/(client-[\w-]+)"/g;
       for (const m of text.matchAll(uses)) {
         const service = SDK_PACKAGES[m[3]!];
         const names = (m[1] ?? m[2]!).split(",").map((n) => n.trim().replace(/^type\s+/, ""));
