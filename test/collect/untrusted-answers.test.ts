@@ -259,7 +259,8 @@ describe("every operation has a response contract, and every contract is proven 
     for (const { file, text } of files) {
       // `import { … } from "…"`, `import type { … } from "…"` (the set-up packages src/collect/scope.ts loads and
       // releases) or, for the SDK's CommonJS packages, `const { … } = requireSdk("…")`.
-      const uses = /(?:import\s*(?:type\s*)?\{([^}]*)\}\s*from\s*|const\s*\{([^}]*)\}\s*=\s*requireSdk\(\s*)"@aws-sdk\/(client-[\w-]+)"/g;
+      const uses =
+        /(?:import\s*(?:type\s*)?\{([^}]*)\}\s*from\s*|const\s*\{([^}]*)\}\s*=\s*requireSdk\(\s*)"@aws-sdk\/(client-[\w-]+)"/g;
       for (const m of text.matchAll(uses)) {
         const service = SDK_PACKAGES[m[3]!];
         const names = (m[1] ?? m[2]!).split(",").map((n) => n.trim().replace(/^type\s+/, ""));
