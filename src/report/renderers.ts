@@ -8,7 +8,7 @@ import { renderHtmlChunks } from "./html.js";
 import { renderJsonChunks } from "./json.js";
 import { renderJunitChunks } from "./junit.js";
 import { renderMarkdown } from "./markdown.js";
-import { renderSarifPieces } from "./sarif.js";
+import { renderSarifPieces, renderSarifStream } from "./sarif.js";
 
 // The renderer of each format in the registry (formats.ts), apart from it so that parsing `--formats` and printing
 // help load none of the reporters: writeReports and renderReport load this module.
@@ -61,4 +61,13 @@ const RENDERERS: Record<ReportFormat, Render> = {
 /** Renders `format` (its document as a string or pieces, and warnings for stderr). */
 export function renderFile(format: ReportFormat, input: ReportInput, options: RenderOptions): RenderedFile {
   return RENDERERS[format](input, options);
+}
+
+/**
+ * Renders `format` for writing to a file: renderFile's document, but a SARIF log is measured and made as it is
+ * written (renderSarifStream), never held whole.
+ */
+export async function renderFileToWrite(format: ReportFormat, input: ReportInput, options: RenderOptions): Promise<RenderedFile> {
+  if (format === "sarif") return renderSarifStream(input, { ...common(options), ...options.sarif });
+  return renderFile(format, input, options);
 }

@@ -1,6 +1,7 @@
 // The SARIF log's text in pieces (see renderSarifPieces): a large account's log is tens of megabytes, written and
 // measured (gzipped) without ever being held as one object tree or one string.
-import { gzipSync } from "node:zlib";
+import { once } from "node:events";
+import { createGzip, gzipSync } from "node:zlib";
 
 // Stands for the results in the stringified document: a number, so no string of the account's data can spell it.
 export const RESULTS_MARK = -7.77e-300;
@@ -26,18 +27,32 @@ export function resultText(result: Record<string, unknown>): string {
  * large account's log is tens of megabytes).
  */
 export function logPieces(log: Record<string, unknown>, resultTexts: readonly string[]): string[] {
+  return [...logPieceIter(log, resultTexts.length, (i) => resultTexts[i]!)];
+}
+
+/**
+ * logPieces with the results' texts made as the pieces are read (`textAt(i)` for i < count), so that none of them
+ * need be held: a large account's results are tens of megabytes.
+ */
+export function* logPieceIter(
+  log: Record<string, unknown>,
+  count: number,
+  textAt: (i: number) => string,
+): Generator<string, void, undefined> {
   const doc = JSON.stringify(log, null, 2);
   const at = doc.indexOf(RESULTS_MEMBER);
   if (at < 0 || doc.indexOf(RESULTS_MEMBER, at + 1) >= 0) throw new Error("SARIF: the results member must appear once");
-  const pieces = [doc.slice(0, at + RESULTS_MEMBER.length - JSON.stringify(RESULTS_MARK).length)];
-  if (!resultTexts.length) pieces.push("[]");
+  yield doc.slice(0, at + RESULTS_MEMBER.length - JSON.stringify(RESULTS_MARK).length);
+  if (!count) yield "[]";
   else {
-    pieces.push("[\n");
-    resultTexts.forEach((t, i) => pieces.push(t, i < resultTexts.length - 1 ? ",\n" : "\n"));
-    pieces.push(ELEMENT_PAD.slice(2) + "]");
+    yield "[\n";
+    for (let i = 0; i < count; i++) {
+      yield textAt(i);
+      yield i < count - 1 ? ",\n" : "\n";
+    }
+    yield ELEMENT_PAD.slice(2) + "]";
   }
-  pieces.push(doc.slice(at + RESULTS_MEMBER.length));
-  return pieces;
+  yield doc.slice(at + RESULTS_MEMBER.length);
 }
 
 /**
@@ -46,12 +61,61 @@ export function logPieces(log: Record<string, unknown>, resultTexts: readonly st
  * fits, and compressing it would not change that. Compresses one buffer of the bytes, never a string of the text.
  */
 export function gzippedSize(pieces: readonly string[], limit: number): number {
-  let bytes = 0;
-  for (const p of pieces) bytes += Buffer.byteLength(p);
-  const bound = bytes + ((bytes + 7) >> 3) + ((bytes + 63) >> 6) + 5 + 18;
+  const bytes = byteLength(pieces);
+  const bound = deflateBound(bytes);
   if (bound <= limit) return bound;
   const buf = Buffer.allocUnsafe(bytes);
   let offset = 0;
   for (const p of pieces) offset += buf.write(p, offset);
   return gzipSync(buf).length;
+}
+
+const byteLength = (pieces: Iterable<string>): number => {
+  let bytes = 0;
+  for (const p of pieces) bytes += Buffer.byteLength(p);
+  return bytes;
+};
+
+/** zlib's bound on deflate's output for `bytes` of input, plus gzip's 18-byte wrapper (see gzippedSize). */
+const deflateBound = (bytes: number): number => bytes + ((bytes + 7) >> 3) + ((bytes + 63) >> 6) + 5 + 18;
+
+/** What measureGzipped found: gzippedSize's number, and the pieces when they were few enough to keep. */
+export interface GzipMeasure {
+  size: number;
+  /** Every piece read, when their bound fit the limit (no compression was needed); else undefined. */
+  pieces?: string[];
+}
+
+/**
+ * gzippedSize of the pieces as they are read, the same number, in bounded memory: the pieces are kept while zlib's
+ * bound on their compressed size fits `limit` (then the size is that bound, as gzippedSize says, and the pieces are
+ * handed back); past it, the ones kept and every later one go through a gzip stream and are dropped. Deflate's
+ * output does not depend on how its input is cut, so the size is the one gzipSync gives for the pieces joined.
+ */
+export async function measureGzipped(pieces: Iterable<string>, limit: number): Promise<GzipMeasure> {
+  const held: string[] = [];
+  let bytes = 0;
+  let gzip: ReturnType<typeof createGzip> | undefined;
+  let size = 0;
+  const write = async (p: string): Promise<void> => {
+    if (!gzip!.write(p)) await once(gzip!, "drain");
+  };
+  for (const p of pieces) {
+    bytes += Buffer.byteLength(p);
+    if (gzip) {
+      await write(p);
+      continue;
+    }
+    held.push(p);
+    if (deflateBound(bytes) > limit) {
+      gzip = createGzip();
+      gzip.on("data", (chunk: Buffer) => (size += chunk.length));
+      for (const h of held.splice(0)) await write(h);
+    }
+  }
+  if (!gzip) return { size: deflateBound(bytes), pieces: held };
+  const ended = once(gzip, "end");
+  gzip.end();
+  await ended;
+  return { size };
 }

@@ -6,7 +6,7 @@ import type { ReportInput } from "../model/report.js";
 import type { RuleMeta } from "../model/rule-meta.js";
 import type { Severity } from "../model/severity.js";
 import { cmp, compareFindings, ruleIndex, TOLLGATE_URI, toolVersionOf, type ReportOptions } from "./common.js";
-import { gzippedSize, logPieces, resultText, RESULTS_MARK } from "./sarif-text.js";
+import { gzippedSize, logPieceIter, logPieces, measureGzipped, resultText, RESULTS_MARK } from "./sarif-text.js";
 
 /** GitHub code scanning rejects more results than this in one run. */
 export const GITHUB_MAX_RESULTS = 25_000;
@@ -84,6 +84,58 @@ export function sarifAutomationId(input: ReportInput): string {
  * the log's text), so that a large account's log is written without being held as one string.
  */
 export function renderSarifPieces(input: ReportInput, options: SarifOptions = {}): { pieces: string[]; warnings: string[] } {
+  const plan = planSarif(input, options);
+  // Each result that may be kept is stringified once, on its own, as it sits in the log; a log is the document
+  // around them (see logPieces).
+  const resultTexts = Array.from({ length: plan.count }, (_, i) => plan.textAt(i));
+  const { pieces, kept, size } = fitGzipped(plan.build, resultTexts, plan.maxGzip);
+  pieces.push("\n");
+  return { pieces, warnings: plan.finish(kept, size) };
+}
+
+/**
+ * renderSarifPieces for a file: the same text, as pieces made while they are written, and its gzipped size measured
+ * streaming (measureGzipped), so that a large account's log (25,000 results, 50 MB) is never held, its results
+ * nor its bytes: each result is rendered to be measured, and again to be written. A log that fits uncompressed is
+ * rendered once, as by renderSarifPieces.
+ */
+export async function renderSarifStream(
+  input: ReportInput,
+  options: SarifOptions = {},
+): Promise<{ content: Iterable<string>; warnings: string[] }> {
+  const plan = planSarif(input, options);
+  const { build, count, textAt, maxGzip } = plan;
+  const measure = (kept: number) => measureGzipped(logPieceIter(build(kept), kept, textAt), maxGzip);
+  let kept = count;
+  let measured = await measure(kept);
+  // As fitGzipped: shrink proportionally until the gzipped log fits; the tail is the least severe.
+  while (measured.size > maxGzip && kept > 0) {
+    kept = Math.max(0, Math.min(kept - 1, Math.floor((kept * maxGzip * 0.9) / measured.size)));
+    measured = await measure(kept);
+  }
+  const warnings = plan.finish(kept, measured.size);
+  const final = kept;
+  function* content(): Generator<string, void, undefined> {
+    yield* measured.pieces ?? logPieceIter(build(final), final, textAt);
+    yield "\n";
+  }
+  return { content: content(), warnings };
+}
+
+/** What both renderings of a SARIF log share: its document, its results' texts, and the warnings to give. */
+interface SarifPlan {
+  /** The log with `kept` results (their place marked, see logPieces). */
+  build: (kept: number) => Record<string, unknown>;
+  /** How many results may be kept (GitHub's result limit). */
+  count: number;
+  /** The text of result i, most severe first. */
+  textAt: (i: number) => string;
+  maxGzip: number;
+  /** The warnings of a log keeping `kept` results, `size` bytes gzipped. */
+  finish: (kept: number, size: number) => string[];
+}
+
+function planSarif(input: ReportInput, options: SarifOptions): SarifPlan {
   const warnings: string[] = [];
   const maxResults = options.maxResults ?? GITHUB_MAX_RESULTS;
   const maxGzip = options.maxGzipBytes ?? GITHUB_MAX_GZIP_BYTES;
@@ -147,20 +199,20 @@ export function renderSarifPieces(input: ReportInput, options: SarifOptions = {}
     return { $schema: SARIF_SCHEMA_URI, version: "2.1.0", runs: [run] };
   };
 
-  // Each result that may be kept is stringified once, on its own, as it sits in the log; a log is the document
-  // around them (see logPieces).
-  const resultTexts = failing.slice(0, maxResults).map((f) => resultText(resultOf(f)));
-  const { pieces, kept, size } = fitGzipped(build, resultTexts, maxGzip);
-  if (size > maxGzip) {
-    warnings.push(`SARIF: even with no results the log is ${size} gzipped bytes, over the ${maxGzip} limit.`);
-  }
-  if (kept < failing.length) {
-    warnings.push(
-      `SARIF truncated: kept ${kept} of ${failing.length} failing results (most severe first) to fit GitHub limits; the full list is in findings.json.`,
-    );
-  }
-  pieces.push("\n");
-  return { pieces, warnings };
+  const finish = (kept: number, size: number): string[] => {
+    const out = [...warnings];
+    if (size > maxGzip) {
+      out.push(`SARIF: even with no results the log is ${size} gzipped bytes, over the ${maxGzip} limit.`);
+    }
+    if (kept < failing.length) {
+      out.push(
+        `SARIF truncated: kept ${kept} of ${failing.length} failing results (most severe first) to fit GitHub limits; the full list is in findings.json.`,
+      );
+    }
+    return out;
+  };
+  const count = Math.min(failing.length, maxResults);
+  return { build, count, textAt: (i) => resultText(resultOf(failing[i]!)), maxGzip, finish };
 }
 
 /**

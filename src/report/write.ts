@@ -3,7 +3,7 @@ import { OutputError } from "../errors.js";
 import type { ReportInput } from "../model/report.js";
 import { writeFileAtomic } from "../util/atomic-write.js";
 import { fileFormat, type RenderOptions, type ReportFormat } from "./formats.js";
-import { renderFile } from "./renderers.js";
+import { renderFileToWrite } from "./renderers.js";
 
 /** What writeReports did. */
 export interface WriteResult {
@@ -31,7 +31,7 @@ export async function writeReports(
   const failures: OutputError[] = [];
   for (const format of [...new Set(formats)]) {
     const path = join(dir, fileFormat(format).fileName);
-    const { content, warnings: w } = renderFile(format, input, options);
+    const { content, warnings: w } = await renderFileToWrite(format, input, options);
     warnings.push(...w);
     try {
       await writeFileAtomic(path, content);

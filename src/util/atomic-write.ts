@@ -32,8 +32,15 @@ function isSystemError(e: unknown): e is NodeJS.ErrnoException {
   return e instanceof Error && typeof (e as NodeJS.ErrnoException).code === "string";
 }
 
-// Pieces are gathered into buffers of about this size before each write: few syscalls, bounded memory.
+// Pieces are encoded into one buffer of this size, written each time it fills: few syscalls, bounded memory.
 const WRITE_BUFFER = 1 << 20;
+// UTF-8 takes at most 3 bytes per UTF-16 code unit (a surrogate pair: 4 bytes for 2 units).
+const MAX_UTF8_PER_UNIT = 3;
+
+async function writeAll(fh: FileHandle, buf: Buffer, length: number): Promise<void> {
+  let offset = 0;
+  while (offset < length) offset += (await fh.write(buf, offset, length - offset)).bytesWritten;
+}
 
 // FileHandle.writeFile writes the whole piece at the current position (looping over short writes).
 async function writePieces(fh: FileHandle, content: WriteContent): Promise<void> {
@@ -41,14 +48,13 @@ async function writePieces(fh: FileHandle, content: WriteContent): Promise<void>
     await fh.writeFile(content);
     return;
   }
-  let buf: string[] = [];
-  let size = 0;
+  // One buffer reused for the whole file: joining pieces into megabyte strings instead made each a large object,
+  // which only a full collection frees (the reports of a large account are hundreds of megabytes).
+  const buf = Buffer.allocUnsafe(WRITE_BUFFER);
+  let used = 0;
   const flush = async () => {
-    if (!buf.length) return;
-    const text = buf.join("");
-    buf = [];
-    size = 0;
-    await fh.writeFile(text);
+    if (used) await writeAll(fh, buf, used);
+    used = 0;
   };
   for await (const piece of content) {
     if (typeof piece !== "string") {
@@ -56,9 +62,14 @@ async function writePieces(fh: FileHandle, content: WriteContent): Promise<void>
       await fh.writeFile(piece);
       continue;
     }
-    buf.push(piece);
-    size += piece.length;
-    if (size >= WRITE_BUFFER) await flush();
+    if (used + piece.length * MAX_UTF8_PER_UNIT > WRITE_BUFFER) {
+      await flush();
+      if (piece.length * MAX_UTF8_PER_UNIT > WRITE_BUFFER) {
+        await fh.writeFile(piece);
+        continue;
+      }
+    }
+    used += buf.write(piece, used);
   }
   await flush();
 }

@@ -1,7 +1,14 @@
 import { createHash } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { gzipSync } from "node:zlib";
-import { renderSarif, renderSarifPieces, sarifAutomationId, sarifFingerprint } from "../../src/report/sarif.js";
+import {
+  renderSarif,
+  renderSarifPieces,
+  renderSarifStream,
+  sarifAutomationId,
+  sarifFingerprint,
+} from "../../src/report/sarif.js";
+import { gzippedSize, measureGzipped } from "../../src/report/sarif-text.js";
 import { assertValidSarif } from "../helpers/sarif.js";
 import { ACCOUNT_A, ACCOUNT_B, makeFinding, makeManyFindings, makeReportInput, RULES } from "../helpers/report-input.js";
 
@@ -169,6 +176,42 @@ describe("renderSarif", () => {
       expect(renderSarif(input, opts)).toEqual({ text, warnings });
       // Within the limit whether its size was bounded without compressing or compressed.
       if (opts !== undefined && "maxGzipBytes" in opts) expect(gzipSync(text).length).toBeLessThanOrEqual(opts.maxGzipBytes);
+    }
+  });
+});
+
+describe("renderSarifStream (files)", () => {
+  it("writes renderSarif's text and warnings, measured streaming (fits, bounded, truncated by size or count)", async () => {
+    const many = makeManyFindings(300);
+    for (const [input, opts] of [
+      [makeReportInput({ findings: [], coverage: [] }), {}],
+      [makeReportInput(), {}],
+      [many, {}],
+      [many, { maxResults: 7 }],
+      [many, { maxGzipBytes: 6_000 }],
+      [many, { maxGzipBytes: 60_000 }],
+      [many, { maxGzipBytes: 100 }],
+    ] as const) {
+      const { content, warnings } = await renderSarifStream(input, opts);
+      expect({ text: [...content].join(""), warnings }).toEqual(renderSarif(input, opts));
+    }
+  });
+
+  it("measures what gzippedSize measures, holding the pieces only while they fit uncompressed", async () => {
+    // Incompressible text (hashes), so that a limit between the bound and the compressed size is met.
+    const pieces = Array.from(
+      { length: 2000 },
+      (_, i) => createHash("sha512").update(String(i)).digest("base64") + "é→" + "x".repeat(i % 50),
+    );
+    const bytes = Buffer.byteLength(pieces.join(""));
+    for (const limit of [100, bytes / 2, bytes * 2]) {
+      const m = await measureGzipped(pieces, limit);
+      expect(m.size).toBe(gzippedSize(pieces, limit));
+      if (m.size > bytes) expect(m.pieces).toEqual(pieces);
+      else {
+        expect(m.size).toBe(gzipSync(pieces.join("")).length);
+        expect(m.pieces).toBeUndefined();
+      }
     }
   });
 });

@@ -38,6 +38,21 @@ describe("writeFileAtomic", () => {
     expect(readFileSync(join(dir, "big.txt"), "utf8")).toBe(piece.repeat(40));
   });
 
+  it("encodes pieces of every size and script as UTF-8, across buffer boundaries, byte for byte", async () => {
+    const dir = fresh();
+    const pieces = [
+      ...Array.from({ length: 30_000 }, (_, i) => `é${i}→😀\u0000`.repeat(1 + (i % 7))),
+      "\ud800 lone surrogate",
+      "x".repeat(3 << 20), // larger than the buffer
+      new TextEncoder().encode("bytes"),
+      "ü".repeat(400_000), // two UTF-8 bytes a unit, over a third of the buffer in units
+      "end",
+    ];
+    await writeFileAtomic(join(dir, "mixed.txt"), pieces);
+    const expected = Buffer.concat(pieces.map((p) => (typeof p === "string" ? Buffer.from(p, "utf8") : Buffer.from(p))));
+    expect(readFileSync(join(dir, "mixed.txt")).equals(expected)).toBe(true);
+  });
+
   it("a writer that fails midway leaves the previous file untouched and no temporary file; its error propagates", async () => {
     const dir = fresh();
     const path = join(dir, "findings.json");
