@@ -14,6 +14,16 @@ function keysOf(path: string): string[] {
   return keys;
 }
 
+// Evidence paths and expectations repeat across findings (the same rule failing on thousands of resources): each
+// finding's evidence refers to one copy of each text, not a string of its own (bounded, like keyCache).
+const texts = new Map<string, string>();
+function shared(text: string): string {
+  const known = texts.get(text);
+  if (known !== undefined) return known;
+  if (texts.size < 10_000) texts.set(text, text);
+  return text;
+}
+
 // Wrapper keywords only restate that a nested schema failed; the nested errors carry the reason.
 const NOISE = new Set(["if", "then", "else", "allOf", "$ref"]);
 
@@ -52,7 +62,7 @@ export function evidenceFromErrors(errors: ErrorObject[] | null | undefined, res
     if (seen) seen.add(key);
     else small.push(key);
     const actual = atKeys(resource, keysOf(path)) as JsonValue | undefined;
-    out.push({ path, expected, ...(actual !== undefined ? { actual } : {}) });
+    out.push({ path: shared(path), expected: shared(expected), ...(actual !== undefined ? { actual } : {}) });
   }
   return out;
 }

@@ -62,9 +62,9 @@ class PrincipalJson {
     };
     let template = this.permissions.get(p.permissions);
     if (!template) {
-      // Parsed from its text: an object built key by key is a dictionary past a dozen keys, a parsed one has fast
-      // properties, and copying it with a spread (below) keeps its hidden class for every principal.
-      template = JSON.parse(JSON.stringify(toJson({ ...p.permissions, ...own }))) as JsonObject;
+      // toJson's objects have fast properties (see sortKeys), so copying the template with a spread (below) keeps its
+      // hidden class for every principal; its lists hold the catalogue's own action names.
+      template = toJson({ ...p.permissions, ...own }) as JsonObject;
       this.permissions.set(p.permissions, template);
     }
     // The template's keys (sorted) and its lists, with the principal's own three members in their places.
