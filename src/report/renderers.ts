@@ -8,7 +8,8 @@ import { renderHtmlChunks } from "./html.js";
 import { renderJsonChunks } from "./json.js";
 import { renderJunitChunks } from "./junit.js";
 import { renderMarkdown } from "./markdown.js";
-import { renderSarifPieces, renderSarifStream } from "./sarif.js";
+import { renderSarifPieces } from "./sarif.js";
+import { renderSarifStream } from "./sarif-stream.js";
 
 // The renderer of each format in the registry (formats.ts), apart from it so that parsing `--formats` and printing
 // help load none of the reporters: writeReports and renderReport load this module.

@@ -6,7 +6,8 @@ import type { ReportInput } from "../model/report.js";
 import type { RuleMeta } from "../model/rule-meta.js";
 import type { Severity } from "../model/severity.js";
 import { cmp, compareFindings, ruleIndex, TOLLGATE_URI, toolVersionOf, type ReportOptions } from "./common.js";
-import { gzippedSize, logPieceIter, logPieces, measureGzipped, resultText, RESULTS_MARK } from "./sarif-text.js";
+import { runNotifications, withPlaceholderRules } from "./sarif-run.js";
+import { gzippedSize, logPieces, resultText, RESULTS_MARK } from "./sarif-text.js";
 
 /** GitHub code scanning rejects more results than this in one run. */
 export const GITHUB_MAX_RESULTS = 25_000;
@@ -93,37 +94,8 @@ export function renderSarifPieces(input: ReportInput, options: SarifOptions = {}
   return { pieces, warnings: plan.finish(kept, size) };
 }
 
-/**
- * renderSarifPieces for a file: the same text, as pieces made while they are written, and its gzipped size measured
- * streaming (measureGzipped), so that a large account's log (25,000 results, 50 MB) is never held, its results
- * nor its bytes: each result is rendered to be measured, and again to be written. A log that fits uncompressed is
- * rendered once, as by renderSarifPieces.
- */
-export async function renderSarifStream(
-  input: ReportInput,
-  options: SarifOptions = {},
-): Promise<{ content: Iterable<string>; warnings: string[] }> {
-  const plan = planSarif(input, options);
-  const { build, count, textAt, maxGzip } = plan;
-  const measure = (kept: number) => measureGzipped(logPieceIter(build(kept), kept, textAt), maxGzip);
-  let kept = count;
-  let measured = await measure(kept);
-  // As fitGzipped: shrink proportionally until the gzipped log fits; the tail is the least severe.
-  while (measured.size > maxGzip && kept > 0) {
-    kept = Math.max(0, Math.min(kept - 1, Math.floor((kept * maxGzip * 0.9) / measured.size)));
-    measured = await measure(kept);
-  }
-  const warnings = plan.finish(kept, measured.size);
-  const final = kept;
-  function* content(): Generator<string, void, undefined> {
-    yield* measured.pieces ?? logPieceIter(build(final), final, textAt);
-    yield "\n";
-  }
-  return { content: content(), warnings };
-}
-
 /** What both renderings of a SARIF log share: its document, its results' texts, and the warnings to give. */
-interface SarifPlan {
+export interface SarifPlan {
   /** The log with `kept` results (their place marked, see logPieces). */
   build: (kept: number) => Record<string, unknown>;
   /** How many results may be kept (GitHub's result limit). */
@@ -135,7 +107,8 @@ interface SarifPlan {
   finish: (kept: number, size: number) => string[];
 }
 
-function planSarif(input: ReportInput, options: SarifOptions): SarifPlan {
+/** The plan of a SARIF log (see SarifPlan): renderSarifPieces and renderSarifStream (sarif-stream.ts) write it. */
+export function planSarif(input: ReportInput, options: SarifOptions): SarifPlan {
   const warnings: string[] = [];
   const maxResults = options.maxResults ?? GITHUB_MAX_RESULTS;
   const maxGzip = options.maxGzipBytes ?? GITHUB_MAX_GZIP_BYTES;
@@ -213,76 +186,6 @@ function planSarif(input: ReportInput, options: SarifOptions): SarifPlan {
   };
   const count = Math.min(failing.length, maxResults);
   return { build, count, textAt: (i) => resultText(resultOf(failing[i]!)), maxGzip, finish };
-}
-
-/**
- * The known rules plus a placeholder for each failing finding's rule without metadata: every result needs a rule with
- * a file to anchor to; a missing one is an engine bug, but losing the finding would be worse.
- */
-function withPlaceholderRules(
-  known: ReadonlyMap<string, RuleMeta>,
-  failing: readonly Finding[],
-  warnings: string[],
-): Map<string, RuleMeta> {
-  const rules = new Map<string, RuleMeta>(known);
-  for (const f of failing) {
-    if (!rules.has(f.ruleId)) {
-      warnings.push(`SARIF: no rule metadata for ${f.ruleId}; its results are anchored to "rules".`);
-      rules.set(f.ruleId, {
-        id: f.ruleId,
-        title: f.title,
-        severity: f.severity,
-        resourceType: f.resourceType,
-        rationale: f.title,
-        remediation: { text: "See the rule documentation." },
-        references: [],
-        compliance: [],
-        file: "rules",
-      });
-    }
-  }
-  return rules;
-}
-
-/** The run's notifications: truncation, then the coverage gaps (at most 100 listed). */
-function runNotifications(
-  input: ReportInput,
-  n: { kept: number; failing: number; maxResults: number; maxGzip: number },
-): Record<string, unknown>[] {
-  const { kept, maxResults, maxGzip } = n;
-  const truncated = kept < n.failing;
-  const notifications: Record<string, unknown>[] = [];
-  if (truncated) {
-    notifications.push({
-      level: "warning",
-      descriptor: { id: "tollgate.sarif.truncated" },
-      message: {
-        text: `SARIF truncated: ${kept} of ${n.failing} failing results kept (most severe first) to stay within GitHub limits (${maxResults} results, ${maxGzip} gzipped bytes). See findings.json or report.html for all results.`,
-      },
-    });
-  }
-  // Coverage gaps are not results (there is nothing to alert on), but hiding them would let a denied
-  // read look like a clean account; notifications show in the SARIF viewer and the upload log.
-  const gaps = [...input.coverage].sort(
-    (a, b) => cmp(a.account, b.account) || cmp(a.region, b.region) || cmp(a.operation, b.operation),
-  );
-  for (const e of gaps.slice(0, 100)) {
-    notifications.push({
-      level: "warning",
-      descriptor: { id: "tollgate.coverage-gap" },
-      message: {
-        text: `Coverage gap: ${e.service}:${e.operation} failed in account ${e.account}, region ${e.region}: ${e.errorName}${e.httpStatus !== undefined ? ` (HTTP ${e.httpStatus})` : ""}. ${e.message}`,
-      },
-    });
-  }
-  if (gaps.length > 100) {
-    notifications.push({
-      level: "warning",
-      descriptor: { id: "tollgate.coverage-gap" },
-      message: { text: `${gaps.length - 100} more coverage gaps; see findings.json.` },
-    });
-  }
-  return notifications;
 }
 
 /** The log with as many of the results as fit in `maxGzip` gzipped bytes (results are severity-sorted). */

@@ -1,13 +1,8 @@
 import { createHash } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { gzipSync } from "node:zlib";
-import {
-  renderSarif,
-  renderSarifPieces,
-  renderSarifStream,
-  sarifAutomationId,
-  sarifFingerprint,
-} from "../../src/report/sarif.js";
+import { renderSarif, renderSarifPieces, sarifAutomationId, sarifFingerprint } from "../../src/report/sarif.js";
+import { renderSarifStream } from "../../src/report/sarif-stream.js";
 import { gzippedSize, measureGzipped } from "../../src/report/sarif-text.js";
 import { assertValidSarif } from "../helpers/sarif.js";
 import { ACCOUNT_A, ACCOUNT_B, makeFinding, makeManyFindings, makeReportInput, RULES } from "../helpers/report-input.js";
