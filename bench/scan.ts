@@ -16,7 +16,7 @@ import type { AccountFile } from "../fixtures/simulator/account-file.js";
 import { createFaultInjector } from "../fixtures/simulator/faults.js";
 import { AWS_LIKE_QUOTAS, createQuotaLimiter, type Quota } from "../fixtures/simulator/quotas.js";
 import { startSimulator } from "../fixtures/simulator/server.js";
-import { DEFAULT_CONCURRENCY } from "../src/collect/tuning.js";
+import { scaledGlobalConcurrency } from "../src/collect/tuning.js";
 import { DEFAULT_FORMATS } from "../src/report/formats.js";
 import { packageRoot } from "../src/util/paths.js";
 import { machine, writeBenchSection } from "./doc.js";
@@ -542,7 +542,7 @@ function columns(latencyMs: number): Column[] {
     },
     { header: "lower bound (bottleneck)", right: false, cell: (r) => `${fmt(r.lb.ms)} (${r.lb.bottleneck})` },
     { header: "wall ÷ bound", cell: (r) => (r.child.scanMs / r.lb.ms).toFixed(2) },
-    { header: "concurrency bound", cell: (r) => fmt((total(r.required) * latencyMs) / globalConcurrency()) },
+    { header: "concurrency bound", cell: (r) => fmt((total(r.required) * latencyMs) / globalConcurrency(r.accounts)) },
     { header: "evaluate", cell: (r) => fmt(r.child.evaluateMs) },
     { header: "save inventory", cell: (r) => fmt(r.child.saveMs) },
     { header: "write reports", cell: (r) => fmt(r.child.reportMs) },
@@ -565,13 +565,14 @@ function table(rows: Row[], latencyMs: number): string {
   for (const r of rows) lines.push(line(cols.map((c) => c.cell(r))));
   return (
     lines.join("\n") +
-    `\n\nLatency ${latencyMs} ms per request. Each row is the run with the median scan wall time of the runs given under "runs" (the range shows the machine's noise); \`large\` runs once. "made/required" per service counts attempts the simulator answered (retries of throttled calls included). "Start-up": from the scanning process's start to its first step (module loading and the run's set-up: rules, profiles). "Main thread busy": how long the scanning process's event loop was busy during the scan (CPU-bound when near 100%). "Collect CPU per call": CPU time of the collect stage (every AWS call, the collectors, secret scrubbing) ÷ calls made, for the scanning process's main thread (Linux /proc, 10 ms ticks) and for the whole process (process.cpuUsage: GC and compiler helper threads included); in parentheses the simulator's CPU time over the scanning process's life ÷ the same calls (it runs in the bench's own process, on the same 2 cores, and is not counted in the scanner's figures). "Concurrency bound": required calls × latency ÷ the scan's global concurrency (${globalConcurrency()}), the floor the scanner's own call pool sets whatever the quotas allow. The scanning process runs the stages \`tollgate scan\` runs: collect, enrich (the scan's wall time is theirs), evaluate (rules, probe correlation, suppressions), report (the inventory saved, then the default reports written: ${DEFAULT_FORMATS.join(", ")}); "peak RSS by stage" is the highest resident memory while each ran (sampled every 5 ms, exact when the process's maximum rose during the stage), and "peak RSS" the process's maximum. \`evaluate --inventory\` runs the CLI command on the saved inventory in a process of its own.`
+    `\n\nLatency ${latencyMs} ms per request. Each row is the run with the median scan wall time of the runs given under "runs" (the range shows the machine's noise); \`large\` runs once. "made/required" per service counts attempts the simulator answered (retries of throttled calls included). "Start-up": from the scanning process's start to its first step (module loading and the run's set-up: rules, profiles). "Main thread busy": how long the scanning process's event loop was busy during the scan (CPU-bound when near 100%). "Collect CPU per call": CPU time of the collect stage (every AWS call, the collectors, secret scrubbing) ÷ calls made, for the scanning process's main thread (Linux /proc, 10 ms ticks) and for the whole process (process.cpuUsage: GC and compiler helper threads included); in parentheses the simulator's CPU time over the scanning process's life ÷ the same calls (it runs in the bench's own process, on the same 2 cores, and is not counted in the scanner's figures). "Concurrency bound": required calls × latency ÷ the scan's global concurrency (by default ${globalConcurrency(1)}, and 64 more per 25 accounts: ${globalConcurrency(50)} for the organisation), the floor the scanner's own call pool sets whatever the quotas allow. The scanning process runs the stages \`tollgate scan\` runs: collect, enrich (the scan's wall time is theirs), evaluate (rules, probe correlation, suppressions), report (the inventory saved, then the default reports written: ${DEFAULT_FORMATS.join(", ")}); "peak RSS by stage" is the highest resident memory while each ran (sampled every 5 ms, exact when the process's maximum rose during the stage), and "peak RSS" the process's maximum. \`evaluate --inventory\` runs the CLI command on the saved inventory in a process of its own.`
   );
 }
 
 /** The global call concurrency the child scans use. */
-function globalConcurrency(): number {
-  return Number(process.env["BENCH_CONCURRENCY"] ?? DEFAULT_CONCURRENCY.global);
+/** The global concurrency of a scan of `accounts` accounts: BENCH_CONCURRENCY, else Tollgate's default for them. */
+function globalConcurrency(accounts: number): number {
+  return Number(process.env["BENCH_CONCURRENCY"] ?? scaledGlobalConcurrency(accounts));
 }
 
 async function main(): Promise<void> {

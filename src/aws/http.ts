@@ -72,11 +72,20 @@ export class BoundedHttpHandler extends NodeHttpHandler {
  * `destroy()` does nothing here and the run calls `close()` once at its end.
  */
 export class SharedHttpHandler extends BoundedHttpHandler {
+  private readonly agents: [HttpAgent, HttpsAgent];
+
   constructor(maxSockets: number, timeouts: CallTimeouts = DEFAULT_CALL_TIMEOUTS) {
-    super(timeouts, {
-      httpAgent: new HttpAgent({ keepAlive: true, maxSockets }),
-      httpsAgent: new HttpsAgent({ keepAlive: true, maxSockets }),
-    });
+    const agents: [HttpAgent, HttpsAgent] = [
+      new HttpAgent({ keepAlive: true, maxSockets }),
+      new HttpsAgent({ keepAlive: true, maxSockets }),
+    ];
+    super(timeouts, { httpAgent: agents[0], httpsAgent: agents[1] });
+    this.agents = agents;
+  }
+
+  /** Sockets per host from now on (Node's agents read the bound at each request): the scan's global concurrency. */
+  setMaxSockets(maxSockets: number): void {
+    for (const agent of this.agents) agent.maxSockets = maxSockets;
   }
 
   /** A client ending its unit; the pool outlives it. */

@@ -8,6 +8,8 @@ export interface CallPool {
    * (account, region), like AWS quotas, so one account's calls never queue behind another's rate limit.
    */
   limit<T>(service: string, fn: () => Promise<T>, where?: { account: string; region: string }): Promise<T>;
+  /** Raises (or lowers) the global bound; calls already queued start as slots free up. */
+  setGlobal(concurrency: number): void;
 }
 
 /**
@@ -26,6 +28,9 @@ export function createCallPool(concurrency: ScanTuning["concurrency"]): CallPool
         perService.set(key, l);
       }
       return l(() => global(fn));
+    },
+    setGlobal(n: number): void {
+      global.concurrency = n;
     },
   };
 }

@@ -25,7 +25,7 @@ import { COLLECTORS, type ServiceCollector } from "./registry.js";
 import { assumeRoleIn, callerIdentity, sessionName, type AccountAccess, type CallerIdentity } from "../aws/identity.js";
 import { discoverRegions, listOrganizationAccounts, SetupPackages } from "./scope.js";
 import { inShard, sortUnits, type ScanUnit } from "./shard.js";
-import { resolveTuning, type ScanSettingsFile } from "./tuning.js";
+import { resolveTuning, scaledGlobalConcurrency, type ScanSettingsFile } from "./tuning.js";
 
 /** What to scan and how. */
 export interface ScanOptions {
@@ -339,6 +339,21 @@ async function accountsInScope(s: ScanState, id: CallerIdentity): Promise<string
   }
 }
 
+/**
+ * Once the accounts in scope are known, the default global concurrency grows with them (scaledGlobalConcurrency; a
+ * shard scans its share of them): the call pool, the unit pool and the connection pool alike. A global concurrency
+ * named in the settings is kept as it is.
+ */
+function scaleConcurrency(s: ScanState, accounts: number): void {
+  if (s.scope.concurrency?.global !== undefined) return;
+  const n = scaledGlobalConcurrency(Math.ceil(accounts / (s.scope.shard?.count ?? 1)));
+  if (n <= s.unitLimit.concurrency) return;
+  s.opts.logger.info(`${accounts} accounts: up to ${n} AWS calls at once`);
+  s.pool.setGlobal(n);
+  s.unitLimit.concurrency = n;
+  s.http.setMaxSockets(n);
+}
+
 /** The whole scan: caller identity, accounts in scope, then every account at once. */
 async function runScan(s: ScanState): Promise<Inventory> {
   const { scope, opts } = s;
@@ -350,6 +365,7 @@ async function runScan(s: ScanState): Promise<Inventory> {
   await s.limiters.acquire(stsBucket(s, id.account), "GetCallerIdentity");
   opts.logger.info(`Scanning account ${id.account} as ${id.arn}`);
   const accounts = await accountsInScope(s, id);
+  scaleConcurrency(s, accounts.length);
   if (accounts.some((a) => a !== id.account) && !scope.roleName) {
     throw new InputError("scanning other accounts needs --role-name (the role to assume in each account)");
   }

@@ -4,7 +4,8 @@ import { prng } from "../../src/util/prng.js";
 import { wildcardMatch, isAllowed, trustAllows } from "../../fixtures/simulator/policy-eval.js";
 import { chooseProgress, silentProgress, timing, ttyProgress } from "../../src/collect/progress.js";
 import { RateLimiters, TokenBucket } from "../../src/collect/rate-limit.js";
-import { DEFAULT_RATE_LIMITS, resolveTuning } from "../../src/collect/tuning.js";
+import { createCallPool } from "../../src/collect/pool.js";
+import { DEFAULT_RATE_LIMITS, resolveTuning, scaledGlobalConcurrency } from "../../src/collect/tuning.js";
 import { scanSettingsProblems } from "../../src/config/scan-settings.js";
 
 describe("token buckets", () => {
@@ -50,6 +51,33 @@ describe("scan settings", () => {
     expect(t.concurrency.perService["iam"]).toBe(1);
     expect(t.rateLimits["iam"]).toEqual({ rps: 1, burst: 1 });
     expect(t.rateLimits["cloudtrail"]).toEqual({ rps: 10, burst: 10 });
+  });
+
+  it("the default global concurrency grows with the accounts in scope: 64 per 25 accounts, at most 256", () => {
+    expect([1, 25, 26, 50, 75, 100, 101, 5000].map(scaledGlobalConcurrency)).toEqual([64, 64, 128, 128, 192, 256, 256, 256]);
+  });
+
+  it("raising the call pool's global bound starts calls already queued behind it", async () => {
+    const pool = createCallPool({ global: 1, perService: { lambda: 4 } });
+    let running = 0;
+    let most = 0;
+    const gates: (() => void)[] = [];
+    const call = () =>
+      pool.limit("lambda", async () => {
+        running += 1;
+        most = Math.max(most, running);
+        await new Promise<void>((r) => gates.push(r));
+        running -= 1;
+      });
+    const calls = [call(), call(), call()];
+    await new Promise((r) => setTimeout(r, 10));
+    expect(running).toBe(1);
+    pool.setGlobal(3);
+    await new Promise((r) => setTimeout(r, 10));
+    expect(running).toBe(3);
+    for (const g of gates) g();
+    await Promise.all(calls);
+    expect(most).toBe(3);
   });
 
   it("bad settings name the JSON pointer (the one scan-settings validator)", () => {
