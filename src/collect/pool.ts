@@ -34,3 +34,19 @@ export function createCallPool(concurrency: ScanTuning["concurrency"]): CallPool
     },
   };
 }
+
+/**
+ * Raises every bound on a scan's calls in flight to `n` when it is higher than the unit pool's: the call pool's global
+ * bound, the unit pool's and the connection pool's sockets (calls already queued start as slots free up).
+ */
+export function raiseGlobal(
+  n: number,
+  pool: CallPool,
+  units: LimitFunction,
+  http: { setMaxSockets(maxSockets: number): void },
+): void {
+  if (n <= units.concurrency) return;
+  pool.setGlobal(n);
+  units.concurrency = n;
+  http.setMaxSockets(n);
+}

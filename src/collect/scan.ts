@@ -18,14 +18,14 @@ import type { Clock } from "../util/clock.js";
 import type { Logger } from "../util/logger.js";
 import type { StopReason } from "../util/stop.js";
 import { DEFAULT_COLLECT_OPTIONS, realSleep, type CollectOptions, type UnitContext } from "./context.js";
-import { createCallPool, type CallPool } from "./pool.js";
+import { createCallPool, raiseGlobal, type CallPool } from "./pool.js";
 import { silentProgress, type ScanProgress, type UnitRef } from "./progress.js";
 import { addRateLimitMiddleware, rateLimitPlugin, RateLimiters } from "./rate-limit.js";
 import { COLLECTORS, type ServiceCollector } from "./registry.js";
 import { assumeRoleIn, callerIdentity, sessionName, type AccountAccess, type CallerIdentity } from "../aws/identity.js";
 import { discoverRegions, listOrganizationAccounts, SetupPackages } from "./scope.js";
 import { inShard, sortUnits, type ScanUnit } from "./shard.js";
-import { resolveTuning, scaledGlobalConcurrency, type ScanSettingsFile } from "./tuning.js";
+import { globalConcurrencyFor, resolveTuning, type ScanSettingsFile } from "./tuning.js";
 
 /** What to scan and how. */
 export interface ScanOptions {
@@ -339,21 +339,6 @@ async function accountsInScope(s: ScanState, id: CallerIdentity): Promise<string
   }
 }
 
-/**
- * Once the accounts in scope are known, the default global concurrency grows with them (scaledGlobalConcurrency; a
- * shard scans its share of them): the call pool, the unit pool and the connection pool alike. A global concurrency
- * named in the settings is kept as it is.
- */
-function scaleConcurrency(s: ScanState, accounts: number): void {
-  if (s.scope.concurrency?.global !== undefined) return;
-  const n = scaledGlobalConcurrency(Math.ceil(accounts / (s.scope.shard?.count ?? 1)));
-  if (n <= s.unitLimit.concurrency) return;
-  s.opts.logger.info(`${accounts} accounts: up to ${n} AWS calls at once`);
-  s.pool.setGlobal(n);
-  s.unitLimit.concurrency = n;
-  s.http.setMaxSockets(n);
-}
-
 /** The whole scan: caller identity, accounts in scope, then every account at once. */
 async function runScan(s: ScanState): Promise<Inventory> {
   const { scope, opts } = s;
@@ -365,7 +350,7 @@ async function runScan(s: ScanState): Promise<Inventory> {
   await s.limiters.acquire(stsBucket(s, id.account), "GetCallerIdentity");
   opts.logger.info(`Scanning account ${id.account} as ${id.arn}`);
   const accounts = await accountsInScope(s, id);
-  scaleConcurrency(s, accounts.length);
+  raiseGlobal(globalConcurrencyFor(scope, accounts.length), s.pool, s.unitLimit, s.http);
   if (accounts.some((a) => a !== id.account) && !scope.roleName) {
     throw new InputError("scanning other accounts needs --role-name (the role to assume in each account)");
   }

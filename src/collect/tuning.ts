@@ -92,6 +92,14 @@ export function scaledGlobalConcurrency(accounts: number): number {
 }
 
 /**
+ * A scan's global concurrency once its accounts are known: the settings' own when they name one, else
+ * scaledGlobalConcurrency of the accounts this run scans (a shard's share of them).
+ */
+export function globalConcurrencyFor(s: Pick<ScanSettingsFile, "concurrency" | "shard">, accounts: number): number {
+  return s.concurrency?.global ?? scaledGlobalConcurrency(Math.ceil(accounts / (s.shard?.count ?? 1)));
+}
+
+/**
  * Default client-side rate limits, per (account, region, service) bucket (IAM: per account). Documented
  * quotas where AWS publishes them, conservative assumptions elsewhere; sources in docs/scanning.md.
  */
