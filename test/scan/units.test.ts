@@ -4,8 +4,10 @@ import { prng } from "../../src/util/prng.js";
 import { wildcardMatch, isAllowed, trustAllows } from "../../fixtures/simulator/policy-eval.js";
 import { chooseProgress, silentProgress, timing, ttyProgress } from "../../src/collect/progress.js";
 import { RateLimiters, TokenBucket } from "../../src/collect/rate-limit.js";
-import { createCallPool } from "../../src/collect/pool.js";
-import { DEFAULT_RATE_LIMITS, resolveTuning, scaledGlobalConcurrency } from "../../src/collect/tuning.js";
+import pLimit from "p-limit";
+import { SharedHttpHandler } from "../../src/aws/http.js";
+import { createCallPool, raiseGlobal } from "../../src/collect/pool.js";
+import { DEFAULT_RATE_LIMITS, globalConcurrencyFor, resolveTuning, scaledGlobalConcurrency } from "../../src/collect/tuning.js";
 import { scanSettingsProblems } from "../../src/config/scan-settings.js";
 
 describe("token buckets", () => {
@@ -55,6 +57,26 @@ describe("scan settings", () => {
 
   it("the default global concurrency grows with the accounts in scope: 64 per 25 accounts, at most 256", () => {
     expect([1, 25, 26, 50, 75, 100, 101, 5000].map(scaledGlobalConcurrency)).toEqual([64, 64, 128, 128, 192, 256, 256, 256]);
+  });
+
+  it("a global concurrency in the settings is kept; a shard scales with its share of the accounts", () => {
+    expect(globalConcurrencyFor({}, 50)).toBe(128);
+    expect(globalConcurrencyFor({ concurrency: { global: 16 } }, 50)).toBe(16);
+    expect(globalConcurrencyFor({ shard: { index: 1, count: 2 } }, 50)).toBe(64);
+  });
+
+  it("raiseGlobal raises the unit pool and the sockets with the call pool, never lowers them", () => {
+    const units = pLimit(64);
+    const http = new SharedHttpHandler(64);
+    const raised: number[] = [];
+    const pool = { ...createCallPool({ global: 64, perService: {} }), setGlobal: (n: number) => raised.push(n) };
+    raiseGlobal(32, pool, units, http);
+    expect([raised, units.concurrency]).toEqual([[], 64]);
+    raiseGlobal(128, pool, units, http);
+    expect([raised, units.concurrency]).toEqual([[128], 128]);
+    const agents = (http as unknown as { agents: { maxSockets: number }[] }).agents;
+    expect(agents.map((a) => a.maxSockets)).toEqual([128, 128]);
+    http.close();
   });
 
   it("raising the call pool's global bound starts calls already queued behind it", async () => {
