@@ -249,7 +249,8 @@ describe("exit codes for CI", () => {
     const bad = await runCli(["scan", "--no-probe", "--on-incomplete", "maybe"], offline);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain("error, fail, ignore");
-  });
+    // Five CLI processes in a row: the default 30 s is too short on a loaded CI machine.
+  }, 120_000);
 
   it("failing findings exit 1 whatever --on-incomplete says; informational is a threshold too", async () => {
     const r = await runCli(
