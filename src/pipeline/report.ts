@@ -10,6 +10,7 @@ import { consoleOutput, summarize } from "../report/console.js";
 import { DEFAULT_FORMATS, writeReports, type ReportFormat } from "../report/index.js";
 import type { Logger } from "../util/logger.js";
 import type { StageContext } from "./context.js";
+import { stageBoundary } from "./memory.js";
 
 /** The evaluated run: report input, and whether evaluation itself was stopped before its last rule. */
 export interface Evaluated {
@@ -115,6 +116,8 @@ async function reportingFailure(log: Logger, write: () => Promise<unknown>): Pro
 export function saveInventoryStage(path: string, inventory: Inventory, log: Logger, what = "inventory"): Promise<OutputError[]> {
   return reportingFailure(log, async () => {
     await saveInventory(path, inventory);
+    // Its serialised text is garbage now (see stageBoundary).
+    stageBoundary();
     log.info(
       inventory.metadata.complete
         ? `Saved ${what} to ${path}`

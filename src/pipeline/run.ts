@@ -9,6 +9,7 @@ import { collectStage } from "./collect.js";
 import type { StageContext } from "./context.js";
 import { exitCodeFor, isIncomplete, withOutputFailures, type OutputOptions } from "./exit-code.js";
 import { enrichStage, savedForm, type EnrichData, type Enriched } from "./enrich.js";
+import { stageBoundary } from "./memory.js";
 import { correlateStage, evaluateStage, evaluationGap, triageStage } from "./evaluate.js";
 import { markIncomplete, probeStage, type ProbeContext } from "./probe.js";
 import { reportInput } from "./report-input.js";
@@ -61,6 +62,15 @@ export function partialInventoryPath(opts: { saveInventory?: string | undefined;
  * nothing missing reads as a pass.
  */
 export async function judge(inventory: Inventory, setup: RunSetup, ctx: StageContext): Promise<Evaluated> {
+  // Enrichment's (and probing's) working data has died: collected before the rules allocate (see stageBoundary).
+  stageBoundary();
+  const out = await judged(inventory, setup, ctx);
+  // The same for evaluation's, before the reports are rendered.
+  stageBoundary();
+  return out;
+}
+
+async function judged(inventory: Inventory, setup: RunSetup, ctx: StageContext): Promise<Evaluated> {
   const { rules } = setup;
   const results = await evaluateStage(inventory, rules, ctx);
   const { notEvaluated } = results;
