@@ -5,8 +5,10 @@
  * quotas imply, evaluation time and peak RSS of the scanning process (each size runs in its own child process;
  * the simulator runs in this parent process so its memory is not counted).
  *
- * `npm run bench [-- --sizes small,medium] [--latency 40] [--repeat 3] [--no-write]`; writes docs/benchmarks.md.
- * BENCH_PROFILE_COLLECT=DIR writes a CPU profile of each scan's collect stage to DIR.
+ * `npm run bench [-- --sizes small,medium] [--latency 40] [--repeat 3] [--no-write] [--no-offline]`; writes
+ * docs/benchmarks.md (every run's memory figures go to stderr).
+ * BENCH_PROFILE_COLLECT=DIR writes a CPU profile of each scan's collect stage to DIR; BENCH_MEMLOG=1 prints the
+ * scanning process's memory at each stage's start and end; BENCH_NODE_ARGS (e.g. --trace-gc) goes to its node.
  */
 import { spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
@@ -74,11 +76,13 @@ function stageMeter() {
   return {
     figures,
     async run<T>(stage: Stage, fn: () => T | Promise<T>): Promise<T> {
+      memLog(`${stage} start`);
       const before = maxRss();
       peak = process.memoryUsage.rss();
       const t0 = performance.now();
       const value = await fn();
       const ms = performance.now() - t0;
+      memLog(`${stage} end`);
       const after = maxRss();
       const bytes = after > before ? after : Math.max(peak, process.memoryUsage.rss());
       figures[stage] = {
@@ -89,6 +93,16 @@ function stageMeter() {
     },
     stop: () => clearInterval(timer),
   };
+}
+
+/** BENCH_MEMLOG=1: the scanning process's memory (process.memoryUsage) at each stage's start and end, on stderr. */
+function memLog(label: string): void {
+  if (!process.env["BENCH_MEMLOG"]) return;
+  const m = process.memoryUsage();
+  const f = (n: number) => Math.round(n / 2 ** 20);
+  process.stderr.write(
+    `[mem] ${label}: rss ${f(m.rss)} heapTotal ${f(m.heapTotal)} heapUsed ${f(m.heapUsed)} external ${f(m.external)} ab ${f(m.arrayBuffers)}\n`,
+  );
 }
 
 // ---------------------------------------------------------------- child: one scan, in its own process
@@ -106,7 +120,9 @@ async function child(size: Size, endpoint: string, key: string, secret: string, 
   const { memoryLogger } = await import("../src/util/logger.js");
   const log = memoryLogger();
   const ctx = { stop: new RunStop({ log, router: new SignalRouter() }), log, clock: systemClock };
+  memLog("modules loaded");
   const setup = await pipeline.loadSetup({ quiet: true });
+  memLog("setup loaded");
   const meter = stageMeter();
   const profile = await profileCollect(process.env["BENCH_PROFILE_COLLECT"]);
   const elu0 = performance.eventLoopUtilization();
@@ -396,10 +412,13 @@ function spawnJson<T>(size: Size, args: string[]): Promise<T> {
     p.stdout.on("data", (d: Buffer) => (out += d.toString()));
     p.on("exit", (code) => {
       if (code !== 0) return reject(new Error(`${size}: child exited ${code}`));
+      // The result is the last line that is a JSON object; anything else the child printed (e.g. --trace-gc through
+      // BENCH_NODE_ARGS, which may also print after it) goes to stderr.
       const lines = out.trim().split("\n");
-      // Anything else the child printed (e.g. --trace-gc through BENCH_NODE_ARGS) goes to stderr.
-      if (lines.length > 1) process.stderr.write(lines.slice(0, -1).join("\n") + "\n");
-      resolve(JSON.parse(lines.pop()!) as T);
+      const at = lines.findLastIndex((l) => l.startsWith("{"));
+      const rest = lines.filter((_, i) => i !== at);
+      if (rest.length) process.stderr.write(rest.join("\n") + "\n");
+      resolve(JSON.parse(lines[at] ?? "") as T);
     });
   });
 }
@@ -413,7 +432,7 @@ interface Row {
   lb: { ms: number; bottleneck: string };
   child: ChildResult;
   /** `tollgate evaluate --inventory` of the saved inventory: time and peak RSS. */
-  offline: { evaluateCommandMs: number; maxRssMb: number };
+  offline: { evaluateCommandMs: number; maxRssMb: number } | undefined;
   /** Scan wall times of every run of this size (the row shows the median run). */
   walls: number[];
   /** CPU time of the simulator (this process) while the scanning child ran: not the scanner's. */
@@ -435,7 +454,17 @@ function byService(m: Map<string, number>, keyOp: (k: string) => string): Map<st
  */
 async function runSizeMedian(size: Size, latencyMs: number, repeat: number): Promise<Row> {
   const runs: Row[] = [];
-  for (let i = 0; i < repeat; i++) runs.push(await runSize(size, latencyMs));
+  for (let i = 0; i < repeat; i++) {
+    const row = await runSize(size, latencyMs);
+    runs.push(row);
+    // Every run's memory figures (the table keeps only the median run's): RSS varies between runs of the same scan.
+    const c = row.child;
+    console.error(
+      `  run ${i + 1}: peak RSS by stage ${STAGES.map((s) => Math.round(c.stages[s].peakRssMb)).join(" / ")} MB, peak ${mb(c.maxRssMb)}` +
+        (row.offline ? `; evaluate --inventory ${mb(row.offline.maxRssMb)}` : "") +
+        `; scan ${fmt(c.scanMs)}, evaluate ${fmt(c.evaluateMs)}, report ${fmt(c.stages.report.ms)}`,
+    );
+  }
   runs.sort((a, b) => a.child.scanMs - b.child.scanMs);
   return { ...runs[Math.floor((runs.length - 1) / 2)]!, walls: runs.map((r) => r.child.scanMs) };
 }
@@ -451,11 +480,13 @@ async function runSize(size: Size, latencyMs: number): Promise<Row> {
     const simCpu0 = process.cpuUsage();
     const child = await runChild(size, sim.endpoint, files[0]!, inventoryPath);
     const simCpu = process.cpuUsage(simCpu0);
-    const offline = await spawnJson<{ evaluateCommandMs: number; maxRssMb: number }>(size, [
-      "--evaluate-child",
-      inventoryPath,
-      join(packageRoot(), "reports", `bench-${size}`),
-    ]);
+    const offline = offlineEvaluation
+      ? await spawnJson<{ evaluateCommandMs: number; maxRssMb: number }>(size, [
+          "--evaluate-child",
+          inventoryPath,
+          join(packageRoot(), "reports", `bench-${size}`),
+        ])
+      : undefined;
     const calls = new Map([...sim.counts].filter(([k]) => !k.endsWith(":unauthenticated")));
     const throttled = [...quotas.stats.throttled.values()].reduce((a, b) => a + b, 0);
     return {
@@ -553,7 +584,7 @@ function columns(latencyMs: number): Column[] {
     { header: "peak RSS", cell: (r) => mb(r.child.maxRssMb) },
     {
       header: "`evaluate --inventory` (time, peak RSS)",
-      cell: (r) => `${fmt(r.offline.evaluateCommandMs)}, ${mb(r.offline.maxRssMb)}`,
+      cell: (r) => (r.offline ? `${fmt(r.offline.evaluateCommandMs)}, ${mb(r.offline.maxRssMb)}` : "not run"),
     },
   ];
 }
@@ -568,6 +599,9 @@ function table(rows: Row[], latencyMs: number): string {
     `\n\nLatency ${latencyMs} ms per request. Each row is the run with the median scan wall time of the runs given under "runs" (the range shows the machine's noise); \`large\` runs once. "made/required" per service counts attempts the simulator answered (retries of throttled calls included). "Start-up": from the scanning process's start to its first step (module loading and the run's set-up: rules, profiles). "Main thread busy": how long the scanning process's event loop was busy during the scan (CPU-bound when near 100%). "Collect CPU per call": CPU time of the collect stage (every AWS call, the collectors, secret scrubbing) ÷ calls made, for the scanning process's main thread (Linux /proc, 10 ms ticks) and for the whole process (process.cpuUsage: GC and compiler helper threads included); in parentheses the simulator's CPU time over the scanning process's life ÷ the same calls (it runs in the bench's own process, on the same 2 cores, and is not counted in the scanner's figures). "Concurrency bound": required calls × latency ÷ the scan's global concurrency (by default ${globalConcurrency(1)}, and 64 more per 25 accounts: ${globalConcurrency(50)} for the organisation), the floor the scanner's own call pool sets whatever the quotas allow. The scanning process runs the stages \`tollgate scan\` runs: collect, enrich (the scan's wall time is theirs), evaluate (rules, probe correlation, suppressions), report (the inventory saved, then the default reports written: ${DEFAULT_FORMATS.join(", ")}); "peak RSS by stage" is the highest resident memory while each ran (sampled every 5 ms, exact when the process's maximum rose during the stage), and "peak RSS" the process's maximum. \`evaluate --inventory\` runs the CLI command on the saved inventory in a process of its own.`
   );
 }
+
+/** Whether each size's saved inventory is also evaluated offline (`--no-offline`: scans only, for quicker memory work). */
+let offlineEvaluation = true;
 
 /** The global call concurrency the child scans use. */
 /** The global concurrency of a scan of `accounts` accounts: BENCH_CONCURRENCY, else Tollgate's default for them. */
@@ -586,6 +620,7 @@ async function main(): Promise<void> {
   const sizes = (arg("--sizes") ?? ALL.join(",")).split(",") as Size[];
   for (const s of sizes) if (!ALL.includes(s)) throw new Error(`--sizes: unknown size ${s} (one of ${ALL.join(", ")})`);
   const latencyMs = Number(arg("--latency") ?? 40);
+  offlineEvaluation = !argv.includes("--no-offline");
   const repeat = Number(arg("--repeat") ?? 3);
   if (!Number.isInteger(repeat) || repeat < 1) throw new Error("--repeat: a positive integer");
   // The scan's global concurrency (default: Tollgate's own default); passed to the child scans.
