@@ -88,7 +88,7 @@ function addScan(program: Command, env: CommandEnv): void {
     .description("collect the account's inventory over the AWS APIs, evaluate the rules and write reports");
   reportOptions(scanFollowUpOptions(scanScopeOptions(scan)));
   probeOptions(timeoutOptions(scan), true).action(async (opts) => {
-    const { scanCommand } = await import("./commands.js");
+    const { scanCommand } = await import("./aws-commands.js");
     const securityhubOptions = {
       onlyFailed: opts.securityhubOnlyFailed ?? false,
       ...(opts.securityhubHomeRegion ? { homeRegion: opts.securityhubHomeRegion } : {}),
@@ -106,7 +106,7 @@ function addProbe(program: Command, env: CommandEnv): void {
     .option("--profile <name>", "AWS profile whose credentials sign the SigV4 probes")
     .option("--save-inventory <file>", "save the inventory with the probe results");
   probeOptions(reportOptions(probe), false).action(async (opts) => {
-    const { probeCommand } = await import("./commands.js");
+    const { probeCommand } = await import("./aws-commands.js");
     process.exitCode = await probeCommand(opts, env);
   });
 }

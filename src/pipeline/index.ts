@@ -1,7 +1,7 @@
 // The run of Tollgate as named stages with typed inputs and outputs (see docs/architecture.md):
 // setup → collect → enrich → probe → evaluate → correlate → triage → report. The CLI commands, bench/, the demo and
 // the tests call these functions; each stage is a plain function, composed in run.ts.
-import { startScan, type ScanOptions } from "../collect/scan.js";
+import type { ScanOptions } from "../collect/scan.js";
 import type { Inventory } from "../model/inventory.js";
 import { enrichStage, type EnrichData } from "./enrich.js";
 import { loadRunData } from "./setup.js";
@@ -50,6 +50,8 @@ export {
  * and tools that judge an account directly). `data` defaults to the data every run loads.
  */
 export async function scan(opts: ScanOptions, data?: Partial<EnrichData>): Promise<Inventory> {
+  // Imported here: the collectors' AWS clients and credential providers stay out of the offline commands.
+  const { startScan } = await import("../collect/scan.js");
   const collected = await startScan(opts).done;
   return enrichStage(collected, await loadRunData(data).loaded).inventory;
 }

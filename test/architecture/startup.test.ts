@@ -17,11 +17,11 @@ afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
 let runs = 0;
 /** The modules a CLI command loads: local ones relative to dist/ (`src/cli.js`), packages by name and path. */
-async function modulesLoaded(args: string[]): Promise<string[]> {
+async function modulesLoaded(args: string[], quiet = true): Promise<string[]> {
   const log = join(tmp, `modules-${runs++}.txt`);
   const preload = ["--import", join(ROOT, "dist", "fixtures", "module-log", "preload.js")];
   const { code, stderr } = await startCli(args, { ...process.env, [MODULE_LOG_ENV]: log }, preload).done;
-  expect(stderr).toBe("");
+  if (quiet) expect(stderr).toBe("");
   expect(code).toBe(0);
   const urls = readFileSync(log, "utf8")
     .split("\n")
@@ -77,4 +77,21 @@ describe("start-up loads only what the command needs", () => {
       ).toEqual([]);
     },
   );
+
+  it("an offline `evaluate` loads no AWS SDK client, credential provider, collector or Security Hub export", async () => {
+    const inventory = join(ROOT, "fixtures", "inventories", "demo-v1.inventory.json");
+    const modules = await modulesLoaded(
+      ["evaluate", "--inventory", inventory, "--out", join(tmp, "evaluate"), "--fail-on", "none", "--quiet"],
+      false,
+    );
+    expect(modules).toEqual(expect.arrayContaining(["src/cli/commands.js", "src/engine/generated/predicates.cjs"]));
+    const aws = [
+      /^package:@aws-sdk\//,
+      /^src\/collect\/(?!registry\.js$|shard\.js$|secret-fields\.js$)/,
+      /^src\/aws\/(config|identity|sdk-config|credential-errors|emulator)\.js$/,
+      /^src\/export\/securityhub/,
+      /^src\/cli\/(aws-commands|export)\.js$/,
+    ];
+    expect(forbidden(modules, aws)).toEqual([]);
+  });
 });
