@@ -1,4 +1,4 @@
-import { unlinkSync } from "node:fs";
+import { closeSync, openSync, unlinkSync } from "node:fs";
 import { mkdir, open, rename, stat, unlink, type FileHandle } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
 import { InputError, OutputError } from "../errors.js";
@@ -21,6 +21,16 @@ let sequence = 0;
 function temporaryPath(path: string): string {
   sequence += 1;
   return join(dirname(path), `.${basename(path)}.tmp-${process.pid}-${sequence}`);
+}
+
+/**
+ * Creates the temporary file (exclusively) and registers it in one synchronous step. A signal handler runs between
+ * tasks, so removeTemporaryFiles never sees a registered file that a pending asynchronous open creates after it has
+ * run: that race left a stray temporary file when the second Ctrl-C came while the open waited for a libuv thread.
+ */
+function createTemporary(tmp: string, mode: number | undefined): void {
+  closeSync(openSync(tmp, "wx", mode));
+  inFlight.add(tmp);
 }
 
 /** Whether a file name is one of the temporary files writeFileAtomic creates (for tests and clean-up checks). */
@@ -86,8 +96,9 @@ export async function writeFileAtomic(path: string, content: WriteContent, optio
   let fh: FileHandle | undefined;
   try {
     await mkdir(dirname(path), { recursive: true });
-    inFlight.add(tmp);
-    fh = await open(tmp, "wx", options.mode);
+    createTemporary(tmp, options.mode);
+    // Not "wx": the file exists already; if a second signal removed it meanwhile, this open fails (ENOENT).
+    fh = await open(tmp, "r+");
     await writePieces(fh, content);
     await fh.sync();
     await fh.close();
@@ -144,8 +155,8 @@ export async function assertWritable(target: OutputTarget): Promise<void> {
   const probe = temporaryPath(join(dir, "tollgate-write-check"));
   try {
     await mkdir(dir, { recursive: true });
-    inFlight.add(probe);
-    const fh = await open(probe, "wx");
+    createTemporary(probe, undefined);
+    const fh = await open(probe, "r+");
     try {
       await fh.writeFile("tollgate write check\n");
       await fh.sync();

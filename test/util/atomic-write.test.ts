@@ -82,6 +82,29 @@ describe("writeFileAtomic", () => {
     expect((e2 as OutputError).code).toMatch(/^E(NOTDIR|EXIST)$/);
   });
 
+  it("removeTemporaryFiles at any moment of a write (the open included) leaves no temporary file behind", async () => {
+    // The temporary file is created and registered in one synchronous step: an asynchronous open still waiting for
+    // a libuv thread when a second Ctrl-C removed the registered files used to create it afterwards.
+    const dir = fresh();
+    for (let i = 0; i < 20; i += 1) {
+      const path = join(dir, `f${i}.json`);
+      writeFileSync(path, "old");
+      let settled = false;
+      const pending = writeFileAtomic(path, ["new ", "content"])
+        .catch((e: unknown) => e)
+        .finally(() => (settled = true));
+      // Remove after i turns of the event loop, then keep removing until the write has ended.
+      for (let turn = 0; !settled; turn += 1) {
+        if (turn >= i) removeTemporaryFiles();
+        await new Promise((r) => setImmediate(r));
+      }
+      const result = await pending;
+      if (result !== undefined) expect(result).toBeInstanceOf(OutputError);
+      expect(readFileSync(path, "utf8")).toMatch(/^(old|new content)$/);
+    }
+    expect(readdirSync(dir).filter(isTemporaryName)).toEqual([]);
+  });
+
   it("removeTemporaryFiles removes the temporary file of a write in progress; the target keeps its old content", async () => {
     const dir = fresh();
     const path = join(dir, "inventory.json");
