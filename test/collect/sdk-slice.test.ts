@@ -9,7 +9,7 @@ import { sliceBundle, sliceModule } from "../../scripts/sdk-slice.js";
 import { SharedHttpHandler } from "../../src/aws/http.js";
 import { sharedSdkConfig } from "../../src/aws/sdk-config.js";
 import { awsClient } from "../../src/collect/clients.js";
-import { discoverRegions, SDK_SLICES, SetupPackages } from "../../src/collect/scope.js";
+import { discoverRegions, SDK_SLICES, SetupPackages, sliceHeader } from "../../src/collect/scope.js";
 import { account, callerCredentials, ROOT, sim } from "../helpers/sim.js";
 
 // Region discovery runs on a slice of the EC2 package the build cuts (scripts/sdk-slice.ts): the SDK's own
@@ -202,6 +202,14 @@ describe("the EC2 slice against the whole EC2 package", () => {
     writeFileSync(stale, sliceModule(spec, readFileSync(main, "utf8"), "0.0.0"));
     const packages = new SetupPackages([{ ...spec, module: stale }]);
     expect(packages.ec2().EC2Client).not.toBe(require(stale).EC2Client);
+    packages.release();
+  });
+
+  it("a stale slice is recognised without running it (its code may not match the installed SDK)", () => {
+    const broken = join(dir, "broken.cjs");
+    writeFileSync(broken, sliceHeader(spec.package, "0.0.0") + "\nthrow new Error('the stale slice ran');\n");
+    const packages = new SetupPackages([{ ...spec, module: broken }]);
+    expect(typeof packages.ec2().EC2Client).toBe("function");
     packages.release();
   });
 });
