@@ -65,5 +65,6 @@ export function rulesShowCommand(id: string, opts: CatalogOptions): string {
 /** The generated docs/rules.md text for the built-in rules and frameworks. */
 export function rulesDoc(): string {
   const set = loadRuleSet(builtInRuleDirs());
-  return renderRulesDoc(catalogEntries(set, new Set(), loadFrameworks()), loadFrameworks());
+  const frameworks = loadFrameworks();
+  return renderRulesDoc(catalogEntries(set, new Set(), frameworks), frameworks);
 }

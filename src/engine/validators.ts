@@ -18,6 +18,15 @@ import { RULE_KEYWORDS } from "./keywords.js";
  */
 export type ValidatorKind = "documents" | "parameters" | "predicates";
 
+// The rule Ajv's: strict, so a misspelt keyword is an error, not a silent pass.
+const RULE_AJV_OPTIONS: Options = {
+  strict: true,
+  strictRequired: false,
+  strictTypes: false,
+  allowUnionTypes: true,
+  allErrors: true,
+};
+
 /**
  * Ajv options of each kind (on top of newAjv's): the run-time compilers use the same ones, so a generated validator
  * answers as the compiled one would (same errors, same messages).
@@ -25,10 +34,9 @@ export type ValidatorKind = "documents" | "parameters" | "predicates";
 export const VALIDATOR_OPTIONS: Record<ValidatorKind, Options> = {
   // Our own file schemas: checked against the draft-07 meta-schema by test/rules/catalog.test.ts, not at run time.
   documents: { validateSchema: false },
-  // Rule parameters, compiled by the rule Ajv: strict, so a misspelt keyword is an error, not a silent pass.
-  parameters: { strict: true, strictRequired: false, strictTypes: false, allowUnionTypes: true, allErrors: true },
-  // Rule predicates, compiled by the same rule Ajv (with the custom keywords of keywords.ts).
-  predicates: { strict: true, strictRequired: false, strictTypes: false, allowUnionTypes: true, allErrors: true },
+  // Rule parameters and predicates (with the custom keywords of keywords.ts): both compiled by the one rule Ajv.
+  parameters: RULE_AJV_OPTIONS,
+  predicates: RULE_AJV_OPTIONS,
 };
 
 /** The schema a rule's parameter values are validated against: its `parameters`, closed. */

@@ -1,5 +1,5 @@
 import type { ReportInput } from "../model/report.js";
-import { planSarif, type SarifOptions } from "./sarif.js";
+import { nextKept, planSarif, type SarifOptions } from "./sarif.js";
 import { logPieceIter, measureGzipped } from "./sarif-text.js";
 
 /**
@@ -17,9 +17,8 @@ export async function renderSarifStream(
   const measure = (kept: number) => measureGzipped(logPieceIter(build(kept), kept, textAt), maxGzip);
   let kept = count;
   let measured = await measure(kept);
-  // As fitGzipped: shrink proportionally until the gzipped log fits; the tail is the least severe.
   while (measured.size > maxGzip && kept > 0) {
-    kept = Math.max(0, Math.min(kept - 1, Math.floor((kept * maxGzip * 0.9) / measured.size)));
+    kept = nextKept(kept, measured.size, maxGzip);
     measured = await measure(kept);
   }
   const warnings = plan.finish(kept, measured.size);

@@ -188,6 +188,14 @@ export function planSarif(input: ReportInput, options: SarifOptions): SarifPlan 
   return { build, count, textAt: (i) => resultText(resultOf(failing[i]!)), maxGzip, finish };
 }
 
+/**
+ * How many results to try next when `kept` of them made a log of `size` gzipped bytes, over `maxGzip`: shrink
+ * proportionally (the tail is the least severe), by one at least.
+ */
+export function nextKept(kept: number, size: number, maxGzip: number): number {
+  return Math.max(0, Math.min(kept - 1, Math.floor((kept * maxGzip * 0.9) / size)));
+}
+
 /** The log with as many of the results as fit in `maxGzip` gzipped bytes (results are severity-sorted). */
 function fitGzipped(
   build: (kept: number) => Record<string, unknown>,
@@ -197,9 +205,8 @@ function fitGzipped(
   let kept = resultTexts.length;
   let pieces = logPieces(build(kept), resultTexts.slice(0, kept));
   let size = gzippedSize(pieces, maxGzip);
-  // Shrink proportionally until the gzipped log fits; the tail is the least severe.
   while (size > maxGzip && kept > 0) {
-    kept = Math.max(0, Math.min(kept - 1, Math.floor((kept * maxGzip * 0.9) / size)));
+    kept = nextKept(kept, size, maxGzip);
     pieces = logPieces(build(kept), resultTexts.slice(0, kept));
     size = gzippedSize(pieces, maxGzip);
   }

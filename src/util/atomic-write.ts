@@ -47,11 +47,6 @@ const WRITE_BUFFER = 1 << 20;
 // UTF-8 takes at most 3 bytes per UTF-16 code unit (a surrogate pair: 4 bytes for 2 units).
 const MAX_UTF8_PER_UNIT = 3;
 
-async function writeAll(fh: FileHandle, buf: Buffer, length: number): Promise<void> {
-  let offset = 0;
-  while (offset < length) offset += (await fh.write(buf, offset, length - offset)).bytesWritten;
-}
-
 // FileHandle.writeFile writes the whole piece at the current position (looping over short writes).
 async function writePieces(fh: FileHandle, content: WriteContent): Promise<void> {
   if (typeof content === "string" || content instanceof Uint8Array) {
@@ -63,7 +58,7 @@ async function writePieces(fh: FileHandle, content: WriteContent): Promise<void>
   const buf = Buffer.allocUnsafe(WRITE_BUFFER);
   let used = 0;
   const flush = async () => {
-    if (used) await writeAll(fh, buf, used);
+    if (used) await fh.writeFile(buf.subarray(0, used));
     used = 0;
   };
   for await (const piece of content) {
