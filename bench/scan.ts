@@ -603,7 +603,6 @@ function table(rows: Row[], latencyMs: number): string {
 /** Whether each size's saved inventory is also evaluated offline (`--no-offline`: scans only, for quicker memory work). */
 let offlineEvaluation = true;
 
-/** The global call concurrency the child scans use. */
 /** The global concurrency of a scan of `accounts` accounts: BENCH_CONCURRENCY, else Tollgate's default for them. */
 function globalConcurrency(accounts: number): number {
   return Number(process.env["BENCH_CONCURRENCY"] ?? scaledGlobalConcurrency(accounts));

@@ -78,7 +78,8 @@ export interface Resource {
 }
 
 /**
- * A copy of `r` with other raw data, facts or facts left out, written member by member in one order (`skipped` last,
+ * A copy of `r` with `parts` in place of its raw data (when given), facts and `skipped` (kept when `parts` has no
+ * `skipped` member, dropped when it has one set to undefined), written member by member in one order (`skipped` last,
  * when present): every resource then shares a handful of hidden classes, where a spread (`{ ...r, derived }`) from
  * code that sees every shape of resource gave each copy a hidden class of its own (a map and a descriptor array,
  * ~190 bytes a resource, kept as long as the resource).

@@ -93,7 +93,7 @@ export interface PrincipalAnalysis {
   /** JSON facts. */
   facts: PrincipalFacts;
   /**
-   * The permission facts spread into `facts`: one object (and the same lists) for every principal of the run with
+   * The permission facts copied into `facts` (member by member): one object (and the same lists) for every principal of the run with
    * the same policies and boundary, so a consumer can convert them once per combination. Never modified.
    */
   permissions: PermissionFacts;
