@@ -10,6 +10,7 @@ import type { CollectionError } from "../model/inventory.js";
 import { awsClient } from "./clients.js";
 import { drain } from "./paging.js";
 import { FALLBACK_REGIONS } from "./tuning.js";
+import { requireSdk } from "../aws/sdk-require.js";
 
 /** What a scan uses of the EC2 client package: region discovery only. */
 interface Ec2Package {
@@ -54,6 +55,8 @@ export function sliceHeader(pkg: string, version: string): string {
 /** One package loaded by SetupPackages: what to drop when it is released. */
 interface LoadedPackage {
   exports: unknown;
+  /** The SetupPackages using it: the module cache and the SDK's registries are the process's, so scans share it. */
+  holders: Set<SetupPackages>;
   /** Its entries in the module cache (the package's own files only; shared SDK modules stay). */
   files: string[];
   /** The schema registries its modules added to the SDK's global TypeRegistry (keyed by namespace). */
@@ -75,8 +78,12 @@ interface LoadedPackage {
  * a test checks that nothing else keeps them. Loading on first
  * use also keeps them out of commands that never call them (evaluate, probe of a saved inventory).
  */
+// Packages loaded by any SetupPackages of the process, by what was required (the package or its slice).
+const loadedPackages = new Map<string, LoadedPackage>();
+
 export class SetupPackages {
-  readonly #loaded = new Map<string, LoadedPackage>();
+  // This instance's packages, by package name: the key in loadedPackages.
+  readonly #loaded = new Map<string, string>();
   readonly #slices: readonly SdkSlice[];
   #users = 0;
 
@@ -106,12 +113,19 @@ export class SetupPackages {
     if (this.#users === 0) this.release();
   }
 
-  /** Drops every package loaded (a later use loads it again). Clients built from them must have been destroyed. */
+  /**
+   * Drops every package loaded that no other SetupPackages of the process still uses (a later use loads it again).
+   * Clients built from them must have been destroyed.
+   */
   release(): void {
     if (!this.#loaded.size) return;
-    const { cache } = createRequire(import.meta.url);
+    const { cache } = requireSdk;
     const dropped = new Set<NodeJS.Module>();
-    for (const p of this.#loaded.values()) {
+    for (const key of this.#loaded.values()) {
+      const p = loadedPackages.get(key)!;
+      p.holders.delete(this);
+      if (p.holders.size) continue;
+      loadedPackages.delete(key);
       for (const f of p.files) {
         const m = cache[f];
         if (m) dropped.add(m);
@@ -121,27 +135,36 @@ export class SetupPackages {
     }
     // A shared SDK module the package loaded first stays cached, and names it as its parent (the module that first
     // required it): that link alone would keep the whole package.
-    for (const m of Object.values(cache)) if (m?.parent && dropped.has(m.parent)) m.parent = null;
+    if (dropped.size) for (const m of Object.values(cache)) if (m?.parent && dropped.has(m.parent)) m.parent = null;
     this.#loaded.clear();
   }
 
   #load(name: string): unknown {
-    const known = this.#loaded.get(name);
-    if (known) return known.exports;
+    const mine = this.#loaded.get(name);
+    if (mine) return loadedPackages.get(mine)!.exports;
     // A require of its own: the module it creates as the parent keeps a list of its children, and must not outlive this.
     const require = createRequire(import.meta.url);
+    const slice = this.#usableSlice(name, require);
+    const key = slice ?? name;
+    const known = loadedPackages.get(key);
+    if (known) {
+      known.holders.add(this);
+      this.#loaded.set(name, key);
+      return known.exports;
+    }
     const root = dirname(require.resolve(`${name}/package.json`)) + sep;
     const registryMap = schemaRegistries(createRequire(require.resolve(name)));
     const filesBefore = new Set(Object.keys(require.cache));
     const registriesBefore = new Set(registryMap?.keys());
-    const slice = this.#usableSlice(name, require);
-    const exports: unknown = require(slice ?? name);
-    this.#loaded.set(name, {
+    const exports: unknown = require(key);
+    loadedPackages.set(key, {
       exports,
+      holders: new Set([this]),
       files: Object.keys(require.cache).filter((f) => (f.startsWith(root) || f === slice) && !filesBefore.has(f)),
       registries: [...(registryMap?.keys() ?? [])].filter((r) => !registriesBefore.has(r)),
       registryMap,
     });
+    this.#loaded.set(name, key);
     return exports;
   }
 

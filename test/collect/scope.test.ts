@@ -72,6 +72,18 @@ describe("region discovery's EC2 package and the organisation listing's package 
     expect(settings.sdk.endpointLookups.size).toBeGreaterThan(0);
   });
 
+  it("two scans in one process share a package: the first one's release leaves it to the second", () => {
+    const first = new SetupPackages();
+    const second = new SetupPackages();
+    const loaded = first.organizations();
+    expect(second.organizations()).toBe(loaded);
+    first.release();
+    expect(cached("client-organizations").length).toBeGreaterThan(0);
+    expect(second.organizations()).toBe(loaded);
+    second.release();
+    expect(cached("client-organizations")).toEqual([]);
+  });
+
   it("a scan releases the EC2 package once every account has its regions, before its units finish", async () => {
     const run = startScan(scanOptions(demo));
     const inventory = await run.done;
