@@ -143,13 +143,17 @@ async function readInventory(
       errors.push(scrubError(value as CollectionError, secrets));
       return;
     }
-    // The streaming parser builds objects a member at a time: rebuilt, large ones take a fraction of the memory.
-    const r = withFastObjects(value) as Resource;
+    const r = value as Resource;
     if (!known.has(r.type)) throw new InputError(`${name}: /resources/${index}/type: unknown resource type ${r.type}`);
     if (DERIVED_RESOURCE_TYPES.has(r.type)) return;
+    // The streaming parser builds objects a member at a time: rebuilt, large ones take a fraction of the memory
+    // (only what is kept: not a dropped resource, nor the stale facts below).
     // Facts an older Tollgate derived are stale by design: the enrich stage computes them afresh from `raw`.
     // Kept as AWS described it (see withoutFacts), with room for the facts the enrich stage derives.
-    resources.push(scrubResource(hasRecordedFacts(r) ? r : resourceWith(r, { derived: {}, skipped: undefined }), secrets));
+    const kept = hasRecordedFacts(r)
+      ? (withFastObjects(r) as Resource)
+      : resourceWith(r, { raw: withFastObjects(r.raw) as Resource["raw"], derived: {}, skipped: undefined });
+    resources.push(scrubResource(kept, secrets));
   });
   const inventory = doc as unknown as Inventory;
   const kept = inventory.formatVersion === 1 ? errors.filter((e) => !isV1DerivationError(e)) : errors;
