@@ -43,6 +43,17 @@ describe("sortKeys", () => {
   });
 });
 
+describe("sortKeys and a member named __proto__ (a stage variable may be called that)", () => {
+  it("keeps it as an own data member, never as the object's prototype", () => {
+    const parsed = JSON.parse('{"b":1,"__proto__":{"polluted":true},"a":2}') as object;
+    const out = sortKeys(parsed) as Record<string, unknown>;
+    expect(Object.keys(out)).toEqual(["__proto__", "a", "b"]);
+    expect(Object.getPrototypeOf(out)).toBe(Object.prototype);
+    expect((out as { polluted?: unknown }).polluted).toBeUndefined();
+    expect(JSON.stringify(out)).toBe('{"__proto__":{"polluted":true},"a":2,"b":1}');
+  });
+});
+
 describe("resourceWith", () => {
   const r: Resource = {
     type: "aws.iam.user",
