@@ -210,15 +210,10 @@ export function analyzeIamEach(
   };
   const groups = groupsOf(details, policies, catalog.size);
   // Missing references are collected per principal; each is reported once, after the run's own errors.
-  const principalErrors: PolicyError[] = [];
-  const seen = new Set<PolicyError>();
+  // A Set keeps the order errors were first seen in.
+  const principalErrors = new Set<PolicyError>();
   const take = (p: PrincipalAnalysis): void => {
-    for (const e of p.facts.errors) {
-      if (!seen.has(e)) {
-        seen.add(e);
-        principalErrors.push(e);
-      }
-    }
+    for (const e of p.facts.errors) principalErrors.add(e);
     onPrincipal(p);
   };
   for (const u of details.UserDetailList ?? []) take(userAnalysis(u, groups, run));

@@ -19,7 +19,7 @@ export interface FactContext {
    * What each combination of policies gives (see effectiveFacts), computed once per run for every principal
    * holding it: large accounts attach the same few policies and groups to thousands of principals.
    */
-  shared?: SharedFacts;
+  shared: SharedFacts;
 }
 
 /** The run's memo of effective facts by combination of policies (see effectiveFacts). */
@@ -142,8 +142,8 @@ function policiesKey(shared: SharedFacts, grants: readonly PolicyGrants[], bound
 
 /** Effective sets (identity policies, Denies and the boundary) and what they give; memoised per run. */
 function effectiveFacts(ctx: FactContext, grants: readonly PolicyGrants[], boundary: Boundary): EffectiveFacts {
-  const key = ctx.shared ? policiesKey(ctx.shared, grants, boundary) : undefined;
-  const known = key !== undefined ? ctx.shared!.byPolicies.get(key) : undefined;
+  const key = policiesKey(ctx.shared, grants, boundary);
+  const known = ctx.shared.byPolicies.get(key);
   if (known) return known;
   const { catalog } = ctx;
   const identity = combineGrants(grants, catalog.size, ctx.scratch.identity, ctx.scratch.deny);
@@ -159,7 +159,7 @@ function effectiveFacts(ctx: FactContext, grants: readonly PolicyGrants[], bound
   const boundaryOpen =
     !boundary.present || (boundarySets !== undefined && countBits(boundarySets.unconstrained) === catalog.size);
   const facts: EffectiveFacts = { setReasons, boundaryOpen, permissions: permissionFacts(ctx, effective, grants) };
-  if (key !== undefined) ctx.shared!.byPolicies.set(key, facts);
+  ctx.shared.byPolicies.set(key, facts);
   return facts;
 }
 
