@@ -29,11 +29,14 @@ export function asffHomeRegion(input: Pick<ReportInput, "metadata">, explicit?: 
 /** Renders one document. Pure: no clock, no disk, no stderr. */
 type Render = (input: ReportInput, options: RenderOptions) => RenderedFile;
 
+/** The SARIF renderers' options: the common ones and the SARIF limits. */
+const sarifOptions = (o: RenderOptions) => ({ ...common(o), ...o.sarif });
+
 /** Each format's renderer, keyed by its registry name (the type makes a format without one a compile error). */
 const RENDERERS: Record<ReportFormat, Render> = {
   json: (input, o) => ({ content: renderJsonChunks(input, common(o)), warnings: [] }),
   sarif: (input, o) => {
-    const { pieces, warnings } = renderSarifPieces(input, { ...common(o), ...o.sarif });
+    const { pieces, warnings } = renderSarifPieces(input, sarifOptions(o));
     return { content: pieces, warnings };
   },
   html: (input, o) => ({ content: renderHtmlChunks(input, common(o)), warnings: [] }),
@@ -69,6 +72,6 @@ export function renderFile(format: ReportFormat, input: ReportInput, options: Re
  * written (renderSarifStream), never held whole.
  */
 export async function renderFileToWrite(format: ReportFormat, input: ReportInput, options: RenderOptions): Promise<RenderedFile> {
-  if (format === "sarif") return renderSarifStream(input, { ...common(options), ...options.sarif });
+  if (format === "sarif") return renderSarifStream(input, sarifOptions(options));
   return renderFile(format, input, options);
 }
